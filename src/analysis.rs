@@ -1,0 +1,130 @@
+//! One analysis: the loaded data, the travel times of one mode, and reports for any limit.
+//! Changing the limit only rebuilds the report; changing the mode or the data recomputes the
+//! travel times.
+
+use crate::model::{Dataset, Layers};
+use crate::network::{Mode, SpeedTable};
+use crate::reach::{travel_times, Reach};
+use crate::report::{build_report, settlements_in_units, Report};
+use serde::{Deserialize, Serialize};
+
+/// What the user chose.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Options {
+    /// Travel mode.
+    pub mode: Mode,
+    /// The limit in minutes (policy default 15).
+    pub limit_min: f64,
+    /// Speeds by road class.
+    pub speeds: SpeedTable,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            mode: Mode::Walk,
+            limit_min: 15.0,
+            speeds: SpeedTable::default(),
+        }
+    }
+}
+
+/// Why an analysis cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AnalysisError {
+    /// Nothing with a position was loaded.
+    #[error("nothing to analyse: load roads, facilities and settlements")]
+    NothingLoaded,
+    /// The limit is not a positive number of minutes.
+    #[error("the limit must be a positive number of minutes, not {0}")]
+    BadLimit(f64),
+    /// A speed is not positive.
+    #[error("speed for {0} must be a positive number of km/h")]
+    BadSpeed(String),
+}
+
+impl Options {
+    /// Checks the options a user can edit.
+    pub fn validate(&self) -> Result<(), AnalysisError> {
+        if !(self.limit_min.is_finite() && self.limit_min > 0.0) {
+            return Err(AnalysisError::BadLimit(self.limit_min));
+        }
+        let s = &self.speeds;
+        let named = [
+            ("walking", s.walk_kmh),
+            ("off-road", s.offroad_kmh),
+            ("default drive", s.drive_default_kmh),
+        ];
+        for (name, v) in named
+            .into_iter()
+            .chain(s.drive_kmh.iter().map(|(c, v)| (c.as_str(), *v)))
+        {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(AnalysisError::BadSpeed(name.to_string()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Travel times of one mode over a snapshot of the loaded data.
+#[derive(Debug)]
+pub struct Analysis {
+    /// All layers of all files, concatenated.
+    pub layers: Layers,
+    /// Loaded file names, indexed by `Source::file`.
+    pub file_names: Vec<String>,
+    /// The travel times.
+    pub reach: Reach,
+    /// Per admin unit, the settlements inside it.
+    pub units: Vec<Vec<usize>>,
+}
+
+impl Analysis {
+    /// Computes travel times for `mode` over everything in `dataset`.
+    pub fn run(
+        dataset: &Dataset,
+        mode: Mode,
+        speeds: &SpeedTable,
+    ) -> Result<Analysis, AnalysisError> {
+        let layers = dataset.layers();
+        let reach = travel_times(&layers, mode, speeds).ok_or(AnalysisError::NothingLoaded)?;
+        let units = settlements_in_units(&layers);
+        Ok(Analysis {
+            file_names: dataset.files.iter().map(|f| f.name.clone()).collect(),
+            layers,
+            reach,
+            units,
+        })
+    }
+
+    /// The report for a limit in minutes.
+    pub fn report(&self, limit_min: f64) -> Report {
+        build_report(
+            &self.layers,
+            &self.reach,
+            limit_min,
+            &self.file_names,
+            &self.units,
+        )
+    }
+}
+
+/// Runs the whole check: validate, compute, report.
+///
+/// # Examples
+/// ```
+/// use medreach::{analysis::{check, Options}, model::Dataset};
+/// let mut data = Dataset::default();
+/// data.load("f.geojson", r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"kind":"village_clinic"},"geometry":{"type":"Point","coordinates":[116.0,40.0]}},
+///   {"type":"Feature","properties":{"population":100},"geometry":{"type":"Point","coordinates":[116.0,40.009]}}]}"#).unwrap();
+/// let report = check(&data, &Options::default()).unwrap();
+/// // No roads: about 1 km in a straight line at 4 km/h is 15 minutes.
+/// assert!(report.summary.straight_line);
+/// assert!((report.settlements[0].time_min.unwrap() - 15.0).abs() < 0.1);
+/// ```
+pub fn check(dataset: &Dataset, options: &Options) -> Result<Report, AnalysisError> {
+    options.validate()?;
+    Ok(Analysis::run(dataset, options.mode, &options.speeds)?.report(options.limit_min))
+}

@@ -1,0 +1,426 @@
+//! The report: the 15-minute figure (rule `reach.15min`) overall and per admin unit, the
+//! settlements beyond the limit, and the findings, as plain serialisable data.
+//!
+//! Semantics: a settlement is within the limit when its time is `<=` the limit; the share's
+//! denominator is every settlement's population (unreachable ones included); the mean time is
+//! population-weighted over reachable settlements.
+
+use crate::model::{Layers, Rings, Source};
+use crate::network::Mode;
+use crate::reach::Reach;
+use geo::{BoundingRect, Contains};
+use serde::{Deserialize, Serialize};
+
+/// Rule id of the 15-minute rule.
+pub const RULE_REACH: &str = "reach.15min";
+/// Where rule `reach.15min` comes from.
+pub const RULE_REACH_SOURCE: &str = "000 General Requirements; 001";
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The guidance says "in principle" or "within": a target is missed.
+    Violation,
+    /// The guidance says "may", "encourage": a suggestion.
+    Advisory,
+}
+
+/// One finding of a rule, with its place and the clause it comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Rule id, e.g. `reach.15min`.
+    pub rule: String,
+    /// Violation or advisory.
+    pub severity: Severity,
+    /// The place: a settlement, an admin unit, or the planning area.
+    pub place: String,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The policy clause.
+    pub source: String,
+    /// Where to show it on the map (WGS84), when it is a point.
+    pub at: Option<crate::projection::LonLat>,
+    /// The measured value (share 0–1 or minutes), for sorting and translation.
+    pub value: Option<f64>,
+}
+
+/// The headline figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Residents of all settlements.
+    pub population_total: f64,
+    /// Residents whose time is within the limit.
+    pub population_within_limit: f64,
+    /// `population_within_limit / population_total`, `None` when there are no residents.
+    pub share_within_limit: Option<f64>,
+    /// Population-weighted mean minutes over reachable settlements.
+    pub mean_time_min: Option<f64>,
+    /// Residents who cannot reach any medical service point.
+    pub unreachable_population: f64,
+    /// Number of settlements.
+    pub settlements: usize,
+    /// Settlements beyond the limit (unreachable included).
+    pub settlements_beyond_limit: usize,
+    /// Medical service points used.
+    pub service_points: usize,
+    /// True when there were no usable roads and straight lines at the off-road speed were used.
+    pub straight_line: bool,
+}
+
+/// One settlement's row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettlementRow {
+    /// Position in its file's `features`.
+    pub index: usize,
+    /// The file it came from.
+    pub file: String,
+    /// Name, if any.
+    pub name: Option<String>,
+    /// Residents.
+    pub population: f64,
+    /// Minutes to the nearest medical service point, `null` when unreachable.
+    pub time_min: Option<f64>,
+    /// Position of that facility in its file's `features`, `null` when unreachable.
+    pub nearest_facility: Option<usize>,
+    /// Name of that facility, if it has one.
+    pub nearest_facility_name: Option<String>,
+    /// Whether `time_min <= limit`.
+    pub within_limit: bool,
+    /// Off-road leg to the network, metres.
+    pub offroad_m: Option<f64>,
+}
+
+/// The 15-minute figures of one admin unit, over the settlements inside it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminRow {
+    /// Position of the unit in the combined admin layer.
+    pub unit: usize,
+    /// Name, if any.
+    pub name: Option<String>,
+    /// Division code, if any.
+    pub code: Option<String>,
+    /// The unit's own population figure, if it has one.
+    pub population_given: Option<f64>,
+    /// Residents of the settlements inside it.
+    pub population: f64,
+    /// Of those, within the limit.
+    pub population_within_limit: f64,
+    /// Share within the limit, `None` without residents.
+    pub share_within_limit: Option<f64>,
+    /// Population-weighted mean minutes over reachable settlements inside.
+    pub mean_time_min: Option<f64>,
+    /// Settlements inside.
+    pub settlements: usize,
+    /// Settlements inside beyond the limit.
+    pub settlements_beyond_limit: usize,
+}
+
+/// Size of the routing problem, for the record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkInfo {
+    /// EPSG code of the UTM zone all lengths were measured in.
+    pub epsg: u32,
+    /// Road junction and vertex nodes.
+    pub nodes: usize,
+    /// Usable segments.
+    pub segments: usize,
+    /// Directed arcs of the routing graph (with snap nodes).
+    pub arcs: usize,
+    /// Zero-length segments dropped.
+    pub zero_length_segments_dropped: usize,
+}
+
+/// The whole report. The first five fields are the command line's documented format.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Travel mode.
+    pub mode: Mode,
+    /// The limit in minutes.
+    pub limit_min: f64,
+    /// Headline figures.
+    pub summary: Summary,
+    /// Every settlement, in load order.
+    pub settlements: Vec<SettlementRow>,
+    /// Findings of the rules.
+    pub findings: Vec<Finding>,
+    /// Per admin unit (empty without admin polygons).
+    pub admin: Vec<AdminRow>,
+    /// The network used.
+    pub network: NetworkInfo,
+    /// Things the user must know (e.g. straight lines used), in English.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Default)]
+struct Tally {
+    total: f64,
+    within: f64,
+    unreachable: f64,
+    weighted_minutes: f64,
+    reachable_pop: f64,
+    count: usize,
+    beyond: usize,
+}
+
+impl Tally {
+    fn add(&mut self, population: f64, minutes: Option<f64>, limit: f64) {
+        self.total += population;
+        self.count += 1;
+        match minutes {
+            Some(m) => {
+                self.weighted_minutes += population * m;
+                self.reachable_pop += population;
+                if m <= limit {
+                    self.within += population;
+                } else {
+                    self.beyond += 1;
+                }
+            }
+            None => {
+                self.unreachable += population;
+                self.beyond += 1;
+            }
+        }
+    }
+    fn share(&self) -> Option<f64> {
+        (self.total > 0.0).then(|| self.within / self.total)
+    }
+    fn mean(&self) -> Option<f64> {
+        (self.reachable_pop > 0.0).then(|| self.weighted_minutes / self.reachable_pop)
+    }
+}
+
+fn to_geo(polygons: &[Rings]) -> geo::MultiPolygon<f64> {
+    geo::MultiPolygon(
+        polygons
+            .iter()
+            .map(|rings| {
+                let ring = |r: &Vec<crate::projection::LonLat>| {
+                    geo::LineString::from(r.iter().map(|p| (p.lon, p.lat)).collect::<Vec<_>>())
+                };
+                geo::Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect())
+            })
+            .collect(),
+    )
+}
+
+/// For each admin unit, the indices of the settlements that lie inside it.
+pub fn settlements_in_units(layers: &Layers) -> Vec<Vec<usize>> {
+    layers
+        .admin
+        .iter()
+        .map(|unit| {
+            let mp = to_geo(&unit.polygons);
+            let Some(bb) = mp.bounding_rect() else {
+                return Vec::new();
+            };
+            layers
+                .settlements
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| {
+                    let p = geo::Point::new(s.at.lon, s.at.lat);
+                    bb.contains(&p) && mp.contains(&p)
+                })
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect()
+}
+
+fn place_name(name: &Option<String>, file: &str, source: Source, what: &str) -> String {
+    match name {
+        Some(n) => n.clone(),
+        None => format!("{what} #{} ({file})", source.feature),
+    }
+}
+
+/// Builds the report for `limit_min` from computed travel times. `file_names` are the loaded
+/// files' names, indexed by [`Source::file`]; `units` comes from [`settlements_in_units`].
+pub fn build_report(
+    layers: &Layers,
+    reach: &Reach,
+    limit_min: f64,
+    file_names: &[String],
+    units: &[Vec<usize>],
+) -> Report {
+    let file = |s: Source| file_names.get(s.file as usize).cloned().unwrap_or_default();
+    let mut all = Tally::default();
+    let mut settlements = Vec::with_capacity(layers.settlements.len());
+    for (s, r) in layers.settlements.iter().zip(&reach.settlements) {
+        all.add(s.population, r.minutes, limit_min);
+        let nearest = r.nearest.map(|i| &layers.facilities[i]);
+        settlements.push(SettlementRow {
+            index: s.source.feature as usize,
+            file: file(s.source),
+            name: s.name.clone(),
+            population: s.population,
+            time_min: r.minutes,
+            nearest_facility: nearest.map(|f| f.source.feature as usize),
+            nearest_facility_name: nearest.and_then(|f| f.name.clone()),
+            within_limit: r.minutes.is_some_and(|m| m <= limit_min),
+            offroad_m: r.offroad_m,
+        });
+    }
+    let admin: Vec<AdminRow> = layers
+        .admin
+        .iter()
+        .zip(units)
+        .enumerate()
+        .map(|(i, (unit, members))| {
+            let mut t = Tally::default();
+            for &k in members {
+                t.add(
+                    layers.settlements[k].population,
+                    reach.settlements[k].minutes,
+                    limit_min,
+                );
+            }
+            AdminRow {
+                unit: i,
+                name: unit.name.clone(),
+                code: unit.code.clone(),
+                population_given: unit.population,
+                population: t.total,
+                population_within_limit: t.within,
+                share_within_limit: t.share(),
+                mean_time_min: t.mean(),
+                settlements: t.count,
+                settlements_beyond_limit: t.beyond,
+            }
+        })
+        .collect();
+    let summary = Summary {
+        population_total: all.total,
+        population_within_limit: all.within,
+        share_within_limit: all.share(),
+        mean_time_min: all.mean(),
+        unreachable_population: all.unreachable,
+        settlements: all.count,
+        settlements_beyond_limit: all.beyond,
+        service_points: reach.service_points.len(),
+        straight_line: reach.straight_line,
+    };
+    let mut warnings = Vec::new();
+    if reach.straight_line {
+        warnings.push(format!(
+            "No usable roads for {}: times are straight-line distance at the off-road speed, not travel over a road network.",
+            reach.mode.id()
+        ));
+    }
+    if reach.service_points.is_empty() {
+        warnings.push("No medical service point is loaded: nobody can reach one.".to_string());
+    }
+    if layers.settlements.is_empty() {
+        warnings.push(
+            "No settlements with population are loaded: there is no one to count.".to_string(),
+        );
+    }
+    let findings = reach_findings(
+        layers,
+        &summary,
+        &settlements,
+        &admin,
+        limit_min,
+        file_names,
+    );
+    Report {
+        mode: reach.mode,
+        limit_min,
+        summary,
+        settlements,
+        findings,
+        admin,
+        network: NetworkInfo {
+            epsg: reach.zone.epsg(),
+            nodes: reach.network.nodes.len(),
+            segments: reach.network.segments.len(),
+            arcs: reach.graph_arcs,
+            zero_length_segments_dropped: reach.network.zero_length_dropped,
+        },
+        warnings,
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2} %", x * 100.0)
+}
+
+fn reach_findings(
+    layers: &Layers,
+    summary: &Summary,
+    rows: &[SettlementRow],
+    admin: &[AdminRow],
+    limit: f64,
+    file_names: &[String],
+) -> Vec<Finding> {
+    let finding = |place: String, message: String, at, value| Finding {
+        rule: RULE_REACH.to_string(),
+        severity: Severity::Violation,
+        place,
+        message,
+        source: RULE_REACH_SOURCE.to_string(),
+        at,
+        value,
+    };
+    let mut out = Vec::new();
+    if let Some(share) = summary.share_within_limit.filter(|s| *s < 1.0) {
+        out.push(finding(
+            "planning area".to_string(),
+            format!(
+                "{} of residents ({:.0} of {:.0}) reach a medical service point within {limit} min; the target is 100 %. Add service points or mobile stations where the settlements beyond lie.",
+                pct(share),
+                summary.population_within_limit,
+                summary.population_total
+            ),
+            None,
+            Some(share),
+        ));
+    }
+    for (row, unit) in admin.iter().zip(&layers.admin) {
+        if let Some(share) = row.share_within_limit.filter(|s| *s < 1.0) {
+            let fname = file_names
+                .get(unit.source.file as usize)
+                .map(String::as_str)
+                .unwrap_or("");
+            out.push(finding(
+                place_name(&row.name, fname, unit.source, "admin unit"),
+                format!(
+                    "{} of its residents ({:.0} of {:.0}) reach a medical service point within {limit} min.",
+                    pct(share),
+                    row.population_within_limit,
+                    row.population
+                ),
+                None,
+                Some(share),
+            ));
+        }
+    }
+    let mut beyond: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].within_limit).collect();
+    beyond.sort_by(|&a, &b| {
+        rows[b]
+            .population
+            .total_cmp(&rows[a].population)
+            .then(a.cmp(&b))
+    });
+    for i in beyond {
+        let row = &rows[i];
+        let s = &layers.settlements[i];
+        let message = match row.time_min {
+            Some(m) => format!(
+                "{:.0} residents are {m:.1} min from the nearest medical service point{}; the limit is {limit} min.",
+                row.population,
+                row.nearest_facility_name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+            ),
+            None => format!("{:.0} residents cannot reach any medical service point.", row.population),
+        };
+        out.push(finding(
+            place_name(&row.name, &row.file, s.source, "settlement"),
+            message,
+            Some(s.at),
+            row.time_min,
+        ));
+    }
+    out
+}
