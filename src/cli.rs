@@ -11,13 +11,14 @@ Reads GeoJSON (WGS84 longitude/latitude) and prints a JSON report to stdout: the
 residents within the limit of their nearest medical service point, every settlement's time,
 and the findings of rule reach.15min.";
 
-/// Runs the command line with `args` (without the program name); returns the JSON text, or
-/// an error message for stderr.
+/// Runs the command line with `args` (without the program name); returns the text for stdout
+/// (the JSON report, or the usage when asked for), or an error message for stderr.
 pub fn run(args: &[String]) -> Result<String, String> {
     let mut it = args.iter();
     match it.next().map(String::as_str) {
         Some("check") => {}
-        Some("-h") | Some("--help") | None => return Err(USAGE.to_string()),
+        Some("-h") | Some("--help") => return Ok(USAGE.to_string()),
+        None => return Err(USAGE.to_string()),
         Some(other) => return Err(format!("unknown command \"{other}\"\n\n{USAGE}")),
     }
     let mut files: Vec<(&str, String)> = Vec::new();
@@ -38,7 +39,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
                     .parse()
                     .map_err(|_| format!("--limit-min: \"{v}\" is not a number"))?;
             }
-            "-h" | "--help" => return Err(USAGE.to_string()),
+            "-h" | "--help" => return Ok(USAGE.to_string()),
             other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
         }
     }

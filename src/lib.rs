@@ -10,12 +10,14 @@
 #![forbid(unsafe_code)]
 
 pub mod analysis;
+pub mod i18n;
 pub mod input;
 pub mod model;
 pub mod network;
 pub mod projection;
 pub mod reach;
 pub mod report;
+pub mod scene;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -1,4 +1,77 @@
-//! The web page (wasm only): thin Leptos components over the engine.
+//! The web page (wasm only): thin Leptos components over the engine. State lives in
+//! [`state::AppState`], provided through context; components read it, call the engine, draw.
+
+mod demo;
+mod map;
+mod panels;
+pub mod state;
+
+use crate::i18n::Key;
+use leptos::prelude::*;
+use state::AppState;
 
 /// Mounts the app on the page body.
-pub fn mount() {}
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+/// The root: provides the state, lays out the header, the map and the panels.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    let t = move |k: Key| state.lang.get().pipe(|l| k.text(l));
+    Effect::new(move |_| state.sync_document_language());
+    view! {
+        <div
+            class="app"
+            on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+                    state.load_file_list(files);
+                }
+            }
+        >
+            <header class="top">
+                <div class="brand">
+                    <h1>{move || t(Key::AppName)}</h1>
+                    <p class="tagline">{move || t(Key::Tagline)}</p>
+                </div>
+                <panels::Controls />
+                <button
+                    class="lang"
+                    data-testid="lang-toggle"
+                    on:click=move |_| state.lang.update(|l| *l = l.other())
+                >
+                    {move || t(Key::LangSwitch)}
+                </button>
+            </header>
+            <Show when=move || state.demo.get()>
+                <div class="demo-banner" data-testid="demo-banner">
+                    {move || t(Key::DemoBanner)}
+                </div>
+            </Show>
+            <main class="main">
+                <section class="map-pane">
+                    <map::Map />
+                </section>
+                <aside class="side">
+                    <panels::Headline />
+                    <panels::LoadPanel />
+                    <panels::AdminTable />
+                    <panels::BeyondList />
+                </aside>
+            </main>
+        </div>
+    }
+}
+
+/// `x.pipe(f)`: apply a function in a chain.
+trait Pipe: Sized {
+    fn pipe<R>(self, f: impl FnOnce(Self) -> R) -> R {
+        f(self)
+    }
+}
+impl<T> Pipe for T {}

@@ -1,0 +1,312 @@
+//! What the map draws, in metres relative to an origin: road segments grouped by travel-time
+//! band, admin boundaries, facilities and settlements; and the viewport arithmetic (fit, pan,
+//! zoom about a point, picking) that turns metres into screen pixels.
+//!
+//! Pure data and arithmetic: the page only issues the drawing calls.
+
+use crate::analysis::Analysis;
+use crate::projection::{Projector, Xy};
+
+/// Upper bounds of the travel-time bands, in minutes: 0–5, 5–10, 10–15, 15–30, 30–60, 60+.
+pub const BAND_LIMITS_MIN: [f64; 5] = [5.0, 10.0, 15.0, 30.0, 60.0];
+/// Number of bands, the last being "unreachable".
+pub const BAND_COUNT: usize = 7;
+/// Band colours (CSS), from near (green) to far (purple), then grey for unreachable.
+pub const BAND_COLOURS: [&str; BAND_COUNT] = [
+    "#1a9850", "#91cf60", "#d9ef8b", "#fdae61", "#f46d43", "#a50026", "#9e9e9e",
+];
+
+/// The band of a travel time: 0 for `[0, 5]`, …, 5 for over 60, 6 for unreachable.
+///
+/// # Examples
+/// ```
+/// use medreach::scene::band_of;
+/// assert_eq!(band_of(5.0), 0);
+/// assert_eq!(band_of(14.9), 2);
+/// assert_eq!(band_of(61.0), 5);
+/// assert_eq!(band_of(f64::INFINITY), 6);
+/// ```
+pub fn band_of(minutes: f64) -> usize {
+    if !minutes.is_finite() {
+        return BAND_COUNT - 1;
+    }
+    BAND_LIMITS_MIN
+        .iter()
+        .position(|&hi| minutes <= hi)
+        .unwrap_or(BAND_LIMITS_MIN.len())
+}
+
+/// Screen radius of a settlement's circle, growing with the square root of its population.
+pub fn settlement_radius_px(population: f64) -> f64 {
+    (2.0 + population.max(0.0).sqrt() / 8.0).min(14.0)
+}
+
+/// A drawable facility.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FacilityMark {
+    /// Position relative to the scene origin, metres.
+    pub at: Xy,
+    /// Whether it counts as a medical service point.
+    pub service_point: bool,
+}
+
+/// Everything the map draws for one analysis.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scene {
+    /// The projected point that maps to (0, 0) here (keeps canvas coordinates small).
+    pub origin: Xy,
+    /// Bounding box of everything, relative to `origin`: (min, max).
+    pub bounds: (Xy, Xy),
+    /// Per band, segments as `[x1, y1, x2, y2]` relative to `origin`.
+    pub bands: Vec<Vec<[f64; 4]>>,
+    /// Admin unit rings relative to `origin`.
+    pub admin_rings: Vec<Vec<Xy>>,
+    /// Facilities.
+    pub facilities: Vec<FacilityMark>,
+    /// Settlement positions relative to `origin`, in the analysis' settlement order.
+    pub settlements: Vec<Xy>,
+    /// Settlement populations, same order.
+    pub populations: Vec<f64>,
+}
+
+impl Scene {
+    /// Builds the scene of an analysis.
+    pub fn build(analysis: &Analysis) -> Scene {
+        let reach = &analysis.reach;
+        let projector = Projector::new(reach.zone);
+        let admin_abs: Vec<Vec<Xy>> = analysis
+            .layers
+            .admin
+            .iter()
+            .flat_map(|u| u.polygons.iter().flatten())
+            .map(|ring| ring.iter().map(|p| projector.project(*p)).collect())
+            .collect();
+        let all = reach
+            .network
+            .nodes
+            .iter()
+            .chain(&reach.facility_xy)
+            .chain(&reach.settlement_xy)
+            .chain(admin_abs.iter().flatten());
+        let (mut lo, mut hi) = (
+            Xy {
+                x: f64::MAX,
+                y: f64::MAX,
+            },
+            Xy {
+                x: f64::MIN,
+                y: f64::MIN,
+            },
+        );
+        for p in all {
+            lo = Xy {
+                x: lo.x.min(p.x),
+                y: lo.y.min(p.y),
+            };
+            hi = Xy {
+                x: hi.x.max(p.x),
+                y: hi.y.max(p.y),
+            };
+        }
+        if lo.x > hi.x {
+            lo = Xy::default();
+            hi = Xy::default();
+        }
+        let origin = Xy {
+            x: (lo.x + hi.x) / 2.0,
+            y: (lo.y + hi.y) / 2.0,
+        };
+        let rel = |p: Xy| Xy {
+            x: p.x - origin.x,
+            y: p.y - origin.y,
+        };
+        let mut bands = vec![Vec::new(); BAND_COUNT];
+        for s in &reach.network.segments {
+            let m = reach.node_minutes[s.a as usize].min(reach.node_minutes[s.b as usize]);
+            let (a, b) = (
+                rel(reach.network.nodes[s.a as usize]),
+                rel(reach.network.nodes[s.b as usize]),
+            );
+            bands[band_of(m)].push([a.x, a.y, b.x, b.y]);
+        }
+        Scene {
+            origin,
+            bounds: (rel(lo), rel(hi)),
+            bands,
+            admin_rings: admin_abs
+                .into_iter()
+                .map(|r| r.into_iter().map(rel).collect())
+                .collect(),
+            facilities: reach
+                .facility_xy
+                .iter()
+                .zip(&analysis.layers.facilities)
+                .map(|(p, f)| FacilityMark {
+                    at: rel(*p),
+                    service_point: f.primary_care,
+                })
+                .collect(),
+            settlements: reach.settlement_xy.iter().map(|p| rel(*p)).collect(),
+            populations: analysis
+                .layers
+                .settlements
+                .iter()
+                .map(|s| s.population)
+                .collect(),
+        }
+    }
+
+    /// Number of road segments drawn.
+    pub fn segment_count(&self) -> usize {
+        self.bands.iter().map(Vec::len).sum()
+    }
+}
+
+/// Maps scene metres to screen pixels: `sx = x * scale + tx`, `sy = -y * scale + ty`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Viewport {
+    /// Pixels per metre.
+    pub scale: f64,
+    /// Screen x of the scene origin.
+    pub tx: f64,
+    /// Screen y of the scene origin.
+    pub ty: f64,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport {
+            scale: 0.01,
+            tx: 0.0,
+            ty: 0.0,
+        }
+    }
+}
+
+impl Viewport {
+    /// The viewport that shows `bounds` whole in a `width` × `height` pixel screen, with a
+    /// margin.
+    ///
+    /// # Examples
+    /// ```
+    /// use medreach::{projection::Xy, scene::Viewport};
+    /// let v = Viewport::fit((Xy { x: -500.0, y: -100.0 }, Xy { x: 500.0, y: 100.0 }), 800.0, 600.0);
+    /// let (sx, sy) = v.to_screen(Xy { x: 0.0, y: 0.0 });
+    /// assert_eq!((sx, sy), (400.0, 300.0));
+    /// ```
+    pub fn fit(bounds: (Xy, Xy), width: f64, height: f64) -> Viewport {
+        let (lo, hi) = bounds;
+        let w = (hi.x - lo.x).max(1.0);
+        let h = (hi.y - lo.y).max(1.0);
+        let scale = ((width * 0.92) / w).min((height * 0.92) / h);
+        let cx = (lo.x + hi.x) / 2.0;
+        let cy = (lo.y + hi.y) / 2.0;
+        Viewport {
+            scale,
+            tx: width / 2.0 - cx * scale,
+            ty: height / 2.0 + cy * scale,
+        }
+    }
+
+    /// Screen pixels of a scene point.
+    pub fn to_screen(&self, p: Xy) -> (f64, f64) {
+        (p.x * self.scale + self.tx, -p.y * self.scale + self.ty)
+    }
+
+    /// Scene point under a screen pixel.
+    pub fn to_scene(&self, sx: f64, sy: f64) -> Xy {
+        Xy {
+            x: (sx - self.tx) / self.scale,
+            y: -(sy - self.ty) / self.scale,
+        }
+    }
+
+    /// Moves the view by a drag of `(dx, dy)` pixels.
+    pub fn pan(self, dx: f64, dy: f64) -> Viewport {
+        Viewport {
+            tx: self.tx + dx,
+            ty: self.ty + dy,
+            ..self
+        }
+    }
+
+    /// Zooms by `factor` keeping the scene point under `(sx, sy)` fixed.
+    pub fn zoom_at(self, factor: f64, sx: f64, sy: f64) -> Viewport {
+        let anchor = self.to_scene(sx, sy);
+        let scale = (self.scale * factor).clamp(1e-6, 1e3);
+        Viewport {
+            scale,
+            tx: sx - anchor.x * scale,
+            ty: sy + anchor.y * scale,
+        }
+    }
+
+    /// Centres the view on a scene point, keeping the scale (at least `min_scale`).
+    pub fn centre_on(self, p: Xy, width: f64, height: f64, min_scale: f64) -> Viewport {
+        let scale = self.scale.max(min_scale);
+        Viewport {
+            scale,
+            tx: width / 2.0 - p.x * scale,
+            ty: height / 2.0 + p.y * scale,
+        }
+    }
+}
+
+/// The settlement whose circle is under (or nearest within `slack_px` of) a screen pixel.
+pub fn pick_settlement(
+    scene: &Scene,
+    view: &Viewport,
+    sx: f64,
+    sy: f64,
+    slack_px: f64,
+) -> Option<usize> {
+    scene
+        .settlements
+        .iter()
+        .zip(&scene.populations)
+        .enumerate()
+        .filter_map(|(i, (p, pop))| {
+            let (x, y) = view.to_screen(*p);
+            let d = (x - sx).hypot(y - sy);
+            (d <= settlement_radius_px(*pop) + slack_px).then_some((d, i))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, i)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zoom_keeps_the_anchor_fixed() {
+        let v = Viewport {
+            scale: 0.5,
+            tx: 10.0,
+            ty: 20.0,
+        };
+        let before = v.to_scene(100.0, 80.0);
+        let z = v.zoom_at(2.0, 100.0, 80.0);
+        let after = z.to_scene(100.0, 80.0);
+        assert!((before.x - after.x).abs() < 1e-9 && (before.y - after.y).abs() < 1e-9);
+        assert_eq!(z.scale, 1.0);
+    }
+
+    #[test]
+    fn round_trip_and_pick() {
+        let scene = Scene {
+            settlements: vec![Xy { x: 0.0, y: 0.0 }, Xy { x: 100.0, y: 0.0 }],
+            populations: vec![10.0, 10.0],
+            ..Scene::default()
+        };
+        let v = Viewport {
+            scale: 1.0,
+            tx: 0.0,
+            ty: 0.0,
+        };
+        assert_eq!(pick_settlement(&scene, &v, 99.0, 1.0, 2.0), Some(1));
+        assert_eq!(pick_settlement(&scene, &v, 50.0, 0.0, 2.0), None);
+        let p = v.to_scene(30.0, 40.0);
+        assert_eq!(v.to_screen(p), (30.0, 40.0));
+    }
+}

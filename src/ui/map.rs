@@ -1,0 +1,331 @@
+//! The canvas map: roads coloured by travel-time band, admin boundaries, facilities, and
+//! settlements sized by population and marked within or beyond the limit. Road paths are built
+//! once per analysis as one `Path2D` per band in scene metres, so a redraw while panning or
+//! zooming is a handful of `stroke` calls however many segments there are.
+
+use super::state::{AppState, Shared};
+use crate::i18n::Key;
+use crate::scene::{
+    pick_settlement, settlement_radius_px, Scene, Viewport, BAND_COLOURS, BAND_LIMITS_MIN,
+};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, Path2d};
+
+struct Paths {
+    scene: Shared<Scene>,
+    bands: Vec<Path2d>,
+    admin: Path2d,
+}
+
+fn build_paths(scene: &Shared<Scene>) -> Option<Paths> {
+    let bands = scene
+        .0
+        .bands
+        .iter()
+        .map(|segs| {
+            let p = Path2d::new().ok()?;
+            for [x1, y1, x2, y2] in segs {
+                p.move_to(*x1, *y1);
+                p.line_to(*x2, *y2);
+            }
+            Some(p)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let admin = Path2d::new().ok()?;
+    for ring in &scene.0.admin_rings {
+        for (i, q) in ring.iter().enumerate() {
+            if i == 0 {
+                admin.move_to(q.x, q.y);
+            } else {
+                admin.line_to(q.x, q.y);
+            }
+        }
+        admin.close_path();
+    }
+    Some(Paths {
+        scene: scene.clone(),
+        bands,
+        admin,
+    })
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// Size of the canvas in CSS pixels, and the device pixel ratio; resizes the backing store.
+fn fit_backing_store(canvas: &HtmlCanvasElement) -> (f64, f64, f64) {
+    let dpr = window().device_pixel_ratio().max(1.0);
+    let (w, h) = (
+        canvas.client_width().max(1) as f64,
+        canvas.client_height().max(1) as f64,
+    );
+    let (bw, bh) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    if canvas.width() != bw || canvas.height() != bh {
+        canvas.set_width(bw);
+        canvas.set_height(bh);
+    }
+    (w, h, dpr)
+}
+
+fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppState) {
+    let Some(ctx) = context(canvas) else { return };
+    let (w, h, dpr) = fit_backing_store(canvas);
+    let scene = &paths.scene.0;
+    ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
+    ctx.set_fill_style_str("#f7f7f4");
+    ctx.fill_rect(0.0, 0.0, w, h);
+    // Scene metres → pixels; line widths are divided by the scale to stay in pixels.
+    let k = view.scale;
+    ctx.set_transform(dpr * k, 0.0, 0.0, -dpr * k, dpr * view.tx, dpr * view.ty)
+        .ok();
+    ctx.set_line_join("round");
+    ctx.set_stroke_style_str("#5b5b8f");
+    ctx.set_line_width(1.5 / k);
+    ctx.set_line_dash(&js_sys::Array::of2(&(6.0 / k).into(), &(4.0 / k).into()))
+        .ok();
+    ctx.stroke_with_path(&paths.admin);
+    ctx.set_line_dash(&js_sys::Array::new()).ok();
+    for (band, path) in paths.bands.iter().enumerate().rev() {
+        ctx.set_stroke_style_str(BAND_COLOURS[band]);
+        ctx.set_line_width(if band == BAND_COLOURS.len() - 1 {
+            0.8 / k
+        } else {
+            1.6 / k
+        });
+        ctx.stroke_with_path(path);
+    }
+    ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
+    for f in &scene.facilities {
+        let (x, y) = view.to_screen(f.at);
+        ctx.set_fill_style_str(if f.service_point {
+            "#d7191c"
+        } else {
+            "#8c8c8c"
+        });
+        ctx.set_stroke_style_str("#ffffff");
+        ctx.set_line_width(1.5);
+        ctx.begin_path();
+        ctx.rect(x - 5.0, y - 5.0, 10.0, 10.0);
+        ctx.fill();
+        ctx.stroke();
+        if f.service_point {
+            ctx.set_fill_style_str("#ffffff");
+            ctx.fill_rect(x - 3.5, y - 1.0, 7.0, 2.0);
+            ctx.fill_rect(x - 1.0, y - 3.5, 2.0, 7.0);
+        }
+    }
+    let report = state.report.get_untracked();
+    let selected = state.selected.get_untracked();
+    if let Some(report) = report {
+        for (i, (p, row)) in scene
+            .settlements
+            .iter()
+            .zip(&report.settlements)
+            .enumerate()
+        {
+            let (x, y) = view.to_screen(*p);
+            if x < -20.0 || y < -20.0 || x > w + 20.0 || y > h + 20.0 {
+                continue;
+            }
+            let r = settlement_radius_px(row.population);
+            ctx.begin_path();
+            ctx.arc(x, y, r, 0.0, std::f64::consts::TAU).ok();
+            ctx.set_fill_style_str(if row.within_limit {
+                "rgba(26,152,80,0.55)"
+            } else {
+                "rgba(215,25,28,0.6)"
+            });
+            ctx.fill();
+            ctx.set_stroke_style_str(if Some(i) == selected {
+                "#000000"
+            } else {
+                "#ffffff"
+            });
+            ctx.set_line_width(if Some(i) == selected { 3.0 } else { 1.0 });
+            ctx.stroke();
+        }
+    }
+    let _ = canvas.set_attribute("data-drawn", "true");
+    let _ = canvas.set_attribute("data-segments", &scene.segment_count().to_string());
+}
+
+/// The map with its zoom buttons, legend and settlement popup.
+#[component]
+pub fn Map() -> impl IntoView {
+    let s = expect_context::<AppState>();
+    let t = move |k: Key| k.text(s.lang.get());
+    let canvas_ref = NodeRef::<Canvas>::new();
+    let view = RwSignal::new(Viewport::default());
+    let paths = StoredValue::new_local(None::<Paths>);
+    let drag = StoredValue::new_local(None::<(f64, f64, bool)>);
+    let resized = RwSignal::new(0u32);
+    let _resize = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+
+    let canvas_size = move || {
+        canvas_ref
+            .get_untracked()
+            .map(|c| {
+                (
+                    c.client_width().max(1) as f64,
+                    c.client_height().max(1) as f64,
+                )
+            })
+            .unwrap_or((800.0, 600.0))
+    };
+    let fit = move || {
+        if let Some(scene) = s.scene.get_untracked() {
+            let (w, h) = canvas_size();
+            view.set(Viewport::fit(scene.0.bounds, w, h));
+        }
+    };
+    // A new scene: rebuild the paths and fit the view.
+    Effect::new(move |_| {
+        let scene = s.scene.get();
+        let _ = canvas_ref.get();
+        paths.set_value(scene.as_ref().and_then(build_paths));
+        fit();
+    });
+    // Anything visible changed: redraw.
+    Effect::new(move |_| {
+        let v = view.get();
+        let _ = (s.report.get(), s.selected.get(), resized.get());
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        paths.with_value(|p| match p {
+            Some(p) => draw(&canvas, p, v, &s),
+            None => {
+                if let Some(ctx) = context(&canvas) {
+                    let (w, h, _) = fit_backing_store(&canvas);
+                    ctx.clear_rect(0.0, 0.0, w, h);
+                }
+                let _ = canvas.set_attribute("data-drawn", "false");
+            }
+        });
+    });
+    // Selecting a settlement (from the list) brings it into view.
+    Effect::new(move |prev: Option<Option<usize>>| {
+        let sel = s.selected.get();
+        if sel.is_some() && prev.is_some() && prev != Some(sel) {
+            if let (Some(i), Some(scene)) = (sel, s.scene.get_untracked()) {
+                if let Some(p) = scene.0.settlements.get(i) {
+                    let (w, h) = canvas_size();
+                    view.update(|v| *v = v.centre_on(*p, w, h, 0.02));
+                }
+            }
+        }
+        sel
+    });
+
+    let zoom = move |factor: f64| {
+        let (w, h) = canvas_size();
+        view.update(|v| *v = v.zoom_at(factor, w / 2.0, h / 2.0));
+    };
+    let local_xy = move |ev: &web_sys::MouseEvent| -> (f64, f64) {
+        canvas_ref
+            .get_untracked()
+            .map(|c| {
+                let r = c.get_bounding_client_rect();
+                (
+                    ev.client_x() as f64 - r.left(),
+                    ev.client_y() as f64 - r.top(),
+                )
+            })
+            .unwrap_or_default()
+    };
+    let popup = move || {
+        let i = s.selected.get()?;
+        let report = s.report.get()?;
+        report.settlements.get(i).cloned()
+    };
+
+    view! {
+        <div class="map">
+            <canvas
+                node_ref=canvas_ref
+                data-testid="map-canvas"
+                data-drawn="false"
+                on:mousedown=move |ev| {
+                    let (x, y) = local_xy(&ev);
+                    drag.set_value(Some((x, y, false)));
+                }
+                on:mousemove=move |ev| {
+                    if let Some((x0, y0, _)) = drag.get_value() {
+                        let (x, y) = local_xy(&ev);
+                        if (x - x0).abs() + (y - y0).abs() > 2.0 {
+                            view.update(|v| *v = v.pan(x - x0, y - y0));
+                            drag.set_value(Some((x, y, true)));
+                        }
+                    }
+                }
+                on:mouseleave=move |_| drag.set_value(None)
+                on:mouseup=move |ev| {
+                    let moved = drag.get_value().is_some_and(|d| d.2);
+                    drag.set_value(None);
+                    if !moved {
+                        let (x, y) = local_xy(&ev);
+                        let hit = s.scene.get_untracked().and_then(|sc| pick_settlement(&sc.0, &view.get_untracked(), x, y, 3.0));
+                        s.selected.set(hit);
+                    }
+                }
+                on:wheel=move |ev: leptos::ev::WheelEvent| {
+                    ev.prevent_default();
+                    let (x, y) = local_xy(&ev);
+                    let factor = (-ev.delta_y() * 0.0015).exp().clamp(0.5, 2.0);
+                    view.update(|v| *v = v.zoom_at(factor, x, y));
+                }
+            ></canvas>
+            <div class="map-buttons">
+                <button data-testid="zoom-in" title=move || t(Key::ZoomIn) on:click=move |_| zoom(1.5)>"+"</button>
+                <button data-testid="zoom-out" title=move || t(Key::ZoomOut) on:click=move |_| zoom(1.0 / 1.5)>"−"</button>
+                <button data-testid="fit" title=move || t(Key::Fit) on:click=move |_| fit()>"⤢"</button>
+            </div>
+            {move || popup().map(|row| {
+                let lang = s.lang.get();
+                view! {
+                    <div class="popup" data-testid="settlement-popup">
+                        <button class="close" title=Key::Close.text(lang) on:click=move |_| s.selected.set(None)>"×"</button>
+                        <b>{row.name.clone().unwrap_or_else(|| format!("#{}", row.index))}</b>
+                        <div>{Key::Population.text(lang)} ": " {format!("{:.0}", row.population)}</div>
+                        <div>{Key::Time.text(lang)} ": " {row.time_min.map(|m| format!("{m:.1} {}", Key::Minutes.text(lang))).unwrap_or_else(|| Key::Unreachable.text(lang).into())}
+                            {if row.within_limit { format!(" ({})", Key::Within.text(lang)) } else { format!(" ({})", Key::Beyond.text(lang)) }}
+                        </div>
+                        <div>{Key::NearestFacility.text(lang)} ": "
+                            {row.nearest_facility_name.clone().or_else(|| row.nearest_facility.map(|f| format!("#{f}"))).unwrap_or_else(|| "–".into())}
+                        </div>
+                    </div>
+                }
+            })}
+            <div class="legend">
+                <b>{move || t(Key::TravelTime)}</b>
+                <div class="bands">
+                    {BAND_COLOURS.iter().enumerate().map(|(i, c)| {
+                        let label = match i {
+                            0 => format!("0–{}", BAND_LIMITS_MIN[0]),
+                            i if i < BAND_LIMITS_MIN.len() => format!("{}–{}", BAND_LIMITS_MIN[i - 1], BAND_LIMITS_MIN[i]),
+                            i if i == BAND_LIMITS_MIN.len() => format!("{}+", BAND_LIMITS_MIN[i - 1]),
+                            _ => String::new(),
+                        };
+                        let unreachable = i == BAND_COLOURS.len() - 1;
+                        view! {
+                            <span class="band">
+                                <i style=format!("background:{c}")></i>
+                                {move || if unreachable { t(Key::Unreachable).to_string() } else { label.clone() }}
+                            </span>
+                        }
+                    }).collect_view()}
+                </div>
+                <div class="marks">
+                    <span><i class="dot within"></i>{move || t(Key::Within)}</span>
+                    <span><i class="dot beyond"></i>{move || t(Key::Beyond)}</span>
+                    <span><i class="sq sp"></i>{move || t(Key::ServicePoint)}</span>
+                    <span><i class="sq other"></i>{move || t(Key::OtherFacility)}</span>
+                </div>
+            </div>
+            <div class="attribution">{move || t(Key::Attribution)}</div>
+        </div>
+    }
+}

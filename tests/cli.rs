@@ -1,0 +1,359 @@
+//! The command line, run as a process: `medreach check --roads R --facilities F --settlements S
+//! [--admin A] [--mode walk|drive] [--limit-min 15]`.
+//!
+//! On success it exits 0 and prints one JSON report whose documented fields are `mode`,
+//! `limit_min`, `summary.{population_total, population_within_limit, share_within_limit,
+//! mean_time_min, unreachable_population}`, `settlements[].{index, name, population, time_min,
+//! nearest_facility}` and `findings[].{rule, severity, place, message, source}` (the report
+//! carries more fields; these are the ones a script may rely on). On a bad argument or file it
+//! exits non-zero, prints nothing on stdout and names the problem (and the file) on stderr.
+#![cfg(not(target_arch = "wasm32"))]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn case_dir(case: &str) -> PathBuf {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    assert!(
+        shared.is_dir(),
+        "the shared data folder {} is missing: these tests need ../shared/data/cases/ beside the \
+         repository (CI always has it)",
+        shared.display()
+    );
+    let dir = shared.join("data/cases").join(case);
+    assert!(dir.is_dir(), "the case {} is missing", dir.display());
+    dir
+}
+
+/// The Andorra case's files as `--roads R --facilities F --settlements S`.
+fn andorra_args() -> Vec<String> {
+    let dir = case_dir("andorra");
+    let mut args = vec!["check".to_string()];
+    for (flag, file) in [
+        ("--roads", "roads.geojson"),
+        ("--facilities", "facilities.geojson"),
+        ("--settlements", "settlements.geojson"),
+    ] {
+        args.push(flag.to_string());
+        args.push(dir.join(file).to_string_lossy().into_owned());
+    }
+    args
+}
+
+fn run(args: &[String]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_medreach"))
+        .args(args)
+        .output()
+        .expect("the medreach binary runs")
+}
+
+fn stdout_json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "exit {:?}; stderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("stdout is not one JSON document: {e}"))
+}
+
+/// A file under the temporary directory with a unique name, removed on drop.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(stem: &str, contents: &str) -> TempFile {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let path = std::env::temp_dir().join(format!(
+            "medreach-cli-test-{}-{n}-{nanos}-{stem}.geojson",
+            std::process::id()
+        ));
+        std::fs::write(&path, contents).expect("can write a temporary file");
+        TempFile(path)
+    }
+
+    fn path(&self) -> String {
+        self.0.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn reference_share(case: &str, mode: &str) -> f64 {
+    let path = case_dir(case).join(format!("reference_{mode}.json"));
+    let text = std::fs::read_to_string(&path).expect("reference readable");
+    let v: Value = serde_json::from_str(&text).expect("reference is JSON");
+    v["summary"]["share_within_threshold"]
+        .as_f64()
+        .expect("reference share")
+}
+
+fn is_number_or_null(v: &Value) -> bool {
+    v.is_number() || v.is_null()
+}
+
+fn is_string_or_null(v: &Value) -> bool {
+    v.is_string() || v.is_null()
+}
+
+fn is_index_or_null(v: &Value) -> bool {
+    v.is_u64() || v.is_null()
+}
+
+/// A check of a JSON value's type.
+type TypeCheck = fn(&Value) -> bool;
+
+/// Asserts `obj` has every key in `fields` and each value passes its check.
+fn assert_fields(obj: &Value, what: &str, fields: &[(&str, TypeCheck)]) {
+    let map = obj
+        .as_object()
+        .unwrap_or_else(|| panic!("{what} is not an object: {obj}"));
+    for (key, ok) in fields {
+        let v = map
+            .get(*key)
+            .unwrap_or_else(|| panic!("{what} lacks the documented field \"{key}\": {obj}"));
+        assert!(ok(v), "{what}.{key} has the wrong type: {v}");
+    }
+}
+
+#[test]
+fn andorra_drive_prints_the_documented_report() {
+    let mut args = andorra_args();
+    args.extend(["--mode".to_string(), "drive".to_string()]);
+    let out = run(&args);
+    let report = stdout_json(&out);
+
+    assert_fields(
+        &report,
+        "report",
+        &[
+            ("mode", Value::is_string),
+            ("limit_min", Value::is_number),
+            ("summary", Value::is_object),
+            ("settlements", Value::is_array),
+            ("findings", Value::is_array),
+        ],
+    );
+    assert_eq!(report["mode"], "drive");
+    assert_eq!(report["limit_min"].as_f64(), Some(15.0));
+
+    let summary = &report["summary"];
+    assert_fields(
+        summary,
+        "summary",
+        &[
+            ("population_total", Value::is_number),
+            ("population_within_limit", Value::is_number),
+            ("share_within_limit", is_number_or_null),
+            ("mean_time_min", is_number_or_null),
+            ("unreachable_population", Value::is_number),
+        ],
+    );
+    let share = summary["share_within_limit"].as_f64().expect("a share");
+    let want = reference_share("andorra", "drive");
+    assert!(
+        (share - want).abs() <= 1e-12,
+        "share {share}, reference {want}"
+    );
+    assert!((summary["population_total"].as_f64().unwrap() - 83_888.8).abs() < 1e-6);
+    assert_eq!(summary["unreachable_population"].as_f64(), Some(0.0));
+
+    let rows = report["settlements"].as_array().unwrap();
+    assert_eq!(rows.len(), 59);
+    for (k, row) in rows.iter().enumerate() {
+        assert_fields(
+            row,
+            &format!("settlements[{k}]"),
+            &[
+                ("index", Value::is_u64),
+                ("name", is_string_or_null),
+                ("population", Value::is_number),
+                ("time_min", is_number_or_null),
+                ("nearest_facility", is_index_or_null),
+            ],
+        );
+    }
+
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        !findings.is_empty(),
+        "a share below 100 % gives at least one finding"
+    );
+    for (k, f) in findings.iter().enumerate() {
+        assert_fields(
+            f,
+            &format!("findings[{k}]"),
+            &[
+                ("rule", Value::is_string),
+                ("severity", Value::is_string),
+                ("place", Value::is_string),
+                ("message", Value::is_string),
+                ("source", Value::is_string),
+            ],
+        );
+        assert!(
+            matches!(f["severity"].as_str(), Some("violation" | "advisory")),
+            "severity {}",
+            f["severity"]
+        );
+    }
+    assert!(findings.iter().any(|f| f["rule"] == "reach.15min"));
+}
+
+#[test]
+fn a_longer_limit_gives_a_larger_share() {
+    let mut args = andorra_args();
+    args.extend(["--mode".to_string(), "drive".to_string()]);
+    let at_15 = stdout_json(&run(&args));
+    args.extend(["--limit-min".to_string(), "30".to_string()]);
+    let at_30 = stdout_json(&run(&args));
+    assert_eq!(at_30["limit_min"].as_f64(), Some(30.0));
+    let s15 = at_15["summary"]["share_within_limit"].as_f64().unwrap();
+    let s30 = at_30["summary"]["share_within_limit"].as_f64().unwrap();
+    assert!(s30 > s15, "share at 30 min {s30} <= share at 15 min {s15}");
+    // Only the limit changed: every time is the same.
+    assert_eq!(at_15["settlements"].as_array().unwrap().len(), 59);
+    for (a, b) in at_15["settlements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(at_30["settlements"].as_array().unwrap())
+    {
+        assert_eq!(a["time_min"], b["time_min"]);
+        assert_eq!(a["nearest_facility"], b["nearest_facility"]);
+    }
+}
+
+/// Runs with `args`, expects a failure with nothing on stdout and every one of `needles` on
+/// stderr; returns stderr.
+fn assert_fails(args: &[String], needles: &[&str]) -> String {
+    let out = run(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !out.status.success(),
+        "{args:?} succeeded; stdout:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{args:?} failed but printed on stdout:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: stderr does not mention {needle:?}:\n{stderr}"
+        );
+    }
+    stderr
+}
+
+/// Replaces the value after `flag` in `args`.
+fn with(mut args: Vec<String>, flag: &str, value: &str) -> Vec<String> {
+    let i = args
+        .iter()
+        .position(|a| a == flag)
+        .unwrap_or_else(|| panic!("{flag} not in {args:?}"));
+    args[i + 1] = value.to_string();
+    args
+}
+
+#[test]
+fn missing_roads_is_an_error() {
+    let args: Vec<String> = andorra_args()
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 1 && *i != 2)
+        .map(|(_, a)| a)
+        .collect();
+    assert!(!args.contains(&"--roads".to_string()));
+    assert_fails(&args, &["--roads", "required"]);
+}
+
+#[test]
+fn a_nonexistent_file_is_named() {
+    let missing = std::env::temp_dir().join(format!(
+        "medreach-cli-test-{}-does-not-exist.geojson",
+        std::process::id()
+    ));
+    let missing = missing.to_string_lossy().into_owned();
+    assert_fails(&with(andorra_args(), "--facilities", &missing), &[&missing]);
+}
+
+#[test]
+fn invalid_json_is_named() {
+    let file = TempFile::new(
+        "invalid",
+        "{\"type\": \"FeatureCollection\", \"features\": [",
+    );
+    assert_fails(
+        &with(andorra_args(), "--settlements", &file.path()),
+        &[&file.path(), "not valid JSON"],
+    );
+}
+
+#[test]
+fn projected_coordinates_are_named() {
+    // UTM zone 31N metres, as an unconverted export would hold them.
+    let file = TempFile::new(
+        "projected",
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"kind":"clinic"},
+           "geometry":{"type":"Point","coordinates":[382000.0,4706000.0]}}]}"#,
+    );
+    let stderr = assert_fails(
+        &with(andorra_args(), "--facilities", &file.path()),
+        &[&file.path(), "projected"],
+    );
+    assert!(stderr.contains("4326"), "stderr suggests WGS84: {stderr}");
+}
+
+#[test]
+fn an_unknown_mode_is_an_error() {
+    let mut args = andorra_args();
+    args.extend(["--mode".to_string(), "fly".to_string()]);
+    assert_fails(&args, &["fly", "mode"]);
+}
+
+#[test]
+fn a_negative_limit_is_an_error() {
+    let mut args = andorra_args();
+    args.extend(["--limit-min".to_string(), "-3".to_string()]);
+    assert_fails(&args, &["limit", "-3"]);
+}
+
+#[test]
+fn a_limit_that_is_not_a_number_is_an_error() {
+    let mut args = andorra_args();
+    args.extend(["--limit-min".to_string(), "soon".to_string()]);
+    assert_fails(&args, &["--limit-min", "soon"]);
+}
+
+#[test]
+fn a_flag_without_value_is_an_error() {
+    let mut args = andorra_args();
+    args.push("--mode".to_string());
+    assert_fails(&args, &["--mode", "needs a value"]);
+}
+
+#[test]
+fn temp_files_are_removed() {
+    let path: PathBuf;
+    {
+        let f = TempFile::new("cleanup", "{}");
+        path = f.0.clone();
+        assert!(Path::new(&path).exists());
+    }
+    assert!(!path.exists());
+}
