@@ -38,6 +38,9 @@ pub enum AnalysisError {
     /// The limit is not a positive number of minutes.
     #[error("the limit must be a positive number of minutes, not {0}")]
     BadLimit(f64),
+    /// The data spans more longitude than one plane can measure faithfully.
+    #[error("the data spans {0:.0}° of longitude; MedReach measures in one UTM zone and accepts at most {MAX_LON_SPAN_DEG}° (a county or a province, not a continent)")]
+    AreaTooWide(f64),
     /// A speed is not positive.
     #[error("speed for {0} must be a positive number of km/h")]
     BadSpeed(String),
@@ -67,6 +70,10 @@ impl Options {
     }
 }
 
+/// The widest longitude span accepted. Transverse Mercator distorts lengths by about 1.5 % at
+/// 10° from the central meridian and breaks down towards 90°.
+pub const MAX_LON_SPAN_DEG: f64 = 20.0;
+
 /// Travel times of one mode over a snapshot of the loaded data.
 #[derive(Debug)]
 pub struct Analysis {
@@ -88,6 +95,11 @@ impl Analysis {
         speeds: &SpeedTable,
     ) -> Result<Analysis, AnalysisError> {
         let layers = dataset.layers();
+        if let Some((west, _, east, _)) = crate::reach::bounding_box(&layers) {
+            if east - west > MAX_LON_SPAN_DEG {
+                return Err(AnalysisError::AreaTooWide(east - west));
+            }
+        }
         let reach = travel_times(&layers, mode, speeds).ok_or(AnalysisError::NothingLoaded)?;
         let units = settlements_in_units(&layers);
         Ok(Analysis {
@@ -127,4 +139,42 @@ impl Analysis {
 pub fn check(dataset: &Dataset, options: &Options) -> Result<Report, AnalysisError> {
     options.validate()?;
     Ok(Analysis::run(dataset, options.mode, &options.speeds)?.report(options.limit_min))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(lon: f64, props: &str) -> String {
+        format!(
+            r#"{{"type":"Feature","properties":{props},"geometry":{{"type":"Point","coordinates":[{lon},30.0]}}}}"#
+        )
+    }
+
+    #[test]
+    fn refuses_data_wider_than_one_plane_and_bad_options() {
+        let mut data = Dataset::default();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+            point(100.0, r#"{"kind":"clinic"}"#),
+            point(125.0, r#"{"population":10}"#)
+        );
+        data.load("wide.geojson", &text).unwrap();
+        assert!(matches!(
+            check(&data, &Options::default()),
+            Err(AnalysisError::AreaTooWide(span)) if (span - 25.0).abs() < 1e-9
+        ));
+        let bad_limit = Options {
+            limit_min: 0.0,
+            ..Options::default()
+        };
+        assert_eq!(
+            check(&data, &bad_limit).unwrap_err(),
+            AnalysisError::BadLimit(0.0)
+        );
+        assert_eq!(
+            check(&Dataset::default(), &Options::default()).unwrap_err(),
+            AnalysisError::NothingLoaded
+        );
+    }
 }

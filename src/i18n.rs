@@ -3,6 +3,7 @@
 //! [`Key::text`] is one exhaustive `match`, so a key without both languages does not compile.
 //! Messages with values ([`input_error`], [`skip_reason`]) are built here too.
 
+use crate::analysis::AnalysisError;
 use crate::input::InputError;
 use crate::model::SkipReason;
 use serde::{Deserialize, Serialize};
@@ -112,6 +113,12 @@ pub enum Key {
     Network,
     NoneFound,
     Computing,
+    Hospital,
+    HealthCenter,
+    ClinicClass,
+    Outreach,
+    NotUsable,
+    ServicePointColour,
 }
 
 impl Key {
@@ -200,6 +207,15 @@ impl Key {
             Key::Network => ("Network", "路网"),
             Key::NoneFound => ("None", "无"),
             Key::Computing => ("Computing…", "正在计算…"),
+            Key::Hospital => ("hospital", "医院"),
+            Key::HealthCenter => ("health center", "卫生院 / 社区卫生服务中心"),
+            Key::ClinicClass => ("clinic or station", "卫生室 / 卫生服务站 / 诊所"),
+            Key::Outreach => ("service point or mobile station", "医疗服务点 / 巡诊点"),
+            Key::ServicePointColour => (
+                "Red: a medical service point (counts for the 15-minute rule); grey: not counted.",
+                "红色：医疗服务点（计入15分钟规则）；灰色：不计入。",
+            ),
+            Key::NotUsable => ("road not usable in this mode", "该出行方式不可通行的道路"),
         };
         match lang {
             Lang::En => en,
@@ -220,6 +236,20 @@ pub fn input_error(lang: Lang, e: &InputError) -> String {
             ),
             InputError::Empty { file } => format!("{file}：FeatureCollection 中没有要素"),
         },
+    }
+}
+
+/// Why no analysis could run, in `lang`.
+pub fn analysis_error(lang: Lang, e: &AnalysisError) -> String {
+    match (lang, e) {
+        (Lang::En, _) => e.to_string(),
+        (Lang::Zh, AnalysisError::NothingLoaded) => Key::NothingLoaded.text(lang).to_string(),
+        (Lang::Zh, AnalysisError::BadLimit(v)) => format!("时限必须是正的分钟数，而不是 {v}"),
+        (Lang::Zh, AnalysisError::BadSpeed(what)) => format!("{what} 的速度必须是正的公里/小时数"),
+        (Lang::Zh, AnalysisError::AreaTooWide(span)) => format!(
+            "数据跨越经度 {span:.0}°；MedReach 在一个 UTM 投影带内计算，最多接受 {}°（一个县或一个省，而不是一个大洲）",
+            crate::analysis::MAX_LON_SPAN_DEG
+        ),
     }
 }
 

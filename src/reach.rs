@@ -151,9 +151,9 @@ pub struct Reach {
     pub graph_arcs: usize,
 }
 
-/// The UTM zone of the centre of the bounding box of all roads, facilities and settlements.
-/// `None` when there is nothing to place.
-pub fn zone_for(layers: &Layers) -> Option<UtmZone> {
+/// Bounding box `(west, south, east, north)` in degrees of all roads, facilities and
+/// settlements; `None` when there is nothing to place.
+pub fn bounding_box(layers: &Layers) -> Option<(f64, f64, f64, f64)> {
     let mut bbox: Option<(f64, f64, f64, f64)> = None;
     let mut add = |p: &LonLat| {
         let b = bbox.get_or_insert((p.lon, p.lat, p.lon, p.lat));
@@ -169,7 +169,13 @@ pub fn zone_for(layers: &Layers) -> Option<UtmZone> {
         .for_each(&mut add);
     layers.facilities.iter().for_each(|f| add(&f.at));
     layers.settlements.iter().for_each(|s| add(&s.at));
-    let (x0, y0, x1, y1) = bbox?;
+    bbox
+}
+
+/// The UTM zone of the centre of the bounding box of all roads, facilities and settlements.
+/// `None` when there is nothing to place.
+pub fn zone_for(layers: &Layers) -> Option<UtmZone> {
+    let (x0, y0, x1, y1) = bounding_box(layers)?;
     Some(UtmZone::containing(LonLat {
         lon: (x0 + x1) / 2.0,
         lat: (y0 + y1) / 2.0,

@@ -5,6 +5,8 @@
 //! Pure data and arithmetic: the page only issues the drawing calls.
 
 use crate::analysis::Analysis;
+use crate::model::FacilityKind;
+use crate::network::{road_speeds, SpeedTable};
 use crate::projection::{Projector, Xy};
 
 /// Upper bounds of the travel-time bands, in minutes: 0–5, 5–10, 10–15, 15–30, 30–60, 60+.
@@ -41,11 +43,69 @@ pub fn settlement_radius_px(population: f64) -> f64 {
     (2.0 + population.max(0.0).sqrt() / 8.0).min(14.0)
 }
 
+/// How the map draws a facility kind: hospitals, health centers, clinics and stations,
+/// outreach (service points and mobile stations), and everything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FacilityClass {
+    /// County general or TCM hospital, government first-level hospital, OSM hospital.
+    Hospital,
+    /// Township health center (general, central, branch) or community health service center.
+    HealthCenter,
+    /// Village clinic, community health station, OSM clinic or doctors, private clinic.
+    Clinic,
+    /// Medical service point or fixed mobile medical station.
+    Outreach,
+    /// Pharmacy, dentist, elderly care, other health facility.
+    Other,
+}
+
+impl FacilityClass {
+    /// All classes, in legend order.
+    pub const ALL: [FacilityClass; 5] = [
+        FacilityClass::Hospital,
+        FacilityClass::HealthCenter,
+        FacilityClass::Clinic,
+        FacilityClass::Outreach,
+        FacilityClass::Other,
+    ];
+
+    /// The class of a facility kind.
+    pub fn of(kind: FacilityKind) -> FacilityClass {
+        use FacilityKind::*;
+        match kind {
+            CountyGeneralHospital | CountyTcmHospital | FirstLevelHospital | Hospital => {
+                FacilityClass::Hospital
+            }
+            TownshipHealthCenter
+            | CentralTownshipHealthCenter
+            | TownshipHealthCenterBranch
+            | CommunityHealthCenter => FacilityClass::HealthCenter,
+            VillageClinic | CommunityHealthStation | Clinic | Doctors | PrivateClinic => {
+                FacilityClass::Clinic
+            }
+            MedicalServicePoint | MobileStation => FacilityClass::Outreach,
+            Pharmacy | Dentist | ElderlyCare | OtherHealth => FacilityClass::Other,
+        }
+    }
+
+    /// Half the size of its map symbol, in pixels.
+    pub fn half_size_px(self) -> f64 {
+        match self {
+            FacilityClass::Hospital => 7.0,
+            FacilityClass::HealthCenter => 5.5,
+            FacilityClass::Clinic | FacilityClass::Outreach => 4.5,
+            FacilityClass::Other => 3.5,
+        }
+    }
+}
+
 /// A drawable facility.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FacilityMark {
     /// Position relative to the scene origin, metres.
     pub at: Xy,
+    /// How it is drawn.
+    pub class: FacilityClass,
     /// Whether it counts as a medical service point.
     pub service_point: bool,
 }
@@ -59,6 +119,8 @@ pub struct Scene {
     pub bounds: (Xy, Xy),
     /// Per band, segments as `[x1, y1, x2, y2]` relative to `origin`.
     pub bands: Vec<Vec<[f64; 4]>>,
+    /// Road segments that cannot be used in this mode (e.g. motorways when walking).
+    pub unusable: Vec<[f64; 4]>,
     /// Admin unit rings relative to `origin`.
     pub admin_rings: Vec<Vec<Xy>>,
     /// Facilities.
@@ -70,8 +132,8 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// Builds the scene of an analysis.
-    pub fn build(analysis: &Analysis) -> Scene {
+    /// Builds the scene of an analysis computed with `speeds`.
+    pub fn build(analysis: &Analysis, speeds: &SpeedTable) -> Scene {
         let reach = &analysis.reach;
         let projector = Projector::new(reach.zone);
         let admin_abs: Vec<Vec<Xy>> = analysis
@@ -129,10 +191,21 @@ impl Scene {
             );
             bands[band_of(m)].push([a.x, a.y, b.x, b.y]);
         }
+        let mut unusable = Vec::new();
+        for road in &analysis.layers.roads {
+            if road_speeds(road, reach.mode, speeds).is_some() {
+                continue;
+            }
+            for line in &road.lines {
+                let pts: Vec<Xy> = line.iter().map(|p| rel(projector.project(*p))).collect();
+                unusable.extend(pts.windows(2).map(|w| [w[0].x, w[0].y, w[1].x, w[1].y]));
+            }
+        }
         Scene {
             origin,
             bounds: (rel(lo), rel(hi)),
             bands,
+            unusable,
             admin_rings: admin_abs
                 .into_iter()
                 .map(|r| r.into_iter().map(rel).collect())
@@ -143,6 +216,7 @@ impl Scene {
                 .zip(&analysis.layers.facilities)
                 .map(|(p, f)| FacilityMark {
                     at: rel(*p),
+                    class: FacilityClass::of(f.kind),
                     service_point: f.primary_care,
                 })
                 .collect(),

@@ -6,7 +6,8 @@
 use super::state::{AppState, Shared};
 use crate::i18n::Key;
 use crate::scene::{
-    pick_settlement, settlement_radius_px, Scene, Viewport, BAND_COLOURS, BAND_LIMITS_MIN,
+    pick_settlement, settlement_radius_px, FacilityClass, Scene, Viewport, BAND_COLOURS,
+    BAND_LIMITS_MIN,
 };
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -16,7 +17,17 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, Path2d};
 struct Paths {
     scene: Shared<Scene>,
     bands: Vec<Path2d>,
+    unusable: Path2d,
     admin: Path2d,
+}
+
+fn segments_path(segs: &[[f64; 4]]) -> Option<Path2d> {
+    let p = Path2d::new().ok()?;
+    for [x1, y1, x2, y2] in segs {
+        p.move_to(*x1, *y1);
+        p.line_to(*x2, *y2);
+    }
+    Some(p)
 }
 
 fn build_paths(scene: &Shared<Scene>) -> Option<Paths> {
@@ -24,15 +35,9 @@ fn build_paths(scene: &Shared<Scene>) -> Option<Paths> {
         .0
         .bands
         .iter()
-        .map(|segs| {
-            let p = Path2d::new().ok()?;
-            for [x1, y1, x2, y2] in segs {
-                p.move_to(*x1, *y1);
-                p.line_to(*x2, *y2);
-            }
-            Some(p)
-        })
+        .map(|segs| segments_path(segs))
         .collect::<Option<Vec<_>>>()?;
+    let unusable = segments_path(&scene.0.unusable)?;
     let admin = Path2d::new().ok()?;
     for ring in &scene.0.admin_rings {
         for (i, q) in ring.iter().enumerate() {
@@ -47,6 +52,7 @@ fn build_paths(scene: &Shared<Scene>) -> Option<Paths> {
     Some(Paths {
         scene: scene.clone(),
         bands,
+        unusable,
         admin,
     })
 }
@@ -87,6 +93,9 @@ fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppSt
     ctx.set_line_dash(&js_sys::Array::of2(&(6.0 / k).into(), &(4.0 / k).into()))
         .ok();
     ctx.stroke_with_path(&paths.admin);
+    ctx.set_stroke_style_str("#c9c9c9");
+    ctx.set_line_width(1.0 / k);
+    ctx.stroke_with_path(&paths.unusable);
     ctx.set_line_dash(&js_sys::Array::new()).ok();
     for (band, path) in paths.bands.iter().enumerate().rev() {
         ctx.set_stroke_style_str(BAND_COLOURS[band]);
@@ -150,6 +159,65 @@ fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppSt
     }
     let _ = canvas.set_attribute("data-drawn", "true");
     let _ = canvas.set_attribute("data-segments", &scene.segment_count().to_string());
+}
+
+/// Colour of a facility symbol: red when it counts as a medical service point.
+fn facility_colour(service_point: bool) -> &'static str {
+    if service_point {
+        "#d7191c"
+    } else {
+        "#8c8c8c"
+    }
+}
+
+/// Draws one facility: hospital = square with a cross, health center = square, clinic =
+/// circle, outreach = triangle, other = small square.
+fn facility_symbol(
+    ctx: &CanvasRenderingContext2d,
+    x: f64,
+    y: f64,
+    class: FacilityClass,
+    service_point: bool,
+) {
+    let r = class.half_size_px();
+    ctx.set_fill_style_str(facility_colour(service_point));
+    ctx.set_stroke_style_str("#ffffff");
+    ctx.set_line_width(1.5);
+    ctx.begin_path();
+    match class {
+        FacilityClass::Clinic => {
+            ctx.arc(x, y, r, 0.0, std::f64::consts::TAU).ok();
+        }
+        FacilityClass::Outreach => {
+            ctx.move_to(x, y - r * 1.2);
+            ctx.line_to(x + r * 1.1, y + r * 0.8);
+            ctx.line_to(x - r * 1.1, y + r * 0.8);
+            ctx.close_path();
+        }
+        _ => ctx.rect(x - r, y - r, 2.0 * r, 2.0 * r),
+    }
+    ctx.fill();
+    ctx.stroke();
+    if class == FacilityClass::Hospital {
+        ctx.set_fill_style_str("#ffffff");
+        ctx.fill_rect(x - r + 2.0, y - 1.0, 2.0 * r - 4.0, 2.0);
+        ctx.fill_rect(x - 1.0, y - r + 2.0, 2.0, 2.0 * r - 4.0);
+    }
+}
+
+/// A legend swatch for a facility class, drawn by the same code as the map.
+#[component]
+fn FacilitySwatch(class: FacilityClass, service_point: bool) -> impl IntoView {
+    let canvas_ref = NodeRef::<Canvas>::new();
+    Effect::new(move |_| {
+        if let Some(c) = canvas_ref.get() {
+            if let Some(ctx) = context(&c) {
+                ctx.clear_rect(0.0, 0.0, 18.0, 18.0);
+                facility_symbol(&ctx, 9.0, 9.0, class, service_point);
+            }
+        }
+    });
+    view! { <canvas class="swatch" width="18" height="18" node_ref=canvas_ref></canvas> }
 }
 
 /// The map with its zoom buttons, legend and settlement popup.
@@ -321,9 +389,22 @@ pub fn Map() -> impl IntoView {
                 <div class="marks">
                     <span><i class="dot within"></i>{move || t(Key::Within)}</span>
                     <span><i class="dot beyond"></i>{move || t(Key::Beyond)}</span>
-                    <span><i class="sq sp"></i>{move || t(Key::ServicePoint)}</span>
-                    <span><i class="sq other"></i>{move || t(Key::OtherFacility)}</span>
+                    <span><i class="line unusable"></i>{move || t(Key::NotUsable)}</span>
                 </div>
+                <div class="marks">
+                    {FacilityClass::ALL.iter().map(|&class| {
+                        let key = match class {
+                            FacilityClass::Hospital => Key::Hospital,
+                            FacilityClass::HealthCenter => Key::HealthCenter,
+                            FacilityClass::Clinic => Key::ClinicClass,
+                            FacilityClass::Outreach => Key::Outreach,
+                            FacilityClass::Other => Key::OtherFacility,
+                        };
+                        let service_point = class != FacilityClass::Other;
+                        view! { <span><FacilitySwatch class service_point />{move || t(key)}</span> }
+                    }).collect_view()}
+                </div>
+                <p class="legend-note">{move || t(Key::ServicePointColour)}</p>
             </div>
             <div class="attribution">{move || t(Key::Attribution)}</div>
         </div>

@@ -2,7 +2,7 @@
 //! beyond-the-limit tables. They only read state and format it.
 
 use super::state::AppState;
-use crate::i18n::{input_error, skip_reason, Key, Lang};
+use crate::i18n::{analysis_error, input_error, skip_reason, Key, Lang};
 use crate::network::Mode;
 use leptos::prelude::*;
 
@@ -122,9 +122,9 @@ pub fn Headline() -> impl IntoView {
             <Show when=move || summary().is_some_and(|s| s.settlements == 0)>
                 <p class="warning">{move || t(Key::NoSettlements)}</p>
             </Show>
-            <Show when=move || summary().is_none()>
-                <p class="warning">{move || t(Key::NothingLoaded)}</p>
-            </Show>
+            {move || s.analysis.with(|a| a.as_ref().err().map(|e| view! {
+                <p class="warning" data-testid="analysis-error">{analysis_error(s.lang.get(), e)}</p>
+            }))}
             <dl class="figures">
                 <dt>{move || t(Key::Population)}</dt>
                 <dd data-testid="population-total">{move || summary().map(|s| people(s.population_total))}</dd>

@@ -2,7 +2,7 @@
 //! computes from them, and the actions that change them.
 
 use super::demo;
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, AnalysisError};
 use crate::i18n::Lang;
 use crate::input::InputError;
 use crate::model::Dataset;
@@ -44,8 +44,8 @@ pub struct AppState {
     pub load_errors: RwSignal<Vec<InputError>>,
     /// The selected settlement (index in the analysis' settlements).
     pub selected: RwSignal<Option<usize>>,
-    /// Travel times for the current data and mode.
-    pub analysis: Memo<Option<Shared<Analysis>>>,
+    /// Travel times for the current data and mode, or why there are none.
+    pub analysis: Memo<Result<Shared<Analysis>, AnalysisError>>,
     /// The report for the current limit.
     pub report: Memo<Option<Report>>,
     /// What the map draws.
@@ -60,15 +60,19 @@ impl AppState {
         let limit = RwSignal::new(15.0);
         let analysis = Memo::new(move |_| {
             let mode = mode.get();
-            data.with(|d| Analysis::run(d, mode, &SpeedTable::default()).ok())
+            data.with(|d| Analysis::run(d, mode, &SpeedTable::default()))
                 .map(|a| Shared(Arc::new(a)))
         });
         let report = Memo::new(move |_| {
             let limit = limit.get();
-            analysis.with(|a| a.as_ref().map(|a| a.0.report(limit)))
+            analysis.with(|a| a.as_ref().ok().map(|a| a.0.report(limit)))
         });
         let scene = Memo::new(move |_| {
-            analysis.with(|a| a.as_ref().map(|a| Shared(Arc::new(Scene::build(&a.0)))))
+            analysis.with(|a| {
+                a.as_ref()
+                    .ok()
+                    .map(|a| Shared(Arc::new(Scene::build(&a.0, &SpeedTable::default()))))
+            })
         });
         AppState {
             lang: RwSignal::new(initial_language()),
