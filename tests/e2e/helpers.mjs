@@ -1,0 +1,263 @@
+// Shared helpers for the MedReach end-to-end tests (node:test + playwright-core).
+// Not a test file itself: node --test only picks up *.test.mjs here.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** The repository root (tests/e2e is two levels below it). */
+export const REPO_ROOT = path.resolve(HERE, '..', '..');
+
+/** The shared data folder, beside the repository unless MEDREACH_SHARED says otherwise. */
+export const SHARED = process.env.MEDREACH_SHARED
+  ? path.resolve(process.env.MEDREACH_SHARED)
+  : path.resolve(REPO_ROOT, '..', 'shared');
+
+/** Where the reference cases live: <shared>/data/cases/<case>/. */
+export const CASES = path.join(SHARED, 'data', 'cases');
+
+/**
+ * Generous limits: the analysis runs in wasm on a slow, shared 2-core machine.
+ * MEDREACH_E2E_TIMEOUT_MS overrides the wait for any one condition (default 120 s).
+ */
+export const LOAD_TIMEOUT_MS = Number(process.env.MEDREACH_E2E_TIMEOUT_MS) || 120_000;
+export const TEST_TIMEOUT_MS = Math.max(300_000, 4 * LOAD_TIMEOUT_MS);
+
+/** Exactness of the reach share against the reference (both are float64 ratios). */
+export const SHARE_TOLERANCE = 1e-9;
+
+const CHROMIUM = process.env.MEDREACH_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The app's URL, given by scripts/test.sh (or by hand: see README.md). */
+export function appUrl() {
+  const url = process.env.MEDREACH_URL;
+  assert.ok(url, 'MEDREACH_URL is not set: serve dist/ and set it (see tests/e2e/README.md)');
+  return url;
+}
+
+export function casePath(caseName, file) {
+  return path.join(CASES, caseName, file);
+}
+
+export function readJson(file) {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** The reference result for one case and travel mode ("walk" or "drive"). */
+export function reference(caseName, mode) {
+  return readJson(casePath(caseName, `reference_${mode}.json`));
+}
+
+/** Number of features in a GeoJSON FeatureCollection file. */
+export function featureCount(file) {
+  return readJson(file).features.length;
+}
+
+/**
+ * The share of population within `limitMin` minutes, recomputed from a reference's
+ * per-settlement times ("within" means time <= limit; the denominator is all settlements'
+ * population, unreachable ones included).
+ */
+export function shareWithin(ref, limitMin) {
+  let total = 0;
+  let within = 0;
+  for (const s of ref.settlements) {
+    total += s.population;
+    if (s.time_min !== null && s.time_min !== undefined && s.time_min <= limitMin) {
+      within += s.population;
+    }
+  }
+  return within / total;
+}
+
+/** Settlements of a reference beyond `limitMin` (or unreachable). */
+export function beyondCount(ref, limitMin) {
+  return ref.settlements.filter(
+    (s) => s.time_min === null || s.time_min === undefined || s.time_min > limitMin,
+  ).length;
+}
+
+/** True when the repo's demo copy of a case is byte-identical to the shared case files. */
+export function demoMatchesShared(caseName, files = ['roads', 'facilities', 'settlements']) {
+  return files.every((f) => {
+    const demo = path.join(REPO_ROOT, 'demo', caseName, `${f}.geojson`);
+    const shared = casePath(caseName, `${f}.geojson`);
+    return existsSync(demo) && existsSync(shared) && readFileSync(demo).equals(readFileSync(shared));
+  });
+}
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** CSS selector for a data-testid. */
+export const tid = (id) => `[data-testid="${id}"]`;
+
+/**
+ * Runs `body(page)` in a fresh browser context with the app opened and its first drawing done.
+ * On failure, appends the page's console errors to the error and saves a screenshot under
+ * target/e2e/.
+ */
+export async function withApp(t, browser, body) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(LOAD_TIMEOUT_MS);
+  const logs = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') logs.push(`console.${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => logs.push(`pageerror: ${err.message}`));
+  page.on('requestfailed', (req) => logs.push(`requestfailed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  try {
+    await page.goto(appUrl(), { waitUntil: 'load' });
+    await waitForDrawn(page);
+    await body(page);
+  } catch (err) {
+    const shot = path.join(REPO_ROOT, 'target', 'e2e', `${t.name.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`);
+    try {
+      mkdirSync(path.dirname(shot), { recursive: true });
+      await page.screenshot({ path: shot, fullPage: true });
+      logs.push(`screenshot: ${shot}`);
+    } catch {
+      // the page may be gone; the original error matters more
+    }
+    if (logs.length > 0) err.message += `\n--- browser log ---\n${logs.join('\n')}`;
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Waits until the map canvas reports a finished drawing. */
+export async function waitForDrawn(page) {
+  await page.waitForSelector(`canvas${tid('map-canvas')}[data-drawn="true"]`, { state: 'attached' });
+}
+
+/** The share element's data-value as a number (NaN when absent). */
+export async function shareValue(page) {
+  return page.$eval(tid('share-within-limit'), (el) => parseFloat(el.getAttribute('data-value') ?? ''));
+}
+
+/** Waits until the share's data-value is within `tol` of `expected`; fails with the last value. */
+export async function waitForShare(page, expected, what, tol = SHARE_TOLERANCE) {
+  try {
+    await page.waitForFunction(
+      ([sel, exp, eps]) => {
+        const el = document.querySelector(sel);
+        if (!el) return false;
+        const v = parseFloat(el.getAttribute('data-value') ?? '');
+        return Number.isFinite(v) && Math.abs(v - exp) <= eps;
+      },
+      [tid('share-within-limit'), expected, tol],
+      { polling: 100, timeout: LOAD_TIMEOUT_MS },
+    );
+  } catch (err) {
+    const actual = await shareValue(page).catch(() => 'no share element');
+    assert.fail(`${what}: share-within-limit data-value expected ${expected} ± ${tol}, got ${actual}\n(${err.message.split('\n')[0]})`);
+  }
+  await assertShareText(page);
+}
+
+/** Waits until the share's data-value differs from `previous`; returns the new value. */
+export async function waitForShareChange(page, previous, what) {
+  try {
+    await page.waitForFunction(
+      ([sel, prev]) => {
+        const el = document.querySelector(sel);
+        if (!el) return false;
+        const v = parseFloat(el.getAttribute('data-value') ?? '');
+        return Number.isFinite(v) && v !== prev;
+      },
+      [tid('share-within-limit'), previous],
+      { polling: 100, timeout: LOAD_TIMEOUT_MS },
+    );
+  } catch (err) {
+    assert.fail(`${what}: share-within-limit stayed at ${previous}\n(${err.message.split('\n')[0]})`);
+  }
+  return shareValue(page);
+}
+
+/** The share's text is its data-value as a percentage with 2 decimals, e.g. "10.43%". */
+export async function assertShareText(page) {
+  const { text, value } = await page.$eval(tid('share-within-limit'), (el) => ({
+    text: el.textContent.trim(),
+    value: parseFloat(el.getAttribute('data-value') ?? ''),
+  }));
+  assert.ok(Number.isFinite(value) && value >= 0 && value <= 1, `data-value ${value} is not a fraction 0–1`);
+  const m = /^(\d{1,3}\.\d{2})\s?%$/.exec(text);
+  assert.ok(m, `share-within-limit text "${text}" is not a percentage with 2 decimals`);
+  assert.ok(
+    Math.abs(parseFloat(m[1]) - value * 100) <= 0.005 + 1e-9,
+    `share-within-limit text "${text}" does not match data-value ${value}`,
+  );
+}
+
+/** Recognised features per layer, from the count-* elements. */
+export async function counts(page) {
+  const read = async (layer) => {
+    const text = (await page.textContent(tid(`count-${layer}`))).trim();
+    assert.match(text, /^\d+$/, `count-${layer} text "${text}" is not an integer`);
+    return Number(text);
+  };
+  return {
+    roads: await read('roads'),
+    facilities: await read('facilities'),
+    settlements: await read('settlements'),
+    admin: await read('admin'),
+  };
+}
+
+/** Waits until count-<layer> shows `expected`; fails with the last text. */
+export async function waitForCount(page, layer, expected) {
+  const sel = tid(`count-${layer}`);
+  try {
+    await page.waitForFunction(
+      ([s, exp]) => document.querySelector(s)?.textContent.trim() === String(exp),
+      [sel, expected],
+      { polling: 100, timeout: LOAD_TIMEOUT_MS },
+    );
+  } catch (err) {
+    const actual = await page.textContent(sel).catch(() => 'no element');
+    assert.fail(`count-${layer}: expected ${expected}, got "${actual?.trim()}"\n(${err.message.split('\n')[0]})`);
+  }
+}
+
+/** Loads files through the app's file input (one load, however many files). */
+export async function loadFiles(page, files) {
+  await page.setInputFiles(tid('file-input'), files);
+}
+
+/** Sets the limit input and fires the events an app may listen to. */
+export async function setLimit(page, minutes) {
+  const input = page.locator(tid('limit-input'));
+  await input.fill(String(minutes));
+  await input.dispatchEvent('change');
+}
+
+/** Waits until the beyond-list has `expected` rows; fails with the last count. */
+export async function waitForBeyondRows(page, expected, what) {
+  const sel = tid('beyond-row');
+  try {
+    await page.waitForFunction(
+      ([s, exp]) => document.querySelectorAll(s).length === exp,
+      [sel, expected],
+      { polling: 100, timeout: LOAD_TIMEOUT_MS },
+    );
+  } catch (err) {
+    const actual = await page.locator(sel).count();
+    assert.fail(`${what}: expected ${expected} beyond-row rows, got ${actual}\n(${err.message.split('\n')[0]})`);
+  }
+}
