@@ -145,10 +145,8 @@ pub struct Reach {
     pub service_points: Vec<usize>,
     /// True when the mode has no usable road and straight lines were used.
     pub straight_line: bool,
-    /// Nodes and arcs of the routing graph (with the snap nodes).
-    pub graph_nodes: usize,
-    /// Directed arcs in the routing graph.
-    pub graph_arcs: usize,
+    /// How times are computed, for further queries ([`Reach::nearest_among`]).
+    pub router: Router,
 }
 
 /// Bounding box `(west, south, east, north)` in degrees of all roads, facilities and
@@ -202,84 +200,195 @@ pub fn travel_times(layers: &Layers, mode: Mode, speeds: &SpeedTable) -> Option<
         .filter(|&i| layers.facilities[i].primary_care)
         .collect();
     let offroad = kmh_to_m_per_min(speeds.offroad_kmh);
-    if network.is_empty() {
-        let settlements = settlement_xy
+    let router = if network.is_empty() {
+        Router::StraightLine {
+            offroad_m_per_min: offroad,
+        }
+    } else {
+        // Every settlement and every facility joins the network; one graph serves all queries.
+        let snaps: Vec<Snap> = settlement_xy
             .iter()
-            .map(|p| straight_line_nearest(*p, &facility_xy, &service_points, offroad))
+            .chain(&facility_xy)
+            .map(|p| network.snap(*p).expect("network is not empty"))
             .collect();
-        return Some(Reach {
-            mode,
-            zone,
-            network,
-            node_minutes: Vec::new(),
-            settlements,
-            settlement_xy,
-            facility_xy,
-            service_points,
-            straight_line: true,
-            graph_nodes: 0,
-            graph_arcs: 0,
-        });
-    }
-    // Snap settlements first, then the service points, in one list.
-    let snaps: Vec<Snap> = settlement_xy
-        .iter()
-        .chain(service_points.iter().map(|&i| &facility_xy[i]))
-        .map(|p| network.snap(*p).expect("network is not empty"))
-        .collect();
-    let (graph, snap_nodes) = network.routing_graph(&snaps);
-    let ns = settlement_xy.len();
-    let origins: Vec<Origin> = service_points
-        .iter()
-        .enumerate()
-        .map(|(k, &fi)| Origin {
-            node: snap_nodes[ns + k],
-            minutes: snaps[ns + k].offroad_m / offroad,
-            label: fi as u32,
-        })
-        .collect();
-    let (minutes, labels) = nearest_origin(&graph, &origins);
-    let settlements = (0..ns)
-        .map(|i| {
-            let node = snap_nodes[i] as usize;
-            let reached = labels[node] != UNREACHED;
-            SettlementReach {
-                minutes: reached.then(|| snaps[i].offroad_m / offroad + minutes[node]),
-                nearest: reached.then_some(labels[node] as usize),
-                offroad_m: Some(snaps[i].offroad_m),
-            }
-        })
-        .collect();
-    let node_minutes = minutes[..network.nodes.len()].to_vec();
-    Some(Reach {
+        let (graph, snap_nodes) = network.routing_graph(&snaps);
+        let joins: Vec<Join> = snaps
+            .iter()
+            .zip(&snap_nodes)
+            .map(|(s, &node)| Join {
+                node,
+                offroad_m: s.offroad_m,
+                offroad_min: s.offroad_m / offroad,
+            })
+            .collect();
+        let facility_joins = joins[settlement_xy.len()..].to_vec();
+        let mut settlement_joins = joins;
+        settlement_joins.truncate(settlement_xy.len());
+        Router::Network {
+            graph,
+            settlement_joins,
+            facility_joins,
+        }
+    };
+    let mut reach = Reach {
         mode,
         zone,
-        graph_nodes: graph.node_count(),
-        graph_arcs: graph.arc_count(),
         network,
-        node_minutes,
-        settlements,
+        node_minutes: Vec::new(),
+        settlements: Vec::new(),
         settlement_xy,
         facility_xy,
         service_points,
-        straight_line: false,
-    })
+        straight_line: matches!(router, Router::StraightLine { .. }),
+        router,
+    };
+    let (nearest, node_minutes) = reach.route(&reach.service_points);
+    reach.node_minutes = node_minutes;
+    reach.node_minutes.truncate(reach.network.nodes.len());
+    reach.settlements = nearest
+        .settlements
+        .iter()
+        .enumerate()
+        .map(|(i, n)| SettlementReach {
+            minutes: n.map(|(m, _)| m),
+            nearest: n.map(|(_, f)| f),
+            offroad_m: reach.settlement_offroad_m(i),
+        })
+        .collect();
+    Some(reach)
 }
 
-fn straight_line_nearest(
-    p: Xy,
-    facility_xy: &[Xy],
-    service_points: &[usize],
-    offroad: f64,
-) -> SettlementReach {
-    let best = service_points
-        .iter()
-        .map(|&i| (p.distance_m(facility_xy[i]) / offroad, i))
-        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    SettlementReach {
-        minutes: best.map(|b| b.0),
-        nearest: best.map(|b| b.1),
-        offroad_m: None,
+/// Where a point joins the routing graph.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Join {
+    /// The node it joins at.
+    pub node: NodeId,
+    /// Length of the off-road leg, metres.
+    pub offroad_m: f64,
+    /// Minutes of the off-road leg.
+    pub offroad_min: f64,
+}
+
+/// How travel times are computed: over the road network, or in straight lines when a mode has
+/// no usable road.
+#[derive(Debug)]
+pub enum Router {
+    /// Over the network: the directed graph with a node for every join.
+    Network {
+        /// The graph.
+        graph: RoutingGraph,
+        /// Per settlement, where it joins.
+        settlement_joins: Vec<Join>,
+        /// Per facility (all of them), where it joins.
+        facility_joins: Vec<Join>,
+    },
+    /// Straight lines at the off-road speed.
+    StraightLine {
+        /// The off-road speed in metres per minute.
+        offroad_m_per_min: f64,
+    },
+}
+
+/// For every settlement and every facility, the minutes to the nearest of a set of target
+/// facilities and which one (`None` when none can be reached). A target facility is 0 minutes
+/// from itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Nearest {
+    /// Per settlement.
+    pub settlements: Vec<Option<(f64, usize)>>,
+    /// Per facility.
+    pub facilities: Vec<Option<(f64, usize)>>,
+}
+
+impl Reach {
+    /// Minutes from every settlement and facility to the nearest of `targets` (facility
+    /// indices), ties to the lowest index.
+    pub fn nearest_among(&self, targets: &[usize]) -> Nearest {
+        self.route(targets).0
+    }
+
+    /// Nodes of the routing graph (with the join nodes); 0 without roads.
+    pub fn graph_nodes(&self) -> usize {
+        match &self.router {
+            Router::Network { graph, .. } => graph.node_count(),
+            Router::StraightLine { .. } => 0,
+        }
+    }
+
+    /// Directed arcs of the routing graph; 0 without roads.
+    pub fn graph_arcs(&self) -> usize {
+        match &self.router {
+            Router::Network { graph, .. } => graph.arc_count(),
+            Router::StraightLine { .. } => 0,
+        }
+    }
+
+    fn settlement_offroad_m(&self, i: usize) -> Option<f64> {
+        match &self.router {
+            Router::Network {
+                settlement_joins, ..
+            } => Some(settlement_joins[i].offroad_m),
+            Router::StraightLine { .. } => None,
+        }
+    }
+
+    /// The nearest target for everyone, and every graph node's minutes to it.
+    fn route(&self, targets: &[usize]) -> (Nearest, Vec<f64>) {
+        let is_target = |f: usize| targets.contains(&f);
+        match &self.router {
+            Router::StraightLine { offroad_m_per_min } => {
+                let nearest = |p: Xy| {
+                    targets
+                        .iter()
+                        .map(|&t| (p.distance_m(self.facility_xy[t]) / offroad_m_per_min, t))
+                        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                };
+                let facilities = (0..self.facility_xy.len())
+                    .map(|f| {
+                        if is_target(f) {
+                            Some((0.0, f))
+                        } else {
+                            nearest(self.facility_xy[f])
+                        }
+                    })
+                    .collect();
+                let nearest = Nearest {
+                    settlements: self.settlement_xy.iter().map(|p| nearest(*p)).collect(),
+                    facilities,
+                };
+                (nearest, Vec::new())
+            }
+            Router::Network {
+                graph,
+                settlement_joins,
+                facility_joins,
+            } => {
+                let origins: Vec<Origin> = targets
+                    .iter()
+                    .map(|&f| Origin {
+                        node: facility_joins[f].node,
+                        minutes: facility_joins[f].offroad_min,
+                        label: f as u32,
+                    })
+                    .collect();
+                let (minutes, labels) = nearest_origin(graph, &origins);
+                let at = |j: &Join| {
+                    let n = j.node as usize;
+                    (labels[n] != UNREACHED)
+                        .then(|| (j.offroad_min + minutes[n], labels[n] as usize))
+                };
+                let facilities = facility_joins
+                    .iter()
+                    .enumerate()
+                    .map(|(f, j)| if is_target(f) { Some((0.0, f)) } else { at(j) })
+                    .collect();
+                let nearest = Nearest {
+                    settlements: settlement_joins.iter().map(at).collect(),
+                    facilities,
+                };
+                (nearest, minutes)
+            }
+        }
     }
 }
 

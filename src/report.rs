@@ -336,7 +336,7 @@ pub fn build_report(
             epsg: reach.zone.epsg(),
             nodes: reach.network.nodes.len(),
             segments: reach.network.segments.len(),
-            arcs: reach.graph_arcs,
+            arcs: reach.graph_arcs(),
             zero_length_segments_dropped: reach.network.zero_length_dropped,
         },
         warnings,
