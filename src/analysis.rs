@@ -2,10 +2,12 @@
 //! Changing the limit only rebuilds the report; changing the mode or the data recomputes the
 //! travel times.
 
+use crate::hierarchy::Hierarchy;
 use crate::model::{Dataset, Layers};
 use crate::network::{Mode, SpeedTable};
 use crate::reach::{travel_times, Reach};
 use crate::report::{build_report, settlements_in_units, Report};
+use crate::rules::RuleParams;
 use serde::{Deserialize, Serialize};
 
 /// What the user chose.
@@ -17,6 +19,8 @@ pub struct Options {
     pub limit_min: f64,
     /// Speeds by road class.
     pub speeds: SpeedTable,
+    /// Rule parameters.
+    pub rules: RuleParams,
 }
 
 impl Default for Options {
@@ -25,6 +29,7 @@ impl Default for Options {
             mode: Mode::Walk,
             limit_min: 15.0,
             speeds: SpeedTable::default(),
+            rules: RuleParams::default(),
         }
     }
 }
@@ -41,6 +46,9 @@ pub enum AnalysisError {
     /// The data spans more longitude than one plane can measure faithfully.
     #[error("the data spans {0:.0}° of longitude; MedReach measures in one UTM zone and accepts at most {MAX_LON_SPAN_DEG}° (a county or a province, not a continent)")]
     AreaTooWide(f64),
+    /// A rule parameter is unusable.
+    #[error("rule parameters: {0}")]
+    BadRules(String),
     /// A speed is not positive.
     #[error("speed for {0} must be a positive number of km/h")]
     BadSpeed(String),
@@ -66,7 +74,7 @@ impl Options {
                 return Err(AnalysisError::BadSpeed(name.to_string()));
             }
         }
-        Ok(())
+        self.rules.validate().map_err(AnalysisError::BadRules)
     }
 }
 
@@ -85,6 +93,8 @@ pub struct Analysis {
     pub reach: Reach,
     /// Per admin unit, the settlements inside it.
     pub units: Vec<Vec<usize>>,
+    /// The administrative hierarchy.
+    pub hierarchy: Hierarchy,
 }
 
 impl Analysis {
@@ -102,7 +112,9 @@ impl Analysis {
         }
         let reach = travel_times(&layers, mode, speeds).ok_or(AnalysisError::NothingLoaded)?;
         let units = settlements_in_units(&layers);
+        let hierarchy = Hierarchy::build(&layers);
         Ok(Analysis {
+            hierarchy,
             file_names: dataset.files.iter().map(|f| f.name.clone()).collect(),
             layers,
             reach,
@@ -110,12 +122,14 @@ impl Analysis {
         })
     }
 
-    /// The report for a limit in minutes.
-    pub fn report(&self, limit_min: f64) -> Report {
+    /// The report for a limit in minutes and rule parameters.
+    pub fn report(&self, limit_min: f64, params: &RuleParams) -> Report {
         build_report(
             &self.layers,
             &self.reach,
+            &self.hierarchy,
             limit_min,
+            params,
             &self.file_names,
             &self.units,
         )
@@ -138,7 +152,8 @@ impl Analysis {
 /// ```
 pub fn check(dataset: &Dataset, options: &Options) -> Result<Report, AnalysisError> {
     options.validate()?;
-    Ok(Analysis::run(dataset, options.mode, &options.speeds)?.report(options.limit_min))
+    Ok(Analysis::run(dataset, options.mode, &options.speeds)?
+        .report(options.limit_min, &options.rules))
 }
 
 #[cfg(test)]

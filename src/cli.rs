@@ -5,11 +5,12 @@ use crate::analysis::{check, Options};
 use crate::model::Dataset;
 
 /// Usage text.
-pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15]
+pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
 
 Reads GeoJSON (WGS84 longitude/latitude) and prints a JSON report to stdout: the share of
 residents within the limit of their nearest medical service point, every settlement's time,
-and the findings of rule reach.15min.";
+the findings of every rule of the layout guidance, and which rules could not be checked.
+--rules sets rule parameters (see README); missing keys keep the policy defaults.";
 
 /// Runs the command line with `args` (without the program name); returns the text for stdout
 /// (the JSON report, or the usage when asked for), or an error message for stderr.
@@ -38,6 +39,12 @@ pub fn run(args: &[String]) -> Result<String, String> {
                 options.limit_min = v
                     .parse()
                     .map_err(|_| format!("--limit-min: \"{v}\" is not a number"))?;
+            }
+            "--rules" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+                options.rules =
+                    crate::rules::RuleParams::parse(&text).map_err(|e| format!("{path}: {e}"))?;
             }
             "-h" | "--help" => return Ok(USAGE.to_string()),
             other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),

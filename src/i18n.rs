@@ -6,6 +6,8 @@
 use crate::analysis::AnalysisError;
 use crate::input::InputError;
 use crate::model::SkipReason;
+use crate::model::{AreaFlag, Center};
+use crate::rules::{LeadProblem, Message};
 use serde::{Deserialize, Serialize};
 
 /// A display language.
@@ -246,6 +248,7 @@ pub fn analysis_error(lang: Lang, e: &AnalysisError) -> String {
         (Lang::Zh, AnalysisError::NothingLoaded) => Key::NothingLoaded.text(lang).to_string(),
         (Lang::Zh, AnalysisError::BadLimit(v)) => format!("时限必须是正的分钟数，而不是 {v}"),
         (Lang::Zh, AnalysisError::BadSpeed(what)) => format!("{what} 的速度必须是正的公里/小时数"),
+        (Lang::Zh, AnalysisError::BadRules(why)) => format!("规则参数：{why}"),
         (Lang::Zh, AnalysisError::AreaTooWide(span)) => format!(
             "数据跨越经度 {span:.0}°；MedReach 在一个 UTM 投影带内计算，最多接受 {}°（一个县或一个省，而不是一个大洲）",
             crate::analysis::MAX_LON_SPAN_DEG
@@ -270,6 +273,274 @@ pub fn skip_reason(lang: Lang, r: &SkipReason) -> String {
             SkipReason::BadPopulation { value } => format!("人口 {value} 不是非负数"),
             SkipReason::NotARoad { class } => format!("highway={class} 不是可通行的道路"),
         },
+    }
+}
+
+/// A center's name in `lang`.
+pub fn center_name(lang: Lang, c: Center) -> String {
+    match lang {
+        Lang::Zh => c
+            .names()
+            .iter()
+            .find(|n| !n.is_ascii())
+            .copied()
+            .unwrap_or(c.id())
+            .to_string(),
+        Lang::En => match c {
+            Center::Laboratory => "medical laboratory",
+            Center::Imaging => "imaging",
+            Center::Ecg => "ECG diagnosis",
+            Center::Pathology => "pathology",
+            Center::Disinfection => "disinfection supply",
+            Center::Oncology => "tumor prevention and treatment",
+            Center::ChronicDisease => "chronic disease management",
+            Center::MinimallyInvasive => "minimally invasive intervention",
+            Center::AnesthesiaPain => "anesthesia and pain",
+            Center::IntensiveCare => "intensive care",
+            Center::ChestPain => "chest pain center",
+            Center::Stroke => "stroke center",
+            Center::Trauma => "trauma center",
+            Center::Maternal => "center for critically ill pregnant women",
+            Center::Neonatal => "center for critically ill newborns",
+            Center::Pediatric => "center for critically ill children",
+        }
+        .to_string(),
+    }
+}
+
+/// A special-area flag's name in `lang`.
+pub fn flag_name(lang: Lang, f: AreaFlag) -> &'static str {
+    let names = f.names();
+    match lang {
+        Lang::En => names[0],
+        Lang::Zh => names
+            .iter()
+            .find(|n| !n.is_ascii())
+            .copied()
+            .unwrap_or(names[0]),
+    }
+}
+
+fn list(lang: Lang, items: impl Iterator<Item = String>) -> String {
+    items
+        .collect::<Vec<_>>()
+        .join(if lang == Lang::Zh { "、" } else { ", " })
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2} %", x * 100.0)
+}
+
+fn mins(lang: Lang, m: Option<f64>) -> String {
+    match (lang, m) {
+        (Lang::En, Some(m)) => format!("{m:.1} min"),
+        (Lang::Zh, Some(m)) => format!("{m:.1} 分钟"),
+        (Lang::En, None) => "unreachable".into(),
+        (Lang::Zh, None) => "不可达".into(),
+    }
+}
+
+/// What a finding says, in `lang`.
+pub fn message(lang: Lang, m: &Message) -> String {
+    use Message::*;
+    let zh = lang == Lang::Zh;
+    match m {
+        ReachArea { share, within, total, limit } | ReachUnit { share, within, total, limit } => {
+            if zh {
+                format!("{} 的居民（{within:.0} / {total:.0} 人）可在 {limit} 分钟内到达医疗服务点，目标为 100%。", pct(*share))
+            } else {
+                format!("{} of residents ({within:.0} of {total:.0}) reach a medical service point within {limit} min; the target is 100 %.", pct(*share))
+            }
+        }
+        ReachSettlement { population, minutes, facility, limit } => match (zh, minutes) {
+            (false, Some(m)) => format!(
+                "{population:.0} residents are {m:.1} min from the nearest medical service point{}; the limit is {limit} min.",
+                facility.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+            ),
+            (true, Some(m)) => format!(
+                "{population:.0} 名居民距最近的医疗服务点{} {m:.1} 分钟，超出 {limit} 分钟时限。",
+                facility.as_ref().map(|n| format!("（{n}）")).unwrap_or_default()
+            ),
+            (false, None) => format!("{population:.0} residents cannot reach any medical service point."),
+            (true, None) => format!("{population:.0} 名居民无法到达任何医疗服务点。"),
+        },
+        TownshipNoCenter => if zh { "该乡镇没有乡镇卫生院。".into() } else { "The township has no township health center.".into() },
+        TownshipManyCenters { count } => if zh {
+            format!("该乡镇有 {count} 所乡镇卫生院（原则上一乡一院）。")
+        } else {
+            format!("The township has {count} township health centers; in principle it has one.")
+        },
+        MergedNotBranch { into } => if zh {
+            format!("该乡镇已并入{into}，其卫生院未标为分院。")
+        } else {
+            format!("The township was merged into {into}, but its health center is not marked as a branch.")
+        },
+        CentralCount { count, min, max } => if zh {
+            format!("县城以外有 {count} 所中心乡镇卫生院，应为 {min}–{max} 所。")
+        } else {
+            format!("{count} central township health centers outside the county town; the guidance asks for {min} to {max}.")
+        },
+        CentralInCountyTown => if zh { "中心乡镇卫生院位于县城内。".into() } else { "This central township health center lies in the county town.".into() },
+        CentralCandidates { candidates } => {
+            let items = candidates.iter().map(|c| {
+                if zh {
+                    format!("{}（{:.0} 人，距县医院 {}）", c.name, c.population, mins(lang, c.minutes_to_county_hospital))
+                } else {
+                    format!("{} ({:.0} residents, {} to the county hospital)", c.name, c.population, mins(lang, c.minutes_to_county_hospital))
+                }
+            });
+            if zh { format!("中心乡镇卫生院候选乡镇（人口多、距县医院远者优先）：{}。", list(lang, items)) } else { format!("Candidates for a central township health center (large and far from the county hospital first): {}.", list(lang, items)) }
+        }
+        VillageNoClinic { population, shared_minutes, limit } => match (zh, shared_minutes) {
+            (false, None) => format!("The administrative village ({population:.0} residents) has no village clinic."),
+            (true, None) => format!("该行政村（{population:.0} 人）没有村卫生室。"),
+            (false, Some(m)) => format!("The village ({population:.0} residents) has no clinic, and the nearest clinic of an adjacent village is {m:.1} min away (limit {limit} min)."),
+            (true, Some(m)) => format!("该行政村（{population:.0} 人）没有村卫生室，相邻村卫生室最远需 {m:.1} 分钟（时限 {limit} 分钟）。"),
+        },
+        DuplicateClinics { count } => if zh { format!("该行政村有 {count} 个村卫生室。") } else { format!("The village has {count} village clinics.") },
+        SpecialNoService { flags } => {
+            let f = list(lang, flags.iter().map(|f| flag_name(lang, *f).to_string()));
+            if zh { format!("特殊区域村（{f}）既无村卫生室，也无医疗服务点或巡诊点。") } else { format!("This special-area village ({f}) has no clinic, no medical service point and no mobile station.") }
+        }
+        SubdistrictNoCenter { .. } => if zh { "该街道没有社区卫生服务中心。".into() } else { "The sub-district has no community health service center.".into() },
+        SubdistrictLarge { population, threshold } => if zh {
+            format!("该街道常住人口 {population:.0}，超过 {threshold:.0}。")
+        } else {
+            format!("The sub-district has {population:.0} residents, more than {threshold:.0}.")
+        },
+        CommunityNeedsStation { population, max_minutes, limit, large } => {
+            let why = match (zh, large) {
+                (true, true) => format!("人口 {population:.0}，规模较大"),
+                (false, true) => format!("{population:.0} residents, a large population"),
+                (true, false) => format!("社区卫生服务中心最远需 {}（时限 {limit} 分钟）", mins(lang, *max_minutes)),
+                (false, false) => format!("its community health service center is up to {} away (limit {limit} min)", mins(lang, *max_minutes)),
+            };
+            if zh { format!("该社区没有社区卫生服务站（{why}）。") } else { format!("The community has no community health service station ({why}).") }
+        }
+        NoLeadHospital => if zh { "未标明县域医共体牵头医院。".into() } else { "No lead hospital of the county medical community is marked.".into() },
+        LeadNotQualified { problems } => {
+            let items = problems.iter().map(|p| match (zh, p) {
+                (true, LeadProblem::NotCountyHospital) => "不是县级综合医院或中医医院".to_string(),
+                (false, LeadProblem::NotCountyHospital) => "not a county general or TCM hospital".to_string(),
+                (true, LeadProblem::ForProfit) => "为营利性医院".to_string(),
+                (false, LeadProblem::ForProfit) => "for-profit".to_string(),
+                (true, LeadProblem::GradeBelowTwo) => "未达二级及以上".to_string(),
+                (false, LeadProblem::GradeBelowTwo) => "below grade 2 (or grade not given)".to_string(),
+            });
+            if zh { format!("牵头医院不符合要求：{}。", list(lang, items)) } else { format!("The lead hospital does not qualify: {}.", list(lang, items)) }
+        }
+        MissingCenters { clinical, centers } => {
+            let c = list(lang, centers.iter().map(|c| center_name(lang, *c)));
+            match (zh, clinical) {
+                (true, false) => format!("县域缺少资源共享中心：{c}。"),
+                (true, true) => format!("县域缺少临床服务中心：{c}。"),
+                (false, false) => format!("The county lacks resource-sharing centers: {c}."),
+                (false, true) => format!("The county lacks clinical service centers: {c}."),
+            }
+        }
+        AcuteMissing { center } => if zh { format!("县域内外均未载入{}。", center_name(lang, *center)) } else { format!("No {} is loaded, in or near the county.", center_name(lang, *center)) },
+        AcuteFar { center, share_within, limit } => if zh {
+            format!("仅 {} 的居民可在 {limit} 分钟内到达{}。", pct(*share_within), center_name(lang, *center))
+        } else {
+            format!("Only {} of residents reach a {} within {limit} min.", pct(*share_within), center_name(lang, *center))
+        },
+        ReferralUnreachable => if zh { "该卫生院无法经路网到达牵头医院。".into() } else { "This health center cannot reach the lead hospital over the road network.".into() },
+        ReferralTimes { max_minutes, mean_minutes, farthest } => {
+            let items = farthest.iter().map(|(n, m)| format!("{n} {}", mins(lang, Some(*m))));
+            if zh {
+                format!("乡镇卫生院到牵头医院的转诊时间：平均 {mean_minutes:.1} 分钟，最长 {max_minutes:.1} 分钟；最远的：{}。", list(lang, items))
+            } else {
+                format!("Referral time from township health centers to the lead hospital: mean {mean_minutes:.1} min, longest {max_minutes:.1} min; farthest: {}.", list(lang, items))
+            }
+        }
+        ElderlyNotAdjacent { distance_m, limit_m } => match (zh, distance_m) {
+            (true, Some(d)) => format!("最近的养老机构在 {d:.0} 米外（相邻指 {limit_m:.0} 米内）。"),
+            (false, Some(d)) => format!("The nearest elderly care facility is {d:.0} m away (adjacent means within {limit_m:.0} m)."),
+            (true, None) => "未载入任何养老机构。".into(),
+            (false, None) => "No elderly care facility is loaded.".into(),
+        },
+    }
+}
+
+/// What the guidance suggests doing about a finding, in `lang`.
+pub fn suggestion(lang: Lang, m: &Message) -> String {
+    use Message::*;
+    let zh = lang == Lang::Zh;
+    let s = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
+    match m {
+        ReachArea { .. } | ReachUnit { .. } => s(
+            "Add medical service points or mobile stations where the settlements beyond the limit lie.",
+            "在超出时限的居民点附近增设医疗服务点或巡诊点。",
+        ),
+        ReachSettlement { .. } => s(
+            "Provide a village clinic, a medical service point or a fixed mobile station within reach.",
+            "就近设置村卫生室、医疗服务点或固定巡诊点。",
+        ),
+        TownshipNoCenter => s("Establish one township health center in the township.", "在该乡镇设置一所乡镇卫生院。"),
+        TownshipManyCenters { .. } => s(
+            "Merge the centers, or convert the others into branches.",
+            "合并卫生院，或将其余卫生院转为分院。",
+        ),
+        MergedNotBranch { .. } => s(
+            "Keep it only as a branch of the merged township's health center, or merge it.",
+            "将其作为合并后乡镇卫生院的分院保留，或予以合并。",
+        ),
+        CentralCount { .. } | CentralInCountyTown => s(
+            "Designate 1–2 central township health centers outside the county town, in large townships far from the county hospital.",
+            "在县城以外、人口较多且距县医院较远的乡镇设置 1–2 所中心乡镇卫生院。",
+        ),
+        CentralCandidates { .. } => s(
+            "Consider the top-ranked townships when designating central township health centers.",
+            "确定中心乡镇卫生院时优先考虑排名靠前的乡镇。",
+        ),
+        VillageNoClinic { .. } => s(
+            "Set up a village clinic, or share the clinic of an adjacent village reachable within the limit.",
+            "设置村卫生室，或与时限内可达的相邻村共用村卫生室。",
+        ),
+        DuplicateClinics { .. } => s(
+            "Combine the clinics; keep the others as medical service points.",
+            "合并村卫生室，其余保留为医疗服务点。",
+        ),
+        SpecialNoService { .. } => s(
+            "Set up a medical service point or a fixed mobile medical station.",
+            "设置医疗服务点或固定巡诊点（流动医疗站）。",
+        ),
+        SubdistrictNoCenter { convertible: Some(h) } => {
+            if zh { format!("设置社区卫生服务中心，可将政府办一级医院（{h}）转型。") } else { format!("Establish a community health service center, e.g. by converting the government-run first-level hospital {h}.") }
+        }
+        SubdistrictNoCenter { convertible: None } => s(
+            "Establish a community health service center.",
+            "设置一所社区卫生服务中心。",
+        ),
+        SubdistrictLarge { .. } => s(
+            "Consider expanding its center or adding community health service institutions.",
+            "可扩大社区卫生服务中心规模或增设社区卫生服务机构。",
+        ),
+        CommunityNeedsStation { .. } => s("Set up a community health service station.", "设置社区卫生服务站。"),
+        NoLeadHospital | LeadNotQualified { .. } => s(
+            "Make a non-profit county general or TCM hospital of grade 2 or above the lead hospital.",
+            "由二级及以上非营利性县级综合医院或中医医院牵头组建医共体。",
+        ),
+        MissingCenters { .. } => s(
+            "Build the missing centers in the county medical community, usually at the lead hospital.",
+            "在医共体内（通常依托牵头医院）建设缺少的中心。",
+        ),
+        AcuteMissing { .. } | AcuteFar { .. } => s(
+            "Build the center in the county, or arrange transfer to one within reach.",
+            "在县域内建设该中心，或安排向可及的中心转运。",
+        ),
+        ReferralUnreachable => s(
+            "Check the road data; without a route, referral depends on other transport.",
+            "核查路网数据；若无道路连通，转诊需依靠其他交通方式。",
+        ),
+        ReferralTimes { .. } => s(
+            "The farthest township health centers are natural candidates for central centers.",
+            "转诊时间最长的乡镇卫生院可作为中心乡镇卫生院的候选。",
+        ),
+        ElderlyNotAdjacent { .. } => s(
+            "Encourage an elderly care facility built next to the health center.",
+            "鼓励在卫生院旁邻近建设养老机构。",
+        ),
     }
 }
 

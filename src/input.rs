@@ -6,8 +6,8 @@
 //! feature with a [`SkipReason`] that the caller shows.
 
 use crate::model::{
-    AdminUnit, Facility, FacilityKind, Layers, Oneway, Rings, Road, Settlement, SkipReason,
-    Skipped, Source,
+    AdminUnit, AreaFlag, Center, Facility, FacilityKind, Layers, Level, Oneway, Ownership, Rings,
+    Road, Settlement, SkipReason, Skipped, Source,
 };
 use crate::projection::LonLat;
 use serde_json::{Map, Value};
@@ -536,14 +536,40 @@ fn read_point(
         .collect();
     let kind = kind_texts.iter().find_map(|t| parse_facility_kind(t));
     let primary_care = prop_bool(props, &["primary_care", "基层医疗"]);
-    if let Some(kind) = kind {
-        layers.facilities.push(Facility {
+    let facility = |kind: FacilityKind, primary_care: bool, notes: &mut Vec<String>| {
+        let mut centers = Vec::new();
+        for raw in prop_list(props, &["centers", "中心"]) {
+            match parse_center(&raw) {
+                Some(c) if !centers.contains(&c) => centers.push(c),
+                Some(_) => {}
+                None => notes.push(format!(
+                    "feature {}: unknown center \"{raw}\" ignored",
+                    source.feature
+                )),
+            }
+        }
+        Facility {
             source,
-            name,
+            name: name.clone(),
             kind,
-            primary_care: primary_care.unwrap_or(kind.is_medical_service_point()),
+            primary_care,
             at,
-        });
+            grade: prop_str(props, &["grade", "等级", "医院等级"]).and_then(|g| parse_grade(&g)),
+            ownership: prop_str(props, &["ownership", "所有制", "性质", "经营性质"])
+                .and_then(|o| parse_ownership(&o)),
+            lead: prop_bool(props, &["lead", "牵头医院", "医共体牵头医院"]).unwrap_or(false),
+            centers,
+            admin_code: prop_str(props, &["admin_code", "所属区划代码", "区划代码"])
+                .map(|c| normalize_code(&c)),
+        }
+    };
+    if let Some(kind) = kind {
+        let f = facility(
+            kind,
+            primary_care.unwrap_or(kind.is_medical_service_point()),
+            &mut layers.notes,
+        );
+        layers.facilities.push(f);
         return Ok(());
     }
     if let Some(population) = read_population(props)? {
@@ -552,24 +578,137 @@ fn read_point(
             name,
             population,
             at,
+            admin_code: prop_str(props, &["admin_code", "所属区划代码"])
+                .map(|c| normalize_code(&c)),
         });
         return Ok(());
     }
     if let Some(is_primary) = primary_care {
         // No recognisable kind, but the data says whether it is a medical service point.
-        layers.facilities.push(Facility {
-            source,
-            name,
-            kind: FacilityKind::OtherHealth,
-            primary_care: is_primary,
-            at,
-        });
+        let f = facility(FacilityKind::OtherHealth, is_primary, &mut layers.notes);
+        layers.facilities.push(f);
         return Ok(());
     }
     match kind_texts.into_iter().next() {
         Some(value) => Err(SkipReason::UnknownKind { value }),
         None => Err(SkipReason::UnclassifiedPoint),
     }
+}
+
+/// A list property: a JSON array, or a string separated by `,` `，` `、` `;` or spaces.
+fn prop_list(props: &Map<String, Value>, keys: &[&str]) -> Vec<String> {
+    match prop(props, keys) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(|s| s.trim().to_string()))
+            .filter(|s| !s.is_empty())
+            .collect(),
+        Some(Value::String(s)) => s
+            .split([',', '，', '、', ';', '；', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Normalises a division code: 6- and 9-digit codes are padded with zeros to 12 digits.
+///
+/// # Examples
+/// ```
+/// use medreach::input::normalize_code;
+/// assert_eq!(normalize_code("500236"), "500236000000");
+/// assert_eq!(normalize_code(" 500236105 "), "500236105000");
+/// assert_eq!(normalize_code("X-7"), "X-7");
+/// ```
+pub fn normalize_code(raw: &str) -> String {
+    let s = raw.trim();
+    if s.bytes().all(|b| b.is_ascii_digit()) && (s.len() == 6 || s.len() == 9) {
+        format!("{s:0<12}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// A hospital grade 1–3 from `3`, `三级`, `三甲`, `二乙`, `一级`, `grade 2`, ….
+///
+/// # Examples
+/// ```
+/// use medreach::input::parse_grade;
+/// assert_eq!(parse_grade("三甲"), Some(3));
+/// assert_eq!(parse_grade("二级"), Some(2));
+/// assert_eq!(parse_grade("1"), Some(1));
+/// assert_eq!(parse_grade("未定级"), None);
+/// ```
+pub fn parse_grade(raw: &str) -> Option<u8> {
+    let s = raw.trim().to_ascii_lowercase();
+    for (grade, digit, numeral, roman) in [
+        (3, "3", "三", "iii"),
+        (2, "2", "二", "ii"),
+        (1, "1", "一", "i"),
+    ] {
+        let words = s.trim_start_matches("grade").trim();
+        if words == digit || words == roman || s.starts_with(numeral) {
+            return Some(grade);
+        }
+    }
+    None
+}
+
+/// Ownership from English or Chinese words.
+pub fn parse_ownership(raw: &str) -> Option<Ownership> {
+    let s = raw.trim().to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| s.contains(w));
+    if has(&[
+        "营利",
+        "for_profit",
+        "for-profit",
+        "private",
+        "民营",
+        "私立",
+        "私营",
+        "社会办",
+    ]) && !has(&["非营利", "non_profit", "non-profit"])
+    {
+        Some(Ownership::ForProfit)
+    } else if has(&[
+        "public",
+        "government",
+        "non_profit",
+        "non-profit",
+        "公立",
+        "政府",
+        "非营利",
+        "国有",
+        "集体",
+    ]) {
+        Some(Ownership::NonProfit)
+    } else {
+        None
+    }
+}
+
+/// A hosted center from its id or Chinese name.
+///
+/// # Examples
+/// ```
+/// use medreach::{input::parse_center, model::Center};
+/// assert_eq!(parse_center("胸痛中心"), Some(Center::ChestPain));
+/// assert_eq!(parse_center("危重新生儿救治中心"), Some(Center::Neonatal));
+/// assert_eq!(parse_center("ICU"), Some(Center::IntensiveCare));
+/// ```
+pub fn parse_center(raw: &str) -> Option<Center> {
+    let s = raw.trim().to_lowercase().replace(['-', ' '], "_");
+    Center::all()
+        .find(|c| c.names().contains(&s.as_str()))
+        .or_else(|| {
+            Center::all().find(|c| {
+                c.names()[1..]
+                    .iter()
+                    .any(|n| !n.is_ascii() && s.contains(n))
+            })
+        })
 }
 
 /// Maps a Chinese road grade to the OSM class whose speeds it takes.
@@ -617,7 +756,7 @@ pub fn parse_maxspeed_kmh(raw: &str) -> Option<f64> {
     (v.is_finite() && v > 0.0).then_some(v * factor)
 }
 
-fn push_road(
+pub(crate) fn push_road(
     props: &Map<String, Value>,
     lines: Vec<Vec<LonLat>>,
     source: Source,
@@ -679,12 +818,37 @@ fn push_admin(
             None
         }
     };
+    let code = prop_str(props, CODE_KEYS).map(|c| normalize_code(&c));
+    let level_text = prop_str(props, LEVEL_KEYS);
+    let level = level_text.as_deref().and_then(Level::parse);
+    if let (Some(text), None) = (&level_text, level) {
+        if text.parse::<f64>().is_err() {
+            layers.notes.push(format!(
+                "feature {}: unknown level \"{text}\" (county, township, subdistrict, village, community or 县/乡/镇/街道/行政村/社区)",
+                source.feature
+            ));
+        }
+    }
+    let listed = prop_list(props, &["flags", "特殊区域"]);
+    let flags = AreaFlag::ALL
+        .into_iter()
+        .filter(|f| {
+            f.names().iter().any(|n| {
+                prop_bool(props, &[n]).unwrap_or(false)
+                    || listed.iter().any(|l| l.eq_ignore_ascii_case(n))
+            })
+        })
+        .collect();
     layers.admin.push(AdminUnit {
         source,
         name: prop_str(props, NAME_KEYS),
-        code: prop_str(props, CODE_KEYS),
-        level: prop_str(props, LEVEL_KEYS),
+        level: level.or_else(|| code.as_deref().and_then(Level::from_code)),
+        code,
         population,
+        county_town: prop_bool(props, &["county_town", "县城"]).unwrap_or(false),
+        flags,
+        merged_into: prop_str(props, &["merged_into", "并入", "合并至"])
+            .map(|c| normalize_code(&c)),
         polygons,
     });
 }

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod analysis;
+pub mod hierarchy;
 pub mod i18n;
 pub mod input;
 pub mod model;
@@ -17,6 +18,7 @@ pub mod network;
 pub mod projection;
 pub mod reach;
 pub mod report;
+pub mod rules;
 pub mod scene;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -25,7 +25,7 @@ pub enum Oneway {
 }
 
 /// A road: one feature, one or more lines (a MultiLineString has several).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Road {
     /// Where it came from.
     pub source: Source,
@@ -171,8 +171,251 @@ impl FacilityKind {
     }
 }
 
+/// The level of an administrative unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// 县 / 县级市 / 区: the planning area.
+    County,
+    /// 乡 / 镇 (township or town).
+    Township,
+    /// 街道 (urban sub-district).
+    Subdistrict,
+    /// 行政村 (administrative village).
+    Village,
+    /// 社区 (urban community).
+    Community,
+}
+
+impl Level {
+    /// 0 for a county, 1 for township-level units, 2 for village-level units.
+    pub fn tier(self) -> u8 {
+        match self {
+            Level::County => 0,
+            Level::Township | Level::Subdistrict => 1,
+            Level::Village | Level::Community => 2,
+        }
+    }
+
+    /// The level a 12-digit statistical division code (统计用区划代码) denotes.
+    ///
+    /// # Examples
+    /// ```
+    /// use medreach::model::Level;
+    /// assert_eq!(Level::from_code("500236000000"), Some(Level::County));
+    /// assert_eq!(Level::from_code("500236001000"), Some(Level::Subdistrict));
+    /// assert_eq!(Level::from_code("500236105000"), Some(Level::Township));
+    /// assert_eq!(Level::from_code("500236001003"), Some(Level::Community));
+    /// assert_eq!(Level::from_code("500236105201"), Some(Level::Village));
+    /// assert_eq!(Level::from_code("5002"), None);
+    /// ```
+    pub fn from_code(code: &str) -> Option<Level> {
+        if code.len() != 12 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| code[r].parse::<u32>().unwrap_or(0);
+        Some(match (num(6..9), num(9..12)) {
+            (0, 0) => Level::County,
+            (1..=99, 0) => Level::Subdistrict,
+            (_, 0) => Level::Township,
+            (_, 1..=199) => Level::Community,
+            _ => Level::Village,
+        })
+    }
+
+    /// Parses a level name in English or Chinese.
+    pub fn parse(raw: &str) -> Option<Level> {
+        let s = raw.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Some(match s.as_str() {
+            "county" | "district" | "county_level_city" | "县" | "区" | "县级市" | "旗"
+            | "县级" => Level::County,
+            "township" | "town" | "乡" | "镇" | "乡镇" | "苏木" | "民族乡" => {
+                Level::Township
+            }
+            "subdistrict" | "sub_district" | "street" | "街道" | "街道办事处" => {
+                Level::Subdistrict
+            }
+            "village" | "administrative_village" | "行政村" | "村" | "嘎查" => Level::Village,
+            "community" | "社区" | "居委会" | "社区居委会" => Level::Community,
+            _ => return None,
+        })
+    }
+
+    /// The stable id used in reports.
+    pub fn id(self) -> &'static str {
+        match self {
+            Level::County => "county",
+            Level::Township => "township",
+            Level::Subdistrict => "subdistrict",
+            Level::Village => "village",
+            Level::Community => "community",
+        }
+    }
+}
+
+/// A special-area mark on a unit (rule `village.special-areas`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaFlag {
+    /// 边境.
+    Border,
+    /// 民族 (ethnic minority area).
+    Ethnic,
+    /// 偏远.
+    Remote,
+    /// 山区 / 高原.
+    Mountain,
+    /// 海岛.
+    Island,
+    /// 牧区.
+    Pastoral,
+    /// 库区.
+    Reservoir,
+    /// 搬迁 / 合并 (relocated or merged).
+    Relocated,
+}
+
+impl AreaFlag {
+    /// All flags.
+    pub const ALL: [AreaFlag; 8] = [
+        AreaFlag::Border,
+        AreaFlag::Ethnic,
+        AreaFlag::Remote,
+        AreaFlag::Mountain,
+        AreaFlag::Island,
+        AreaFlag::Pastoral,
+        AreaFlag::Reservoir,
+        AreaFlag::Relocated,
+    ];
+
+    /// The English key and the Chinese names that mark it.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            AreaFlag::Border => &["border", "边境"],
+            AreaFlag::Ethnic => &["ethnic", "民族", "少数民族"],
+            AreaFlag::Remote => &["remote", "偏远"],
+            AreaFlag::Mountain => &["mountain", "mountainous", "plateau", "山区", "高原"],
+            AreaFlag::Island => &["island", "海岛"],
+            AreaFlag::Pastoral => &["pastoral", "牧区"],
+            AreaFlag::Reservoir => &["reservoir", "库区"],
+            AreaFlag::Relocated => &["relocated", "merged", "搬迁", "合并"],
+        }
+    }
+}
+
+/// Who owns a facility, as far as the rules care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ownership {
+    /// Public, government-run or otherwise non-profit (公立 / 政府办 / 非营利).
+    NonProfit,
+    /// Private for-profit (民营 / 营利).
+    ForProfit,
+}
+
+/// A center a hospital may host (`RULES.md`, vocabulary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Center {
+    /// 医学检验 (resource-sharing).
+    Laboratory,
+    /// 医学影像 (resource-sharing).
+    Imaging,
+    /// 心电诊断 (resource-sharing).
+    Ecg,
+    /// 病理诊断 (resource-sharing).
+    Pathology,
+    /// 消毒供应 (resource-sharing).
+    Disinfection,
+    /// 肿瘤防治 (clinical service).
+    Oncology,
+    /// 慢病管理 (clinical service).
+    ChronicDisease,
+    /// 微创介入 (clinical service).
+    MinimallyInvasive,
+    /// 麻醉疼痛诊疗 (clinical service).
+    AnesthesiaPain,
+    /// 重症监护 (clinical service).
+    IntensiveCare,
+    /// 胸痛中心 (acute care).
+    ChestPain,
+    /// 卒中中心 (acute care).
+    Stroke,
+    /// 创伤中心 (acute care).
+    Trauma,
+    /// 危重孕产妇救治中心 (acute care).
+    Maternal,
+    /// 危重新生儿救治中心 (acute care).
+    Neonatal,
+    /// 危重儿童救治中心 (acute care).
+    Pediatric,
+}
+
+impl Center {
+    /// The five resource-sharing centers.
+    pub const RESOURCE_SHARING: [Center; 5] = [
+        Center::Laboratory,
+        Center::Imaging,
+        Center::Ecg,
+        Center::Pathology,
+        Center::Disinfection,
+    ];
+    /// The five clinical service centers.
+    pub const CLINICAL: [Center; 5] = [
+        Center::Oncology,
+        Center::ChronicDisease,
+        Center::MinimallyInvasive,
+        Center::AnesthesiaPain,
+        Center::IntensiveCare,
+    ];
+    /// The acute-care centers.
+    pub const ACUTE: [Center; 6] = [
+        Center::ChestPain,
+        Center::Stroke,
+        Center::Trauma,
+        Center::Maternal,
+        Center::Neonatal,
+        Center::Pediatric,
+    ];
+
+    /// The stable id, then the Chinese names that denote it.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            Center::Laboratory => &["laboratory", "lab", "医学检验", "检验"],
+            Center::Imaging => &["imaging", "医学影像", "影像"],
+            Center::Ecg => &["ecg", "心电诊断", "心电"],
+            Center::Pathology => &["pathology", "病理诊断", "病理"],
+            Center::Disinfection => &["disinfection", "disinfection_supply", "消毒供应"],
+            Center::Oncology => &["oncology", "tumor", "肿瘤防治", "肿瘤"],
+            Center::ChronicDisease => &["chronic_disease", "chronic", "慢病管理", "慢病"],
+            Center::MinimallyInvasive => &["minimally_invasive", "微创介入", "微创"],
+            Center::AnesthesiaPain => &["anesthesia_pain", "麻醉疼痛诊疗", "麻醉疼痛"],
+            Center::IntensiveCare => &["intensive_care", "icu", "重症监护"],
+            Center::ChestPain => &["chest_pain", "胸痛中心", "胸痛"],
+            Center::Stroke => &["stroke", "卒中中心", "卒中"],
+            Center::Trauma => &["trauma", "创伤中心", "创伤"],
+            Center::Maternal => &["maternal", "危重孕产妇救治中心", "危重孕产妇"],
+            Center::Neonatal => &["neonatal", "危重新生儿救治中心", "危重新生儿"],
+            Center::Pediatric => &["pediatric", "危重儿童救治中心", "危重儿童"],
+        }
+    }
+
+    /// The stable id.
+    pub fn id(self) -> &'static str {
+        self.names()[0]
+    }
+
+    /// All centers.
+    pub fn all() -> impl Iterator<Item = Center> {
+        Center::RESOURCE_SHARING
+            .into_iter()
+            .chain(Center::CLINICAL)
+            .chain(Center::ACUTE)
+    }
+}
+
 /// A health facility (a point).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Facility {
     /// Where it came from.
     pub source: Source,
@@ -185,10 +428,20 @@ pub struct Facility {
     pub primary_care: bool,
     /// Position.
     pub at: LonLat,
+    /// Hospital grade 1–3 (一级/二级/三级), if given.
+    pub grade: Option<u8>,
+    /// Ownership, if given.
+    pub ownership: Option<Ownership>,
+    /// Lead hospital of the county medical community (医共体牵头医院).
+    pub lead: bool,
+    /// Centers it hosts.
+    pub centers: Vec<Center>,
+    /// Code of the admin unit it belongs to, if given (else found by position).
+    pub admin_code: Option<String>,
 }
 
 /// A settlement: a point where people live, with its population.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Settlement {
     /// Where it came from.
     pub source: Source,
@@ -198,24 +451,33 @@ pub struct Settlement {
     pub population: f64,
     /// Position.
     pub at: LonLat,
+    /// Code of the admin unit it belongs to, if given (else found by position).
+    pub admin_code: Option<String>,
 }
 
 /// One polygon: an outer ring and its holes, each ring closed.
 pub type Rings = Vec<Vec<LonLat>>;
 
 /// An administrative unit (a Polygon or MultiPolygon).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdminUnit {
     /// Where it came from.
     pub source: Source,
     /// Name, if any.
     pub name: Option<String>,
-    /// Administrative division code (e.g. the 12-digit 统计用区划代码), if any.
+    /// Administrative division code, normalised: a 6- or 9-digit code is padded with zeros to
+    /// the 12-digit 统计用区划代码; other codes are kept as given.
     pub code: Option<String>,
-    /// The `level` property as given, if any.
-    pub level: Option<String>,
+    /// The level, from the `level` property or else from a 12-digit code.
+    pub level: Option<Level>,
     /// The unit's own population figure, if any.
     pub population: Option<f64>,
+    /// Part of the county town (县城).
+    pub county_town: bool,
+    /// Special-area marks.
+    pub flags: Vec<AreaFlag>,
+    /// For a dissolved township: the code (or name) of the unit it was merged into.
+    pub merged_into: Option<String>,
     /// The polygons.
     pub polygons: Vec<Rings>,
 }
@@ -287,7 +549,7 @@ impl std::fmt::Display for SkipReason {
 }
 
 /// Everything recognised in one file.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Layers {
     /// Roads.
     pub roads: Vec<Road>,
@@ -315,7 +577,7 @@ impl Layers {
 }
 
 /// A loaded file: its name and what was recognised in it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoadedFile {
     /// The file name as the user gave it.
     pub name: String,
@@ -324,7 +586,7 @@ pub struct LoadedFile {
 }
 
 /// All loaded files. Loading a file whose name is already loaded replaces it.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dataset {
     /// The files, in load order; [`Source::file`] indexes this.
     pub files: Vec<LoadedFile>,

@@ -5,9 +5,12 @@
 //! denominator is every settlement's population (unreachable ones included); the mean time is
 //! population-weighted over reachable settlements.
 
+use crate::hierarchy::Hierarchy;
+use crate::i18n::{self, Lang};
 use crate::model::{Layers, Rings, Source};
 use crate::network::Mode;
 use crate::reach::Reach;
+use crate::rules::{self, Context, Message, RuleParams, RuleStatus};
 use geo::{BoundingRect, Contains};
 use serde::{Deserialize, Serialize};
 
@@ -39,10 +42,20 @@ pub struct Finding {
     pub message: String,
     /// The policy clause.
     pub source: String,
-    /// Where to show it on the map (WGS84), when it is a point.
+    /// What the guidance suggests doing, in one sentence.
+    pub suggestion: String,
+    /// Where to show it on the map (WGS84).
     pub at: Option<crate::projection::LonLat>,
-    /// The measured value (share 0–1 or minutes), for sorting and translation.
+    /// The measured value (share 0–1 or minutes), for sorting.
     pub value: Option<f64>,
+    /// The admin unit it is about (index in the admin layer), if any.
+    pub unit: Option<usize>,
+    /// The facility it is about (index in the facilities layer), if any.
+    pub facility: Option<usize>,
+    /// Whether it is about a special-area village (listed first).
+    pub special_area: bool,
+    /// The finding as data, for the page to put into either language.
+    pub detail: crate::rules::Message,
 }
 
 /// The headline figures.
@@ -100,6 +113,16 @@ pub struct AdminRow {
     pub name: Option<String>,
     /// Division code, if any.
     pub code: Option<String>,
+    /// Its level, when known.
+    pub level: Option<crate::model::Level>,
+    /// The unit above it (index in the admin layer).
+    pub parent: Option<usize>,
+    /// The unit's population for the rules: its own figure, or the sum of its settlements.
+    pub unit_population: f64,
+    /// Where `unit_population` comes from.
+    pub population_source: crate::hierarchy::PopulationSource,
+    /// Special-area marks.
+    pub flags: Vec<crate::model::AreaFlag>,
     /// The unit's own population figure, if it has one.
     pub population_given: Option<f64>,
     /// Residents of the settlements inside it.
@@ -146,6 +169,10 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Per admin unit (empty without admin polygons).
     pub admin: Vec<AdminRow>,
+    /// Per rule: checked or not (and why), with counts.
+    pub rules: Vec<crate::rules::RuleStatus>,
+    /// The rule parameters used.
+    pub parameters: crate::rules::RuleParams,
     /// The network used.
     pub network: NetworkInfo,
     /// Things the user must know (e.g. straight lines used), in English.
@@ -241,7 +268,9 @@ fn place_name(name: &Option<String>, file: &str, source: Source, what: &str) -> 
 pub fn build_report(
     layers: &Layers,
     reach: &Reach,
+    hierarchy: &Hierarchy,
     limit_min: f64,
+    params: &RuleParams,
     file_names: &[String],
     units: &[Vec<usize>],
 ) -> Report {
@@ -277,8 +306,14 @@ pub fn build_report(
                     limit_min,
                 );
             }
+            let node = &hierarchy.units[i];
             AdminRow {
                 unit: i,
+                level: node.level,
+                parent: node.parent,
+                unit_population: node.population,
+                population_source: node.population_source,
+                flags: unit.flags.clone(),
                 name: unit.name.clone(),
                 code: unit.code.clone(),
                 population_given: unit.population,
@@ -317,14 +352,40 @@ pub fn build_report(
             "No settlements with population are loaded: there is no one to count.".to_string(),
         );
     }
-    let findings = reach_findings(
+    let mut findings = reach_findings(
         layers,
+        hierarchy,
         &summary,
         &settlements,
         &admin,
         limit_min,
-        file_names,
+        params.target_share,
     );
+    let reach_violations = findings.len();
+    let ctx = Context {
+        layers,
+        hierarchy,
+        reach,
+        limit_min,
+        params,
+    };
+    let outcome = rules::check_all(&ctx);
+    findings.extend(outcome.findings);
+    // Special-area villages first in every list; otherwise the rules' own order.
+    findings.sort_by_key(|f| !f.special_area);
+    let mut status = vec![RuleStatus {
+        rule: RULE_REACH.to_string(),
+        source: RULE_REACH_SOURCE.to_string(),
+        not_checked: layers
+            .settlements
+            .is_empty()
+            .then(|| "no settlements with population".to_string()),
+        checked: layers.settlements.len(),
+        violations: reach_violations,
+        advisories: 0,
+    }];
+    status.extend(outcome.status);
+    status.sort_by_key(|s| rules::CATALOG.iter().position(|r| r.id == s.rule));
     Report {
         mode: reach.mode,
         limit_min,
@@ -340,86 +401,101 @@ pub fn build_report(
             zero_length_segments_dropped: reach.network.zero_length_dropped,
         },
         warnings,
+        rules: status,
+        parameters: params.clone(),
     }
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.2} %", x * 100.0)
 }
 
 fn reach_findings(
     layers: &Layers,
+    hierarchy: &Hierarchy,
     summary: &Summary,
     rows: &[SettlementRow],
     admin: &[AdminRow],
     limit: f64,
-    file_names: &[String],
+    target: f64,
 ) -> Vec<Finding> {
-    let finding = |place: String, message: String, at, value| Finding {
+    let finding = |place: String, detail: Message, at, value, unit, special_area| Finding {
         rule: RULE_REACH.to_string(),
         severity: Severity::Violation,
         place,
-        message,
+        message: i18n::message(Lang::En, &detail),
+        suggestion: i18n::suggestion(Lang::En, &detail),
         source: RULE_REACH_SOURCE.to_string(),
         at,
         value,
+        unit,
+        facility: None,
+        special_area,
+        detail,
     };
     let mut out = Vec::new();
-    if let Some(share) = summary.share_within_limit.filter(|s| *s < 1.0) {
+    if let Some(share) = summary.share_within_limit.filter(|s| *s < target) {
+        let detail = Message::ReachArea {
+            share,
+            within: summary.population_within_limit,
+            total: summary.population_total,
+            limit,
+        };
         out.push(finding(
             "planning area".to_string(),
-            format!(
-                "{} of residents ({:.0} of {:.0}) reach a medical service point within {limit} min; the target is 100 %. Add service points or mobile stations where the settlements beyond lie.",
-                pct(share),
-                summary.population_within_limit,
-                summary.population_total
-            ),
+            detail,
             None,
             Some(share),
+            None,
+            false,
         ));
     }
-    for (row, unit) in admin.iter().zip(&layers.admin) {
-        if let Some(share) = row.share_within_limit.filter(|s| *s < 1.0) {
-            let fname = file_names
-                .get(unit.source.file as usize)
-                .map(String::as_str)
-                .unwrap_or("");
+    for (i, row) in admin.iter().enumerate() {
+        if let Some(share) = row.share_within_limit.filter(|s| *s < target) {
+            let detail = Message::ReachUnit {
+                share,
+                within: row.population_within_limit,
+                total: row.population,
+                limit,
+            };
+            let place = hierarchy.path_name(layers, i);
+            let at = hierarchy.units[i].interior;
             out.push(finding(
-                place_name(&row.name, fname, unit.source, "admin unit"),
-                format!(
-                    "{} of its residents ({:.0} of {:.0}) reach a medical service point within {limit} min.",
-                    pct(share),
-                    row.population_within_limit,
-                    row.population
-                ),
-                None,
+                place,
+                detail,
+                at,
                 Some(share),
+                Some(i),
+                !row.flags.is_empty(),
             ));
         }
     }
+    let special =
+        |k: usize| hierarchy.settlement_unit[k].is_some_and(|u| !layers.admin[u].flags.is_empty());
     let mut beyond: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].within_limit).collect();
     beyond.sort_by(|&a, &b| {
-        rows[b]
-            .population
-            .total_cmp(&rows[a].population)
+        special(b)
+            .cmp(&special(a))
+            .then(rows[b].population.total_cmp(&rows[a].population))
             .then(a.cmp(&b))
     });
     for i in beyond {
         let row = &rows[i];
         let s = &layers.settlements[i];
-        let message = match row.time_min {
-            Some(m) => format!(
-                "{:.0} residents are {m:.1} min from the nearest medical service point{}; the limit is {limit} min.",
-                row.population,
-                row.nearest_facility_name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
-            ),
-            None => format!("{:.0} residents cannot reach any medical service point.", row.population),
+        let detail = Message::ReachSettlement {
+            population: row.population,
+            minutes: row.time_min,
+            facility: row.nearest_facility_name.clone(),
+            limit,
+        };
+        let name = place_name(&row.name, &row.file, s.source, "settlement");
+        let place = match hierarchy.settlement_unit[i] {
+            Some(u) => format!("{} / {name}", hierarchy.path_name(layers, u)),
+            None => name,
         };
         out.push(finding(
-            place_name(&row.name, &row.file, s.source, "settlement"),
-            message,
+            place,
+            detail,
             Some(s.at),
             row.time_min,
+            hierarchy.settlement_unit[i],
+            special(i),
         ));
     }
     out

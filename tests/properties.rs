@@ -974,7 +974,7 @@ proptest! {
         let data = dataset(&s.roads(true), &s.facilities(|_, p| p), &s.settlements());
         for mode in [Mode::Walk, Mode::Drive] {
             let analysis = Analysis::run(&data, mode, &SpeedTable::default()).expect("runs");
-            let reports: Vec<Report> = limits.iter().map(|&l| analysis.report(l)).collect();
+            let reports: Vec<Report> = limits.iter().map(|&l| analysis.report(l, &medreach::rules::RuleParams::default())).collect();
             for pair in reports.windows(2) {
                 let (lo, hi) = (&pair[0].summary, &pair[1].summary);
                 match (lo.share_within_limit, hi.share_within_limit) {

@@ -278,7 +278,7 @@ fn andorra_drive_share_at_30_minutes_follows_the_reference_times() {
     let reference = reference("andorra", Mode::Drive);
     let rows = reference["settlements"].as_array().expect("settlements");
     for limit in [5.0, 10.0, 15.0, 20.0, 30.0] {
-        let report = analysis.report(limit);
+        let report = analysis.report(limit, &medreach::rules::RuleParams::default());
         let (mut within, mut total) = (0.0, 0.0);
         for row in rows {
             let pop = num(&row["population"], "population");

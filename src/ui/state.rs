@@ -8,6 +8,7 @@ use crate::input::InputError;
 use crate::model::Dataset;
 use crate::network::{Mode, SpeedTable};
 use crate::report::Report;
+use crate::rules::RuleParams;
 use crate::scene::Scene;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub mode: RwSignal<Mode>,
     /// Limit in minutes.
     pub limit: RwSignal<f64>,
+    /// Rule parameters.
+    pub rules: RwSignal<RuleParams>,
     /// File-level errors of the last load.
     pub load_errors: RwSignal<Vec<InputError>>,
     /// The selected settlement (index in the analysis' settlements).
@@ -58,6 +61,7 @@ impl AppState {
         let data = RwSignal::new(demo_dataset());
         let mode = RwSignal::new(Mode::Walk);
         let limit = RwSignal::new(15.0);
+        let rules = RwSignal::new(RuleParams::default());
         let analysis = Memo::new(move |_| {
             let mode = mode.get();
             data.with(|d| Analysis::run(d, mode, &SpeedTable::default()))
@@ -65,7 +69,9 @@ impl AppState {
         });
         let report = Memo::new(move |_| {
             let limit = limit.get();
-            analysis.with(|a| a.as_ref().ok().map(|a| a.0.report(limit)))
+            rules.with(|params| {
+                analysis.with(|a| a.as_ref().ok().map(|a| a.0.report(limit, params)))
+            })
         });
         let scene = Memo::new(move |_| {
             analysis.with(|a| {
@@ -80,6 +86,7 @@ impl AppState {
             demo: RwSignal::new(true),
             mode,
             limit,
+            rules,
             load_errors: RwSignal::new(Vec::new()),
             selected: RwSignal::new(None),
             analysis,

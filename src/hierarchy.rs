@@ -1,0 +1,256 @@
+//! The administrative hierarchy: county → township / sub-district → village / community.
+//!
+//! Parents come from division codes (the 6- or 9-digit prefix of a 12-digit code) or, for a
+//! unit without a usable code, from the smallest unit of a higher tier whose polygon contains
+//! the unit's interior point. Facilities and settlements belong to the unit their
+//! `admin_code` names or else to the deepest, smallest unit whose polygon contains them.
+//! A unit's population is its own figure where given, else the sum of the settlements in it
+//! and its descendants; [`PopulationSource`] says which.
+
+use crate::model::{AdminUnit, Layers, Level};
+use crate::projection::LonLat;
+use geo::{Area, BoundingRect, Contains, InteriorPoint};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Where a unit's population figure comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PopulationSource {
+    /// The unit's own `population` property.
+    Given,
+    /// The sum of the settlements inside it.
+    Settlements,
+    /// Neither: no figure and no settlements.
+    None,
+}
+
+/// One unit's place in the hierarchy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnitNode {
+    /// Its level, when known.
+    pub level: Option<Level>,
+    /// The unit above it.
+    pub parent: Option<usize>,
+    /// The units directly below it.
+    pub children: Vec<usize>,
+    /// A point inside it (for the map and for containment of units).
+    pub interior: Option<LonLat>,
+    /// Population and where it comes from.
+    pub population: f64,
+    /// Where the population comes from.
+    pub population_source: PopulationSource,
+}
+
+/// The hierarchy over the admin layer of a [`Layers`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Hierarchy {
+    /// Per admin unit (same order as `layers.admin`).
+    pub units: Vec<UnitNode>,
+    /// Per facility, the unit it belongs to.
+    pub facility_unit: Vec<Option<usize>>,
+    /// Per settlement, the unit it belongs to.
+    pub settlement_unit: Vec<Option<usize>>,
+}
+
+struct Shape {
+    polygon: geo::MultiPolygon<f64>,
+    bbox: Option<geo::Rect<f64>>,
+    area: f64,
+}
+
+fn shape(unit: &AdminUnit) -> Shape {
+    let polygon = geo::MultiPolygon(
+        unit.polygons
+            .iter()
+            .map(|rings| {
+                let ring = |r: &Vec<LonLat>| {
+                    geo::LineString::from(r.iter().map(|p| (p.lon, p.lat)).collect::<Vec<_>>())
+                };
+                geo::Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect())
+            })
+            .collect(),
+    );
+    Shape {
+        bbox: polygon.bounding_rect(),
+        area: polygon.unsigned_area(),
+        polygon,
+    }
+}
+
+impl Hierarchy {
+    /// Builds the hierarchy of `layers`.
+    pub fn build(layers: &Layers) -> Hierarchy {
+        let shapes: Vec<Shape> = layers.admin.iter().map(shape).collect();
+        let by_code: HashMap<&str, usize> = layers
+            .admin
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| u.code.as_deref().map(|c| (c, i)))
+            .collect();
+        let tier = |i: usize| layers.admin[i].level.map(Level::tier);
+        // The deepest, smallest unit containing a point, among units of tier below `max_tier`.
+        let containing = |p: LonLat, below_tier: u8| -> Option<usize> {
+            let pt = geo::Point::new(p.lon, p.lat);
+            (0..shapes.len())
+                .filter(|&i| tier(i).is_some_and(|t| t < below_tier))
+                .filter(|&i| {
+                    shapes[i].bbox.is_some_and(|b| b.contains(&pt))
+                        && shapes[i].polygon.contains(&pt)
+                })
+                .max_by(|&a, &b| {
+                    tier(a)
+                        .cmp(&tier(b))
+                        .then(shapes[b].area.total_cmp(&shapes[a].area))
+                })
+        };
+        let mut units: Vec<UnitNode> = layers
+            .admin
+            .iter()
+            .zip(&shapes)
+            .map(|(u, s)| UnitNode {
+                level: u.level,
+                parent: None,
+                children: Vec::new(),
+                interior: s.polygon.interior_point().map(|p| LonLat {
+                    lon: p.x(),
+                    lat: p.y(),
+                }),
+                population: 0.0,
+                population_source: PopulationSource::None,
+            })
+            .collect();
+        for i in 0..units.len() {
+            let Some(t) = tier(i) else { continue };
+            if t == 0 {
+                continue;
+            }
+            let by_prefix = layers.admin[i]
+                .code
+                .as_deref()
+                .filter(|c| c.len() == 12)
+                .and_then(|c| {
+                    let parent_code = if t == 2 {
+                        format!("{}000", &c[..9])
+                    } else {
+                        format!("{}000000", &c[..6])
+                    };
+                    by_code
+                        .get(parent_code.as_str())
+                        .copied()
+                        .filter(|&p| tier(p).is_some_and(|pt| pt < t))
+                });
+            let parent = by_prefix.or_else(|| units[i].interior.and_then(|p| containing(p, t)));
+            units[i].parent = parent;
+            if let Some(p) = parent {
+                units[p].children.push(i);
+            }
+        }
+        let locate = |code: &Option<String>, at: LonLat| {
+            code.as_deref()
+                .and_then(|c| by_code.get(c).copied())
+                .or_else(|| containing(at, 3))
+        };
+        let facility_unit: Vec<Option<usize>> = layers
+            .facilities
+            .iter()
+            .map(|f| locate(&f.admin_code, f.at))
+            .collect();
+        let settlement_unit: Vec<Option<usize>> = layers
+            .settlements
+            .iter()
+            .map(|s| locate(&s.admin_code, s.at))
+            .collect();
+        let mut h = Hierarchy {
+            units,
+            facility_unit,
+            settlement_unit,
+        };
+        let mut sums = vec![(0.0, 0usize); h.units.len()];
+        for (k, unit) in h.settlement_unit.iter().enumerate() {
+            let mut cur = *unit;
+            while let Some(u) = cur {
+                sums[u].0 += layers.settlements[k].population;
+                sums[u].1 += 1;
+                cur = h.units[u].parent;
+            }
+        }
+        for (i, node) in h.units.iter_mut().enumerate() {
+            (node.population, node.population_source) = match (layers.admin[i].population, sums[i])
+            {
+                (Some(p), _) => (p, PopulationSource::Given),
+                (None, (sum, n)) if n > 0 => (sum, PopulationSource::Settlements),
+                _ => (0.0, PopulationSource::None),
+            };
+        }
+        h
+    }
+
+    /// Whether `unit` is `ancestor` or lies below it.
+    pub fn is_within(&self, unit: usize, ancestor: usize) -> bool {
+        let mut cur = Some(unit);
+        while let Some(u) = cur {
+            if u == ancestor {
+                return true;
+            }
+            cur = self.units[u].parent;
+        }
+        false
+    }
+
+    /// Facilities that belong to `unit` or a unit below it.
+    pub fn facilities_in(&self, unit: usize) -> impl Iterator<Item = usize> + '_ {
+        self.facility_unit
+            .iter()
+            .enumerate()
+            .filter(move |(_, u)| u.is_some_and(|u| self.is_within(u, unit)))
+            .map(|(i, _)| i)
+    }
+
+    /// Settlements that belong to `unit` or a unit below it.
+    pub fn settlements_in(&self, unit: usize) -> impl Iterator<Item = usize> + '_ {
+        self.settlement_unit
+            .iter()
+            .enumerate()
+            .filter(move |(_, u)| u.is_some_and(|u| self.is_within(u, unit)))
+            .map(|(i, _)| i)
+    }
+
+    /// The county above (or at) `unit`.
+    pub fn county_of(&self, unit: usize) -> Option<usize> {
+        let mut cur = Some(unit);
+        while let Some(u) = cur {
+            if self.units[u].level == Some(Level::County) {
+                return Some(u);
+            }
+            cur = self.units[u].parent;
+        }
+        None
+    }
+
+    /// Units of a level, in input order.
+    pub fn units_of(&self, level: Level) -> impl Iterator<Item = usize> + '_ {
+        (0..self.units.len()).filter(move |&i| self.units[i].level == Some(level))
+    }
+
+    /// The unit's name with its ancestors', e.g. `某县 / 某镇 / 某村`.
+    pub fn path_name(&self, layers: &Layers, unit: usize) -> String {
+        let mut names = Vec::new();
+        let mut cur = Some(unit);
+        while let Some(u) = cur {
+            names.push(unit_name(layers, u));
+            cur = self.units[u].parent;
+        }
+        names.reverse();
+        names.join(" / ")
+    }
+}
+
+/// A unit's name, or its code, or its position.
+pub fn unit_name(layers: &Layers, unit: usize) -> String {
+    let u = &layers.admin[unit];
+    u.name
+        .clone()
+        .or_else(|| u.code.clone())
+        .unwrap_or_else(|| format!("unit #{}", u.source.feature))
+}

@@ -1,0 +1,229 @@
+//! County rules: the county medical community (`county.medical-community`), acute-care
+//! centers (`county.acute-care-centers`), referral times to the lead hospital
+//! (`county.referral`), and elderly care next to health centers (`planning.elderly-care`).
+
+use super::township::{facility_in, scope_place, scopes, CENTERS};
+use super::{Context, LeadProblem, Message, Outcome, Severity};
+use crate::model::{Center, FacilityKind, Ownership};
+
+const COMMUNITY: &str = "county.medical-community";
+const ACUTE: &str = "county.acute-care-centers";
+const REFERRAL: &str = "county.referral";
+const ELDERLY: &str = "planning.elderly-care";
+
+fn leads(ctx: &Context, scope: Option<usize>) -> Vec<usize> {
+    (0..ctx.layers.facilities.len())
+        .filter(|&f| ctx.layers.facilities[f].lead && facility_in(ctx, scope, f))
+        .collect()
+}
+
+fn has_community_data(ctx: &Context) -> bool {
+    ctx.layers
+        .facilities
+        .iter()
+        .any(|f| f.lead || !f.centers.is_empty())
+}
+
+/// `county.medical-community`.
+pub(super) fn medical_community(ctx: &Context, out: &mut Outcome) {
+    if !has_community_data(ctx) {
+        out.not_checked(COMMUNITY, "no facility marks the lead hospital (lead / 牵头医院) or the centers it hosts (centers / 中心)");
+        return;
+    }
+    for scope in scopes(ctx) {
+        out.checked(COMMUNITY, 1);
+        let lead = leads(ctx, scope);
+        if lead.is_empty() {
+            out.push(ctx.finding(
+                COMMUNITY,
+                Severity::Violation,
+                scope_place(ctx, scope),
+                Message::NoLeadHospital,
+            ));
+        }
+        for &f in &lead {
+            let h = &ctx.layers.facilities[f];
+            let mut problems = Vec::new();
+            if !matches!(
+                h.kind,
+                FacilityKind::CountyGeneralHospital | FacilityKind::CountyTcmHospital
+            ) {
+                problems.push(LeadProblem::NotCountyHospital);
+            }
+            if h.ownership == Some(Ownership::ForProfit) {
+                problems.push(LeadProblem::ForProfit);
+            }
+            if h.grade.is_none_or(|g| g < 2) {
+                problems.push(LeadProblem::GradeBelowTwo);
+            }
+            if !problems.is_empty() {
+                out.push(ctx.finding(
+                    COMMUNITY,
+                    Severity::Violation,
+                    ctx.facility_place(f),
+                    Message::LeadNotQualified { problems },
+                ));
+            }
+        }
+        let hosted: Vec<Center> = (0..ctx.layers.facilities.len())
+            .filter(|&f| facility_in(ctx, scope, f))
+            .flat_map(|f| ctx.layers.facilities[f].centers.iter().copied())
+            .collect();
+        for (clinical, group) in [(false, Center::RESOURCE_SHARING), (true, Center::CLINICAL)] {
+            let centers: Vec<Center> = group.into_iter().filter(|c| !hosted.contains(c)).collect();
+            if !centers.is_empty() {
+                let detail = Message::MissingCenters { clinical, centers };
+                out.push(ctx.finding(
+                    COMMUNITY,
+                    Severity::Violation,
+                    scope_place(ctx, scope),
+                    detail,
+                ));
+            }
+        }
+    }
+}
+
+/// `county.acute-care-centers`.
+pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
+    if !ctx.layers.facilities.iter().any(|f| !f.centers.is_empty()) {
+        out.not_checked(
+            ACUTE,
+            "no facility lists the centers it hosts (centers / 中心)",
+        );
+        return;
+    }
+    let limit = ctx.params.acute_care_limit_min;
+    for scope in scopes(ctx) {
+        out.checked(ACUTE, 1);
+        let residents: Vec<usize> = match scope {
+            Some(c) => ctx.hierarchy.settlements_in(c).collect(),
+            None => (0..ctx.layers.settlements.len()).collect(),
+        };
+        for center in Center::ACUTE {
+            // A center serving the county may stand outside it: any loaded facility counts.
+            let hosts: Vec<usize> = (0..ctx.layers.facilities.len())
+                .filter(|&f| ctx.layers.facilities[f].centers.contains(&center))
+                .collect();
+            if hosts.is_empty() {
+                out.push(ctx.finding(
+                    ACUTE,
+                    Severity::Violation,
+                    scope_place(ctx, scope),
+                    Message::AcuteMissing { center },
+                ));
+                continue;
+            }
+            let nearest = ctx.reach.nearest_among(&hosts);
+            let (mut total, mut within) = (0.0, 0.0);
+            for &s in &residents {
+                let p = ctx.layers.settlements[s].population;
+                total += p;
+                if nearest.settlements[s].is_some_and(|(m, _)| m <= limit) {
+                    within += p;
+                }
+            }
+            if total > 0.0 && within < total {
+                let detail = Message::AcuteFar {
+                    center,
+                    share_within: within / total,
+                    limit,
+                };
+                out.push(ctx.finding(ACUTE, Severity::Advisory, scope_place(ctx, scope), detail));
+            }
+        }
+    }
+}
+
+/// `county.referral`.
+pub(super) fn referral(ctx: &Context, out: &mut Outcome) {
+    let kinds = [
+        CENTERS[0],
+        CENTERS[1],
+        FacilityKind::TownshipHealthCenterBranch,
+    ];
+    for scope in scopes(ctx) {
+        let lead = leads(ctx, scope);
+        if lead.is_empty() {
+            out.not_checked(
+                REFERRAL,
+                "no lead hospital of the county medical community (lead / 牵头医院)",
+            );
+            continue;
+        }
+        let centers: Vec<usize> = (0..ctx.layers.facilities.len())
+            .filter(|&f| {
+                kinds.contains(&ctx.layers.facilities[f].kind) && facility_in(ctx, scope, f)
+            })
+            .collect();
+        if centers.is_empty() {
+            out.not_checked(REFERRAL, "no township health center (乡镇卫生院)");
+            continue;
+        }
+        out.checked(REFERRAL, centers.len());
+        let nearest = ctx.reach.nearest_among(&lead);
+        let mut times = Vec::new();
+        for &f in &centers {
+            match nearest.facilities[f] {
+                Some((m, _)) => times.push((ctx.facility_place(f).name, m)),
+                None => out.push(ctx.finding(
+                    REFERRAL,
+                    Severity::Violation,
+                    ctx.facility_place(f),
+                    Message::ReferralUnreachable,
+                )),
+            }
+        }
+        if times.is_empty() {
+            continue;
+        }
+        times.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mean_minutes = times.iter().map(|t| t.1).sum::<f64>() / times.len() as f64;
+        let detail = Message::ReferralTimes {
+            max_minutes: times[0].1,
+            mean_minutes,
+            farthest: times.into_iter().take(3).collect(),
+        };
+        out.push(ctx.finding(
+            REFERRAL,
+            Severity::Advisory,
+            scope_place(ctx, scope),
+            detail,
+        ));
+    }
+}
+
+/// `planning.elderly-care`.
+pub(super) fn elderly_care(ctx: &Context, out: &mut Outcome) {
+    let fs = &ctx.layers.facilities;
+    let kinds = [CENTERS[0], CENTERS[1], FacilityKind::CommunityHealthCenter];
+    let centers: Vec<usize> = (0..fs.len())
+        .filter(|&f| kinds.contains(&fs[f].kind))
+        .collect();
+    if centers.is_empty() {
+        out.not_checked(
+            ELDERLY,
+            "no township health center or community health service center",
+        );
+        return;
+    }
+    out.checked(ELDERLY, centers.len());
+    let homes: Vec<usize> = (0..fs.len())
+        .filter(|&f| fs[f].kind == FacilityKind::ElderlyCare)
+        .collect();
+    let limit_m = ctx.params.elderly_adjacent_m;
+    for f in centers {
+        let at = ctx.reach.facility_xy[f];
+        let distance_m = homes
+            .iter()
+            .map(|&h| at.distance_m(ctx.reach.facility_xy[h]))
+            .min_by(f64::total_cmp);
+        if distance_m.is_none_or(|d| d > limit_m) {
+            let detail = Message::ElderlyNotAdjacent {
+                distance_m,
+                limit_m,
+            };
+            out.push(ctx.finding(ELDERLY, Severity::Advisory, ctx.facility_place(f), detail));
+        }
+    }
+}

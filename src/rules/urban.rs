@@ -1,0 +1,94 @@
+//! Urban rules: a community health service center per sub-district
+//! (`subdistrict.health-center`), large sub-districts (`subdistrict.large`), and stations where
+//! centers do not reach (`community.station`).
+
+use super::{Context, Message, Outcome, Severity};
+use crate::model::{FacilityKind, Level};
+
+const SUB_CENTER: &str = "subdistrict.health-center";
+const SUB_LARGE: &str = "subdistrict.large";
+const STATION: &str = "community.station";
+
+fn subdistricts(ctx: &Context, out: &mut Outcome, rule: &str) -> Vec<usize> {
+    let s: Vec<usize> = ctx.hierarchy.units_of(Level::Subdistrict).collect();
+    if s.is_empty() {
+        out.not_checked(rule, "no sub-district (街道) units in the admin layer");
+    } else {
+        out.checked(rule, s.len());
+    }
+    s
+}
+
+/// `subdistrict.health-center`.
+pub(super) fn subdistrict_health_center(ctx: &Context, out: &mut Outcome) {
+    for s in subdistricts(ctx, out, SUB_CENTER) {
+        if !ctx
+            .facilities_of(s, &[FacilityKind::CommunityHealthCenter])
+            .is_empty()
+        {
+            continue;
+        }
+        let convertible = ctx
+            .facilities_of(s, &[FacilityKind::FirstLevelHospital])
+            .first()
+            .map(|&f| ctx.facility_place(f).name);
+        let detail = Message::SubdistrictNoCenter { convertible };
+        out.push(ctx.finding(SUB_CENTER, Severity::Violation, ctx.unit_place(s), detail));
+    }
+}
+
+/// `subdistrict.large`.
+pub(super) fn subdistrict_large(ctx: &Context, out: &mut Outcome) {
+    let threshold = ctx.params.subdistrict_large_population;
+    for s in subdistricts(ctx, out, SUB_LARGE) {
+        let population = ctx.hierarchy.units[s].population;
+        if population > threshold {
+            let detail = Message::SubdistrictLarge {
+                population,
+                threshold,
+            };
+            out.push(ctx.finding(SUB_LARGE, Severity::Advisory, ctx.unit_place(s), detail));
+        }
+    }
+}
+
+/// `community.station`.
+pub(super) fn community_station(ctx: &Context, out: &mut Outcome) {
+    let communities: Vec<usize> = ctx.hierarchy.units_of(Level::Community).collect();
+    if communities.is_empty() {
+        out.not_checked(STATION, "no community (社区) units in the admin layer");
+        return;
+    }
+    out.checked(STATION, communities.len());
+    let centers: Vec<usize> = (0..ctx.layers.facilities.len())
+        .filter(|&f| ctx.layers.facilities[f].kind == FacilityKind::CommunityHealthCenter)
+        .collect();
+    let nearest = ctx.reach.nearest_among(&centers);
+    let served = [
+        FacilityKind::CommunityHealthStation,
+        FacilityKind::CommunityHealthCenter,
+    ];
+    for c in communities {
+        if !ctx.facilities_of(c, &served).is_empty() {
+            continue;
+        }
+        let population = ctx.hierarchy.units[c].population;
+        let large = population > ctx.params.community_large_population;
+        let times: Vec<Option<f64>> = ctx
+            .hierarchy
+            .settlements_in(c)
+            .map(|s| nearest.settlements[s].map(|t| t.0))
+            .collect();
+        let max_minutes = times.iter().try_fold(0.0_f64, |w, t| t.map(|m| w.max(m)));
+        let wide = !times.is_empty() && max_minutes.is_none_or(|m| m > ctx.limit_min);
+        if large || wide {
+            let detail = Message::CommunityNeedsStation {
+                population,
+                max_minutes,
+                limit: ctx.limit_min,
+                large,
+            };
+            out.push(ctx.finding(STATION, Severity::Violation, ctx.unit_place(c), detail));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Village rules: a clinic in every administrative village with its exceptions
+//! (`village.clinic`), no duplicates (`village.duplicate-clinics`), and service points or
+//! mobile stations for special-area villages (`village.special-areas`).
+
+use super::township::CENTERS;
+use super::{Context, Message, Outcome, Severity};
+use crate::model::{AreaFlag, FacilityKind, Level};
+use geo::Intersects;
+
+const CLINIC: &str = "village.clinic";
+const DUPLICATE: &str = "village.duplicate-clinics";
+const SPECIAL: &str = "village.special-areas";
+
+const OUTREACH: [FacilityKind; 2] = [
+    FacilityKind::MedicalServicePoint,
+    FacilityKind::MobileStation,
+];
+
+/// Whether a village counts as a special area: any flag, except that relocated/merged counts
+/// only with a small population.
+pub(super) fn special_flags(ctx: &Context, unit: usize) -> Vec<AreaFlag> {
+    let small = ctx.hierarchy.units[unit].population < ctx.params.small_village_population;
+    ctx.layers.admin[unit]
+        .flags
+        .iter()
+        .copied()
+        .filter(|f| *f != AreaFlag::Relocated || small)
+        .collect()
+}
+
+fn villages(ctx: &Context, out: &mut Outcome, rule: &str) -> Vec<usize> {
+    let v: Vec<usize> = ctx.hierarchy.units_of(Level::Village).collect();
+    if v.is_empty() {
+        out.not_checked(
+            rule,
+            "no administrative village (行政村) units in the admin layer",
+        );
+    }
+    v
+}
+
+fn touches(ctx: &Context, a: usize, b: usize) -> bool {
+    let poly = |u: usize| {
+        geo::MultiPolygon(
+            ctx.layers.admin[u]
+                .polygons
+                .iter()
+                .map(|rings| {
+                    let ring = |r: &Vec<crate::projection::LonLat>| {
+                        geo::LineString::from(r.iter().map(|p| (p.lon, p.lat)).collect::<Vec<_>>())
+                    };
+                    geo::Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect())
+                })
+                .collect(),
+        )
+    };
+    poly(a).intersects(&poly(b))
+}
+
+/// `village.clinic`.
+pub(super) fn clinic(ctx: &Context, out: &mut Outcome) {
+    let villages = villages(ctx, out, CLINIC);
+    if villages.is_empty() {
+        return;
+    }
+    out.checked(CLINIC, villages.len());
+    let clinics: Vec<usize> = (0..ctx.layers.facilities.len())
+        .filter(|&f| ctx.layers.facilities[f].kind == FacilityKind::VillageClinic)
+        .collect();
+    let nearest = ctx.reach.nearest_among(&clinics);
+    for v in villages {
+        if !ctx
+            .facilities_of(v, &[FacilityKind::VillageClinic])
+            .is_empty()
+            || !ctx.facilities_of(v, &CENTERS).is_empty()
+            || (!special_flags(ctx, v).is_empty() && !ctx.facilities_of(v, &OUTREACH).is_empty())
+        {
+            continue;
+        }
+        let population = ctx.hierarchy.units[v].population;
+        let mut shared_minutes = None;
+        if population < ctx.params.small_village_population {
+            // A small village may share the clinic of an adjacent village, reachable within the
+            // limit from every one of its settlements.
+            let times: Vec<Option<(f64, usize)>> = ctx
+                .hierarchy
+                .settlements_in(v)
+                .map(|s| nearest.settlements[s])
+                .collect();
+            let worst = times
+                .iter()
+                .try_fold(0.0_f64, |w, t| t.map(|(m, _)| w.max(m)));
+            let adjacent = times.iter().flatten().all(|(_, clinic)| {
+                ctx.hierarchy.facility_unit[*clinic].is_some_and(|u| u != v && touches(ctx, u, v))
+            });
+            if let (Some(worst), false) = (worst, times.is_empty()) {
+                if adjacent && worst <= ctx.limit_min {
+                    continue;
+                }
+                shared_minutes = Some(worst);
+            }
+        }
+        let detail = Message::VillageNoClinic {
+            population,
+            shared_minutes,
+            limit: ctx.limit_min,
+        };
+        out.push(ctx.finding(CLINIC, Severity::Violation, ctx.unit_place(v), detail));
+    }
+}
+
+/// `village.duplicate-clinics`.
+pub(super) fn duplicate_clinics(ctx: &Context, out: &mut Outcome) {
+    let villages = villages(ctx, out, DUPLICATE);
+    out.checked(DUPLICATE, villages.len());
+    for v in villages {
+        let count = ctx.facilities_of(v, &[FacilityKind::VillageClinic]).len();
+        if count > 1 {
+            out.push(ctx.finding(
+                DUPLICATE,
+                Severity::Violation,
+                ctx.unit_place(v),
+                Message::DuplicateClinics { count },
+            ));
+        }
+    }
+}
+
+/// `village.special-areas`.
+pub(super) fn special_areas(ctx: &Context, out: &mut Outcome) {
+    let special: Vec<usize> = ctx
+        .hierarchy
+        .units_of(Level::Village)
+        .filter(|&v| !special_flags(ctx, v).is_empty())
+        .collect();
+    if special.is_empty() {
+        out.not_checked(SPECIAL, "no village is marked as a special area (边境, 民族, 偏远, 山区, 海岛, 牧区, 库区, 搬迁)");
+        return;
+    }
+    out.checked(SPECIAL, special.len());
+    for v in special {
+        if ctx
+            .facilities_of(v, &[FacilityKind::VillageClinic])
+            .is_empty()
+            && ctx.facilities_of(v, &OUTREACH).is_empty()
+        {
+            let detail = Message::SpecialNoService {
+                flags: special_flags(ctx, v),
+            };
+            out.push(ctx.finding(SPECIAL, Severity::Violation, ctx.unit_place(v), detail));
+        }
+    }
+}
