@@ -121,6 +121,28 @@ pub enum Key {
     Outreach,
     NotUsable,
     ServicePointColour,
+    Violations,
+    Advisories,
+    Violation,
+    Advisory,
+    NotChecked,
+    AllSeverities,
+    AllRules,
+    FilterUnit,
+    GroupBy,
+    ByRule,
+    ByUnit,
+    Suggestion,
+    Clause,
+    Scorecard,
+    CentersCount,
+    VillagesServed,
+    PopulationEstimated,
+    Parameters,
+    DefaultValue,
+    Reset,
+    PlanningArea,
+    Shown,
 }
 
 impl Key {
@@ -217,6 +239,28 @@ impl Key {
                 "Red: a medical service point (counts for the 15-minute rule); grey: not counted.",
                 "红色：医疗服务点（计入15分钟规则）；灰色：不计入。",
             ),
+            Key::Violations => ("violations", "违规"),
+            Key::Violation => ("violation", "违规"),
+            Key::Advisory => ("advisory", "建议"),
+            Key::Advisories => ("advisories", "建议"),
+            Key::NotChecked => ("not checked", "未检查"),
+            Key::AllSeverities => ("All severities", "全部类型"),
+            Key::AllRules => ("All rules", "全部规则"),
+            Key::FilterUnit => ("Filter by place…", "按地点筛选…"),
+            Key::GroupBy => ("Group by", "分组"),
+            Key::ByRule => ("rule", "规则"),
+            Key::ByUnit => ("township / sub-district", "乡镇 / 街道"),
+            Key::Suggestion => ("Suggested", "建议做法"),
+            Key::Clause => ("Clause", "依据"),
+            Key::Scorecard => ("Scorecard by township and sub-district", "乡镇、街道评分卡"),
+            Key::CentersCount => ("Health centers", "卫生院 / 中心数"),
+            Key::VillagesServed => ("Villages / communities served", "有卫生室（站）的村 / 社区"),
+            Key::PopulationEstimated => ("sum of settlements", "居民点合计"),
+            Key::Parameters => ("Rule parameters", "规则参数"),
+            Key::DefaultValue => ("policy default", "政策默认值"),
+            Key::Reset => ("Reset", "恢复默认"),
+            Key::PlanningArea => ("planning area", "规划区域"),
+            Key::Shown => ("shown", "已显示"),
             Key::NotUsable => ("road not usable in this mode", "该出行方式不可通行的道路"),
         };
         match lang {
@@ -541,6 +585,107 @@ pub fn suggestion(lang: Lang, m: &Message) -> String {
             "Encourage an elderly care facility built next to the health center.",
             "鼓励在卫生院旁邻近建设养老机构。",
         ),
+    }
+}
+
+/// A rule's title in `lang`.
+pub fn rule_title(lang: Lang, rule: &str) -> &'static str {
+    let (en, zh) = match rule {
+        "reach.15min" => (
+            "Residents within 15 minutes of a medical service point",
+            "居民15分钟可达医疗服务点",
+        ),
+        "township.health-center" => (
+            "One township health center per township",
+            "一乡一所乡镇卫生院",
+        ),
+        "township.merged" => (
+            "Merged townships keep only a branch",
+            "撤并乡镇的卫生院仅保留为分院",
+        ),
+        "township.central-center" => (
+            "1–2 central township health centers per county",
+            "每县 1–2 所中心乡镇卫生院",
+        ),
+        "village.clinic" => (
+            "A clinic in every administrative village",
+            "每个行政村一个村卫生室",
+        ),
+        "village.duplicate-clinics" => ("No duplicate village clinics", "一村不重复设置村卫生室"),
+        "village.special-areas" => (
+            "Service points for special-area villages",
+            "特殊区域村的医疗服务点",
+        ),
+        "subdistrict.health-center" => (
+            "One community health service center per sub-district",
+            "每个街道一所社区卫生服务中心",
+        ),
+        "subdistrict.large" => (
+            "Large sub-districts may expand",
+            "人口多的街道可扩大或增设机构",
+        ),
+        "community.station" => (
+            "Stations where centers do not reach",
+            "中心覆盖不到的社区设服务站",
+        ),
+        "county.medical-community" => (
+            "County medical community and its ten centers",
+            "县域医共体及其资源共享、临床服务中心",
+        ),
+        "county.acute-care-centers" => ("Acute-care centers within reach", "急危重症救治中心可及"),
+        "county.referral" => ("Referral time to the lead hospital", "到牵头医院的转诊时间"),
+        "planning.elderly-care" => (
+            "Elderly care next to health centers",
+            "卫生院旁邻近建设养老机构",
+        ),
+        _ => ("", ""),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+/// The label of a rule parameter (a field of `RuleParams`) in `lang`.
+pub fn param_label(lang: Lang, field: &str) -> String {
+    let (en, zh) = match field {
+        "target_share" => (
+            "reach.15min: target share (0–1)",
+            "reach.15min：目标比例（0–1）",
+        ),
+        "central_min" => (
+            "central township health centers: at least",
+            "中心乡镇卫生院：至少",
+        ),
+        "central_max" => (
+            "central township health centers: at most",
+            "中心乡镇卫生院：至多",
+        ),
+        "central_candidates" => (
+            "central centers: candidates listed",
+            "中心卫生院：列出候选数",
+        ),
+        "small_village_population" => ("small village: population under", "小村：人口少于"),
+        "subdistrict_large_population" => (
+            "large sub-district: population over",
+            "人口多的街道：人口超过",
+        ),
+        "community_large_population" => {
+            ("large community: population over", "人口多的社区：人口超过")
+        }
+        "acute_care_limit_min" => (
+            "acute-care centers: reach limit (min)",
+            "急危重症中心：可达时限（分钟）",
+        ),
+        "elderly_adjacent_m" => (
+            "elderly care: adjacent within (m)",
+            "养老机构：相邻距离（米）",
+        ),
+        other => return other.to_string(),
+    };
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Zh => zh.to_string(),
     }
 }
 

@@ -139,6 +139,79 @@ pub struct AdminRow {
     pub settlements_beyond_limit: usize,
 }
 
+/// One township's or sub-district's scorecard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScoreRow {
+    /// The unit (index in the admin layer).
+    pub unit: usize,
+    /// Its name.
+    pub name: String,
+    /// Township or sub-district.
+    pub level: crate::model::Level,
+    /// Its population (own figure or settlements' sum).
+    pub population: f64,
+    /// Where the population comes from.
+    pub population_source: crate::hierarchy::PopulationSource,
+    /// Township health centers (township) or community health service centers (sub-district).
+    pub health_centers: usize,
+    /// Villages (township) or communities (sub-district) below it.
+    pub villages: usize,
+    /// Of those, with a village clinic (township) or a station or center (sub-district).
+    pub villages_served: usize,
+    /// Share of its residents within the limit.
+    pub share_within_limit: Option<f64>,
+    /// Whether any village below it is a special area.
+    pub special_area: bool,
+    /// Merged into another township.
+    pub dissolved: bool,
+}
+
+/// Scorecards of every township and sub-district: special areas first, then by name order of
+/// the input.
+pub fn scorecard(layers: &Layers, hierarchy: &Hierarchy, admin: &[AdminRow]) -> Vec<ScoreRow> {
+    use crate::model::{FacilityKind as K, Level};
+    let count = |unit: usize, kinds: &[K]| {
+        hierarchy
+            .facilities_in(unit)
+            .filter(|&f| kinds.contains(&layers.facilities[f].kind))
+            .count()
+    };
+    let mut rows: Vec<ScoreRow> = (0..layers.admin.len())
+        .filter_map(|u| {
+            let level = hierarchy.units[u]
+                .level
+                .filter(|l| matches!(l, Level::Township | Level::Subdistrict))?;
+            let (centers, served): (&[K], &[K]) = if level == Level::Township {
+                (
+                    &[K::TownshipHealthCenter, K::CentralTownshipHealthCenter],
+                    &[K::VillageClinic],
+                )
+            } else {
+                (
+                    &[K::CommunityHealthCenter],
+                    &[K::CommunityHealthStation, K::CommunityHealthCenter],
+                )
+            };
+            let children = &hierarchy.units[u].children;
+            Some(ScoreRow {
+                unit: u,
+                name: crate::hierarchy::unit_name(layers, u),
+                level,
+                population: hierarchy.units[u].population,
+                population_source: hierarchy.units[u].population_source,
+                health_centers: count(u, centers),
+                villages: children.len(),
+                villages_served: children.iter().filter(|&&c| count(c, served) > 0).count(),
+                share_within_limit: admin[u].share_within_limit,
+                special_area: children.iter().any(|&c| !layers.admin[c].flags.is_empty()),
+                dissolved: layers.admin[u].merged_into.is_some(),
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| !r.special_area);
+    rows
+}
+
 /// Size of the routing problem, for the record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NetworkInfo {
@@ -171,6 +244,8 @@ pub struct Report {
     pub admin: Vec<AdminRow>,
     /// Per rule: checked or not (and why), with counts.
     pub rules: Vec<crate::rules::RuleStatus>,
+    /// Per township and sub-district.
+    pub scorecard: Vec<ScoreRow>,
     /// The rule parameters used.
     pub parameters: crate::rules::RuleParams,
     /// The network used.
@@ -386,6 +461,7 @@ pub fn build_report(
     }];
     status.extend(outcome.status);
     status.sort_by_key(|s| rules::CATALOG.iter().position(|r| r.id == s.rule));
+    let scorecard = scorecard(layers, hierarchy, &admin);
     Report {
         mode: reach.mode,
         limit_min,
@@ -402,6 +478,7 @@ pub fn build_report(
         },
         warnings,
         rules: status,
+        scorecard,
         parameters: params.clone(),
     }
 }

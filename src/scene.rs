@@ -123,6 +123,10 @@ pub struct Scene {
     pub unusable: Vec<[f64; 4]>,
     /// Admin unit rings relative to `origin`.
     pub admin_rings: Vec<Vec<Xy>>,
+    /// Per ring of `admin_rings`, the admin unit it belongs to.
+    pub ring_unit: Vec<usize>,
+    /// The plane of the scene, to place further points.
+    pub zone: Option<crate::projection::UtmZone>,
     /// Facilities.
     pub facilities: Vec<FacilityMark>,
     /// Settlement positions relative to `origin`, in the analysis' settlement order.
@@ -136,6 +140,13 @@ impl Scene {
     pub fn build(analysis: &Analysis, speeds: &SpeedTable) -> Scene {
         let reach = &analysis.reach;
         let projector = Projector::new(reach.zone);
+        let ring_unit: Vec<usize> = analysis
+            .layers
+            .admin
+            .iter()
+            .enumerate()
+            .flat_map(|(i, u)| std::iter::repeat_n(i, u.polygons.iter().map(Vec::len).sum()))
+            .collect();
         let admin_abs: Vec<Vec<Xy>> = analysis
             .layers
             .admin
@@ -203,6 +214,8 @@ impl Scene {
         }
         Scene {
             origin,
+            ring_unit,
+            zone: Some(reach.zone),
             bounds: (rel(lo), rel(hi)),
             bands,
             unusable,
@@ -228,6 +241,40 @@ impl Scene {
                 .map(|s| s.population)
                 .collect(),
         }
+    }
+
+    /// A WGS84 point in scene metres.
+    pub fn locate(&self, p: crate::projection::LonLat) -> Option<Xy> {
+        let xy = Projector::new(self.zone?).project(p);
+        Some(Xy {
+            x: xy.x - self.origin.x,
+            y: xy.y - self.origin.y,
+        })
+    }
+
+    /// Bounding box of a unit's rings in scene metres.
+    pub fn unit_bounds(&self, unit: usize) -> Option<(Xy, Xy)> {
+        let pts = self
+            .admin_rings
+            .iter()
+            .zip(&self.ring_unit)
+            .filter(|(_, u)| **u == unit)
+            .flat_map(|(r, _)| r);
+        pts.fold(None, |acc: Option<(Xy, Xy)>, p| {
+            Some(match acc {
+                None => (*p, *p),
+                Some((lo, hi)) => (
+                    Xy {
+                        x: lo.x.min(p.x),
+                        y: lo.y.min(p.y),
+                    },
+                    Xy {
+                        x: hi.x.max(p.x),
+                        y: hi.y.max(p.y),
+                    },
+                ),
+            })
+        })
     }
 
     /// Number of road segments drawn.

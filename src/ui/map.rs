@@ -157,6 +157,43 @@ fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppSt
             ctx.stroke();
         }
     }
+    if let Some(focus) = state.focus.get_untracked() {
+        ctx.set_stroke_style_str("#ff7f00");
+        ctx.set_line_width(3.0);
+        if let Some(unit) = focus.unit {
+            for (ring, _) in scene
+                .admin_rings
+                .iter()
+                .zip(&scene.ring_unit)
+                .filter(|(_, u)| **u == unit)
+            {
+                ctx.begin_path();
+                for (i, p) in ring.iter().enumerate() {
+                    let (x, y) = view.to_screen(*p);
+                    if i == 0 {
+                        ctx.move_to(x, y);
+                    } else {
+                        ctx.line_to(x, y);
+                    }
+                }
+                ctx.close_path();
+                ctx.stroke();
+            }
+        }
+        if let Some(p) = focus.at.and_then(|at| scene.locate(at)) {
+            let (x, y) = view.to_screen(p);
+            ctx.begin_path();
+            ctx.arc(x, y, 14.0, 0.0, std::f64::consts::TAU).ok();
+            ctx.stroke();
+        }
+        let _ = canvas.set_attribute("data-focus", &focus.finding.to_string());
+    } else {
+        let _ = canvas.remove_attribute("data-focus");
+    }
+    let _ = canvas.set_attribute(
+        "data-view",
+        &format!("{:.3},{:.1},{:.1}", view.scale, view.tx, view.ty),
+    );
     let _ = canvas.set_attribute("data-drawn", "true");
     let _ = canvas.set_attribute("data-segments", &scene.segment_count().to_string());
 }
@@ -259,7 +296,12 @@ pub fn Map() -> impl IntoView {
     // Anything visible changed: redraw.
     Effect::new(move |_| {
         let v = view.get();
-        let _ = (s.report.get(), s.selected.get(), resized.get());
+        let _ = (
+            s.report.get(),
+            s.selected.get(),
+            s.focus.get(),
+            resized.get(),
+        );
         let Some(canvas) = canvas_ref.get() else {
             return;
         };
@@ -286,6 +328,26 @@ pub fn Map() -> impl IntoView {
             }
         }
         sel
+    });
+
+    // Focusing a finding or a unit brings it into view.
+    Effect::new(move |_| {
+        let Some(focus) = s.focus.get() else { return };
+        let Some(scene) = s.scene.get_untracked() else {
+            return;
+        };
+        let (w, h) = canvas_size();
+        if let Some(bounds) = focus
+            .unit
+            .and_then(|u| scene.0.unit_bounds(u))
+            .filter(|_| focus.at.is_none() || focus.finding == usize::MAX)
+        {
+            view.set(Viewport::fit(bounds, w, h));
+        } else if let Some(p) = focus.at.and_then(|at| scene.0.locate(at)) {
+            view.update(|v| *v = v.centre_on(p, w, h, 0.05));
+        } else if let Some(bounds) = focus.unit.and_then(|u| scene.0.unit_bounds(u)) {
+            view.set(Viewport::fit(bounds, w, h));
+        }
     });
 
     let zoom = move |factor: f64| {

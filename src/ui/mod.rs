@@ -2,6 +2,7 @@
 //! [`state::AppState`], provided through context; components read it, call the engine, draw.
 
 mod demo;
+mod findings;
 mod map;
 mod panels;
 pub mod state;
@@ -59,6 +60,8 @@ pub fn App() -> impl IntoView {
                 </section>
                 <aside class="side">
                     <panels::Headline />
+                    <findings::FindingsPanel />
+                    <findings::Scorecard />
                     <panels::LoadPanel />
                     <panels::AdminTable />
                     <panels::BeyondList />

@@ -28,6 +28,17 @@ impl<T> PartialEq for Shared<T> {
 
 const LANG_KEY: &str = "medreach.lang";
 
+/// What the map should bring into view and highlight.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Focus {
+    /// The finding's index in the report (`usize::MAX` when not a finding).
+    pub finding: usize,
+    /// A point to centre on.
+    pub at: Option<crate::projection::LonLat>,
+    /// A unit to fit and outline.
+    pub unit: Option<usize>,
+}
+
 /// Everything the components share.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -47,6 +58,8 @@ pub struct AppState {
     pub load_errors: RwSignal<Vec<InputError>>,
     /// The selected settlement (index in the analysis' settlements).
     pub selected: RwSignal<Option<usize>>,
+    /// The finding or unit the map shows.
+    pub focus: RwSignal<Option<Focus>>,
     /// Travel times for the current data and mode, or why there are none.
     pub analysis: Memo<Result<Shared<Analysis>, AnalysisError>>,
     /// The report for the current limit.
@@ -89,6 +102,7 @@ impl AppState {
             rules,
             load_errors: RwSignal::new(Vec::new()),
             selected: RwSignal::new(None),
+            focus: RwSignal::new(None),
             analysis,
             report,
             scene,
@@ -112,6 +126,7 @@ impl AppState {
         self.demo.set(true);
         self.load_errors.set(Vec::new());
         self.selected.set(None);
+        self.focus.set(None);
     }
 
     /// Reads the files and loads them: the first user load replaces the demo; a file that
@@ -166,6 +181,7 @@ impl AppState {
         self.load_errors.set(errors);
         if loaded_any {
             self.selected.set(None);
+            self.focus.set(None);
             self.data.set(next);
             self.demo.set(false);
         }

@@ -1,0 +1,291 @@
+//! The findings panel (grouped by rule or by township, filtered by severity, rule and place,
+//! counts on top; a click focuses the map), the rule parameters, and the scorecard.
+
+use super::state::{AppState, Focus};
+use crate::i18n::{message, param_label, rule_title, suggestion, Key};
+use crate::report::{Finding, Severity};
+use crate::rules::{RuleParams, CATALOG};
+use leptos::prelude::*;
+
+const SHOWN_PER_GROUP: usize = 200;
+
+fn severity_id(s: Severity) -> &'static str {
+    match s {
+        Severity::Violation => "violation",
+        Severity::Advisory => "advisory",
+    }
+}
+
+/// Findings, filters and the rules that could not be checked.
+#[component]
+pub fn FindingsPanel() -> impl IntoView {
+    let s = expect_context::<AppState>();
+    let t = move |k: Key| k.text(s.lang.get());
+    let severity = RwSignal::new(String::new());
+    let rule = RwSignal::new(String::new());
+    let place = RwSignal::new(String::new());
+    let by_unit = RwSignal::new(false);
+    let findings = move || {
+        s.report
+            .with(|r| r.as_ref().map(|r| r.findings.clone()).unwrap_or_default())
+    };
+    let filtered = move || {
+        let (sev, rule, place) = (severity.get(), rule.get(), place.get());
+        findings()
+            .into_iter()
+            .enumerate()
+            .filter(|(_, f)| sev.is_empty() || severity_id(f.severity) == sev)
+            .filter(|(_, f)| rule.is_empty() || f.rule == rule)
+            .filter(|(_, f)| place.is_empty() || f.place.contains(place.trim()))
+            .collect::<Vec<(usize, Finding)>>()
+    };
+    // Group key: the rule, or the township-level part of the place ("county / township").
+    let groups = move || {
+        let mut groups: Vec<(String, Vec<(usize, Finding)>)> = Vec::new();
+        for (i, f) in filtered() {
+            let key = if by_unit.get() {
+                f.place.split(" / ").take(2).collect::<Vec<_>>().join(" / ")
+            } else {
+                f.rule.clone()
+            };
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => v.push((i, f)),
+                None => groups.push((key, vec![(i, f)])),
+            }
+        }
+        if !by_unit.get() {
+            groups.sort_by_key(|(k, _)| CATALOG.iter().position(|r| r.id == *k));
+        }
+        groups
+    };
+    let count = move |sev: Severity| findings().iter().filter(|f| f.severity == sev).count();
+    let not_checked = move || {
+        s.report.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.rules
+                        .iter()
+                        .filter_map(|st| st.not_checked.clone().map(|w| (st.rule.clone(), w)))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <section class="card findings" data-testid="findings-panel">
+            <h3>{move || t(Key::Findings)}</h3>
+            <div class="finding-counts">
+                <span class="badge violation" data-testid="count-violations">{move || count(Severity::Violation)}</span>
+                " " {move || t(Key::Violations)} " · "
+                <span class="badge advisory" data-testid="count-advisories">{move || count(Severity::Advisory)}</span>
+                " " {move || t(Key::Advisories)} " · "
+                <span class="badge" data-testid="count-not-checked">{move || not_checked().len()}</span>
+                " " {move || t(Key::NotChecked)}
+            </div>
+            <div class="filters">
+                <select data-testid="filter-severity" on:change=move |ev| severity.set(event_target_value(&ev))>
+                    <option value="">{move || t(Key::AllSeverities)}</option>
+                    <option value="violation">{move || t(Key::Violations)}</option>
+                    <option value="advisory">{move || t(Key::Advisories)}</option>
+                </select>
+                <select data-testid="filter-rule" on:change=move |ev| rule.set(event_target_value(&ev))>
+                    <option value="">{move || t(Key::AllRules)}</option>
+                    {CATALOG.iter().map(|r| view! { <option value=r.id>{r.id}</option> }).collect_view()}
+                </select>
+                <input
+                    type="search"
+                    data-testid="filter-unit"
+                    placeholder=move || t(Key::FilterUnit)
+                    on:input=move |ev| place.set(event_target_value(&ev))
+                />
+                <label class="label">
+                    {move || t(Key::GroupBy)}
+                    <select data-testid="group-by" on:change=move |ev| by_unit.set(event_target_value(&ev) == "unit")>
+                        <option value="rule">{move || t(Key::ByRule)}</option>
+                        <option value="unit">{move || t(Key::ByUnit)}</option>
+                    </select>
+                </label>
+            </div>
+            {move || groups().into_iter().map(|(key, items)| {
+                let lang = s.lang.get();
+                let heading = if by_unit.get() {
+                    key.clone()
+                } else {
+                    format!("{} · {}", key, rule_title(lang, &key))
+                };
+                let clause = if by_unit.get() { String::new() } else { crate::rules::source_of(&key).to_string() };
+                let n = items.len();
+                view! {
+                    <details class="group" open=true data-testid="finding-group">
+                        <summary>
+                            <b>{heading}</b> " (" {n} ")"
+                            <span class="clause">{clause}</span>
+                        </summary>
+                        <ul class="finding-list">
+                            {items.into_iter().take(SHOWN_PER_GROUP).map(|(i, f)| finding_item(s, i, f)).collect_view()}
+                        </ul>
+                        {(n > SHOWN_PER_GROUP).then(|| view! { <p class="note">{format!("{SHOWN_PER_GROUP} / {n} {}", Key::Shown.text(lang))}</p> })}
+                    </details>
+                }
+            }).collect_view()}
+            <Show when=move || !not_checked().is_empty()>
+                <h4>{move || t(Key::NotChecked)}</h4>
+                <ul class="not-checked">
+                    {move || not_checked().into_iter().map(|(rule, why)| view! {
+                        <li data-testid="not-checked"><b>{rule.clone()}</b> " " {move || rule_title(s.lang.get(), &rule)} ": " {why}</li>
+                    }).collect_view()}
+                </ul>
+            </Show>
+            <ParamsEditor />
+        </section>
+    }
+}
+
+fn finding_item(s: AppState, index: usize, f: Finding) -> impl IntoView {
+    let sev = severity_id(f.severity);
+    let focus = Focus {
+        finding: index,
+        at: f.at,
+        unit: f.unit,
+    };
+    let detail = f.detail.clone();
+    let detail2 = f.detail.clone();
+    view! {
+        <li
+            class=format!("finding {sev}")
+            class:special=f.special_area
+            class:focused=move || s.focus.get().is_some_and(|x| x.finding == index)
+            data-testid="finding"
+            data-rule=f.rule.clone()
+            on:click=move |_| s.focus.set(Some(focus))
+        >
+            <span class=format!("badge {sev}")>{move || if sev == "violation" { Key::Violation.text(s.lang.get()) } else { Key::Advisory.text(s.lang.get()) }}</span>
+            " " <b class="place">{f.place.clone()}</b>
+            <div class="msg">{move || message(s.lang.get(), &detail)}</div>
+            <div class="suggest">{move || Key::Suggestion.text(s.lang.get())} ": " {move || suggestion(s.lang.get(), &detail2)}</div>
+            <div class="clause">{move || Key::Clause.text(s.lang.get())} ": " {f.source.clone()}</div>
+        </li>
+    }
+}
+
+/// Rule parameters as number inputs, each with its policy default shown when changed.
+#[component]
+fn ParamsEditor() -> impl IntoView {
+    let s = expect_context::<AppState>();
+    let t = move |k: Key| k.text(s.lang.get());
+    let defaults = serde_json::to_value(RuleParams::default()).unwrap_or_default();
+    // (field, default, whether the field is an integer)
+    let fields: Vec<(String, f64, bool)> = defaults
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?, v.is_u64())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let current = move |field: &str| {
+        s.rules.with(|p| {
+            serde_json::to_value(p)
+                .ok()
+                .and_then(|v| v.get(field).and_then(|x| x.as_f64()))
+        })
+    };
+    let set = move |field: String, value: f64, integer: bool| {
+        let mut v = serde_json::to_value(s.rules.get_untracked()).unwrap_or_default();
+        let number = if integer {
+            if value < 0.0 || value.fract() != 0.0 {
+                return;
+            }
+            serde_json::json!(value as u64)
+        } else {
+            serde_json::json!(value)
+        };
+        v[field.as_str()] = number;
+        if let Ok(p) = serde_json::from_value::<RuleParams>(v) {
+            if p.validate().is_ok() {
+                s.rules.set(p);
+            }
+        }
+    };
+    view! {
+        <details class="params" data-testid="rule-params">
+            <summary>{move || t(Key::Parameters)}</summary>
+            <table>
+                {fields.into_iter().map(|(field, default, integer)| {
+                    let f1 = field.clone();
+                    let f2 = field.clone();
+                    let f3 = field.clone();
+                    let label = field.clone();
+                    view! {
+                        <tr>
+                            <td>{move || param_label(s.lang.get(), &label)}</td>
+                            <td>
+                                <input
+                                    type="number"
+                                    step="any"
+                                    data-testid=format!("param-{field}")
+                                    prop:value=move || current(&f1).map(|v| v.to_string()).unwrap_or_default()
+                                    on:change=move |ev| {
+                                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                            set(f2.clone(), v, integer);
+                                        }
+                                    }
+                                />
+                            </td>
+                            <td class="note">
+                                {move || (current(&f3) != Some(default)).then(|| format!("{}: {default}", Key::DefaultValue.text(s.lang.get())))}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </table>
+            <button on:click=move |_| s.rules.set(RuleParams::default())>{move || t(Key::Reset)}</button>
+        </details>
+    }
+}
+
+/// The scorecard of every township and sub-district.
+#[component]
+pub fn Scorecard() -> impl IntoView {
+    let s = expect_context::<AppState>();
+    let t = move |k: Key| k.text(s.lang.get());
+    let rows = move || {
+        s.report
+            .with(|r| r.as_ref().map(|r| r.scorecard.clone()).unwrap_or_default())
+    };
+    view! {
+        <Show when=move || !rows().is_empty()>
+            <section class="card">
+                <h3>{move || t(Key::Scorecard)}</h3>
+                <table class="data" data-testid="scorecard">
+                    <thead><tr>
+                        <th>{move || t(Key::AdminUnit)}</th>
+                        <th class="num">{move || t(Key::Population)}</th>
+                        <th class="num">{move || t(Key::CentersCount)}</th>
+                        <th class="num">{move || t(Key::VillagesServed)}</th>
+                        <th class="num">{move || t(Key::Share)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || rows().into_iter().map(|r| {
+                            let estimated = r.population_source == crate::hierarchy::PopulationSource::Settlements;
+                            let unit = r.unit;
+                            view! {
+                                <tr data-testid="scorecard-row" class:special=r.special_area
+                                    on:click=move |_| s.focus.set(Some(Focus { finding: usize::MAX, at: None, unit: Some(unit) }))>
+                                    <td>{r.name.clone()}</td>
+                                    <td class="num" title=move || if estimated { t(Key::PopulationEstimated) } else { "" }>
+                                        {format!("{:.0}{}", r.population, if estimated { "*" } else { "" })}
+                                    </td>
+                                    <td class="num" class:bad=r.health_centers != 1>{r.health_centers}</td>
+                                    <td class="num">{format!("{} / {}", r.villages_served, r.villages)}</td>
+                                    <td class="num">{r.share_within_limit.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_else(|| "–".into())}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <p class="note">"* " {move || t(Key::PopulationEstimated)}</p>
+            </section>
+        </Show>
+    }
+}
