@@ -168,7 +168,12 @@ pub struct ScoreRow {
 
 /// Scorecards of every township and sub-district: special areas first, then by name order of
 /// the input.
-pub fn scorecard(layers: &Layers, hierarchy: &Hierarchy, admin: &[AdminRow]) -> Vec<ScoreRow> {
+pub fn scorecard(
+    layers: &Layers,
+    hierarchy: &Hierarchy,
+    params: &RuleParams,
+    admin: &[AdminRow],
+) -> Vec<ScoreRow> {
     use crate::model::{FacilityKind as K, Level};
     let count = |unit: usize, kinds: &[K]| {
         hierarchy
@@ -203,7 +208,9 @@ pub fn scorecard(layers: &Layers, hierarchy: &Hierarchy, admin: &[AdminRow]) -> 
                 villages: children.len(),
                 villages_served: children.iter().filter(|&&c| count(c, served) > 0).count(),
                 share_within_limit: admin[u].share_within_limit,
-                special_area: children.iter().any(|&c| !layers.admin[c].flags.is_empty()),
+                special_area: children
+                    .iter()
+                    .any(|&c| !rules::special_flags(layers, hierarchy, params, c).is_empty()),
                 dissolved: layers.admin[u].merged_into.is_some(),
             })
         })
@@ -434,7 +441,7 @@ pub fn build_report(
         &settlements,
         &admin,
         limit_min,
-        params.target_share,
+        params,
     );
     let reach_violations = findings.len();
     let ctx = Context {
@@ -461,7 +468,7 @@ pub fn build_report(
     }];
     status.extend(outcome.status);
     status.sort_by_key(|s| rules::CATALOG.iter().position(|r| r.id == s.rule));
-    let scorecard = scorecard(layers, hierarchy, &admin);
+    let scorecard = scorecard(layers, hierarchy, params, &admin);
     Report {
         mode: reach.mode,
         limit_min,
@@ -490,8 +497,9 @@ fn reach_findings(
     rows: &[SettlementRow],
     admin: &[AdminRow],
     limit: f64,
-    target: f64,
+    params: &RuleParams,
 ) -> Vec<Finding> {
+    let target = params.target_share;
     let finding = |place: String, detail: Message, at, value, unit, special_area| Finding {
         rule: RULE_REACH.to_string(),
         severity: Severity::Violation,
@@ -539,12 +547,14 @@ fn reach_findings(
                 at,
                 Some(share),
                 Some(i),
-                !row.flags.is_empty(),
+                !rules::special_flags(layers, hierarchy, params, i).is_empty(),
             ));
         }
     }
-    let special =
-        |k: usize| hierarchy.settlement_unit[k].is_some_and(|u| !layers.admin[u].flags.is_empty());
+    let special = |k: usize| {
+        hierarchy.settlement_unit[k]
+            .is_some_and(|u| !rules::special_flags(layers, hierarchy, params, u).is_empty())
+    };
     let mut beyond: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].within_limit).collect();
     beyond.sort_by(|&a, &b| {
         special(b)

@@ -327,6 +327,23 @@ pub struct RuleStatus {
     pub advisories: usize,
 }
 
+/// The special-area flags of a unit that count: all of them, except that relocated/merged
+/// counts only with a population under the small-village threshold (`village.special-areas`).
+pub fn special_flags(
+    layers: &Layers,
+    hierarchy: &Hierarchy,
+    params: &RuleParams,
+    unit: usize,
+) -> Vec<AreaFlag> {
+    let small = hierarchy.units[unit].population < params.small_village_population;
+    layers.admin[unit]
+        .flags
+        .iter()
+        .copied()
+        .filter(|f| *f != AreaFlag::Relocated || small)
+        .collect()
+}
+
 /// What the rules read.
 pub struct Context<'a> {
     /// The loaded data.
@@ -408,7 +425,7 @@ impl Context<'_> {
             unit: Some(unit),
             facility: None,
             at: self.hierarchy.units[unit].interior,
-            special_area: !self.layers.admin[unit].flags.is_empty(),
+            special_area: !special_flags(self.layers, self.hierarchy, self.params, unit).is_empty(),
         }
     }
 

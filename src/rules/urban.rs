@@ -79,7 +79,11 @@ pub(super) fn community_station(ctx: &Context, out: &mut Outcome) {
             .settlements_in(c)
             .map(|s| nearest.settlements[s].map(|t| t.0))
             .collect();
-        let max_minutes = times.iter().try_fold(0.0_f64, |w, t| t.map(|m| w.max(m)));
+        let max_minutes = if times.is_empty() {
+            None
+        } else {
+            times.iter().try_fold(0.0_f64, |w, t| t.map(|m| w.max(m)))
+        };
         let wide = !times.is_empty() && max_minutes.is_none_or(|m| m > ctx.limit_min);
         if large || wide {
             let detail = Message::CommunityNeedsStation {

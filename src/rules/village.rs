@@ -16,16 +16,9 @@ const OUTREACH: [FacilityKind; 2] = [
     FacilityKind::MobileStation,
 ];
 
-/// Whether a village counts as a special area: any flag, except that relocated/merged counts
-/// only with a small population.
+/// The special-area flags that count for a village (see [`super::special_flags`]).
 pub(super) fn special_flags(ctx: &Context, unit: usize) -> Vec<AreaFlag> {
-    let small = ctx.hierarchy.units[unit].population < ctx.params.small_village_population;
-    ctx.layers.admin[unit]
-        .flags
-        .iter()
-        .copied()
-        .filter(|f| *f != AreaFlag::Relocated || small)
-        .collect()
+    super::special_flags(ctx.layers, ctx.hierarchy, ctx.params, unit)
 }
 
 fn villages(ctx: &Context, out: &mut Outcome, rule: &str) -> Vec<usize> {
@@ -82,19 +75,33 @@ pub(super) fn clinic(ctx: &Context, out: &mut Outcome) {
         if population < ctx.params.small_village_population {
             // A small village may share the clinic of an adjacent village, reachable within the
             // limit from every one of its settlements.
-            let times: Vec<Option<(f64, usize)>> = ctx
-                .hierarchy
-                .settlements_in(v)
-                .map(|s| nearest.settlements[s])
+            let adjacent = |clinic: usize| {
+                ctx.hierarchy.facility_unit[clinic].is_some_and(|u| {
+                    u != v
+                        && ctx.hierarchy.units[u].level == Some(Level::Village)
+                        && touches(ctx, u, v)
+                })
+            };
+            let settlements: Vec<usize> = ctx.hierarchy.settlements_in(v).collect();
+            let mut times: Vec<Option<(f64, usize)>> = settlements
+                .iter()
+                .map(|&s| nearest.settlements[s])
                 .collect();
+            if !times.iter().flatten().all(|&(_, c)| adjacent(c)) {
+                // A nearer clinic that is not an adjacent village's does not count: time the
+                // clinics of the adjacent villages alone.
+                let shared: Vec<usize> = clinics.iter().copied().filter(|&c| adjacent(c)).collect();
+                let nearest_shared = ctx.reach.nearest_among(&shared);
+                times = settlements
+                    .iter()
+                    .map(|&s| nearest_shared.settlements[s])
+                    .collect();
+            }
             let worst = times
                 .iter()
                 .try_fold(0.0_f64, |w, t| t.map(|(m, _)| w.max(m)));
-            let adjacent = times.iter().flatten().all(|(_, clinic)| {
-                ctx.hierarchy.facility_unit[*clinic].is_some_and(|u| u != v && touches(ctx, u, v))
-            });
             if let (Some(worst), false) = (worst, times.is_empty()) {
-                if adjacent && worst <= ctx.limit_min {
+                if worst <= ctx.limit_min {
                     continue;
                 }
                 shared_minutes = Some(worst);
