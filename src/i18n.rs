@@ -6,7 +6,7 @@
 use crate::analysis::AnalysisError;
 use crate::input::InputError;
 use crate::model::SkipReason;
-use crate::model::{AreaFlag, Center};
+use crate::model::{AreaFlag, Center, FacilityKind};
 use crate::rules::{LeadProblem, Message};
 use serde::{Deserialize, Serialize};
 
@@ -686,6 +686,51 @@ pub fn param_label(lang: Lang, field: &str) -> String {
     match lang {
         Lang::En => en.to_string(),
         Lang::Zh => zh.to_string(),
+    }
+}
+
+/// A facility kind's name in `lang`.
+pub fn kind_name(lang: Lang, kind: FacilityKind) -> &'static str {
+    use FacilityKind::*;
+    let (en, zh) = match kind {
+        CountyGeneralHospital => ("county general hospital", "县级综合医院"),
+        CountyTcmHospital => ("county TCM hospital", "县中医院"),
+        TownshipHealthCenter => ("township health center", "乡镇卫生院"),
+        CentralTownshipHealthCenter => ("central township health center", "中心乡镇卫生院"),
+        TownshipHealthCenterBranch => ("township health center branch", "乡镇卫生院分院"),
+        CommunityHealthCenter => ("community health service center", "社区卫生服务中心"),
+        CommunityHealthStation => ("community health service station", "社区卫生服务站"),
+        VillageClinic => ("village clinic", "村卫生室"),
+        MedicalServicePoint => ("medical service point", "医疗服务点"),
+        MobileStation => ("mobile medical station", "固定巡诊点"),
+        PrivateClinic => ("private clinic", "诊所"),
+        FirstLevelHospital => ("government first-level hospital", "政府办一级医院"),
+        ElderlyCare => ("elderly care facility", "养老机构"),
+        Hospital => ("hospital", "医院"),
+        Clinic => ("clinic", "诊所（门诊）"),
+        Doctors => ("doctors", "医生诊室"),
+        Pharmacy => ("pharmacy", "药店"),
+        Dentist => ("dentist", "牙科"),
+        OtherHealth => ("other health facility", "其他卫生机构"),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+/// How a settlement's nearest facility is shown: its name, else its kind and position.
+pub fn facility_label(
+    lang: Lang,
+    name: Option<&str>,
+    kind: Option<FacilityKind>,
+    index: Option<usize>,
+) -> String {
+    match (name, kind, index) {
+        (Some(n), _, _) => n.to_string(),
+        (None, Some(k), Some(i)) => format!("{} #{i}", kind_name(lang, k)),
+        (None, None, Some(i)) => format!("#{i}"),
+        _ => "–".to_string(),
     }
 }
 

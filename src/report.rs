@@ -98,6 +98,8 @@ pub struct SettlementRow {
     pub nearest_facility: Option<usize>,
     /// Name of that facility, if it has one.
     pub nearest_facility_name: Option<String>,
+    /// Kind of that facility.
+    pub nearest_facility_kind: Option<crate::model::FacilityKind>,
     /// Whether `time_min <= limit`.
     pub within_limit: bool,
     /// Off-road leg to the network, metres.
@@ -370,6 +372,7 @@ pub fn build_report(
             time_min: r.minutes,
             nearest_facility: nearest.map(|f| f.source.feature as usize),
             nearest_facility_name: nearest.and_then(|f| f.name.clone()),
+            nearest_facility_kind: nearest.map(|f| f.kind),
             within_limit: r.minutes.is_some_and(|m| m <= limit_min),
             offroad_m: r.offroad_m,
         });

@@ -424,7 +424,7 @@ pub fn Map() -> impl IntoView {
                             {if row.within_limit { format!(" ({})", Key::Within.text(lang)) } else { format!(" ({})", Key::Beyond.text(lang)) }}
                         </div>
                         <div>{Key::NearestFacility.text(lang)} ": "
-                            {row.nearest_facility_name.clone().or_else(|| row.nearest_facility.map(|f| format!("#{f}"))).unwrap_or_else(|| "–".into())}
+                            {crate::i18n::facility_label(lang, row.nearest_facility_name.as_deref(), row.nearest_facility_kind, row.nearest_facility)}
                         </div>
                     </div>
                 }

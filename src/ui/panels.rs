@@ -2,7 +2,7 @@
 //! beyond-the-limit tables. They only read state and format it.
 
 use super::state::AppState;
-use crate::i18n::{analysis_error, input_error, skip_reason, Key, Lang};
+use crate::i18n::{analysis_error, facility_label, input_error, skip_reason, Key, Lang};
 use crate::network::Mode;
 use leptos::prelude::*;
 
@@ -299,9 +299,7 @@ pub fn BeyondList() -> impl IntoView {
                 <tbody>
                     {move || rows().into_iter().take(SHOWN).map(|(i, r)| {
                         let name = r.name.clone().unwrap_or_else(|| format!("#{}", r.index));
-                        let nearest = r.nearest_facility_name.clone()
-                            .or_else(|| r.nearest_facility.map(|f| format!("#{f}")))
-                            .unwrap_or_else(|| "–".into());
+                        let nearest = facility_label(s.lang.get(), r.nearest_facility_name.as_deref(), r.nearest_facility_kind, r.nearest_facility);
                         view! {
                             <tr
                                 data-testid="beyond-row"
