@@ -10,11 +10,13 @@
 #![forbid(unsafe_code)]
 
 pub mod analysis;
+pub mod demo_county;
 pub mod hierarchy;
 pub mod i18n;
 pub mod input;
 pub mod model;
 pub mod network;
+pub mod osm;
 pub mod projection;
 pub mod reach;
 pub mod report;
