@@ -162,6 +162,8 @@ fn load_osm(data: &mut Dataset, path: &str, options: &OsmOptions) -> Result<OsmI
     data.files.push(LoadedFile {
         name: path.to_string(),
         layers: import.layers.clone(),
+        osm: true,
+        population_estimated: import.population_source == PopulationSource::BuildingEstimate,
     });
     Ok(import)
 }

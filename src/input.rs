@@ -779,9 +779,12 @@ pub(crate) fn push_road(
         },
         _ => Oneway::No,
     };
-    let closed = ["access", "motor_vehicle", "motorcar"]
+    // OSM's access hierarchy: the most specific tag present decides (motorcar=yes keeps a road
+    // open whatever access=no says); only `no` closes it.
+    let closed = ["motorcar", "motor_vehicle", "vehicle", "access"]
         .iter()
-        .any(|k| prop_str(props, &[k]).is_some_and(|v| v.eq_ignore_ascii_case("no")));
+        .find_map(|k| prop_str(props, &[k]))
+        .is_some_and(|v| v.eq_ignore_ascii_case("no"));
     let walk_only = crate::network::is_walk_only_class(&class);
     let drivable = prop_bool(props, &["drivable", "机动车"]).unwrap_or(!closed && !walk_only);
     let speed_kmh = prop_f64(props, &["maxspeed_kmh"])
@@ -963,14 +966,19 @@ mod tests {
         let text = fc(r#"
           {"type":"Feature","properties":{"highway":"footway"},"geometry":{"type":"LineString","coordinates":[[1,1],[2,1]]}},
           {"type":"Feature","properties":{"highway":"primary","motor_vehicle":"no","maxspeed":"20 mph"},"geometry":{"type":"LineString","coordinates":[[1,1],[2,1]]}},
+          {"type":"Feature","properties":{"highway":"primary","motor_vehicle":"no","motorcar":"yes"},"geometry":{"type":"LineString","coordinates":[[1,1],[2,1]]}},
           {"type":"Feature","properties":{"道路等级":"县道","oneway":true,"speed_kmh":35},"geometry":{"type":"MultiLineString","coordinates":[[[1,1],[2,1]],[[3,3]]]}}"#);
         let l = read_geojson("r", &text, 0).unwrap();
         assert!(!l.roads[0].drivable);
         assert!(!l.roads[1].drivable);
         assert!((l.roads[1].speed_kmh.unwrap() - 32.18688).abs() < 1e-9);
-        assert_eq!(l.roads[2].class, "tertiary");
-        assert_eq!(l.roads[2].oneway, Oneway::Forward);
-        assert_eq!(l.roads[2].speed_kmh, Some(35.0));
-        assert_eq!(l.roads[2].lines.len(), 1, "degenerate part dropped");
+        assert!(
+            l.roads[2].drivable,
+            "motorcar=yes is more specific than motor_vehicle=no"
+        );
+        assert_eq!(l.roads[3].class, "tertiary");
+        assert_eq!(l.roads[3].oneway, Oneway::Forward);
+        assert_eq!(l.roads[3].speed_kmh, Some(35.0));
+        assert_eq!(l.roads[3].lines.len(), 1, "degenerate part dropped");
     }
 }

@@ -583,6 +583,13 @@ pub struct LoadedFile {
     pub name: String,
     /// What it held.
     pub layers: Layers,
+    /// Read from an OpenStreetMap extract (its data needs the OSM attribution, and a user's
+    /// own settlements replace the extract's).
+    #[serde(default)]
+    pub osm: bool,
+    /// Its settlements' populations are estimates (from buildings).
+    #[serde(default)]
+    pub population_estimated: bool,
 }
 
 /// All loaded files. Loading a file whose name is already loaded replaces it.
@@ -606,7 +613,34 @@ impl Dataset {
         let loaded = LoadedFile {
             name: name.to_string(),
             layers,
+            osm: false,
+            population_estimated: false,
         };
+        Ok(self.put(loaded, slot))
+    }
+
+    /// Reads an OpenStreetMap `.osm.pbf` extract and adds it under `name`, replacing a file of
+    /// the same name. On error the dataset is unchanged.
+    pub fn load_osm(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        options: &crate::osm::OsmOptions,
+    ) -> Result<&LoadedFile, crate::osm::OsmError> {
+        let slot = self.files.iter().position(|f| f.name == name);
+        let file_id = slot.unwrap_or(self.files.len()) as u32;
+        let import = crate::osm::read_osm_pbf(bytes, options, file_id)?;
+        let loaded = LoadedFile {
+            name: name.to_string(),
+            population_estimated: import.population_source
+                == crate::osm::PopulationSource::BuildingEstimate,
+            layers: import.layers,
+            osm: true,
+        };
+        Ok(self.put(loaded, slot))
+    }
+
+    fn put(&mut self, loaded: LoadedFile, slot: Option<usize>) -> &LoadedFile {
         let idx = match slot {
             Some(i) => {
                 self.files[i] = loaded;
@@ -617,16 +651,36 @@ impl Dataset {
                 self.files.len() - 1
             }
         };
-        Ok(&self.files[idx])
+        &self.files[idx]
     }
 
-    /// Every layer of every file, concatenated in load order.
+    /// Every layer of every file, concatenated in load order; settlements the user loaded
+    /// from GeoJSON take precedence over an OpenStreetMap extract's (which are dropped then).
     pub fn layers(&self) -> Layers {
+        let user_settlements = self
+            .files
+            .iter()
+            .any(|f| !f.osm && !f.layers.settlements.is_empty());
         let mut all = Layers::default();
         for f in &self.files {
-            all.append(&f.layers);
+            if f.osm && user_settlements {
+                let mut without = f.layers.clone();
+                without.settlements.clear();
+                all.append(&without);
+            } else {
+                all.append(&f.layers);
+            }
         }
         all
+    }
+
+    /// Whether the settlements in use are estimates (from an extract's buildings).
+    pub fn population_estimated(&self) -> bool {
+        let user_settlements = self
+            .files
+            .iter()
+            .any(|f| !f.osm && !f.layers.settlements.is_empty());
+        !user_settlements && self.files.iter().any(|f| f.population_estimated)
     }
 
     /// The name of the file a source points into.

@@ -373,8 +373,44 @@ fn dataset(name: &str, import: &OsmImport) -> Dataset {
         files: vec![LoadedFile {
             name: format!("{name}.osm.pbf"),
             layers: import.layers.clone(),
+            osm: true,
+            population_estimated: import.population_source
+                == medreach::osm::PopulationSource::BuildingEstimate,
         }],
     }
+}
+
+#[test]
+fn dataset_load_osm_keeps_user_settlements_first() {
+    let path = format!(
+        "{}/../shared/data/osm/andorra.osm.pbf",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(&path).expect("shared extract");
+    let mut data = Dataset::default();
+    assert!(data
+        .load_osm("x.osm.pbf", b"not a pbf", &OsmOptions::default())
+        .is_err());
+    assert!(
+        data.files.is_empty(),
+        "a refused extract leaves the data as it was"
+    );
+    data.load_osm("andorra.osm.pbf", &bytes, &OsmOptions::default())
+        .unwrap();
+    assert!(data.files[0].osm);
+    let from_osm = data.layers().settlements.len();
+    assert!(from_osm > 0);
+    data.load(
+        "mine.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"population":5},"geometry":{"type":"Point","coordinates":[1.5,42.5]}}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        data.layers().settlements.len(),
+        1,
+        "the user's settlements replace the extract's"
+    );
+    assert!(!data.population_estimated());
 }
 
 #[test]

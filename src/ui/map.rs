@@ -468,7 +468,9 @@ pub fn Map() -> impl IntoView {
                 </div>
                 <p class="legend-note">{move || t(Key::ServicePointColour)}</p>
             </div>
-            <div class="attribution">{move || t(Key::Attribution)}</div>
+            <Show when=move || s.osm_data.get()>
+                <div class="attribution" data-testid="attribution">{move || t(Key::Attribution)}</div>
+            </Show>
         </div>
     }
 }

@@ -8,6 +8,7 @@ mod panels;
 pub mod state;
 
 use crate::i18n::Key;
+use demo::Demo;
 use leptos::prelude::*;
 use state::AppState;
 
@@ -51,7 +52,18 @@ pub fn App() -> impl IntoView {
             </header>
             <Show when=move || state.demo.get()>
                 <div class="demo-banner" data-testid="demo-banner">
-                    {move || t(Key::DemoBanner)}
+                    {move || if state.which_demo.get() == Demo::County { t(Key::DemoCountyBanner) } else { t(Key::DemoBanner) }}
+                    " "
+                    <button
+                        class="link"
+                        data-testid="demo-switch"
+                        on:click=move |_| {
+                            let other = if state.which_demo.get_untracked() == Demo::County { Demo::Andorra } else { Demo::County };
+                            state.show_demo(other);
+                        }
+                    >
+                        {move || if state.which_demo.get() == Demo::County { t(Key::ShowAndorra) } else { t(Key::ShowCounty) }}
+                    </button>
                 </div>
             </Show>
             <main class="main">

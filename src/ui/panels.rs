@@ -2,7 +2,7 @@
 //! beyond-the-limit tables. They only read state and format it.
 
 use super::state::AppState;
-use crate::i18n::{analysis_error, facility_label, input_error, skip_reason, Key, Lang};
+use crate::i18n::{analysis_error, facility_label, skip_reason, Key, Lang};
 use crate::network::Mode;
 use leptos::prelude::*;
 
@@ -113,6 +113,9 @@ pub fn Headline() -> impl IntoView {
                 " · " {move || t(Key::Target)} " · "
                 <span class="clause">{move || t(Key::RuleReachClause)}</span>
             </p>
+            <Show when=move || s.data.with(|d| d.population_estimated())>
+                <p class="warning" data-testid="population-estimated">{move || t(Key::PopulationEstimate)}</p>
+            </Show>
             <Show when=move || summary().is_some_and(|s| s.straight_line)>
                 <p class="warning" data-testid="straight-line-warning">{move || t(Key::StraightLine)}</p>
             </Show>
@@ -180,7 +183,7 @@ pub fn LoadPanel() -> impl IntoView {
                 <input
                     type="file"
                     multiple
-                    accept=".geojson,.json,application/geo+json,application/json"
+                    accept=".geojson,.json,.pbf,application/geo+json,application/json"
                     data-testid="file-input"
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -193,14 +196,14 @@ pub fn LoadPanel() -> impl IntoView {
             </label>
             <p class="note">{move || t(Key::DropHint)} " " {move || t(Key::PrivacyNote)}</p>
             <Show when=move || !s.demo.get()>
-                <button class="link" on:click=move |_| s.show_demo()>{move || t(Key::DemoReload)}</button>
+                <button class="link" on:click=move |_| s.show_demo(s.which_demo.get_untracked())>{move || t(Key::DemoReload)}</button>
             </Show>
             <For
                 each=move || s.load_errors.get().into_iter().enumerate()
-                key=|(i, e)| (*i, e.to_string())
+                key=|(i, e)| (*i, e.text(crate::i18n::Lang::En))
                 let((_, e))
             >
-                <p class="error" data-testid="load-error" role="alert">{move || input_error(s.lang.get(), &e)}</p>
+                <p class="error" data-testid="load-error" role="alert">{move || e.text(s.lang.get())}</p>
             </For>
             <h3>{move || t(Key::Layers)}</h3>
             <table class="counts">

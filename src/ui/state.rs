@@ -1,7 +1,7 @@
 //! The page state: signals for what the user loaded and chose, memos for what the engine
 //! computes from them, and the actions that change them.
 
-use super::demo;
+use super::demo::Demo;
 use crate::analysis::{Analysis, AnalysisError};
 use crate::i18n::Lang;
 use crate::input::InputError;
@@ -28,6 +28,34 @@ impl<T> PartialEq for Shared<T> {
 
 const LANG_KEY: &str = "medreach.lang";
 
+/// Why a file was not loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadError {
+    /// A GeoJSON file.
+    Input(InputError),
+    /// An OpenStreetMap extract (file name, error).
+    Osm(String, crate::osm::OsmError),
+}
+
+impl LoadError {
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            LoadError::Input(e) => crate::i18n::input_error(lang, e),
+            LoadError::Osm(file, e) => match lang {
+                Lang::En => format!("{file}: cannot read the OpenStreetMap extract: {e}"),
+                Lang::Zh => format!("{file}：无法读取 OpenStreetMap 文件（{e}）"),
+            },
+        }
+    }
+}
+
+/// A file's content as read in the browser.
+enum Content {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
 /// What the map should bring into view and highlight.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Focus {
@@ -46,8 +74,12 @@ pub struct AppState {
     pub lang: RwSignal<Lang>,
     /// What is loaded.
     pub data: RwSignal<Dataset>,
-    /// True while the demo is what is loaded.
+    /// True while a demo is what is loaded.
     pub demo: RwSignal<bool>,
+    /// Which demo is (or was last) shown.
+    pub which_demo: RwSignal<Demo>,
+    /// Whether OpenStreetMap data is shown (the attribution must be visible).
+    pub osm_data: Memo<bool>,
     /// Travel mode.
     pub mode: RwSignal<Mode>,
     /// Limit in minutes.
@@ -55,7 +87,7 @@ pub struct AppState {
     /// Rule parameters.
     pub rules: RwSignal<RuleParams>,
     /// File-level errors of the last load.
-    pub load_errors: RwSignal<Vec<InputError>>,
+    pub load_errors: RwSignal<Vec<LoadError>>,
     /// The selected settlement (index in the analysis' settlements).
     pub selected: RwSignal<Option<usize>>,
     /// The finding or unit the map shows.
@@ -71,7 +103,13 @@ pub struct AppState {
 impl AppState {
     /// The initial state: the demo, walking, 15 minutes, the browser's language.
     pub fn new() -> AppState {
-        let data = RwSignal::new(demo_dataset());
+        let first = window()
+            .location()
+            .search()
+            .ok()
+            .and_then(|q| Demo::from_query(&q))
+            .unwrap_or(Demo::County);
+        let data = RwSignal::new(demo_dataset(first));
         let mode = RwSignal::new(Mode::Walk);
         let limit = RwSignal::new(15.0);
         let rules = RwSignal::new(RuleParams::default());
@@ -97,6 +135,14 @@ impl AppState {
             lang: RwSignal::new(initial_language()),
             data,
             demo: RwSignal::new(true),
+            which_demo: RwSignal::new(first),
+            osm_data: Memo::new(move |_| {
+                data.with(|d| {
+                    d.files
+                        .iter()
+                        .any(|f| f.name.starts_with("andorra/") || f.osm)
+                })
+            }),
             mode,
             limit,
             rules,
@@ -120,9 +166,10 @@ impl AppState {
         }
     }
 
-    /// Shows the demo again, replacing whatever is loaded.
-    pub fn show_demo(&self) {
-        self.data.set(demo_dataset());
+    /// Shows a demo, replacing whatever is loaded.
+    pub fn show_demo(&self, demo: Demo) {
+        self.which_demo.set(demo);
+        self.data.set(demo_dataset(demo));
         self.demo.set(true);
         self.load_errors.set(Vec::new());
         self.selected.set(None);
@@ -138,43 +185,59 @@ impl AppState {
         }
         let state = *self;
         spawn_local(async move {
-            let mut texts = Vec::with_capacity(files.len());
+            let mut contents = Vec::with_capacity(files.len());
+            let mut errors = Vec::new();
             for file in files {
-                let text = match JsFuture::from(file.text()).await {
-                    Ok(v) => v.as_string().unwrap_or_default(),
+                let name = file.name();
+                let read = if name.to_ascii_lowercase().ends_with(".pbf") {
+                    JsFuture::from(file.array_buffer())
+                        .await
+                        .map(|b| Content::Bytes(js_sys::Uint8Array::new(&b).to_vec()))
+                } else {
+                    JsFuture::from(file.text())
+                        .await
+                        .map(|v| Content::Text(v.as_string().unwrap_or_default()))
+                };
+                match read {
+                    Ok(c) => contents.push((name, c)),
                     Err(e) => {
                         let detail = e
                             .dyn_into::<js_sys::Error>()
                             .map(|e| String::from(e.message()))
                             .unwrap_or_default();
-                        state.load_errors.update(|v| {
-                            v.push(InputError::InvalidJson {
-                                file: file.name(),
-                                detail: format!("cannot read the file: {detail}"),
-                            })
-                        });
-                        continue;
+                        errors.push(LoadError::Input(InputError::InvalidJson {
+                            file: name,
+                            detail: format!("cannot read the file: {detail}"),
+                        }));
                     }
-                };
-                texts.push((file.name(), text));
+                }
             }
-            state.load_texts(texts);
+            state.load_contents(contents, errors);
         });
     }
 
-    /// Loads named GeoJSON texts (see [`AppState::load_file_list`]).
-    pub fn load_texts(&self, texts: Vec<(String, String)>) {
+    /// Loads GeoJSON texts and OpenStreetMap extracts read by [`AppState::load_file_list`].
+    fn load_contents(&self, contents: Vec<(String, Content)>, mut errors: Vec<LoadError>) {
         let was_demo = self.demo.get_untracked();
         let mut next = if was_demo {
             Dataset::default()
         } else {
             self.data.get_untracked()
         };
-        let mut errors = Vec::new();
         let mut loaded_any = false;
-        for (name, text) in texts {
-            match next.load(&name, &text) {
-                Ok(_) => loaded_any = true,
+        for (name, content) in contents {
+            let result = match content {
+                Content::Text(text) => next
+                    .load(&name, &text)
+                    .map(|_| ())
+                    .map_err(LoadError::Input),
+                Content::Bytes(bytes) => next
+                    .load_osm(&name, &bytes, &crate::osm::OsmOptions::default())
+                    .map(|_| ())
+                    .map_err(|e| LoadError::Osm(name.clone(), e)),
+            };
+            match result {
+                Ok(()) => loaded_any = true,
                 Err(e) => errors.push(e),
             }
         }
@@ -194,9 +257,9 @@ impl Default for AppState {
     }
 }
 
-fn demo_dataset() -> Dataset {
+fn demo_dataset(demo: Demo) -> Dataset {
     let mut d = Dataset::default();
-    for (name, text) in demo::FILES {
+    for (name, text) in demo.files() {
         // The demo files are the shared test case; a failure here is a build defect.
         if let Err(e) = d.load(name, text) {
             leptos::logging::error!("demo file failed to load: {e}");

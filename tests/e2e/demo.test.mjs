@@ -72,7 +72,7 @@ test('(a) the demo map is drawn with its share, banner and attribution', { timeo
 
     await page.locator(tid('demo-banner')).waitFor({ state: 'visible' });
     await page.getByText('OpenStreetMap').first().waitFor({ state: 'visible' });
-  });
+  }, { query: '?demo=andorra' });
 });
 
 test('(e) the language toggle switches <html lang> and the visible text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
@@ -127,5 +127,5 @@ test('(f) changing the limit to 30 minutes changes the share', { timeout: TEST_T
       await waitForShare(page, shareWithin(ref, 30), 'demo (Andorra, walk, 30 min)');
       await waitForBeyondRows(page, beyondCount(ref, 30), 'demo beyond-list (30 min)');
     }
-  });
+  }, { query: '?demo=andorra' });
 });

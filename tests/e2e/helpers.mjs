@@ -108,10 +108,12 @@ export const tid = (id) => `[data-testid="${id}"]`;
 
 /**
  * Runs `body(page)` in a fresh browser context with the app opened and its first drawing done.
+ * `query` is appended to the URL (e.g. `?demo=andorra` for the OpenStreetMap demo; the default
+ * demo is the generated county).
  * On failure, appends the page's console errors to the error and saves a screenshot under
  * target/e2e/.
  */
-export async function withApp(t, browser, body) {
+export async function withApp(t, browser, body, { query = '' } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   page.setDefaultTimeout(LOAD_TIMEOUT_MS);
@@ -122,7 +124,7 @@ export async function withApp(t, browser, body) {
   page.on('pageerror', (err) => logs.push(`pageerror: ${err.message}`));
   page.on('requestfailed', (req) => logs.push(`requestfailed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
   try {
-    await page.goto(appUrl(), { waitUntil: 'load' });
+    await page.goto(appUrl() + query, { waitUntil: 'load' });
     await waitForDrawn(page);
     await body(page);
   } catch (err) {
