@@ -1,0 +1,82 @@
+//! The golden report of the demo county: every rule's status and every finding (rule,
+//! severity, place, message, suggestion, clause) in drive mode, compared with
+//! `tests/golden/county_drive.json`. When the output changes on purpose, regenerate it with
+//! `MEDREACH_BLESS=1 cargo test --test golden_report` and review the diff before committing.
+#![cfg(not(target_arch = "wasm32"))]
+
+use medreach::analysis::{check, Options};
+use medreach::model::Dataset;
+use medreach::network::Mode;
+use serde_json::{json, Value};
+
+fn county_report() -> Value {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/county");
+    let mut data = Dataset::default();
+    for name in ["roads", "facilities", "settlements", "admin"] {
+        let path = format!("{dir}/{name}.geojson");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let loaded = data.load(&format!("{name}.geojson"), &text).unwrap();
+        assert!(
+            loaded.layers.skipped.is_empty(),
+            "{name}: {:?}",
+            loaded.layers.skipped
+        );
+    }
+    let report = check(
+        &data,
+        &Options {
+            mode: Mode::Drive,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let round = |x: f64| (x * 1e6).round() / 1e6;
+    json!({
+        "mode": report.mode,
+        "limit_min": report.limit_min,
+        "share_within_limit": report.summary.share_within_limit.map(round),
+        "population_total": round(report.summary.population_total),
+        "rules": report.rules,
+        "findings": report.findings.iter().map(|f| json!({
+            "rule": f.rule,
+            "severity": f.severity,
+            "place": f.place,
+            "message": f.message,
+            "suggestion": f.suggestion,
+            "source": f.source,
+            "special_area": f.special_area,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+#[test]
+fn demo_county_report_is_golden() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/county_drive.json"
+    );
+    let got = serde_json::to_string_pretty(&county_report()).unwrap() + "\n";
+    if std::env::var("MEDREACH_BLESS").is_ok() {
+        std::fs::write(path, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        got == want,
+        "the demo county's report changed; review and regenerate with \
+         MEDREACH_BLESS=1 cargo test --test golden_report"
+    );
+}
+
+#[test]
+fn every_rule_is_checked_and_fires_on_the_demo_county() {
+    let report = county_report();
+    let rules = report["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 14);
+    for r in rules {
+        assert!(r["not_checked"].is_null(), "{r}");
+        let found = r["violations"].as_u64().unwrap() + r["advisories"].as_u64().unwrap();
+        assert!(found > 0, "{} finds nothing on the demo county", r["rule"]);
+        assert!(r["checked"].as_u64().unwrap() >= 1, "{r}");
+    }
+}
