@@ -18,6 +18,7 @@ use crate::osm::{
 /// Usage text.
 pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
        medreach check --osm FILE.osm.pbf [--roads FILE] [--facilities FILE] [--settlements FILE] [--admin FILE] [--floor-m2-per-person 40] [--population auto|places|buildings] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
+       medreach demo-county --out DIR [--seed 2025]
 
 Reads GeoJSON (WGS84 longitude/latitude) and prints a JSON report to stdout: the share of
 residents within the limit of their nearest medical service point, every settlement's time,
@@ -36,6 +37,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let mut it = args.iter();
     match it.next().map(String::as_str) {
         Some("check") => {}
+        Some("demo-county") => return demo_county(&args[1..]),
         Some("-h") | Some("--help") => return Ok(USAGE.to_string()),
         None => return Err(USAGE.to_string()),
         Some(other) => return Err(format!("unknown command \"{other}\"\n\n{USAGE}")),
@@ -294,4 +296,32 @@ fn annotate(json: &mut serde_json::Value, path: &str, import: &OsmImport, popula
         "attribution".into(),
         Value::String(crate::osm::ATTRIBUTION.to_string()),
     );
+}
+
+/// `medreach demo-county --out DIR [--seed N]`: writes the generated demo county's four GeoJSON
+/// files (and its README) into DIR.
+fn demo_county(args: &[String]) -> Result<String, String> {
+    let mut out: Option<&str> = None;
+    let mut seed = crate::demo_county::SEED;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"));
+        match flag.as_str() {
+            "--out" => out = Some(value?),
+            "--seed" => {
+                let v = value?;
+                seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed: \"{v}\" is not a whole number"))?;
+            }
+            other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
+        }
+    }
+    let dir = out.ok_or_else(|| format!("demo-county needs --out DIR\n\n{USAGE}"))?;
+    crate::demo_county::generate(seed)
+        .write_to(std::path::Path::new(dir))
+        .map_err(|e| format!("{dir}: {e}"))?;
+    Ok(format!("wrote the demo county (seed {seed}) to {dir}"))
 }

@@ -357,3 +357,33 @@ fn temp_files_are_removed() {
     }
     assert!(!path.exists());
 }
+
+#[test]
+fn demo_county_writes_the_committed_files() {
+    let dir = std::env::temp_dir().join(format!("medreach-demo-county-{}", std::process::id()));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_medreach"))
+        .args(["demo-county", "--out", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for name in ["roads", "facilities", "settlements", "admin"] {
+        let got = std::fs::read(dir.join(format!("{name}.geojson"))).unwrap();
+        let want = std::fs::read(format!(
+            "{}/demo/county/{name}.geojson",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        assert!(got == want, "{name}.geojson differs from demo/county/");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_medreach"))
+        .args(["demo-county", "--seed", "x", "--out", "/tmp/x"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--seed"));
+}
