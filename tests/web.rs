@@ -54,33 +54,51 @@ fn by_testid(id: &str) -> web_sys::Element {
         .unwrap_or_else(|| panic!("no element with data-testid={id}"))
 }
 
-/// The page mounts on the demo, shows the walking share and draws the map; switching to
-/// driving recomputes.
+fn share_value() -> f64 {
+    by_testid("share-within-limit")
+        .get_attribute("data-value")
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn click(id: &str) {
+    by_testid(id)
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+}
+
+/// The page mounts on the county demo with every rule checked and the map drawn; the banner
+/// switches to the Andorra demo, whose walking and driving shares are the reference's.
 #[wasm_bindgen_test]
 async fn page_mounts_on_the_demo_and_recomputes() {
     medreach::ui::mount();
-    sleep(200).await;
-    let share = by_testid("share-within-limit");
-    let value: f64 = share.get_attribute("data-value").unwrap().parse().unwrap();
-    assert!((value - 0.10426898465587779).abs() < 1e-12, "{value}");
-    assert_eq!(share.text_content().unwrap(), "10.43%");
+    sleep(300).await;
+    let county = share_value();
+    assert!(county > 0.0 && county < 1.0, "{county}");
+    assert_eq!(
+        by_testid("count-not-checked").text_content().as_deref(),
+        Some("0")
+    );
     let canvas = by_testid("map-canvas");
     assert_eq!(canvas.get_attribute("data-drawn").as_deref(), Some("true"));
-    let segments: usize = canvas
+    click("demo-switch");
+    sleep(300).await;
+    let value = share_value();
+    assert!((value - 0.10426898465587779).abs() < 1e-12, "{value}");
+    assert_eq!(
+        by_testid("share-within-limit").text_content().unwrap(),
+        "10.43%"
+    );
+    let segments: usize = by_testid("map-canvas")
         .get_attribute("data-segments")
         .unwrap()
         .parse()
         .unwrap();
     assert!(segments > 30_000, "{segments}");
-    by_testid("mode-drive")
-        .dyn_into::<web_sys::HtmlElement>()
-        .unwrap()
-        .click();
-    sleep(200).await;
-    let value: f64 = by_testid("share-within-limit")
-        .get_attribute("data-value")
-        .unwrap()
-        .parse()
-        .unwrap();
+    click("mode-drive");
+    sleep(300).await;
+    let value = share_value();
     assert!((value - 0.9238027007180936).abs() < 1e-12, "{value}");
 }
