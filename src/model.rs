@@ -654,13 +654,17 @@ impl Dataset {
         &self.files[idx]
     }
 
+    /// Whether a GeoJSON file (not an extract) brings settlements.
+    fn has_user_settlements(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| !f.osm && !f.layers.settlements.is_empty())
+    }
+
     /// Every layer of every file, concatenated in load order; settlements the user loaded
     /// from GeoJSON take precedence over an OpenStreetMap extract's (which are dropped then).
     pub fn layers(&self) -> Layers {
-        let user_settlements = self
-            .files
-            .iter()
-            .any(|f| !f.osm && !f.layers.settlements.is_empty());
+        let user_settlements = self.has_user_settlements();
         let mut all = Layers::default();
         for f in &self.files {
             if f.osm && user_settlements {
@@ -674,12 +678,30 @@ impl Dataset {
         all
     }
 
+    /// How many features of each layer are in use (an extract's settlements drop out when the
+    /// user has loaded settlements of their own): roads, facilities, settlements, admin units,
+    /// skipped features.
+    pub fn counts(&self) -> [usize; 5] {
+        let user_settlements = self.has_user_settlements();
+        let mut n = [0; 5];
+        for f in &self.files {
+            let l = &f.layers;
+            n[0] += l.roads.len();
+            n[1] += l.facilities.len();
+            n[2] += if f.osm && user_settlements {
+                0
+            } else {
+                l.settlements.len()
+            };
+            n[3] += l.admin.len();
+            n[4] += l.skipped.len();
+        }
+        n
+    }
+
     /// Whether the settlements in use are estimates (from an extract's buildings).
     pub fn population_estimated(&self) -> bool {
-        let user_settlements = self
-            .files
-            .iter()
-            .any(|f| !f.osm && !f.layers.settlements.is_empty());
+        let user_settlements = self.has_user_settlements();
         !user_settlements && self.files.iter().any(|f| f.population_estimated)
     }
 

@@ -156,12 +156,7 @@ fn s_lang() -> Lang {
 pub fn LoadPanel() -> impl IntoView {
     let s = state();
     let t = move |k: Key| k.text(s.lang.get());
-    let count = move |f: fn(&crate::model::Layers) -> usize| {
-        move || {
-            s.data
-                .with(|d| d.files.iter().map(|file| f(&file.layers)).sum::<usize>())
-        }
-    };
+    let count = move |layer: usize| move || s.data.with(|d| d.counts()[layer]);
     let skipped = move || {
         s.data.with(|d| {
             d.files
@@ -207,11 +202,11 @@ pub fn LoadPanel() -> impl IntoView {
             </For>
             <h3>{move || t(Key::Layers)}</h3>
             <table class="counts">
-                <tr><td>{move || t(Key::Roads)}</td><td data-testid="count-roads">{count(|l| l.roads.len())}</td></tr>
-                <tr><td>{move || t(Key::Facilities)}</td><td data-testid="count-facilities">{count(|l| l.facilities.len())}</td></tr>
-                <tr><td>{move || t(Key::Settlements)}</td><td data-testid="count-settlements">{count(|l| l.settlements.len())}</td></tr>
-                <tr><td>{move || t(Key::AdminUnits)}</td><td data-testid="count-admin">{count(|l| l.admin.len())}</td></tr>
-                <tr><td>{move || t(Key::Skipped)}</td><td data-testid="count-skipped">{count(|l| l.skipped.len())}</td></tr>
+                <tr><td>{move || t(Key::Roads)}</td><td data-testid="count-roads">{count(0)}</td></tr>
+                <tr><td>{move || t(Key::Facilities)}</td><td data-testid="count-facilities">{count(1)}</td></tr>
+                <tr><td>{move || t(Key::Settlements)}</td><td data-testid="count-settlements">{count(2)}</td></tr>
+                <tr><td>{move || t(Key::AdminUnits)}</td><td data-testid="count-admin">{count(3)}</td></tr>
+                <tr><td>{move || t(Key::Skipped)}</td><td data-testid="count-skipped">{count(4)}</td></tr>
             </table>
             <Show when=move || s.data.with(|d| d.files.iter().any(|f| !f.layers.skipped.is_empty() || !f.layers.notes.is_empty()))>
                 <details class="skipped">
