@@ -60,17 +60,7 @@ struct Shape {
 }
 
 fn shape(unit: &AdminUnit) -> Shape {
-    let polygon = geo::MultiPolygon(
-        unit.polygons
-            .iter()
-            .map(|rings| {
-                let ring = |r: &Vec<LonLat>| {
-                    geo::LineString::from(r.iter().map(|p| (p.lon, p.lat)).collect::<Vec<_>>())
-                };
-                geo::Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect())
-            })
-            .collect(),
-    );
+    let polygon = crate::model::to_geo(&unit.polygons);
     Shape {
         bbox: polygon.bounding_rect(),
         area: polygon.unsigned_area(),

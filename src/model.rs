@@ -458,6 +458,20 @@ pub struct Settlement {
 /// One polygon: an outer ring and its holes, each ring closed.
 pub type Rings = Vec<Vec<LonLat>>;
 
+/// Polygons (outer ring first, then holes) as a `geo` multipolygon in degrees.
+pub fn to_geo(polygons: &[Rings]) -> geo::MultiPolygon<f64> {
+    let ring = |r: &Vec<LonLat>| {
+        geo::LineString::from(r.iter().map(|p| (p.lon, p.lat)).collect::<Vec<_>>())
+    };
+    geo::MultiPolygon::new(
+        polygons
+            .iter()
+            .filter(|rings| !rings.is_empty())
+            .map(|rings| geo::Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect()))
+            .collect(),
+    )
+}
+
 /// An administrative unit (a Polygon or MultiPolygon).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdminUnit {

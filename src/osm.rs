@@ -1460,19 +1460,6 @@ fn assemble(b: &Builder<'_>, rel: &RawRelation) -> Result<Vec<Rings>, String> {
     Ok(polygons)
 }
 
-fn to_geo(polygons: &[Rings]) -> geo::MultiPolygon<f64> {
-    let ring = |r: &Vec<LonLat>| {
-        geo::LineString::from(r.iter().map(|p| (p.lon, p.lat)).collect::<Vec<_>>())
-    };
-    geo::MultiPolygon::new(
-        polygons
-            .iter()
-            .filter(|rings| !rings.is_empty())
-            .map(|rings| geo::Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect()))
-            .collect(),
-    )
-}
-
 fn read_admin(b: &mut Builder<'_>, layers: &mut Layers, stats: &mut OsmStats, places: &[Place]) {
     use geo::{Area, BoundingRect, Contains};
     let raw = b.raw;
@@ -1524,7 +1511,7 @@ fn read_admin(b: &mut Builder<'_>, layers: &mut Layers, stats: &mut OsmStats, pl
     let shapes: Vec<_> = layers.admin[first_admin..]
         .iter()
         .map(|u| {
-            let mp = to_geo(&u.polygons);
+            let mp = crate::model::to_geo(&u.polygons);
             let area = mp.unsigned_area();
             (mp.bounding_rect(), mp, area)
         })
@@ -1652,7 +1639,7 @@ pub fn estimate_residents(
         .enumerate()
         .filter_map(|(index, u)| {
             let population = u.population.filter(|p| p.is_finite() && *p >= 0.0)?;
-            let shape = to_geo(&u.polygons);
+            let shape = crate::model::to_geo(&u.polygons);
             Some(Unit {
                 index,
                 population,

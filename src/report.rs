@@ -7,7 +7,7 @@
 
 use crate::hierarchy::Hierarchy;
 use crate::i18n::{self, Lang};
-use crate::model::{Layers, Rings, Source};
+use crate::model::{Layers, Source};
 use crate::network::Mode;
 use crate::reach::Reach;
 use crate::rules::{self, Context, Message, RuleParams, RuleStatus};
@@ -302,27 +302,13 @@ impl Tally {
     }
 }
 
-fn to_geo(polygons: &[Rings]) -> geo::MultiPolygon<f64> {
-    geo::MultiPolygon(
-        polygons
-            .iter()
-            .map(|rings| {
-                let ring = |r: &Vec<crate::projection::LonLat>| {
-                    geo::LineString::from(r.iter().map(|p| (p.lon, p.lat)).collect::<Vec<_>>())
-                };
-                geo::Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect())
-            })
-            .collect(),
-    )
-}
-
 /// For each admin unit, the indices of the settlements that lie inside it.
 pub fn settlements_in_units(layers: &Layers) -> Vec<Vec<usize>> {
     layers
         .admin
         .iter()
         .map(|unit| {
-            let mp = to_geo(&unit.polygons);
+            let mp = crate::model::to_geo(&unit.polygons);
             let Some(bb) = mp.bounding_rect() else {
                 return Vec::new();
             };

@@ -33,20 +33,7 @@ fn villages(ctx: &Context, out: &mut Outcome, rule: &str) -> Vec<usize> {
 }
 
 fn touches(ctx: &Context, a: usize, b: usize) -> bool {
-    let poly = |u: usize| {
-        geo::MultiPolygon(
-            ctx.layers.admin[u]
-                .polygons
-                .iter()
-                .map(|rings| {
-                    let ring = |r: &Vec<crate::projection::LonLat>| {
-                        geo::LineString::from(r.iter().map(|p| (p.lon, p.lat)).collect::<Vec<_>>())
-                    };
-                    geo::Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect())
-                })
-                .collect(),
-        )
-    };
+    let poly = |u: usize| crate::model::to_geo(&ctx.layers.admin[u].polygons);
     poly(a).intersects(&poly(b))
 }
 
