@@ -7,7 +7,7 @@ use crate::analysis::AnalysisError;
 use crate::input::InputError;
 use crate::model::SkipReason;
 use crate::model::{AreaFlag, Center, FacilityKind};
-use crate::rules::{LeadProblem, Message};
+use crate::rules::{LeadProblem, Message, Missing};
 use serde::{Deserialize, Serialize};
 
 /// A display language.
@@ -746,6 +746,40 @@ pub fn facility_label(
         (None, None, Some(i)) => format!("#{i}"),
         _ => "–".to_string(),
     }
+}
+
+/// What a rule lacked to be checked, in `lang`.
+pub fn missing(lang: Lang, m: Missing) -> String {
+    let (en, zh) = match m {
+        Missing::Townships => ("no township (乡/镇) units in the admin layer", "行政区划中没有乡镇"),
+        Missing::MergedTownships => (
+            "no township is marked as merged into another (merged_into / 并入)",
+            "没有标为并入其他乡镇的乡镇（并入）",
+        ),
+        Missing::Villages => ("no administrative village (行政村) units in the admin layer", "行政区划中没有行政村"),
+        Missing::SpecialVillages => (
+            "no village is marked as a special area (边境, 民族, 偏远, 山区, 海岛, 牧区, 库区, 搬迁)",
+            "没有标为特殊区域的村（边境、民族、偏远、山区、海岛、牧区、库区、搬迁）",
+        ),
+        Missing::Subdistricts => ("no sub-district (街道) units in the admin layer", "行政区划中没有街道"),
+        Missing::Communities => ("no community (社区) units in the admin layer", "行政区划中没有社区"),
+        Missing::MedicalCommunity => (
+            "no facility marks the lead hospital (lead / 牵头医院) or the centers it hosts (centers / 中心)",
+            "没有机构标明医共体牵头医院（牵头医院）或所设中心（中心）",
+        ),
+        Missing::Centers => ("no facility lists the centers it hosts (centers / 中心)", "没有机构列出所设中心（中心）"),
+        Missing::LeadHospital => (
+            "no lead hospital of the county medical community (lead / 牵头医院)",
+            "没有医共体牵头医院（牵头医院）",
+        ),
+        Missing::TownshipCenters => ("no township health center (乡镇卫生院)", "没有乡镇卫生院"),
+        Missing::HealthCenters => (
+            "no township health center or community health service center",
+            "没有乡镇卫生院或社区卫生服务中心",
+        ),
+        Missing::Settlements => ("no settlements with population", "没有带人口的居民点"),
+    };
+    format!("{}", if lang == Lang::Zh { zh } else { en })
 }
 
 #[cfg(test)]

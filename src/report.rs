@@ -104,6 +104,8 @@ pub struct SettlementRow {
     pub within_limit: bool,
     /// Off-road leg to the network, metres.
     pub offroad_m: Option<f64>,
+    /// Whether it lies in a special-area village (listed first).
+    pub special_area: bool,
 }
 
 /// The 15-minute figures of one admin unit, over the settlements inside it.
@@ -361,6 +363,7 @@ pub fn build_report(
             nearest_facility_kind: nearest.map(|f| f.kind),
             within_limit: r.minutes.is_some_and(|m| m <= limit_min),
             offroad_m: r.offroad_m,
+            special_area: false,
         });
     }
     let admin: Vec<AdminRow> = layers
@@ -423,6 +426,10 @@ pub fn build_report(
             "No settlements with population are loaded: there is no one to count.".to_string(),
         );
     }
+    for (k, row) in settlements.iter_mut().enumerate() {
+        row.special_area = hierarchy.settlement_unit[k]
+            .is_some_and(|u| !rules::special_flags(layers, hierarchy, params, u).is_empty());
+    }
     let mut findings = reach_findings(
         layers,
         hierarchy,
@@ -450,7 +457,11 @@ pub fn build_report(
         not_checked: layers
             .settlements
             .is_empty()
-            .then(|| "no settlements with population".to_string()),
+            .then(|| i18n::missing(Lang::En, rules::Missing::Settlements)),
+        missing: layers
+            .settlements
+            .is_empty()
+            .then_some(rules::Missing::Settlements),
         checked: layers.settlements.len(),
         violations: reach_violations,
         advisories: 0,
@@ -540,10 +551,7 @@ fn reach_findings(
             ));
         }
     }
-    let special = |k: usize| {
-        hierarchy.settlement_unit[k]
-            .is_some_and(|u| !rules::special_flags(layers, hierarchy, params, u).is_empty())
-    };
+    let special = |k: usize| rows[k].special_area;
     let mut beyond: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].within_limit).collect();
     beyond.sort_by(|&a, &b| {
         special(b)

@@ -3,7 +3,7 @@
 //! (`county.referral`), and elderly care next to health centers (`planning.elderly-care`).
 
 use super::township::{facility_in, scope_place, scopes, CENTERS};
-use super::{Context, LeadProblem, Message, Outcome, Severity};
+use super::{Context, LeadProblem, Message, Missing, Outcome, Severity};
 use crate::model::{Center, FacilityKind, Ownership};
 
 const COMMUNITY: &str = "county.medical-community";
@@ -27,7 +27,7 @@ fn has_community_data(ctx: &Context) -> bool {
 /// `county.medical-community`.
 pub(super) fn medical_community(ctx: &Context, out: &mut Outcome) {
     if !has_community_data(ctx) {
-        out.not_checked(COMMUNITY, "no facility marks the lead hospital (lead / 牵头医院) or the centers it hosts (centers / 中心)");
+        out.not_checked(COMMUNITY, Missing::MedicalCommunity);
         return;
     }
     for scope in scopes(ctx) {
@@ -87,10 +87,7 @@ pub(super) fn medical_community(ctx: &Context, out: &mut Outcome) {
 /// `county.acute-care-centers`.
 pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
     if !ctx.layers.facilities.iter().any(|f| !f.centers.is_empty()) {
-        out.not_checked(
-            ACUTE,
-            "no facility lists the centers it hosts (centers / 中心)",
-        );
+        out.not_checked(ACUTE, Missing::Centers);
         return;
     }
     let limit = ctx.params.acute_care_limit_min;
@@ -145,10 +142,7 @@ pub(super) fn referral(ctx: &Context, out: &mut Outcome) {
     for scope in scopes(ctx) {
         let lead = leads(ctx, scope);
         if lead.is_empty() {
-            out.not_checked(
-                REFERRAL,
-                "no lead hospital of the county medical community (lead / 牵头医院)",
-            );
+            out.not_checked(REFERRAL, Missing::LeadHospital);
             continue;
         }
         let centers: Vec<usize> = (0..ctx.layers.facilities.len())
@@ -157,7 +151,7 @@ pub(super) fn referral(ctx: &Context, out: &mut Outcome) {
             })
             .collect();
         if centers.is_empty() {
-            out.not_checked(REFERRAL, "no township health center (乡镇卫生院)");
+            out.not_checked(REFERRAL, Missing::TownshipCenters);
             continue;
         }
         out.checked(REFERRAL, centers.len());
@@ -201,10 +195,7 @@ pub(super) fn elderly_care(ctx: &Context, out: &mut Outcome) {
         .filter(|&f| kinds.contains(&fs[f].kind))
         .collect();
     if centers.is_empty() {
-        out.not_checked(
-            ELDERLY,
-            "no township health center or community health service center",
-        );
+        out.not_checked(ELDERLY, Missing::HealthCenters);
         return;
     }
     out.checked(ELDERLY, centers.len());

@@ -310,6 +310,36 @@ pub enum LeadProblem {
     GradeBelowTwo,
 }
 
+/// What data a rule lacked when it could not be checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    /// No township (乡/镇) units.
+    Townships,
+    /// No township marked as merged into another.
+    MergedTownships,
+    /// No administrative village units.
+    Villages,
+    /// No village marked as a special area.
+    SpecialVillages,
+    /// No sub-district units.
+    Subdistricts,
+    /// No community units.
+    Communities,
+    /// No facility marks the lead hospital or its centers.
+    MedicalCommunity,
+    /// No facility lists the centers it hosts.
+    Centers,
+    /// No lead hospital.
+    LeadHospital,
+    /// No township health center.
+    TownshipCenters,
+    /// No township or community health service center.
+    HealthCenters,
+    /// No settlements with population.
+    Settlements,
+}
+
 /// Whether a rule could be checked, and what it found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RuleStatus {
@@ -319,6 +349,8 @@ pub struct RuleStatus {
     pub source: String,
     /// `None` when checked; else what data was missing (English).
     pub not_checked: Option<String>,
+    /// The same, as data, for the page to word in either language.
+    pub missing: Option<Missing>,
     /// Places checked.
     pub checked: usize,
     /// Violations found.
@@ -375,6 +407,7 @@ impl Outcome {
             rule: rule.to_string(),
             source: source_of(rule).to_string(),
             not_checked: None,
+            missing: None,
             checked: 0,
             violations: 0,
             advisories: 0,
@@ -388,8 +421,10 @@ impl Outcome {
     }
 
     /// Records that `rule` could not be checked and why.
-    pub fn not_checked(&mut self, rule: &str, why: &str) {
-        self.rule(rule).not_checked = Some(why.to_string());
+    pub fn not_checked(&mut self, rule: &str, missing: Missing) {
+        let status = self.rule(rule);
+        status.not_checked = Some(crate::i18n::missing(crate::i18n::Lang::En, missing));
+        status.missing = Some(missing);
     }
 
     /// Adds a finding.

@@ -2,7 +2,7 @@
 //! townships keep theirs only as a branch (`township.merged`), and 1–2 central township
 //! health centers per county away from the county town (`township.central-center`).
 
-use super::{Candidate, Context, Message, Outcome, Place, Severity};
+use super::{Candidate, Context, Message, Missing, Outcome, Place, Severity};
 use crate::model::{FacilityKind, Level};
 
 /// Kinds that count as a township's health center (a branch never does).
@@ -23,10 +23,7 @@ pub(super) fn health_center(ctx: &Context, out: &mut Outcome) {
         .filter(|&u| ctx.layers.admin[u].merged_into.is_none())
         .collect();
     if townships.is_empty() {
-        out.not_checked(
-            HEALTH_CENTER,
-            "no township (乡/镇) units in the admin layer",
-        );
+        out.not_checked(HEALTH_CENTER, Missing::Townships);
         return;
     }
     out.checked(HEALTH_CENTER, townships.len());
@@ -54,10 +51,7 @@ pub(super) fn merged(ctx: &Context, out: &mut Outcome) {
         .filter(|&u| ctx.layers.admin[u].merged_into.is_some())
         .collect();
     if dissolved.is_empty() {
-        out.not_checked(
-            MERGED,
-            "no township is marked as merged into another (merged_into / 并入)",
-        );
+        out.not_checked(MERGED, Missing::MergedTownships);
         return;
     }
     out.checked(MERGED, dissolved.len());
@@ -154,7 +148,7 @@ pub(super) fn county_hospitals(ctx: &Context, scope: Option<usize>) -> Vec<usize
 /// `township.central-center`.
 pub(super) fn central_center(ctx: &Context, out: &mut Outcome) {
     if ctx.hierarchy.units_of(Level::Township).next().is_none() {
-        out.not_checked(CENTRAL, "no township (乡/镇) units in the admin layer");
+        out.not_checked(CENTRAL, Missing::Townships);
         return;
     }
     let p = ctx.params;

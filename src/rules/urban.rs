@@ -2,7 +2,7 @@
 //! (`subdistrict.health-center`), large sub-districts (`subdistrict.large`), and stations where
 //! centers do not reach (`community.station`).
 
-use super::{Context, Message, Outcome, Severity};
+use super::{Context, Message, Missing, Outcome, Severity};
 use crate::model::{FacilityKind, Level};
 
 const SUB_CENTER: &str = "subdistrict.health-center";
@@ -12,7 +12,7 @@ const STATION: &str = "community.station";
 fn subdistricts(ctx: &Context, out: &mut Outcome, rule: &str) -> Vec<usize> {
     let s: Vec<usize> = ctx.hierarchy.units_of(Level::Subdistrict).collect();
     if s.is_empty() {
-        out.not_checked(rule, "no sub-district (街道) units in the admin layer");
+        out.not_checked(rule, Missing::Subdistricts);
     } else {
         out.checked(rule, s.len());
     }
@@ -56,7 +56,7 @@ pub(super) fn subdistrict_large(ctx: &Context, out: &mut Outcome) {
 pub(super) fn community_station(ctx: &Context, out: &mut Outcome) {
     let communities: Vec<usize> = ctx.hierarchy.units_of(Level::Community).collect();
     if communities.is_empty() {
-        out.not_checked(STATION, "no community (社区) units in the admin layer");
+        out.not_checked(STATION, Missing::Communities);
         return;
     }
     out.checked(STATION, communities.len());

@@ -3,7 +3,7 @@
 //! mobile stations for special-area villages (`village.special-areas`).
 
 use super::township::CENTERS;
-use super::{Context, Message, Outcome, Severity};
+use super::{Context, Message, Missing, Outcome, Severity};
 use crate::model::{AreaFlag, FacilityKind, Level};
 use geo::Intersects;
 
@@ -24,10 +24,7 @@ pub(super) fn special_flags(ctx: &Context, unit: usize) -> Vec<AreaFlag> {
 fn villages(ctx: &Context, out: &mut Outcome, rule: &str) -> Vec<usize> {
     let v: Vec<usize> = ctx.hierarchy.units_of(Level::Village).collect();
     if v.is_empty() {
-        out.not_checked(
-            rule,
-            "no administrative village (行政村) units in the admin layer",
-        );
+        out.not_checked(rule, Missing::Villages);
     }
     v
 }
@@ -128,7 +125,7 @@ pub(super) fn special_areas(ctx: &Context, out: &mut Outcome) {
         .filter(|&v| !special_flags(ctx, v).is_empty())
         .collect();
     if special.is_empty() {
-        out.not_checked(SPECIAL, "no village is marked as a special area (边境, 民族, 偏远, 山区, 海岛, 牧区, 库区, 搬迁)");
+        out.not_checked(SPECIAL, Missing::SpecialVillages);
         return;
     }
     out.checked(SPECIAL, special.len());

@@ -2,7 +2,7 @@
 //! counts on top; a click focuses the map), the rule parameters, and the scorecard.
 
 use super::state::{AppState, Focus};
-use crate::i18n::{message, param_label, rule_title, suggestion, Key};
+use crate::i18n::{message, missing, param_label, rule_title, suggestion, Key};
 use crate::report::{Finding, Severity};
 use crate::rules::{RuleParams, CATALOG};
 use leptos::prelude::*;
@@ -65,7 +65,7 @@ pub fn FindingsPanel() -> impl IntoView {
                 .map(|r| {
                     r.rules
                         .iter()
-                        .filter_map(|st| st.not_checked.clone().map(|w| (st.rule.clone(), w)))
+                        .filter_map(|st| st.missing.map(|m| (st.rule.clone(), m)))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
@@ -132,7 +132,7 @@ pub fn FindingsPanel() -> impl IntoView {
                 <h4>{move || t(Key::NotChecked)}</h4>
                 <ul class="not-checked">
                     {move || not_checked().into_iter().map(|(rule, why)| view! {
-                        <li data-testid="not-checked"><b>{rule.clone()}</b> " " {move || rule_title(s.lang.get(), &rule)} ": " {why}</li>
+                        <li data-testid="not-checked"><b>{rule.clone()}</b> " " {move || rule_title(s.lang.get(), &rule)} ": " {move || missing(s.lang.get(), why)}</li>
                     }).collect_view()}
                 </ul>
             </Show>

@@ -274,9 +274,11 @@ pub fn BeyondList() -> impl IntoView {
                     .enumerate()
                     .filter(|(_, row)| !row.within_limit)
                     .collect();
+                // Special-area villages first, then the most populous.
                 v.sort_by(|a, b| {
-                    b.1.population
-                        .total_cmp(&a.1.population)
+                    b.1.special_area
+                        .cmp(&a.1.special_area)
+                        .then(b.1.population.total_cmp(&a.1.population))
                         .then(a.0.cmp(&b.0))
                 });
                 v
