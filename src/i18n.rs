@@ -779,7 +779,7 @@ pub fn missing(lang: Lang, m: Missing) -> String {
         ),
         Missing::Settlements => ("no settlements with population", "没有带人口的居民点"),
     };
-    format!("{}", if lang == Lang::Zh { zh } else { en })
+    if lang == Lang::Zh { zh } else { en }.to_string()
 }
 
 #[cfg(test)]
