@@ -100,6 +100,8 @@ step "cargo fmt --check" cargo fmt --check
 step "cargo clippy (native)" cargo clippy --all-targets -- -D warnings
 step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "cargo test (native, with doc tests)" cargo test
+# The criterion benchmarks, built and run once each as tests, so they never rot.
+step "benchmarks compile and run once" cargo test --benches
 step "cargo doc (-D warnings)" env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 # The runner (.cargo/config.toml) is wasm-bindgen-test-runner 0.2.130: it finds chromedriver on
 # PATH and always passes Chromium headless, no-sandbox and disable-dev-shm-usage. Further

@@ -1,0 +1,319 @@
+//! Times MedReach's nearest-facility pass ([`medreach::reach::nearest_origin`]) on a prebuilt
+//! routing graph and exports that exact graph, its sources and MedReach's result, so that
+//! `scripts/bench_peers.py` can time scipy, igraph and networkx on the identical problem.
+//!
+//! ```sh
+//! cargo run --release --example bench_route -- [--pbf FILE.osm.pbf | --roads FILE.geojson]
+//!     [--mode drive|walk] [--facilities 30] [--seed 20240601] [--reps 50] [--out DIR]
+//! ```
+//!
+//! Default input: `../shared/data/osm/porto.osm.pbf`, drive mode, 30 facilities, output in
+//! `target/bench/porto/`. The facilities sit on distinct road nodes drawn with a fixed-seed
+//! generator (SplitMix64), each with 0 minutes and its draw order as its label, so the search
+//! is exactly a multi-source Dijkstra from those nodes.
+//!
+//! The graph is written as the **reversed** graph in CSR form (row = arc head, columns = arc
+//! tails, weight = minutes of the arc), which is the layout MedReach searches: a forward search
+//! from the sources on it gives every node its time *to* the nearest facility. Files (NumPy
+//! `.npy`, little-endian): `indptr` (i4, nodes+1), `indices` (i4, arcs), `weights` (f8, arcs),
+//! `sources` (i4), `minutes` (f8, MedReach's result, `inf` when unreached), `labels` (u4, the
+//! nearest facility, 2³²−1 when unreached); `meta.json` holds the sizes and MedReach's times.
+//!
+//! OpenStreetMap data © OpenStreetMap contributors, ODbL 1.0.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    if let Err(e) = native::run() {
+        eprintln!("bench_route: {e}");
+        std::process::exit(2);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use medreach::model::Dataset;
+    use medreach::network::{Mode, RoadNetwork, RoutingGraph, SpeedTable};
+    use medreach::osm::{read_osm_pbf, OsmOptions};
+    use medreach::projection::Projector;
+    use medreach::reach::{nearest_origin, zone_for, Origin};
+    use std::hint::black_box;
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
+    use std::time::Instant;
+
+    struct Args {
+        pbf: Option<PathBuf>,
+        roads: Option<PathBuf>,
+        mode: Mode,
+        facilities: usize,
+        seed: u64,
+        reps: usize,
+        out: PathBuf,
+    }
+
+    fn parse_args() -> Result<Args, String> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut a = Args {
+            pbf: None,
+            roads: None,
+            mode: Mode::Drive,
+            facilities: 30,
+            seed: 20240601,
+            reps: 50,
+            out: root.join("target/bench/porto"),
+        };
+        let mut it = std::env::args().skip(1);
+        while let Some(flag) = it.next() {
+            let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+            match flag.as_str() {
+                "--pbf" => a.pbf = Some(value()?.into()),
+                "--roads" => a.roads = Some(value()?.into()),
+                "--mode" => a.mode = value()?.parse()?,
+                "--facilities" => a.facilities = value()?.parse().map_err(|e| format!("{e}"))?,
+                "--seed" => a.seed = value()?.parse().map_err(|e| format!("{e}"))?,
+                "--reps" => a.reps = value()?.parse().map_err(|e| format!("{e}"))?,
+                "--out" => a.out = value()?.into(),
+                "-h" | "--help" => {
+                    return Err("usage: bench_route [--pbf FILE | --roads FILE.geojson] \
+                                [--mode drive|walk] [--facilities N] [--seed S] [--reps N] \
+                                [--out DIR]"
+                        .into())
+                }
+                _ => return Err(format!("unknown argument {flag}")),
+            }
+        }
+        if a.pbf.is_none() && a.roads.is_none() {
+            a.pbf = Some(root.join("../shared/data/osm/porto.osm.pbf"));
+        }
+        if a.reps == 0 || a.facilities == 0 {
+            return Err("--reps and --facilities must be positive".into());
+        }
+        Ok(a)
+    }
+
+    /// SplitMix64: a fixed, documented generator, so the facility nodes never depend on a crate.
+    struct SplitMix64(u64);
+    impl SplitMix64 {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+    }
+
+    fn ms(start: Instant) -> f64 {
+        start.elapsed().as_secs_f64() * 1e3
+    }
+
+    fn median(v: &mut [f64]) -> f64 {
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        }
+    }
+
+    /// Writes a one-dimensional `.npy` file (format 1.0).
+    fn write_npy(path: &Path, descr: &str, count: usize, data: &[u8]) -> Result<(), String> {
+        let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': ({count},), }}");
+        // Magic (6) + version (2) + header length (2) + dict + padding + '\n' ≡ 0 mod 64.
+        let unpadded = 10 + dict.len() + 1;
+        let header = format!("{dict}{}\n", " ".repeat((64 - unpadded % 64) % 64));
+        let mut bytes = Vec::with_capacity(10 + header.len() + data.len());
+        bytes.extend_from_slice(b"\x93NUMPY\x01\x00");
+        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(header.as_bytes());
+        bytes.extend_from_slice(data);
+        std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+
+    fn le_bytes<T: Copy, const N: usize>(v: &[T], f: impl Fn(T) -> [u8; N]) -> Vec<u8> {
+        v.iter().flat_map(|&x| f(x)).collect()
+    }
+
+    /// FNV-1a over the bits of the result: equal before and after a change of the search means
+    /// bit-identical results.
+    fn checksum(minutes: &[f64], labels: &[u32]) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let bytes = minutes
+            .iter()
+            .flat_map(|m| m.to_bits().to_le_bytes())
+            .chain(labels.iter().flat_map(|l| l.to_le_bytes()));
+        for b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    }
+
+    pub fn run() -> Result<(), String> {
+        let args = parse_args()?;
+        let t = Instant::now();
+        let (input, layers) = if let Some(path) = &args.roads {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let mut data = Dataset::default();
+            data.load("roads.geojson", &text)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            (path.clone(), data.layers())
+        } else {
+            let path = args.pbf.clone().expect("set by parse_args");
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let import = read_osm_pbf(&bytes, &OsmOptions::default(), 0)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            (path, import.layers)
+        };
+        let read_ms = ms(t);
+
+        let t = Instant::now();
+        let zone = zone_for(&layers).ok_or("nothing to place in the input")?;
+        let network = RoadNetwork::build(
+            &layers.roads,
+            args.mode,
+            &SpeedTable::default(),
+            &Projector::new(zone),
+        );
+        let build_ms = ms(t);
+        let t = Instant::now();
+        let (graph, _) = network.routing_graph(&[]);
+        let graph_ms = ms(t);
+        let n = graph.node_count();
+        if n < args.facilities {
+            return Err(format!(
+                "{n} nodes: too few for {} facilities",
+                args.facilities
+            ));
+        }
+
+        // Distinct seeded-random nodes; the draw order is the label.
+        let mut rng = SplitMix64(args.seed);
+        let mut sources: Vec<u32> = Vec::with_capacity(args.facilities);
+        while sources.len() < args.facilities {
+            let node = (rng.next() % n as u64) as u32;
+            if !sources.contains(&node) {
+                sources.push(node);
+            }
+        }
+        let origins: Vec<Origin> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, &node)| Origin {
+                node,
+                minutes: 0.0,
+                label: i as u32,
+            })
+            .collect();
+
+        let (minutes, labels) = nearest_origin(&graph, &origins);
+        let sum = checksum(&minutes, &labels);
+        let mut times = Vec::with_capacity(args.reps);
+        for _ in 0..args.reps {
+            let t = Instant::now();
+            let r = nearest_origin(black_box(&graph), black_box(&origins));
+            times.push(ms(t));
+            if checksum(&r.0, &r.1) != sum {
+                return Err("nearest_origin is not deterministic".into());
+            }
+        }
+        let best = times.iter().copied().fold(f64::INFINITY, f64::min);
+        let med = median(&mut times);
+
+        export(&args.out, &graph, &sources, &minutes, &labels)?;
+        let reached = labels.iter().filter(|&&l| l != u32::MAX).count();
+        let meta = serde_json::json!({
+            "input": input.display().to_string(),
+            "mode": args.mode.id(),
+            "seed": args.seed,
+            "nodes": n,
+            "arcs": graph.arc_count(),
+            "sources": sources.len(),
+            "reached": reached,
+            "checksum": format!("{sum:016x}"),
+            "medreach": {
+                "reps": args.reps,
+                "median_ms": med,
+                "min_ms": best,
+                "read_ms": read_ms,
+                "build_ms": build_ms,
+                "graph_ms": graph_ms,
+            },
+        });
+        let meta_path = args.out.join("meta.json");
+        std::fs::write(&meta_path, format!("{meta:#}\n"))
+            .map_err(|e| format!("cannot write {}: {e}", meta_path.display()))?;
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "{}: {} mode, {n} nodes, {} arcs, {} facilities (seed {}), {reached} nodes reached\n\
+             read {read_ms:.0} ms, network {build_ms:.0} ms, routing graph {graph_ms:.1} ms\n\
+             nearest_origin: median {med:.3} ms, min {best:.3} ms over {} runs; checksum {sum:016x}\n\
+             graph and result written to {}",
+            input.display(),
+            args.mode.id(),
+            graph.arc_count(),
+            sources.len(),
+            args.seed,
+            args.reps,
+            args.out.display()
+        )
+        .map_err(|e| e.to_string())
+    }
+
+    /// Writes the reversed graph in CSR form, the sources and MedReach's result.
+    fn export(
+        dir: &Path,
+        graph: &RoutingGraph,
+        sources: &[u32],
+        minutes: &[f64],
+        labels: &[u32],
+    ) -> Result<(), String> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let n = graph.node_count();
+        let mut indptr: Vec<i32> = Vec::with_capacity(n + 1);
+        let mut indices: Vec<i32> = Vec::with_capacity(graph.arc_count());
+        let mut weights: Vec<f64> = Vec::with_capacity(graph.arc_count());
+        indptr.push(0);
+        for head in 0..n as u32 {
+            for (tail, w) in graph.incoming(head) {
+                indices.push(tail as i32);
+                weights.push(w);
+            }
+            indptr.push(indices.len() as i32);
+        }
+        let sources: Vec<i32> = sources.iter().map(|&s| s as i32).collect();
+        let write = |name: &str, descr: &str, count: usize, data: Vec<u8>| {
+            write_npy(&dir.join(format!("{name}.npy")), descr, count, &data)
+        };
+        write("indptr", "<i4", n + 1, le_bytes(&indptr, i32::to_le_bytes))?;
+        write(
+            "indices",
+            "<i4",
+            indices.len(),
+            le_bytes(&indices, i32::to_le_bytes),
+        )?;
+        write(
+            "weights",
+            "<f8",
+            weights.len(),
+            le_bytes(&weights, f64::to_le_bytes),
+        )?;
+        write(
+            "sources",
+            "<i4",
+            sources.len(),
+            le_bytes(&sources, i32::to_le_bytes),
+        )?;
+        write("minutes", "<f8", n, le_bytes(minutes, f64::to_le_bytes))?;
+        write("labels", "<u4", n, le_bytes(labels, u32::to_le_bytes))?;
+        Ok(())
+    }
+}

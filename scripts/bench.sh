@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Measures MedReach's nearest-facility pass against scipy, igraph and networkx on the identical
+# graph, in one run on this machine, and prints the times and ratios.
+#
+#   bash scripts/bench.sh [bench_route options]
+#
+# Default: Porto (../shared/data/osm/porto.osm.pbf), drive mode, 30 facilities on road nodes
+# drawn with a fixed seed. Any option is passed to the example, e.g.
+#   bash scripts/bench.sh --roads ../shared/data/cases/liechtenstein/roads.geojson --mode walk
+#
+# Steps: a virtual environment in target/bench-venv with the peers from PyPI (pinned; installed
+# once), `cargo build --release --example bench_route`, the example (loads the network, builds
+# the routing graph, times nearest_origin, exports the graph and its result to
+# target/bench/<name>/), then scripts/bench_peers.py (times the peers on that graph, checks they
+# agree with MedReach to 1e-9 min, prints the table; also target/bench/<name>/results.json).
+# Close other work first: the numbers are only as steady as the machine is idle.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+exec </dev/null
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+VENV="$ROOT/target/bench-venv"
+PEERS=(scipy==1.17.1 numpy==2.4.6 igraph==1.0.0 networkx==3.6.1)
+
+# The output folder: --out if given, else target/bench/<input file name without extensions>.
+OUT=""
+INPUT="porto"
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[$i]}" in
+    --out) OUT="${args[$((i + 1))]:-}" ;;
+    --pbf | --roads)
+      INPUT="$(basename "${args[$((i + 1))]:-}")"
+      INPUT="${INPUT%%.*}"
+      [[ "${args[$i]}" == --roads ]] && INPUT="$(basename "$(dirname "${args[$((i + 1))]}")")-$INPUT"
+      ;;
+  esac
+done
+if [[ -z "$OUT" ]]; then
+  OUT="$ROOT/target/bench/$INPUT"
+  args+=(--out "$OUT")
+fi
+
+if ! "$VENV/bin/python" -c 'import scipy, numpy, igraph, networkx' 2>/dev/null; then
+  echo "== installing ${PEERS[*]} into $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PEERS[@]}"
+fi
+
+echo "== cargo build --release --example bench_route"
+nice -n 10 cargo build --release --example bench_route
+
+echo "== machine: $(nproc) cores; $(uptime | sed 's/.*load average/load average/'); compilers running (rustc, clippy-driver): $(ps -eo comm= | grep -c -E "^(rustc|clippy-driver)$" || true)"
+echo "== MedReach"
+"$ROOT/target/release/examples/bench_route" "${args[@]}"
+echo "== peers"
+"$VENV/bin/python" "$ROOT/scripts/bench_peers.py" "$OUT" --json "$OUT/results.json"
