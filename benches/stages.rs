@@ -31,7 +31,7 @@ mod native {
     use medreach::model::Dataset;
     use medreach::network::{Mode, RoadNetwork, SpeedTable};
     use medreach::projection::{Projector, Xy};
-    use medreach::reach::{nearest_origin, zone_for, Origin, Router};
+    use medreach::reach::{nearest_origin, origins, zone_for, Router};
     use medreach::rules::RuleParams;
     use std::hint::black_box;
     use std::path::PathBuf;
@@ -90,16 +90,7 @@ mod native {
         else {
             panic!("the Liechtenstein case has roads");
         };
-        let origins: Vec<Origin> = analysis
-            .reach
-            .service_points
-            .iter()
-            .map(|&f| Origin {
-                node: facility_joins[f].node,
-                minutes: facility_joins[f].offroad_min,
-                label: f as u32,
-            })
-            .collect();
+        let origins = origins(facility_joins, &analysis.reach.service_points);
         let params = RuleParams::default();
 
         let mut g = c.benchmark_group("liechtenstein_drive");

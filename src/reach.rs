@@ -288,6 +288,19 @@ pub enum Router {
     },
 }
 
+/// The search origins for target facilities: each at its join node, carrying its off-road
+/// minutes, labelled with its index.
+pub fn origins(facility_joins: &[Join], targets: &[usize]) -> Vec<Origin> {
+    targets
+        .iter()
+        .map(|&f| Origin {
+            node: facility_joins[f].node,
+            minutes: facility_joins[f].offroad_min,
+            label: f as u32,
+        })
+        .collect()
+}
+
 /// For every settlement and every facility, the minutes to the nearest of a set of target
 /// facilities and which one (`None` when none can be reached). A target facility is 0 minutes
 /// from itself.
@@ -362,15 +375,7 @@ impl Reach {
                 settlement_joins,
                 facility_joins,
             } => {
-                let origins: Vec<Origin> = targets
-                    .iter()
-                    .map(|&f| Origin {
-                        node: facility_joins[f].node,
-                        minutes: facility_joins[f].offroad_min,
-                        label: f as u32,
-                    })
-                    .collect();
-                let (minutes, labels) = nearest_origin(graph, &origins);
+                let (minutes, labels) = nearest_origin(graph, &origins(facility_joins, targets));
                 let at = |j: &Join| {
                     let n = j.node as usize;
                     (labels[n] != UNREACHED)
