@@ -10,22 +10,12 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::Value;
+mod common;
+
+use common::case_dir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn case_dir(case: &str) -> PathBuf {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(
-        shared.is_dir(),
-        "the shared data folder {} is missing: these tests need ../shared/data/cases/ beside the \
-         repository (CI always has it)",
-        shared.display()
-    );
-    let dir = shared.join("data/cases").join(case);
-    assert!(dir.is_dir(), "the case {} is missing", dir.display());
-    dir
-}
 
 /// The Andorra case's files as `--roads R --facilities F --settlements S`.
 fn andorra_args() -> Vec<String> {

@@ -31,19 +31,11 @@ use medreach::osm::{
 };
 use medreach::projection::LonLat;
 use serde_json::Value;
+mod common;
+
+use common::shared_dir as shared;
 use std::path::PathBuf;
 use std::process::Command;
-
-fn shared() -> PathBuf {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(
-        shared.is_dir(),
-        "the shared data folder {} is missing: these tests need ../shared/data/ beside the \
-         repository (CI always has it)",
-        shared.display()
-    );
-    shared
-}
 
 fn extract_path(name: &str) -> PathBuf {
     shared().join(format!("data/osm/{name}.osm.pbf"))
@@ -382,10 +374,7 @@ fn dataset(name: &str, import: &OsmImport) -> Dataset {
 
 #[test]
 fn dataset_load_osm_keeps_user_settlements_first() {
-    let path = format!(
-        "{}/../shared/data/osm/andorra.osm.pbf",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = extract_path("andorra");
     let bytes = std::fs::read(&path).expect("shared extract");
     let mut data = Dataset::default();
     assert!(data

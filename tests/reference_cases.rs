@@ -15,7 +15,9 @@ use medreach::network::Mode;
 use medreach::report::Report;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+mod common;
+
+use common::case_dir;
 use std::time::Instant;
 
 /// Largest difference in minutes allowed per settlement.
@@ -24,24 +26,6 @@ const TIME_TOLERANCE_MIN: f64 = 1e-3;
 const OFFROAD_TOLERANCE_M: f64 = 1e-3;
 /// The limit the references were computed for.
 const LIMIT_MIN: f64 = 15.0;
-
-/// `../shared/data/cases/<case>`, or a panic that says what is missing.
-fn case_dir(case: &str) -> PathBuf {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(
-        shared.is_dir(),
-        "the shared data folder {} is missing: these tests need ../shared/data/cases/ beside the \
-         repository (CI always has it)",
-        shared.display()
-    );
-    let dir = shared.join("data/cases").join(case);
-    assert!(
-        dir.is_dir(),
-        "the reference case {} is missing from the shared data",
-        dir.display()
-    );
-    dir
-}
 
 fn read(path: &std::path::Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
