@@ -166,6 +166,10 @@ fn load_osm(data: &mut Dataset, path: &str, options: &OsmOptions) -> Result<OsmI
         layers: import.layers.clone(),
         osm: true,
         population_estimated: import.population_source == PopulationSource::BuildingEstimate,
+        // `give_precedence` applies the user's layers and spreads their admin populations
+        // itself (it also words the warnings), so the dataset needs no buildings.
+        buildings: Vec::new(),
+        floor_m2_per_person: options.floor_m2_per_person,
     });
     Ok(import)
 }

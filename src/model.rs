@@ -580,14 +580,42 @@ pub struct Layers {
 }
 
 impl Layers {
-    fn append(&mut self, other: &Layers) {
-        self.roads.extend(other.roads.iter().cloned());
-        self.facilities.extend(other.facilities.iter().cloned());
-        self.settlements.extend(other.settlements.iter().cloned());
-        self.admin.extend(other.admin.iter().cloned());
+    /// Appends the layers `keep` selects (roads, facilities, settlements, admin units) of
+    /// `other`, and all its skipped features and notes.
+    fn append(&mut self, other: &Layers, keep: Kept) {
+        if keep.roads {
+            self.roads.extend(other.roads.iter().cloned());
+        }
+        if keep.facilities {
+            self.facilities.extend(other.facilities.iter().cloned());
+        }
+        if keep.settlements {
+            self.settlements.extend(other.settlements.iter().cloned());
+        }
+        if keep.admin {
+            self.admin.extend(other.admin.iter().cloned());
+        }
         self.skipped.extend(other.skipped.iter().cloned());
         self.notes.extend(other.notes.iter().cloned());
     }
+}
+
+/// Which of a file's layers are in use (see [`Dataset::layers`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Kept {
+    roads: bool,
+    facilities: bool,
+    settlements: bool,
+    admin: bool,
+}
+
+impl Kept {
+    const ALL: Kept = Kept {
+        roads: true,
+        facilities: true,
+        settlements: true,
+        admin: true,
+    };
 }
 
 /// A loaded file: its name and what was recognised in it.
@@ -604,6 +632,17 @@ pub struct LoadedFile {
     /// Its settlements' populations are estimates (from buildings).
     #[serde(default)]
     pub population_estimated: bool,
+    /// An extract's residential buildings, kept so that admin populations the user loads can
+    /// be spread over them (see [`Dataset::layers`]).
+    #[serde(skip)]
+    pub buildings: Vec<crate::osm::ResidentialBuilding>,
+    /// The floor area per resident the extract was read with, m².
+    #[serde(default = "default_floor_area")]
+    pub floor_m2_per_person: f64,
+}
+
+fn default_floor_area() -> f64 {
+    crate::osm::DEFAULT_FLOOR_M2_PER_PERSON
 }
 
 /// All loaded files. Loading a file whose name is already loaded replaces it.
@@ -629,6 +668,8 @@ impl Dataset {
             layers,
             osm: false,
             population_estimated: false,
+            buildings: Vec::new(),
+            floor_m2_per_person: default_floor_area(),
         };
         Ok(self.put(loaded, slot))
     }
@@ -650,6 +691,8 @@ impl Dataset {
                 == crate::osm::PopulationSource::BuildingEstimate,
             layers: import.layers,
             osm: true,
+            buildings: import.buildings,
+            floor_m2_per_person: options.floor_m2_per_person,
         };
         Ok(self.put(loaded, slot))
     }
@@ -668,55 +711,116 @@ impl Dataset {
         &self.files[idx]
     }
 
-    /// Whether a GeoJSON file (not an extract) brings settlements.
-    fn has_user_settlements(&self) -> bool {
-        self.files
-            .iter()
-            .any(|f| !f.osm && !f.layers.settlements.is_empty())
+    /// Which layers the user's own GeoJSON files bring. Each replaces the same layer of any
+    /// OpenStreetMap extract.
+    fn user_layers(&self) -> Kept {
+        let mut k = Kept {
+            roads: false,
+            facilities: false,
+            settlements: false,
+            admin: false,
+        };
+        for f in self.files.iter().filter(|f| !f.osm) {
+            let l = &f.layers;
+            k.roads |= !l.roads.is_empty();
+            k.facilities |= !l.facilities.is_empty();
+            k.settlements |= !l.settlements.is_empty();
+            k.admin |= !l.admin.is_empty();
+        }
+        k
     }
 
-    /// Every layer of every file, concatenated in load order; settlements the user loaded
-    /// from GeoJSON take precedence over an OpenStreetMap extract's (which are dropped then).
+    /// Admin units with a population from the user's own files, when their populations are
+    /// to be spread over an extract's buildings: the user brought no settlements and some
+    /// extract has buildings. Empty otherwise.
+    fn user_admin_to_spread(&self) -> Vec<AdminUnit> {
+        if self.user_layers().settlements || self.files.iter().all(|f| f.buildings.is_empty()) {
+            return Vec::new();
+        }
+        let units: Vec<AdminUnit> = self
+            .files
+            .iter()
+            .filter(|f| !f.osm)
+            .flat_map(|f| f.layers.admin.iter().cloned())
+            .collect();
+        if units.iter().any(|u| u.population.is_some()) {
+            units
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Every layer of every file, concatenated in load order. A layer the user loaded from
+    /// GeoJSON (roads, facilities, settlements or admin units) replaces that layer of every
+    /// OpenStreetMap extract; when the user brings admin units with a population but no
+    /// settlements, an extract's residents are re-estimated from its buildings with those
+    /// populations spread over them.
     pub fn layers(&self) -> Layers {
-        let user_settlements = self.has_user_settlements();
+        let user = self.user_layers();
+        let spread_over = self.user_admin_to_spread();
         let mut all = Layers::default();
         for f in &self.files {
-            if f.osm && user_settlements {
-                let mut without = f.layers.clone();
-                without.settlements.clear();
-                all.append(&without);
-            } else {
-                all.append(&f.layers);
+            if !f.osm {
+                all.append(&f.layers, Kept::ALL);
+                continue;
+            }
+            let keep = Kept {
+                roads: !user.roads,
+                facilities: !user.facilities,
+                settlements: !user.settlements && spread_over.is_empty(),
+                admin: !user.admin,
+            };
+            all.append(&f.layers, keep);
+            if !spread_over.is_empty() && !f.buildings.is_empty() {
+                let estimate = crate::osm::estimate_residents(
+                    &f.buildings,
+                    &spread_over,
+                    f.floor_m2_per_person,
+                );
+                all.settlements.extend(estimate.settlements);
+                all.notes.extend(estimate.notes);
             }
         }
         all
     }
 
-    /// How many features of each layer are in use (an extract's settlements drop out when the
-    /// user has loaded settlements of their own): roads, facilities, settlements, admin units,
-    /// skipped features.
+    /// How many features of each layer are in use (see [`Dataset::layers`] for which layers
+    /// of an extract drop out): roads, facilities, settlements, admin units, skipped features.
     pub fn counts(&self) -> [usize; 5] {
-        let user_settlements = self.has_user_settlements();
+        let user = self.user_layers();
+        let spread = !self.user_admin_to_spread().is_empty();
         let mut n = [0; 5];
         for f in &self.files {
             let l = &f.layers;
-            n[0] += l.roads.len();
-            n[1] += l.facilities.len();
-            n[2] += if f.osm && user_settlements {
-                0
+            let own = !f.osm;
+            n[0] += if own || !user.roads { l.roads.len() } else { 0 };
+            n[1] += if own || !user.facilities {
+                l.facilities.len()
             } else {
-                l.settlements.len()
+                0
             };
-            n[3] += l.admin.len();
+            n[3] += if own || !user.admin { l.admin.len() } else { 0 };
             n[4] += l.skipped.len();
+            if !own && spread {
+                continue;
+            }
+            n[2] += if own || !user.settlements {
+                l.settlements.len()
+            } else {
+                0
+            };
+        }
+        if spread {
+            n[2] = self.layers().settlements.len();
         }
         n
     }
 
     /// Whether the settlements in use are estimates (from an extract's buildings).
     pub fn population_estimated(&self) -> bool {
-        let user_settlements = self.has_user_settlements();
-        !user_settlements && self.files.iter().any(|f| f.population_estimated)
+        !self.user_layers().settlements
+            && (self.files.iter().any(|f| f.population_estimated)
+                || !self.user_admin_to_spread().is_empty())
     }
 
     /// The name of the file a source points into.

@@ -368,6 +368,8 @@ fn dataset(name: &str, import: &OsmImport) -> Dataset {
             osm: true,
             population_estimated: import.population_source
                 == medreach::osm::PopulationSource::BuildingEstimate,
+            buildings: Vec::new(),
+            floor_m2_per_person: medreach::osm::DEFAULT_FLOOR_M2_PER_PERSON,
         }],
     }
 }
@@ -512,6 +514,58 @@ fn to_geo(unit: &AdminUnit) -> geo::MultiPolygon<f64> {
             .map(|rings| geo::Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect()))
             .collect(),
     )
+}
+
+#[test]
+fn user_layers_replace_the_extracts_and_user_admin_populations_are_spread_over_its_buildings() {
+    let bytes = extract("baltimore");
+    let mut data = Dataset::default();
+    data.load_osm("baltimore.osm.pbf", &bytes, &OsmOptions::default())
+        .unwrap();
+    assert!(data.population_estimated());
+    let from_buildings = data.layers().settlements;
+    assert!(!from_buildings.is_empty());
+    let [w, s, e, n] = {
+        let (mut w, mut s, mut e, mut n) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for p in from_buildings.iter().map(|p| p.at) {
+            (w, s, e, n) = (w.min(p.lon), s.min(p.lat), e.max(p.lon), n.max(p.lat));
+        }
+        [w - 0.01, s - 0.01, e + 0.01, n + 0.01]
+    };
+    // The user's own admin unit, covering every building, with 12,345 residents.
+    data.load(
+        "district.geojson",
+        &format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"name":"D","population":12345}},"geometry":{{"type":"Polygon","coordinates":[[[{w},{s}],[{e},{s}],[{e},{n}],[{w},{n}],[{w},{s}]]]}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let spread = data.layers().settlements;
+    assert_eq!(spread.len(), from_buildings.len(), "one per building");
+    let people: f64 = spread.iter().map(|s| s.population).sum();
+    assert!((people - 12345.0).abs() < 1e-6, "{people}");
+    assert!(data.population_estimated());
+    assert_eq!(data.counts()[2], spread.len());
+    // The user's admin layer replaced the extract's (Baltimore's has none, so one unit).
+    assert_eq!(data.layers().admin.len(), 1);
+    // The user's own roads replace the extract's.
+    let osm_roads = data.layers().roads.len();
+    assert!(osm_roads > 1000);
+    data.load(
+        "roads.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"highway":"residential"},"geometry":{"type":"LineString","coordinates":[[-76.6,39.3],[-76.61,39.3]]}}]}"#,
+    )
+    .unwrap();
+    assert_eq!(data.layers().roads.len(), 1);
+    assert_eq!(data.counts()[0], 1);
+    // Settlements of their own end the estimate.
+    data.load(
+        "mine.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"population":5},"geometry":{"type":"Point","coordinates":[-76.6,39.3]}}]}"#,
+    )
+    .unwrap();
+    assert_eq!(data.layers().settlements.len(), 1);
+    assert!(!data.population_estimated());
 }
 
 #[test]
