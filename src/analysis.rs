@@ -5,7 +5,8 @@
 use crate::hierarchy::Hierarchy;
 use crate::model::{Dataset, Layers};
 use crate::network::{Mode, SpeedTable};
-use crate::reach::{travel_times, Reach};
+use crate::progress::{Progress, Stage};
+use crate::reach::{travel_times_with, Reach};
 use crate::report::{build_report, settlements_in_units, Report};
 use crate::rules::RuleParams;
 use serde::{Deserialize, Serialize};
@@ -104,13 +105,25 @@ impl Analysis {
         mode: Mode,
         speeds: &SpeedTable,
     ) -> Result<Analysis, AnalysisError> {
+        Analysis::run_with(dataset, mode, speeds, &mut |_, _, _| {})
+    }
+
+    /// [`Analysis::run`], reporting its stages to `progress`.
+    pub fn run_with(
+        dataset: &Dataset,
+        mode: Mode,
+        speeds: &SpeedTable,
+        progress: Progress,
+    ) -> Result<Analysis, AnalysisError> {
         let layers = dataset.layers();
         if let Some((west, _, east, _)) = crate::reach::bounding_box(&layers) {
             if east - west > MAX_LON_SPAN_DEG {
                 return Err(AnalysisError::AreaTooWide(east - west));
             }
         }
-        let reach = travel_times(&layers, mode, speeds).ok_or(AnalysisError::NothingLoaded)?;
+        let reach = travel_times_with(&layers, mode, speeds, progress)
+            .ok_or(AnalysisError::NothingLoaded)?;
+        progress(Stage::Summarising, 0, 0);
         let units = settlements_in_units(&layers);
         let hierarchy = Hierarchy::build(&layers);
         Ok(Analysis {

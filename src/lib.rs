@@ -17,11 +17,13 @@ pub mod input;
 pub mod model;
 pub mod network;
 pub mod osm;
+pub mod progress;
 pub mod projection;
 pub mod reach;
 pub mod report;
 pub mod rules;
 pub mod scene;
+pub mod session;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

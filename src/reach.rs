@@ -9,6 +9,7 @@
 
 use crate::model::Layers;
 use crate::network::{kmh_to_m_per_min, Mode, NodeId, RoadNetwork, RoutingGraph, Snap, SpeedTable};
+use crate::progress::{tick, Progress, Stage};
 use crate::projection::{LonLat, Projector, UtmZone, Xy};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
@@ -182,8 +183,19 @@ pub fn zone_for(layers: &Layers) -> Option<UtmZone> {
 /// Computes the travel time from every settlement to its nearest medical service point.
 /// `None` when nothing is loaded that can be placed.
 pub fn travel_times(layers: &Layers, mode: Mode, speeds: &SpeedTable) -> Option<Reach> {
+    travel_times_with(layers, mode, speeds, &mut |_, _, _| {})
+}
+
+/// [`travel_times`], reporting its stages (building, joining, routing) to `progress`.
+pub fn travel_times_with(
+    layers: &Layers,
+    mode: Mode,
+    speeds: &SpeedTable,
+    progress: Progress,
+) -> Option<Reach> {
     let zone = zone_for(layers)?;
     let projector = Projector::new(zone);
+    progress(Stage::Building, 0, layers.roads.len() as u64);
     let network = RoadNetwork::build(&layers.roads, mode, speeds, &projector);
     let settlement_xy: Vec<Xy> = layers
         .settlements
@@ -205,10 +217,15 @@ pub fn travel_times(layers: &Layers, mode: Mode, speeds: &SpeedTable) -> Option<
         }
     } else {
         // Every settlement and every facility joins the network; one graph serves all queries.
+        let points = settlement_xy.len() + facility_xy.len();
         let snaps: Vec<Snap> = settlement_xy
             .iter()
             .chain(&facility_xy)
-            .map(|p| network.snap(*p).expect("network is not empty"))
+            .enumerate()
+            .map(|(i, p)| {
+                tick(progress, Stage::Joining, i, points);
+                network.snap(*p).expect("network is not empty")
+            })
             .collect();
         let (graph, snap_nodes) = network.routing_graph(&snaps);
         let joins: Vec<Join> = snaps
@@ -241,6 +258,7 @@ pub fn travel_times(layers: &Layers, mode: Mode, speeds: &SpeedTable) -> Option<
         straight_line: matches!(router, Router::StraightLine { .. }),
         router,
     };
+    progress(Stage::Routing, 0, reach.graph_nodes() as u64);
     let (nearest, node_minutes) = reach.route(&reach.service_points);
     reach.node_minutes = node_minutes;
     reach.node_minutes.truncate(reach.network.nodes.len());

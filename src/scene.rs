@@ -45,7 +45,7 @@ pub fn settlement_radius_px(population: f64) -> f64 {
 
 /// How the map draws a facility kind: hospitals, health centers, clinics and stations,
 /// outreach (service points and mobile stations), and everything else.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FacilityClass {
     /// County general or TCM hospital, government first-level hospital, OSM hospital.
     Hospital,
@@ -281,6 +281,148 @@ impl Scene {
     pub fn segment_count(&self) -> usize {
         self.bands.iter().map(Vec::len).sum()
     }
+
+    /// The scene as bytes, to cross from the web worker to the page in one transferable
+    /// buffer: a little-endian `u32` length, a JSON header (the small parts and every list's
+    /// length), zero padding to a multiple of 8, then every coordinate as a little-endian
+    /// `f64` (band segments, unusable segments, ring points, settlements, populations).
+    /// Copying 354,803 segments this way takes milliseconds, where a structured clone of
+    /// nested arrays takes seconds.
+    pub fn encode(&self) -> Vec<u8> {
+        let header = SceneHeader {
+            band_lens: self.bands.iter().map(Vec::len).collect(),
+            unusable_len: self.unusable.len(),
+            ring_lens: self.admin_rings.iter().map(Vec::len).collect(),
+            ring_unit: self.ring_unit.clone(),
+            zone: self.zone,
+            facilities: self
+                .facilities
+                .iter()
+                .map(|f| (f.class, f.service_point))
+                .collect(),
+            settlements_len: self.settlements.len(),
+        };
+        let json = serde_json::to_vec(&header).expect("the header serialises");
+        let floats = 6
+            + 2 * self.facilities.len()
+            + 4 * (self.segment_count() + self.unusable.len())
+            + 2 * (self.admin_rings.iter().map(Vec::len).sum::<usize>() + self.settlements.len())
+            + self.populations.len();
+        let mut out = Vec::with_capacity(4 + json.len() + 8 + floats * 8);
+        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        out.extend_from_slice(&json);
+        while out.len() % 8 != 0 {
+            out.push(0);
+        }
+        let mut put = |v: f64| out.extend_from_slice(&v.to_le_bytes());
+        let (lo, hi) = self.bounds;
+        let fixed = [self.origin, lo, hi];
+        for p in fixed.iter().chain(self.facilities.iter().map(|f| &f.at)) {
+            put(p.x);
+            put(p.y);
+        }
+        for seg in self.bands.iter().flatten().chain(&self.unusable) {
+            seg.iter().for_each(|&v| put(v));
+        }
+        for p in self.admin_rings.iter().flatten().chain(&self.settlements) {
+            put(p.x);
+            put(p.y);
+        }
+        self.populations.iter().for_each(|&v| put(v));
+        out
+    }
+
+    /// Reads what [`Scene::encode`] wrote.
+    pub fn decode(bytes: &[u8]) -> Result<Scene, String> {
+        let short = || "scene bytes end early".to_string();
+        let len = u32::from_le_bytes(bytes.get(..4).ok_or_else(short)?.try_into().unwrap());
+        let end = 4 + len as usize;
+        let header: SceneHeader = serde_json::from_slice(bytes.get(4..end).ok_or_else(short)?)
+            .map_err(|e| e.to_string())?;
+        let start = end.div_ceil(8) * 8;
+        let mut floats = bytes
+            .get(start..)
+            .ok_or_else(short)?
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap()));
+        let mut next = move || floats.next().ok_or_else(short);
+        let mut xy = || -> Result<Xy, String> {
+            Ok(Xy {
+                x: next()?,
+                y: next()?,
+            })
+        };
+        let origin = xy()?;
+        let bounds = (xy()?, xy()?);
+        let facilities = header
+            .facilities
+            .iter()
+            .map(|&(class, service_point)| {
+                Ok(FacilityMark {
+                    at: xy()?,
+                    class,
+                    service_point,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        drop(xy);
+        let mut segs = |n: usize| -> Result<Vec<[f64; 4]>, String> {
+            (0..n)
+                .map(|_| Ok([next()?, next()?, next()?, next()?]))
+                .collect()
+        };
+        let bands = header
+            .band_lens
+            .iter()
+            .map(|&n| segs(n))
+            .collect::<Result<Vec<_>, _>>()?;
+        let unusable = segs(header.unusable_len)?;
+        drop(segs);
+        let mut points = |n: usize| -> Result<Vec<Xy>, String> {
+            (0..n)
+                .map(|_| {
+                    Ok(Xy {
+                        x: next()?,
+                        y: next()?,
+                    })
+                })
+                .collect()
+        };
+        let admin_rings = header
+            .ring_lens
+            .iter()
+            .map(|&n| points(n))
+            .collect::<Result<Vec<_>, _>>()?;
+        let settlements = points(header.settlements_len)?;
+        drop(points);
+        let populations = (0..header.settlements_len)
+            .map(|_| next())
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Scene {
+            origin,
+            bounds,
+            bands,
+            unusable,
+            admin_rings,
+            ring_unit: header.ring_unit,
+            zone: header.zone,
+            facilities,
+            settlements,
+            populations,
+        })
+    }
+}
+
+/// The small parts of a [`Scene`] and the lengths of its lists, for [`Scene::encode`].
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SceneHeader {
+    band_lens: Vec<usize>,
+    unusable_len: usize,
+    ring_lens: Vec<usize>,
+    ring_unit: Vec<usize>,
+    zone: Option<crate::projection::UtmZone>,
+    facilities: Vec<(FacilityClass, bool)>,
+    settlements_len: usize,
 }
 
 /// Maps scene metres to screen pixels: `sx = x * scale + tx`, `sy = -y * scale + ty`.
@@ -429,5 +571,25 @@ mod tests {
         assert_eq!(pick_settlement(&scene, &v, 50.0, 0.0, 2.0), None);
         let p = v.to_scene(30.0, 40.0);
         assert_eq!(v.to_screen(p), (30.0, 40.0));
+    }
+
+    #[test]
+    fn encoded_scene_decodes_to_the_same_scene() {
+        let mut data = crate::model::Dataset::default();
+        for (name, text) in crate::demo_county::generate(crate::demo_county::SEED).files() {
+            data.load(name, text).unwrap();
+        }
+        let analysis =
+            Analysis::run(&data, crate::network::Mode::Drive, &SpeedTable::default()).unwrap();
+        let scene = Scene::build(&analysis, &SpeedTable::default());
+        assert!(scene.segment_count() > 100 && !scene.admin_rings.is_empty());
+        let bytes = scene.encode();
+        assert!(Scene::decode(&bytes).unwrap() == scene);
+        assert!(Scene::decode(&bytes[..bytes.len() - 8]).is_err());
+        assert!(Scene::decode(&bytes[..3]).is_err());
+        assert_eq!(
+            Scene::decode(&Scene::default().encode()).unwrap(),
+            Scene::default()
+        );
     }
 }

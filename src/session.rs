@@ -1,0 +1,452 @@
+//! A user's working session, as the page's web worker holds it: the loaded files, the travel
+//! times of each mode computed so far, and what to send back to the page.
+//!
+//! It exists so that the page re-runs only what changed: a new limit or new rule parameters
+//! only rebuild the report (the network, the joins and the travel times are kept); switching
+//! the mode computes that mode once and keeps it, so switching back is immediate; loading a
+//! file recomputes everything. The map's geometry ([`Scene`]) is only produced when the
+//! travel times behind it changed.
+//!
+//! Pure Rust like the rest of the engine: the worker (`src/ui/worker.rs`) only moves bytes and
+//! messages, and everything here is tested natively.
+
+use crate::analysis::{Analysis, AnalysisError, Options};
+use crate::i18n::Lang;
+use crate::model::{Dataset, Skipped};
+use crate::network::{Mode, SpeedTable};
+use crate::osm::OsmOptions;
+use crate::progress::{Progress, Stage};
+use crate::report::Report;
+use crate::rules::RuleParams;
+use crate::scene::Scene;
+use serde::{Deserialize, Serialize};
+
+/// A file as the user gave it: its name and its bytes. Names ending in `.pbf` are
+/// OpenStreetMap extracts; everything else is read as GeoJSON (UTF-8).
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputFile {
+    /// The file name.
+    pub name: String,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
+/// A message for the user in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bilingual {
+    /// English.
+    pub en: String,
+    /// Chinese.
+    pub zh: String,
+}
+
+impl Bilingual {
+    /// The text in `lang`.
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+/// What is loaded, as the page shows it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DataSummary {
+    /// Bumped by every change of the data.
+    pub version: u64,
+    /// Loaded file names, in load order, with whether each is an OpenStreetMap extract.
+    pub files: Vec<(String, bool)>,
+    /// Roads, facilities, settlements, admin units, skipped features in use.
+    pub counts: [usize; 5],
+    /// Skipped features with their file name (the first [`MAX_SKIPPED_SHOWN`]).
+    pub skipped: Vec<(String, Skipped)>,
+    /// File-level remarks.
+    pub notes: Vec<String>,
+    /// The settlements' populations are estimates from buildings.
+    pub population_estimated: bool,
+    /// The floor area per resident used for building estimates, m².
+    pub floor_m2_per_person: f64,
+}
+
+impl DataSummary {
+    /// True when OpenStreetMap data is loaded (the attribution must show).
+    pub fn has_osm(&self) -> bool {
+        self.files.iter().any(|(_, osm)| *osm)
+    }
+}
+
+/// How many skipped features a summary lists.
+pub const MAX_SKIPPED_SHOWN: usize = 500;
+
+/// What one run produced.
+#[derive(Debug)]
+pub struct RunOutput {
+    /// The report for the asked limit and rules.
+    pub report: Report,
+    /// The map, when the travel times changed since the last run (else the page keeps its
+    /// own).
+    pub scene: Option<Scene>,
+    /// Nodes of the routing graph (0 without roads).
+    pub graph_nodes: usize,
+}
+
+/// The session.
+#[derive(Debug, Default)]
+pub struct Session {
+    data: Dataset,
+    version: u64,
+    /// Extracts' bytes by file name, to read them again with another floor area per person.
+    extracts: Vec<(String, Vec<u8>)>,
+    osm: OsmOptions,
+    /// Travel times computed for the current data, by mode.
+    analyses: Vec<(Mode, Analysis)>,
+    /// The data version and mode of the last scene sent.
+    scene_sent: Option<(u64, Mode)>,
+}
+
+impl Session {
+    /// An empty session.
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// The loaded data.
+    pub fn data(&self) -> &Dataset {
+        &self.data
+    }
+
+    /// Loads `files`. With `replace`, what was loaded goes (the demo, say) as soon as one file
+    /// loads. A file that cannot be read is reported and leaves the data as it was. Returns
+    /// the problems, each naming its file.
+    pub fn load(
+        &mut self,
+        files: Vec<InputFile>,
+        replace: bool,
+        progress: Progress,
+    ) -> Vec<Bilingual> {
+        let mut next = if replace {
+            Dataset::default()
+        } else {
+            self.data.clone()
+        };
+        let mut extracts = if replace {
+            Vec::new()
+        } else {
+            self.extracts.clone()
+        };
+        let mut problems = Vec::new();
+        let mut loaded_any = false;
+        let total = files.len() as u64;
+        for (i, file) in files.into_iter().enumerate() {
+            progress(Stage::Reading, i as u64, total);
+            let InputFile { name, bytes } = file;
+            if name.to_ascii_lowercase().ends_with(".pbf") {
+                match next.load_osm(&name, &bytes, &self.osm) {
+                    Ok(_) => {
+                        extracts.retain(|(n, _)| *n != name);
+                        extracts.push((name, bytes));
+                        loaded_any = true;
+                    }
+                    Err(e) => problems.push(Bilingual {
+                        en: format!("{name}: cannot read the OpenStreetMap extract: {e}"),
+                        zh: format!("{name}：无法读取 OpenStreetMap 文件（{e}）"),
+                    }),
+                }
+                continue;
+            }
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    problems.push(Bilingual {
+                        en: format!(
+                            "{name}: not UTF-8 text (invalid byte at offset {at}); GeoJSON must be UTF-8: save it as UTF-8 (files exported as GBK need converting)"
+                        ),
+                        zh: format!(
+                            "{name}：不是 UTF-8 文本（第 {at} 字节无效）；GeoJSON 必须是 UTF-8 编码，GBK 编码的文件请另存为 UTF-8"
+                        ),
+                    });
+                    continue;
+                }
+            };
+            match next.load(&name, &text) {
+                Ok(_) => {
+                    extracts.retain(|(n, _)| *n != name);
+                    loaded_any = true;
+                }
+                Err(e) => problems.push(Bilingual {
+                    en: crate::i18n::input_error(Lang::En, &e),
+                    zh: crate::i18n::input_error(Lang::Zh, &e),
+                }),
+            }
+        }
+        progress(Stage::Reading, total, total);
+        if loaded_any {
+            self.data = next;
+            self.extracts = extracts;
+            self.changed();
+        }
+        problems
+    }
+
+    /// Reads the extracts again with `m2` square metres of floor area per resident (the
+    /// building estimate). Refuses a value that is not a positive number.
+    pub fn set_floor_area(&mut self, m2: f64, progress: Progress) -> Result<(), Bilingual> {
+        if !(m2.is_finite() && m2 > 0.0) {
+            return Err(Bilingual {
+                en: format!("floor area per resident must be a positive number of m², not {m2}"),
+                zh: format!("人均建筑面积必须是正数（平方米），而不是 {m2}"),
+            });
+        }
+        if m2 == self.osm.floor_m2_per_person {
+            return Ok(());
+        }
+        let options = OsmOptions {
+            floor_m2_per_person: m2,
+            ..self.osm.clone()
+        };
+        let mut next = self.data.clone();
+        let total = self.extracts.len() as u64;
+        for (i, (name, bytes)) in self.extracts.iter().enumerate() {
+            progress(Stage::Reading, i as u64, total);
+            if let Err(e) = next.load_osm(name, bytes, &options) {
+                return Err(Bilingual {
+                    en: format!("{name}: cannot read the OpenStreetMap extract: {e}"),
+                    zh: format!("{name}：无法读取 OpenStreetMap 文件（{e}）"),
+                });
+            }
+        }
+        self.osm = options;
+        self.data = next;
+        if !self.extracts.is_empty() {
+            self.changed();
+        }
+        Ok(())
+    }
+
+    fn changed(&mut self) {
+        self.version += 1;
+        self.analyses.clear();
+        self.scene_sent = None;
+    }
+
+    /// What is loaded.
+    pub fn summary(&self) -> DataSummary {
+        DataSummary {
+            version: self.version,
+            files: self
+                .data
+                .files
+                .iter()
+                .map(|f| (f.name.clone(), f.osm))
+                .collect(),
+            counts: self.data.counts(),
+            skipped: self
+                .data
+                .files
+                .iter()
+                .flat_map(|f| f.layers.skipped.iter().map(|k| (f.name.clone(), k.clone())))
+                .take(MAX_SKIPPED_SHOWN)
+                .collect(),
+            notes: self
+                .data
+                .files
+                .iter()
+                .flat_map(|f| f.layers.notes.iter().cloned())
+                .collect(),
+            population_estimated: self.data.population_estimated(),
+            floor_m2_per_person: self.osm.floor_m2_per_person,
+        }
+    }
+
+    /// The report for `mode`, `limit_min` and `rules`, computing the mode's travel times only
+    /// if they are not known yet, and the map when it changed since the last run.
+    pub fn run(
+        &mut self,
+        mode: Mode,
+        limit_min: f64,
+        rules: &RuleParams,
+        progress: Progress,
+    ) -> Result<RunOutput, AnalysisError> {
+        let speeds = SpeedTable::default();
+        Options {
+            mode,
+            limit_min,
+            speeds: speeds.clone(),
+            rules: rules.clone(),
+        }
+        .validate()?;
+        let at = match self.analyses.iter().position(|(m, _)| *m == mode) {
+            Some(i) => i,
+            None => {
+                let analysis = Analysis::run_with(&self.data, mode, &speeds, progress)?;
+                self.analyses.push((mode, analysis));
+                self.analyses.len() - 1
+            }
+        };
+        progress(Stage::Summarising, 0, 0);
+        let analysis = &self.analyses[at].1;
+        let report = analysis.report(limit_min, rules);
+        let key = (self.version, mode);
+        let scene = (self.scene_sent != Some(key)).then(|| Scene::build(analysis, &speeds));
+        self.scene_sent = Some(key);
+        Ok(RunOutput {
+            report,
+            scene,
+            graph_nodes: analysis.reach.graph_nodes(),
+        })
+    }
+
+    /// Forgets that a scene was sent (the page lost it, e.g. a new page connected).
+    pub fn resend_scene(&mut self) {
+        self.scene_sent = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_files() -> Vec<InputFile> {
+        crate::demo_county::generate(crate::demo_county::SEED)
+            .files()
+            .iter()
+            .map(|(name, text)| InputFile {
+                name: name.to_string(),
+                bytes: text.as_bytes().to_vec(),
+            })
+            .collect()
+    }
+
+    fn quiet() -> impl FnMut(Stage, u64, u64) {
+        |_, _, _| {}
+    }
+
+    #[test]
+    fn a_new_limit_reuses_the_travel_times_and_the_map() {
+        let mut s = Session::new();
+        let mut stages = Vec::new();
+        let problems = s.load(demo_files(), true, &mut |st, _, _| stages.push(st));
+        assert!(problems.is_empty());
+        assert_eq!(stages.first(), Some(&Stage::Reading));
+        let rules = RuleParams::default();
+        let mut seen = Vec::new();
+        let first = s
+            .run(Mode::Drive, 15.0, &rules, &mut |st, _, _| seen.push(st))
+            .unwrap();
+        assert!(first.scene.is_some());
+        for st in [
+            Stage::Building,
+            Stage::Joining,
+            Stage::Routing,
+            Stage::Summarising,
+        ] {
+            assert!(seen.contains(&st), "{st:?} reported");
+        }
+        seen.clear();
+        let second = s
+            .run(Mode::Drive, 10.0, &rules, &mut |st, _, _| seen.push(st))
+            .unwrap();
+        assert_eq!(seen, vec![Stage::Summarising], "only the report is rebuilt");
+        assert!(second.scene.is_none(), "the map did not change");
+        assert_eq!(second.report.limit_min, 10.0);
+        // The same answer as a fresh check.
+        let fresh = crate::analysis::check(
+            s.data(),
+            &Options {
+                mode: Mode::Drive,
+                limit_min: 10.0,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(second.report, fresh);
+        // Another mode computes once; switching back costs only the report.
+        assert!(s
+            .run(Mode::Walk, 10.0, &rules, &mut quiet())
+            .unwrap()
+            .scene
+            .is_some());
+        seen.clear();
+        let back = s
+            .run(Mode::Drive, 10.0, &rules, &mut |st, _, _| seen.push(st))
+            .unwrap();
+        assert_eq!(seen, vec![Stage::Summarising]);
+        assert!(back.scene.is_some(), "the map shows the other mode again");
+    }
+
+    #[test]
+    fn bad_files_keep_the_data_and_name_the_file() {
+        let mut s = Session::new();
+        s.load(demo_files(), true, &mut quiet());
+        let before = s.summary();
+        let problems = s.load(
+            vec![
+                InputFile {
+                    name: "gbk.geojson".into(),
+                    bytes: vec![0x7b, 0xc4, 0xe3, 0x7d],
+                },
+                InputFile {
+                    name: "broken.osm.pbf".into(),
+                    bytes: b"nope".to_vec(),
+                },
+                InputFile {
+                    name: "empty.geojson".into(),
+                    bytes: br#"{"type":"FeatureCollection","features":[]}"#.to_vec(),
+                },
+            ],
+            true,
+            &mut quiet(),
+        );
+        assert_eq!(problems.len(), 3);
+        assert!(problems[0].en.starts_with("gbk.geojson: not UTF-8"));
+        assert!(problems[0].zh.contains("UTF-8"));
+        assert!(problems[1].en.starts_with("broken.osm.pbf: "));
+        assert!(problems[2].en.starts_with("empty.geojson"));
+        assert_eq!(s.summary(), before, "nothing loaded, nothing replaced");
+        let rules = RuleParams::default();
+        assert!(s.run(Mode::Walk, -1.0, &rules, &mut quiet()).is_err());
+        assert!(s.run(Mode::Walk, 15.0, &rules, &mut quiet()).is_ok());
+    }
+
+    #[test]
+    fn floor_area_reads_extracts_again() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/osm/baltimore.osm.pbf");
+        let Ok(bytes) = std::fs::read(&path) else {
+            panic!("the shared extract is missing: {}", path.display());
+        };
+        let mut s = Session::new();
+        assert!(s
+            .load(
+                vec![InputFile {
+                    name: "baltimore.osm.pbf".into(),
+                    bytes
+                }],
+                false,
+                &mut quiet()
+            )
+            .is_empty());
+        let summary = s.summary();
+        assert!(summary.population_estimated && summary.has_osm());
+        let rules = RuleParams::default();
+        let total = |s: &mut Session| {
+            s.run(Mode::Walk, 15.0, &rules, &mut quiet())
+                .unwrap()
+                .report
+                .summary
+                .population_total
+        };
+        let at_40 = total(&mut s);
+        assert!(s.set_floor_area(0.0, &mut quiet()).is_err());
+        s.set_floor_area(20.0, &mut quiet()).unwrap();
+        assert_eq!(s.summary().floor_m2_per_person, 20.0);
+        assert!(s.summary().version > summary.version);
+        let at_20 = total(&mut s);
+        assert!(
+            (at_20 - 2.0 * at_40).abs() < 1e-6 * at_40,
+            "{at_20} vs {at_40}"
+        );
+    }
+}
