@@ -340,63 +340,40 @@ impl Scene {
         let header: SceneHeader = serde_json::from_slice(bytes.get(4..end).ok_or_else(short)?)
             .map_err(|e| e.to_string())?;
         let start = end.div_ceil(8) * 8;
-        let mut floats = bytes
-            .get(start..)
-            .ok_or_else(short)?
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes(c.try_into().unwrap()));
-        let mut next = move || floats.next().ok_or_else(short);
-        let mut xy = || -> Result<Xy, String> {
-            Ok(Xy {
-                x: next()?,
-                y: next()?,
-            })
-        };
-        let origin = xy()?;
-        let bounds = (xy()?, xy()?);
+        let mut r = F64Reader(
+            bytes
+                .get(start..)
+                .ok_or_else(short)?
+                .chunks_exact(8)
+                .map(|c| f64::from_le_bytes(c.try_into().unwrap())),
+        );
+        let origin = r.xy()?;
+        let bounds = (r.xy()?, r.xy()?);
         let facilities = header
             .facilities
             .iter()
             .map(|&(class, service_point)| {
                 Ok(FacilityMark {
-                    at: xy()?,
+                    at: r.xy()?,
                     class,
                     service_point,
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        drop(xy);
-        let mut segs = |n: usize| -> Result<Vec<[f64; 4]>, String> {
-            (0..n)
-                .map(|_| Ok([next()?, next()?, next()?, next()?]))
-                .collect()
-        };
         let bands = header
             .band_lens
             .iter()
-            .map(|&n| segs(n))
+            .map(|&n| r.segments(n))
             .collect::<Result<Vec<_>, _>>()?;
-        let unusable = segs(header.unusable_len)?;
-        drop(segs);
-        let mut points = |n: usize| -> Result<Vec<Xy>, String> {
-            (0..n)
-                .map(|_| {
-                    Ok(Xy {
-                        x: next()?,
-                        y: next()?,
-                    })
-                })
-                .collect()
-        };
+        let unusable = r.segments(header.unusable_len)?;
         let admin_rings = header
             .ring_lens
             .iter()
-            .map(|&n| points(n))
+            .map(|&n| r.points(n))
             .collect::<Result<Vec<_>, _>>()?;
-        let settlements = points(header.settlements_len)?;
-        drop(points);
+        let settlements = r.points(header.settlements_len)?;
         let populations = (0..header.settlements_len)
-            .map(|_| next())
+            .map(|_| r.next())
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Scene {
             origin,
@@ -410,6 +387,34 @@ impl Scene {
             settlements,
             populations,
         })
+    }
+}
+
+/// Reads the `f64`s of an encoded scene.
+struct F64Reader<I>(I);
+
+impl<I: Iterator<Item = f64>> F64Reader<I> {
+    fn next(&mut self) -> Result<f64, String> {
+        self.0
+            .next()
+            .ok_or_else(|| "scene bytes end early".to_string())
+    }
+
+    fn xy(&mut self) -> Result<Xy, String> {
+        Ok(Xy {
+            x: self.next()?,
+            y: self.next()?,
+        })
+    }
+
+    fn points(&mut self, n: usize) -> Result<Vec<Xy>, String> {
+        (0..n).map(|_| self.xy()).collect()
+    }
+
+    fn segments(&mut self, n: usize) -> Result<Vec<[f64; 4]>, String> {
+        (0..n)
+            .map(|_| Ok([self.next()?, self.next()?, self.next()?, self.next()?]))
+            .collect()
     }
 }
 
