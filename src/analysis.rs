@@ -36,7 +36,7 @@ impl Default for Options {
 }
 
 /// Why an analysis cannot run.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum AnalysisError {
     /// Nothing with a position was loaded.
     #[error("nothing to analyse: load roads, facilities and settlements")]

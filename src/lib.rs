@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod analysis;
+pub mod benchmark;
 pub mod demo_county;
 pub mod hierarchy;
 pub mod i18n;

@@ -1,21 +1,30 @@
 //! The web page (wasm only): thin Leptos components over the engine. State lives in
 //! [`state::AppState`], provided through context; components read it, call the engine, draw.
 
+mod client;
 mod demo;
 mod findings;
 mod map;
+pub mod memory;
 mod panels;
+mod protocol;
 pub mod state;
+mod worker;
 
 use crate::i18n::Key;
 use demo::Demo;
 use leptos::prelude::*;
 use state::AppState;
 
-/// Mounts the app on the page body.
-pub fn mount() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+/// Starts the module: the app on the page body, or the engine when running in the worker.
+pub fn start() {
+    use wasm_bindgen::JsCast;
+    if js_sys::global().dyn_into::<web_sys::Window>().is_ok() {
+        console_error_panic_hook::set_once();
+        leptos::mount::mount_to_body(App);
+    } else {
+        worker::listen();
+    }
 }
 
 /// The root: provides the state, lays out the header, the map and the panels.
@@ -66,11 +75,15 @@ pub fn App() -> impl IntoView {
                     </button>
                 </div>
             </Show>
+            <panels::EngineStatus />
             <main class="main">
                 <section class="map-pane">
                     <map::Map />
                 </section>
                 <aside class="side">
+                    <Show when=move || state.timing_view>
+                        <panels::TimingPanel />
+                    </Show>
                     <panels::Headline />
                     <findings::FindingsPanel />
                     <findings::Scorecard />

@@ -113,8 +113,25 @@ pub fn Headline() -> impl IntoView {
                 " · " {move || t(Key::Target)} " · "
                 <span class="clause">{move || t(Key::RuleReachClause)}</span>
             </p>
-            <Show when=move || s.data.with(|d| d.population_estimated())>
+            <Show when=move || s.summary.with(|d| d.population_estimated)>
                 <p class="warning" data-testid="population-estimated">{move || t(Key::PopulationEstimate)}</p>
+                <label class="floor">
+                    {move || t(Key::FloorArea)} " "
+                    <input
+                        type="number"
+                        min="1"
+                        max="1000"
+                        step="any"
+                        data-testid="floor-area"
+                        prop:value=move || s.summary.with(|d| d.floor_m2_per_person.to_string())
+                        on:change=move |ev| {
+                            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                s.set_floor_area(v);
+                            }
+                        }
+                    />
+                </label>
+                <p class="note">{move || t(Key::FloorAreaNote)}</p>
             </Show>
             <Show when=move || summary().is_some_and(|s| s.straight_line)>
                 <p class="warning" data-testid="straight-line-warning">{move || t(Key::StraightLine)}</p>
@@ -125,7 +142,7 @@ pub fn Headline() -> impl IntoView {
             <Show when=move || summary().is_some_and(|s| s.settlements == 0)>
                 <p class="warning">{move || t(Key::NoSettlements)}</p>
             </Show>
-            {move || s.analysis.with(|a| a.as_ref().err().map(|e| view! {
+            {move || s.analysis_error.with(|a| a.as_ref().map(|e| view! {
                 <p class="warning" data-testid="analysis-error">{analysis_error(s.lang.get(), e)}</p>
             }))}
             <dl class="figures">
@@ -156,21 +173,8 @@ fn s_lang() -> Lang {
 pub fn LoadPanel() -> impl IntoView {
     let s = state();
     let t = move |k: Key| k.text(s.lang.get());
-    let count = move |layer: usize| move || s.data.with(|d| d.counts()[layer]);
-    let skipped = move || {
-        s.data.with(|d| {
-            d.files
-                .iter()
-                .flat_map(|f| {
-                    f.layers
-                        .skipped
-                        .iter()
-                        .map(move |k| (f.name.clone(), k.clone()))
-                })
-                .take(500)
-                .collect::<Vec<_>>()
-        })
-    };
+    let count = move |layer: usize| move || s.summary.with(|d| d.counts[layer]);
+    let skipped = move || s.summary.with(|d| d.skipped.clone());
     view! {
         <section class="card load">
             <label class="file">
@@ -195,10 +199,10 @@ pub fn LoadPanel() -> impl IntoView {
             </Show>
             <For
                 each=move || s.load_errors.get().into_iter().enumerate()
-                key=|(i, e)| (*i, e.text(crate::i18n::Lang::En))
+                key=|(i, e)| (*i, e.en.clone())
                 let((_, e))
             >
-                <p class="error" data-testid="load-error" role="alert">{move || e.text(s.lang.get())}</p>
+                <p class="error" data-testid="load-error" role="alert">{move || e.text(s.lang.get()).to_string()}</p>
             </For>
             <h3>{move || t(Key::Layers)}</h3>
             <table class="counts">
@@ -208,7 +212,7 @@ pub fn LoadPanel() -> impl IntoView {
                 <tr><td>{move || t(Key::AdminUnits)}</td><td data-testid="count-admin">{count(3)}</td></tr>
                 <tr><td>{move || t(Key::Skipped)}</td><td data-testid="count-skipped">{count(4)}</td></tr>
             </table>
-            <Show when=move || s.data.with(|d| d.files.iter().any(|f| !f.layers.skipped.is_empty() || !f.layers.notes.is_empty()))>
+            <Show when=move || s.summary.with(|d| !d.skipped.is_empty() || !d.notes.is_empty())>
                 <details class="skipped">
                     <summary>{move || t(Key::Skipped)}</summary>
                     <ul>
@@ -218,7 +222,7 @@ pub fn LoadPanel() -> impl IntoView {
                                 {move || skip_reason(s.lang.get(), &k.reason)}
                             </li>
                         }).collect_view()}
-                        {move || s.data.with(|d| d.files.iter().flat_map(|f| f.layers.notes.clone()).map(|n| view! { <li>{n}</li> }).collect_view())}
+                        {move || s.summary.with(|d| d.notes.clone()).into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
                     </ul>
                 </details>
             </Show>
@@ -318,6 +322,153 @@ pub fn BeyondList() -> impl IntoView {
             <Show when=move || { rows().len() > SHOWN }>
                 <p class="note">{move || format!("… {} more", rows().len() - SHOWN)}</p>
             </Show>
+        </section>
+    }
+}
+
+/// What the engine is doing (stage, progress bar, cancel), and what happened to it.
+#[component]
+pub fn EngineStatus() -> impl IntoView {
+    use super::state::{JobText, Notice};
+    use crate::progress::Stage;
+    let s = state();
+    let t = move |k: Key| k.text(s.lang.get());
+    let job_text = move |job: &JobText, lang: Lang| match job {
+        JobText::Demo => Key::LoadingDemo.text(lang).to_string(),
+        JobText::Loading(names) => format!("{} {names}", Key::LoadingFilesPrefix.text(lang)),
+        JobText::Restoring => Key::Restoring.text(lang).to_string(),
+        JobText::Floor => Key::RereadingExtracts.text(lang).to_string(),
+        JobText::Computing(Mode::Walk) => Key::ComputingWalk.text(lang).to_string(),
+        JobText::Computing(Mode::Drive) => Key::ComputingDrive.text(lang).to_string(),
+        JobText::Timing => Key::Measuring.text(lang).to_string(),
+    };
+    let stage_key = |stage: Option<Stage>| match stage {
+        None => Key::Waiting,
+        Some(Stage::Reading) => Key::StageReading,
+        Some(Stage::Building) => Key::StageBuilding,
+        Some(Stage::Joining) => Key::StageJoining,
+        Some(Stage::Routing) => Key::StageRouting,
+        Some(Stage::Summarising) => Key::StageSummarising,
+    };
+    let notice = move || {
+        let lang = s.lang.get();
+        s.notice.get().map(|n| match n {
+            Notice::Cancelled => Key::Cancelled.text(lang).to_string(),
+            Notice::EngineStopped {
+                what,
+                panic,
+                wasm_mb,
+                limit_mb,
+            } => {
+                let why = match (panic, limit_mb) {
+                    (None, None) => Key::OutOfMemory.text(lang).to_string(),
+                    (None, Some(mb)) => {
+                        format!("{} (memory_limit_mb={mb})", Key::OutOfMemory.text(lang))
+                    }
+                    (Some(p), _) => format!("{} {p}", Key::EngineDefect.text(lang)),
+                };
+                format!(
+                    "{} {} ({} {wasm_mb:.0} MB): {why} {}",
+                    Key::EngineStoppedPrefix.text(lang),
+                    job_text(&what, lang),
+                    Key::EngineMemory.text(lang),
+                    Key::EngineKept.text(lang)
+                )
+            }
+            Notice::NoWorker(m) => format!("{} {m}", Key::NoWorker.text(lang)),
+        })
+    };
+    view! {
+        {move || s.busy.get().map(|b| {
+            let lang = s.lang.get();
+            let stage = b.stage.map(|st| st.id()).unwrap_or("starting");
+            let value = (b.total > 0).then(|| (b.done as f64 / b.total as f64).min(1.0));
+            view! {
+                <div class="busy" data-testid="busy" data-stage=stage role="status" aria-live="polite">
+                    <span class="job">{job_text(&b.job, lang)}</span>
+                    " · "
+                    <span class="stage" data-testid="busy-stage">{stage_key(b.stage).text(lang)}</span>
+                    {match value {
+                        Some(v) => view! { <progress max="1" value=v.to_string()></progress> }.into_any(),
+                        None => view! { <progress></progress> }.into_any(),
+                    }}
+                    <button data-testid="cancel" on:click=move |_| super::client::cancel()>{t(Key::Cancel)}</button>
+                </div>
+            }
+        })}
+        {move || notice().map(|n| view! {
+            <div class="notice" data-testid="engine-notice" role="alert">
+                {n}
+                " "
+                <button class="link" on:click=move |_| s.notice.set(None)>"×"</button>
+            </div>
+        })}
+    }
+}
+
+/// Stage timings, memory, and in-browser measurements (`?timing`): the nearest-facility pass
+/// on an extract (compare with `scripts/bench.sh`) and a synthetic network end to end.
+#[component]
+pub fn TimingPanel() -> impl IntoView {
+    use super::client::{submit, Job};
+    let s = state();
+    let t = move |k: Key| k.text(s.lang.get());
+    let rows = move || {
+        let tm = s.timings.get();
+        tm.load
+            .iter()
+            .chain(&tm.run)
+            .map(|(stage, ms)| view! { <tr><td>{stage.id()}</td><td data-testid=format!("time-{}", stage.id())>{format!("{ms:.1} ms")}</td></tr> })
+            .collect_view()
+    };
+    let (junctions, set_junctions) = signal(2_000_000usize);
+    view! {
+        <section class="card timing" data-testid="timing-panel">
+            <h3>{move || t(Key::TimingTitle)}</h3>
+            <table class="data">
+                {rows}
+                <tr><td>{move || t(Key::RoutingNodes)}</td><td data-testid="graph-nodes">{move || s.graph_nodes.get()}</td></tr>
+                <tr><td>{move || t(Key::EngineMemory)}</td><td data-testid="engine-memory" data-bytes=move || s.memory.get().wasm_bytes.to_string()>
+                    {move || { let m = s.memory.get(); format!("{:.0} MB (peak heap {:.0} MB)", m.wasm_bytes / 1048576.0, m.peak_heap_bytes / 1048576.0) }}
+                </td></tr>
+            </table>
+            <label class="file">
+                <span>{move || t(Key::TimeBench)}</span>
+                <input
+                    type="file"
+                    accept=".pbf"
+                    data-testid="bench-input"
+                    on:change=move |ev| {
+                        let input: web_sys::HtmlInputElement = event_target(&ev);
+                        if let Some(file) = input.files().and_then(|l| l.get(0)) {
+                            leptos::task::spawn_local(async move {
+                                if let Ok(b) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                                    use wasm_bindgen::JsCast;
+                                    submit(Job::Bench { buffer: b.unchecked_into(), reps: 20 });
+                                }
+                            });
+                        }
+                    }
+                />
+            </label>
+            <div class="synthetic">
+                <input
+                    type="number"
+                    min="1000"
+                    step="1000"
+                    data-testid="synthetic-junctions"
+                    prop:value=move || junctions.get().to_string()
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<usize>() {
+                            set_junctions.set(v);
+                        }
+                    }
+                />
+                <button data-testid="synthetic-run" on:click=move |_| submit(Job::Synthetic { junctions: junctions.get_untracked() })>
+                    {move || t(Key::TimeSynthetic)}
+                </button>
+            </div>
+            <pre data-testid="timing-lines">{move || s.timing_lines.get().join("\n")}</pre>
         </section>
     }
 }

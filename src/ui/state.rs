@@ -1,15 +1,17 @@
 //! The page state: signals for what the user loaded and chose, memos for what the engine
 //! computes from them, and the actions that change them.
 
+use super::client::{self, Job};
 use super::demo::Demo;
-use crate::analysis::{Analysis, AnalysisError};
+use super::protocol::Memory;
+use crate::analysis::AnalysisError;
 use crate::i18n::Lang;
-use crate::input::InputError;
-use crate::model::Dataset;
-use crate::network::{Mode, SpeedTable};
+use crate::network::Mode;
+use crate::progress::Stage;
 use crate::report::Report;
 use crate::rules::RuleParams;
 use crate::scene::Scene;
+use crate::session::{Bilingual, DataSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -28,34 +30,6 @@ impl<T> PartialEq for Shared<T> {
 
 const LANG_KEY: &str = "medreach.lang";
 
-/// Why a file was not loaded.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LoadError {
-    /// A GeoJSON file.
-    Input(InputError),
-    /// An OpenStreetMap extract (file name, error).
-    Osm(String, crate::osm::OsmError),
-}
-
-impl LoadError {
-    /// The message in `lang`.
-    pub fn text(&self, lang: Lang) -> String {
-        match self {
-            LoadError::Input(e) => crate::i18n::input_error(lang, e),
-            LoadError::Osm(file, e) => match lang {
-                Lang::En => format!("{file}: cannot read the OpenStreetMap extract: {e}"),
-                Lang::Zh => format!("{file}：无法读取 OpenStreetMap 文件（{e}）"),
-            },
-        }
-    }
-}
-
-/// A file's content as read in the browser.
-enum Content {
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
 /// What the map should bring into view and highlight.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Focus {
@@ -67,13 +41,88 @@ pub struct Focus {
     pub unit: Option<usize>,
 }
 
+/// The settings a report was computed with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunKey {
+    /// The data it was computed on ([`AppState::epoch`]).
+    pub epoch: u64,
+    /// Travel mode.
+    pub mode: Mode,
+    /// Limit, minutes.
+    pub limit: f64,
+    /// Rule parameters.
+    pub rules: RuleParams,
+}
+
+/// What the engine is doing, in words.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum JobText {
+    /// Loading a demo.
+    #[default]
+    Demo,
+    /// Loading these files.
+    Loading(String),
+    /// Giving a new engine the data loaded before.
+    Restoring,
+    /// Re-reading extracts with another floor area.
+    Floor,
+    /// Computing the report in a mode.
+    Computing(Mode),
+    /// A timing-page measurement.
+    Timing,
+}
+
+/// The engine's work in progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Busy {
+    /// What it does.
+    pub job: JobText,
+    /// The stage it reported last.
+    pub stage: Option<Stage>,
+    /// Items done in that stage.
+    pub done: u64,
+    /// Items in that stage (0 when unknown).
+    pub total: u64,
+}
+
+/// A message about the engine itself.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// The user cancelled; the previous results stay.
+    Cancelled,
+    /// The engine ended while doing `what`: out of memory, or `panic`.
+    EngineStopped {
+        /// What it was doing.
+        what: JobText,
+        /// The defect's message, if it was one.
+        panic: Option<String>,
+        /// Its memory before the work, MB.
+        wasm_mb: f64,
+        /// The memory limit set for tests (`?memory_limit_mb=`), MB.
+        limit_mb: Option<f64>,
+    },
+    /// No web worker could be started (the message says why).
+    NoWorker(String),
+}
+
+/// Stage timings of the last load and the last run, milliseconds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Timings {
+    /// Reading.
+    pub load: Vec<(Stage, f64)>,
+    /// Building, joining, routing, summarising.
+    pub run: Vec<(Stage, f64)>,
+}
+
 /// Everything the components share.
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// Display language.
     pub lang: RwSignal<Lang>,
     /// What is loaded.
-    pub data: RwSignal<Dataset>,
+    pub summary: RwSignal<DataSummary>,
+    /// Bumped whenever the loaded data changes.
+    pub epoch: RwSignal<u64>,
     /// True while a demo is what is loaded.
     pub demo: RwSignal<bool>,
     /// Which demo is (or was last) shown.
@@ -86,73 +135,106 @@ pub struct AppState {
     pub limit: RwSignal<f64>,
     /// Rule parameters.
     pub rules: RwSignal<RuleParams>,
-    /// File-level errors of the last load.
-    pub load_errors: RwSignal<Vec<LoadError>>,
+    /// Files of the last load that could not be read.
+    pub load_errors: RwSignal<Vec<Bilingual>>,
     /// The selected settlement (index in the analysis' settlements).
     pub selected: RwSignal<Option<usize>>,
     /// The finding or unit the map shows.
     pub focus: RwSignal<Option<Focus>>,
-    /// Travel times for the current data and mode, or why there are none.
-    pub analysis: Memo<Result<Shared<Analysis>, AnalysisError>>,
-    /// The report for the current limit.
-    pub report: Memo<Option<Report>>,
+    /// Why there is no report, if there is none.
+    pub analysis_error: RwSignal<Option<AnalysisError>>,
+    /// The report shown.
+    pub report: RwSignal<Option<Report>>,
     /// What the map draws.
-    pub scene: Memo<Option<Shared<Scene>>>,
+    pub scene: RwSignal<Option<Shared<Scene>>>,
+    /// The settings of the report shown.
+    pub shown: RwSignal<Option<RunKey>>,
+    /// The settings last asked for.
+    requested: RwSignal<Option<RunKey>>,
+    /// The engine's work in progress.
+    pub busy: RwSignal<Option<Busy>>,
+    /// A message about the engine.
+    pub notice: RwSignal<Option<Notice>>,
+    /// The engine's memory.
+    pub memory: RwSignal<Memory>,
+    /// Stage timings.
+    pub timings: RwSignal<Timings>,
+    /// Nodes of the routing graph of the report shown.
+    pub graph_nodes: RwSignal<usize>,
+    /// Results of the timing view.
+    pub timing_lines: RwSignal<Vec<String>>,
+    /// Whether the timing view is shown (`?timing`).
+    pub timing_view: bool,
+}
+
+fn query() -> String {
+    window().location().search().unwrap_or_default()
+}
+
+fn query_value(name: &str) -> Option<String> {
+    query()
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=').map(str::to_string))
 }
 
 impl AppState {
-    /// The initial state: the demo, walking, 15 minutes, the browser's language.
+    /// The initial state: the demo, walking, 15 minutes, the browser's language; starts the
+    /// engine.
     pub fn new() -> AppState {
-        let first = window()
-            .location()
-            .search()
-            .ok()
-            .and_then(|q| Demo::from_query(&q))
-            .unwrap_or(Demo::County);
-        let data = RwSignal::new(demo_dataset(first));
-        let mode = RwSignal::new(Mode::Walk);
-        let limit = RwSignal::new(15.0);
-        let rules = RwSignal::new(RuleParams::default());
-        let analysis = Memo::new(move |_| {
-            let mode = mode.get();
-            data.with(|d| Analysis::run(d, mode, &SpeedTable::default()))
-                .map(|a| Shared(Arc::new(a)))
-        });
-        let report = Memo::new(move |_| {
-            let limit = limit.get();
-            rules.with(|params| {
-                analysis.with(|a| a.as_ref().ok().map(|a| a.0.report(limit, params)))
-            })
-        });
-        let scene = Memo::new(move |_| {
-            analysis.with(|a| {
-                a.as_ref()
-                    .ok()
-                    .map(|a| Shared(Arc::new(Scene::build(&a.0, &SpeedTable::default()))))
-            })
-        });
-        AppState {
+        let first = Demo::from_query(&query()).unwrap_or(Demo::County);
+        let summary = RwSignal::new(DataSummary::default());
+        let demo = RwSignal::new(true);
+        let which_demo = RwSignal::new(first);
+        let state = AppState {
             lang: RwSignal::new(initial_language()),
-            data,
-            demo: RwSignal::new(true),
-            which_demo: RwSignal::new(first),
+            summary,
+            epoch: RwSignal::new(0),
+            demo,
+            which_demo,
             osm_data: Memo::new(move |_| {
-                data.with(|d| {
-                    d.files
-                        .iter()
-                        .any(|f| f.name.starts_with("andorra/") || f.osm)
-                })
+                summary.with(|s| s.has_osm()) || (demo.get() && which_demo.get().is_osm())
             }),
-            mode,
-            limit,
-            rules,
+            mode: RwSignal::new(Mode::Walk),
+            limit: RwSignal::new(15.0),
+            rules: RwSignal::new(RuleParams::default()),
             load_errors: RwSignal::new(Vec::new()),
             selected: RwSignal::new(None),
             focus: RwSignal::new(None),
-            analysis,
-            report,
-            scene,
-        }
+            analysis_error: RwSignal::new(None),
+            report: RwSignal::new(None),
+            scene: RwSignal::new(None),
+            shown: RwSignal::new(None),
+            requested: RwSignal::new(None),
+            busy: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            memory: RwSignal::new(Memory::default()),
+            timings: RwSignal::new(Timings::default()),
+            graph_nodes: RwSignal::new(0),
+            timing_lines: RwSignal::new(Vec::new()),
+            timing_view: query()
+                .trim_start_matches('?')
+                .split('&')
+                .any(|kv| kv == "timing"),
+        };
+        let memory_limit_mb = query_value("memory_limit_mb").and_then(|v| v.parse().ok());
+        client::start(state, first, memory_limit_mb);
+        // Whenever the data or a setting changes, ask for the report (the engine re-runs only
+        // what changed).
+        Effect::new(move |_| {
+            let key = RunKey {
+                epoch: state.epoch.get(),
+                mode: state.mode.get(),
+                limit: state.limit.get(),
+                rules: state.rules.get(),
+            };
+            if key.epoch == 0 || state.requested.with_untracked(|r| r.as_ref() == Some(&key)) {
+                return;
+            }
+            state.requested.set(Some(key.clone()));
+            client::run(key.epoch, key.mode, key.limit, key.rules);
+        });
+        state
     }
 
     /// Puts the language on `<html lang>` and remembers the choice.
@@ -166,18 +248,49 @@ impl AppState {
         }
     }
 
-    /// Shows a demo, replacing whatever is loaded.
-    pub fn show_demo(&self, demo: Demo) {
-        self.which_demo.set(demo);
-        self.data.set(demo_dataset(demo));
-        self.demo.set(true);
-        self.load_errors.set(Vec::new());
+    /// New data arrived from the engine.
+    pub(super) fn show_data(&self, summary: DataSummary, timings: Vec<(Stage, f64)>) {
+        self.summary.set(summary);
+        self.timings.update(|t| t.load = timings);
         self.selected.set(None);
         self.focus.set(None);
+        self.notice.set(None);
+        self.epoch.update(|e| *e += 1);
     }
 
-    /// Reads the files and loads them: the first user load replaces the demo; a file that
-    /// fails leaves what was loaded untouched and is reported.
+    /// Puts the controls back to the settings of the report shown (after a cancel), without
+    /// asking for a new report.
+    pub(super) fn revert_controls(&self) {
+        let Some(key) = self.shown.get_untracked() else {
+            return;
+        };
+        self.requested.set(Some(key.clone()));
+        if self.epoch.get_untracked() != key.epoch {
+            // The data changed meanwhile: keep the new settings and ask again.
+            self.requested.set(None);
+            return;
+        }
+        self.mode.set(key.mode);
+        self.limit.set(key.limit);
+        self.rules.set(key.rules);
+    }
+
+    /// Shows a demo, replacing whatever is loaded.
+    pub fn show_demo(&self, demo: Demo) {
+        self.load_errors.set(Vec::new());
+        client::submit(Job::Demo {
+            demo,
+            restore: false,
+        });
+    }
+
+    /// Another floor area per resident for the extracts' building estimate.
+    pub fn set_floor_area(&self, m2: f64) {
+        client::submit(Job::Floor { m2, restore: false });
+    }
+
+    /// Reads the files and hands them to the engine: the first user load replaces the demo;
+    /// a file that fails leaves what was loaded untouched and is reported.
     pub fn load_file_list(&self, list: web_sys::FileList) {
         let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
         if files.is_empty() {
@@ -185,69 +298,38 @@ impl AppState {
         }
         let state = *self;
         spawn_local(async move {
-            let mut contents = Vec::with_capacity(files.len());
+            let mut names = Vec::with_capacity(files.len());
+            let mut buffers = Vec::with_capacity(files.len());
             let mut errors = Vec::new();
             for file in files {
                 let name = file.name();
-                let read = if name.to_ascii_lowercase().ends_with(".pbf") {
-                    JsFuture::from(file.array_buffer())
-                        .await
-                        .map(|b| Content::Bytes(js_sys::Uint8Array::new(&b).to_vec()))
-                } else {
-                    JsFuture::from(file.text())
-                        .await
-                        .map(|v| Content::Text(v.as_string().unwrap_or_default()))
-                };
-                match read {
-                    Ok(c) => contents.push((name, c)),
+                match JsFuture::from(file.array_buffer()).await {
+                    Ok(b) => {
+                        names.push(name);
+                        buffers.push(b.unchecked_into::<js_sys::ArrayBuffer>());
+                    }
                     Err(e) => {
                         let detail = e
                             .dyn_into::<js_sys::Error>()
                             .map(|e| String::from(e.message()))
                             .unwrap_or_default();
-                        errors.push(LoadError::Input(InputError::InvalidJson {
-                            file: name,
-                            detail: format!("cannot read the file: {detail}"),
-                        }));
+                        errors.push(Bilingual {
+                            en: format!("{name}: cannot read the file: {detail}"),
+                            zh: format!("{name}：无法读取文件（{detail}）"),
+                        });
                     }
                 }
             }
-            state.load_contents(contents, errors);
-        });
-    }
-
-    /// Loads GeoJSON texts and OpenStreetMap extracts read by [`AppState::load_file_list`].
-    fn load_contents(&self, contents: Vec<(String, Content)>, mut errors: Vec<LoadError>) {
-        let was_demo = self.demo.get_untracked();
-        let mut next = if was_demo {
-            Dataset::default()
-        } else {
-            self.data.get_untracked()
-        };
-        let mut loaded_any = false;
-        for (name, content) in contents {
-            let result = match content {
-                Content::Text(text) => next
-                    .load(&name, &text)
-                    .map(|_| ())
-                    .map_err(LoadError::Input),
-                Content::Bytes(bytes) => next
-                    .load_osm(&name, &bytes, &crate::osm::OsmOptions::default())
-                    .map(|_| ())
-                    .map_err(|e| LoadError::Osm(name.clone(), e)),
-            };
-            match result {
-                Ok(()) => loaded_any = true,
-                Err(e) => errors.push(e),
+            state.load_errors.set(errors);
+            if !names.is_empty() {
+                client::submit(Job::Load {
+                    names,
+                    buffers,
+                    replace: state.demo.get_untracked(),
+                    restore: false,
+                });
             }
-        }
-        self.load_errors.set(errors);
-        if loaded_any {
-            self.selected.set(None);
-            self.focus.set(None);
-            self.data.set(next);
-            self.demo.set(false);
-        }
+        });
     }
 }
 
@@ -255,17 +337,6 @@ impl Default for AppState {
     fn default() -> Self {
         AppState::new()
     }
-}
-
-fn demo_dataset(demo: Demo) -> Dataset {
-    let mut d = Dataset::default();
-    for (name, text) in demo.files() {
-        // The demo files are the shared test case; a failure here is a build defect.
-        if let Err(e) = d.load(name, text) {
-            leptos::logging::error!("demo file failed to load: {e}");
-        }
-    }
-    d
 }
 
 fn initial_language() -> Lang {

@@ -1,0 +1,171 @@
+//! Messages between the page and its web worker. Each message is a JS object
+//! `{ json, buffers }`: `json` is the message below as JSON, `buffers` holds its bulk bytes as
+//! `ArrayBuffer`s (files going in, the encoded map coming out), so that nothing large goes
+//! through JSON or a structured clone of nested arrays.
+
+use super::demo::Demo;
+use crate::analysis::AnalysisError;
+use crate::network::Mode;
+use crate::progress::Stage;
+use crate::report::Report;
+use crate::rules::RuleParams;
+use crate::session::{Bilingual, DataSummary};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// From the page to the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// First message: limits for this worker.
+    Init {
+        /// Refuse allocations beyond this many MB (tests make an out-of-memory cheaply).
+        memory_limit_mb: Option<f64>,
+    },
+    /// Replace everything with a demo.
+    Demo(Demo),
+    /// Load files (their bytes in `buffers`, same order as `names`).
+    Load {
+        /// File names.
+        names: Vec<String>,
+        /// Replace what is loaded (a demo) once one file loads.
+        replace: bool,
+    },
+    /// Read extracts again with another floor area per resident, m².
+    Floor(f64),
+    /// Compute the report (and the map when it changed).
+    Run {
+        /// Request number; answers carry it.
+        id: u64,
+        /// Travel mode.
+        mode: Mode,
+        /// Limit, minutes.
+        limit_min: f64,
+        /// Rule parameters.
+        rules: RuleParams,
+    },
+    /// Time the nearest-facility pass on an extract (its bytes in `buffers[0]`), for the
+    /// timing page.
+    Bench {
+        /// Repetitions.
+        reps: u32,
+    },
+    /// Generate a synthetic network and run it end to end, for the timing page.
+    Synthetic {
+        /// Junctions wanted.
+        junctions: usize,
+    },
+}
+
+/// Memory of the worker's engine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Memory {
+    /// Size of the WebAssembly linear memory, bytes (it never shrinks: the peak).
+    pub wasm_bytes: f64,
+    /// Most bytes ever allocated at once.
+    pub peak_heap_bytes: f64,
+}
+
+/// From the worker to the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The engine is loaded and listens.
+    Ready,
+    /// A stage advanced.
+    Progress {
+        /// The stage.
+        stage: Stage,
+        /// Items done.
+        done: u64,
+        /// Items in all (0 when unknown).
+        total: u64,
+    },
+    /// What is loaded, after a `Demo`, `Load` or `Floor`.
+    Data {
+        /// What is loaded now.
+        summary: DataSummary,
+        /// Files that could not be loaded, and why.
+        problems: Vec<Bilingual>,
+        /// Milliseconds per stage.
+        timings: Vec<(Stage, f64)>,
+        /// Memory after the work.
+        memory: Memory,
+    },
+    /// A report (with the encoded map in `buffers[0]` when `scene`).
+    Result {
+        /// The request's number.
+        id: u64,
+        /// The report.
+        report: Box<Report>,
+        /// Whether a map comes with it.
+        scene: bool,
+        /// Milliseconds per stage.
+        timings: Vec<(Stage, f64)>,
+        /// Memory after the work.
+        memory: Memory,
+        /// Nodes of the routing graph.
+        graph_nodes: usize,
+    },
+    /// The run could not be done.
+    Failed {
+        /// The request's number.
+        id: u64,
+        /// Why.
+        error: AnalysisError,
+    },
+    /// A timing-page measurement, as text lines.
+    Timing {
+        /// `name: value` lines.
+        lines: Vec<String>,
+        /// Memory after the work.
+        memory: Memory,
+    },
+    /// The engine panicked (a defect); the worker is unusable after this.
+    Panic {
+        /// The panic message.
+        message: String,
+    },
+}
+
+/// Builds the `{ json, buffers }` object.
+pub fn envelope<T: Serialize>(message: &T, buffers: &[js_sys::ArrayBuffer]) -> JsValue {
+    let json = serde_json::to_string(message).expect("messages serialise");
+    let obj = js_sys::Object::new();
+    let array = js_sys::Array::new();
+    for b in buffers {
+        array.push(b);
+    }
+    let _ = js_sys::Reflect::set(&obj, &"json".into(), &json.into());
+    let _ = js_sys::Reflect::set(&obj, &"buffers".into(), &array);
+    obj.into()
+}
+
+/// Reads a `{ json, buffers }` object.
+pub fn open<T: for<'de> Deserialize<'de>>(
+    data: &JsValue,
+) -> Result<(T, Vec<js_sys::ArrayBuffer>), String> {
+    let json = js_sys::Reflect::get(data, &"json".into())
+        .ok()
+        .and_then(|j| j.as_string())
+        .ok_or("message without json")?;
+    let message = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+    let buffers = js_sys::Reflect::get(data, &"buffers".into())
+        .ok()
+        .and_then(|b| b.dyn_into::<js_sys::Array>().ok())
+        .map(|a| {
+            a.iter()
+                .filter_map(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((message, buffers))
+}
+
+/// Copies bytes out of WebAssembly memory into a new `ArrayBuffer`.
+pub fn to_buffer(bytes: &[u8]) -> js_sys::ArrayBuffer {
+    js_sys::Uint8Array::from(bytes).buffer()
+}
+
+/// Copies an `ArrayBuffer` into WebAssembly memory.
+pub fn from_buffer(buffer: &js_sys::ArrayBuffer) -> Vec<u8> {
+    js_sys::Uint8Array::new(buffer).to_vec()
+}

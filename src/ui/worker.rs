@@ -1,0 +1,291 @@
+//! The web worker: the same WebAssembly module as the page, started by `client.rs` in a
+//! dedicated worker. It holds a [`Session`] and answers the page's messages one at a time,
+//! posting progress as it goes; the page's main thread never runs the engine.
+
+use super::demo::Demo;
+use super::protocol::{envelope, from_buffer, open, to_buffer, FromWorker, Memory, ToWorker};
+use crate::progress::Stage;
+use crate::session::{InputFile, Session};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::DedicatedWorkerGlobalScope;
+
+thread_local! {
+    static SESSION: RefCell<Session> = RefCell::new(Session::new());
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn now_ms() -> f64 {
+    scope().performance().map(|p| p.now()).unwrap_or_default()
+}
+
+fn post(message: &FromWorker, buffers: &[js_sys::ArrayBuffer]) {
+    let data = envelope(message, buffers);
+    let transfer = js_sys::Array::new();
+    for b in buffers {
+        transfer.push(b);
+    }
+    let _ = scope().post_message_with_transfer(&data, &transfer);
+}
+
+/// Starts listening; called by `main` when the module runs in a worker.
+pub fn listen() {
+    std::panic::set_hook(Box::new(|info| {
+        post(
+            &FromWorker::Panic {
+                message: info.to_string(),
+            },
+            &[],
+        );
+    }));
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|ev: web_sys::MessageEvent| {
+            match open::<ToWorker>(&ev.data()) {
+                Ok((message, buffers)) => handle(message, buffers),
+                Err(e) => post(
+                    &FromWorker::Panic {
+                        message: format!("unreadable message: {e}"),
+                    },
+                    &[],
+                ),
+            }
+        });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&FromWorker::Ready, &[]);
+}
+
+/// Reports progress to the page (at most every 50 ms, and at every new stage) and keeps the
+/// time spent in each stage.
+struct Reporter {
+    stage: Option<Stage>,
+    stage_start: f64,
+    last_post: f64,
+    timings: Vec<(Stage, f64)>,
+}
+
+impl Reporter {
+    fn new() -> Reporter {
+        Reporter {
+            stage: None,
+            stage_start: now_ms(),
+            last_post: 0.0,
+            timings: Vec::new(),
+        }
+    }
+
+    fn report(&mut self, stage: Stage, done: u64, total: u64) {
+        let now = now_ms();
+        if self.stage != Some(stage) {
+            self.close(now);
+            self.stage = Some(stage);
+            self.stage_start = now;
+        } else if now - self.last_post < 50.0 {
+            return;
+        }
+        self.last_post = now;
+        post(&FromWorker::Progress { stage, done, total }, &[]);
+    }
+
+    fn close(&mut self, now: f64) {
+        if let Some(s) = self.stage.take() {
+            self.timings.push((s, now - self.stage_start));
+        }
+    }
+
+    fn finish(mut self) -> Vec<(Stage, f64)> {
+        self.close(now_ms());
+        self.timings
+    }
+}
+
+fn memory() -> Memory {
+    super::memory::figures()
+}
+
+fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
+    match message {
+        ToWorker::Init { memory_limit_mb } => {
+            if let Some(mb) = memory_limit_mb.filter(|m| m.is_finite() && *m > 0.0) {
+                super::memory::LIMIT.store(
+                    (mb * 1024.0 * 1024.0) as usize,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+            }
+        }
+        ToWorker::Demo(demo) => {
+            let files = demo_files(demo);
+            load(files, true);
+        }
+        ToWorker::Load { names, replace } => {
+            let files = names
+                .into_iter()
+                .zip(&buffers)
+                .map(|(name, b)| InputFile {
+                    name,
+                    bytes: from_buffer(b),
+                })
+                .collect();
+            drop(buffers);
+            load(files, replace);
+        }
+        ToWorker::Floor(m2) => {
+            let mut r = Reporter::new();
+            let outcome = SESSION.with(|s| {
+                s.borrow_mut()
+                    .set_floor_area(m2, &mut |st, d, t| r.report(st, d, t))
+            });
+            let summary = SESSION.with(|s| s.borrow().summary());
+            post(
+                &FromWorker::Data {
+                    summary,
+                    problems: outcome.err().into_iter().collect(),
+                    timings: r.finish(),
+                    memory: memory(),
+                },
+                &[],
+            );
+        }
+        ToWorker::Run {
+            id,
+            mode,
+            limit_min,
+            rules,
+        } => {
+            let mut r = Reporter::new();
+            let outcome = SESSION.with(|s| {
+                s.borrow_mut()
+                    .run(mode, limit_min, &rules, &mut |st, d, t| r.report(st, d, t))
+            });
+            match outcome {
+                Ok(out) => {
+                    let buffers: Vec<js_sys::ArrayBuffer> =
+                        out.scene.iter().map(|s| to_buffer(&s.encode())).collect();
+                    post(
+                        &FromWorker::Result {
+                            id,
+                            report: Box::new(out.report),
+                            scene: !buffers.is_empty(),
+                            timings: r.finish(),
+                            memory: memory(),
+                            graph_nodes: out.graph_nodes,
+                        },
+                        &buffers,
+                    );
+                }
+                Err(error) => post(&FromWorker::Failed { id, error }, &[]),
+            }
+        }
+        ToWorker::Bench { reps } => {
+            let bytes = buffers.first().map(from_buffer).unwrap_or_default();
+            drop(buffers);
+            let lines = bench(&bytes, reps).unwrap_or_else(|e| vec![format!("error: {e}")]);
+            post(
+                &FromWorker::Timing {
+                    lines,
+                    memory: memory(),
+                },
+                &[],
+            );
+        }
+        ToWorker::Synthetic { junctions } => {
+            let lines = synthetic(junctions);
+            post(
+                &FromWorker::Timing {
+                    lines,
+                    memory: memory(),
+                },
+                &[],
+            );
+        }
+    }
+}
+
+fn demo_files(demo: Demo) -> Vec<InputFile> {
+    demo.files()
+        .iter()
+        .map(|(name, text)| InputFile {
+            name: name.to_string(),
+            bytes: text.as_bytes().to_vec(),
+        })
+        .collect()
+}
+
+fn load(files: Vec<InputFile>, replace: bool) {
+    let mut r = Reporter::new();
+    let problems = SESSION.with(|s| {
+        s.borrow_mut()
+            .load(files, replace, &mut |st, d, t| r.report(st, d, t))
+    });
+    let summary = SESSION.with(|s| s.borrow().summary());
+    post(
+        &FromWorker::Data {
+            summary,
+            problems,
+            timings: r.finish(),
+            memory: memory(),
+        },
+        &[],
+    );
+}
+
+/// The nearest-facility pass of `scripts/bench.sh` (drive, 30 seeded facilities) on the
+/// extract in `bytes`, timed here in WebAssembly.
+fn bench(bytes: &[u8], reps: u32) -> Result<Vec<String>, String> {
+    use crate::benchmark::{checksum, median, seeded_origins, FACILITIES, SEED};
+    use crate::network::{Mode, RoadNetwork, SpeedTable};
+    use crate::osm::{read_osm_pbf, OsmOptions};
+    use crate::projection::Projector;
+    use crate::reach::{nearest_origin, zone_for};
+    let t = now_ms();
+    let layers = read_osm_pbf(bytes, &OsmOptions::default(), 0)
+        .map_err(|e| e.to_string())?
+        .layers;
+    let read_ms = now_ms() - t;
+    let t = now_ms();
+    let zone = zone_for(&layers).ok_or("nothing to place in the extract")?;
+    let network = RoadNetwork::build(
+        &layers.roads,
+        Mode::Drive,
+        &SpeedTable::default(),
+        &Projector::new(zone),
+    );
+    let (graph, _) = network.routing_graph(&[]);
+    let build_ms = now_ms() - t;
+    let origins = seeded_origins(graph.node_count(), FACILITIES, SEED)
+        .ok_or("too few road nodes for 30 facilities")?;
+    let (m, l) = nearest_origin(&graph, &origins);
+    let sum = checksum(&m, &l);
+    let mut times = Vec::new();
+    for _ in 0..reps.max(1) {
+        let t = now_ms();
+        let (m, l) = nearest_origin(&graph, &origins);
+        times.push(now_ms() - t);
+        if checksum(&m, &l) != sum {
+            return Err("the pass is not deterministic".into());
+        }
+    }
+    let best = times.iter().copied().fold(f64::INFINITY, f64::min);
+    let med = median(&mut times);
+    Ok(vec![
+        format!("nodes: {}", graph.node_count()),
+        format!("arcs: {}", graph.arc_count()),
+        format!("read_ms: {read_ms:.1}"),
+        format!("build_ms: {build_ms:.1}"),
+        format!("pass_median_ms: {med:.3}"),
+        format!("pass_min_ms: {best:.3}"),
+        format!("reps: {}", times.len()),
+        format!("checksum: {sum:016x}"),
+    ])
+}
+
+/// A synthetic network end to end (filled in by the synthetic generator).
+fn synthetic(junctions: usize) -> Vec<String> {
+    vec![format!(
+        "error: no synthetic generator in this build ({junctions} junctions asked)"
+    )]
+}

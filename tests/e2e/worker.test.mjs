@@ -1,0 +1,129 @@
+// The engine runs in a web worker: the page answers clicks while it works, a run can be
+// cancelled, an input too big for memory gets a clear message (not a dead tab), and the
+// floor area per resident of the building estimate can be edited.
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  SHARED,
+  TEST_TIMEOUT_MS,
+  launchBrowser,
+  loadFiles,
+  setLimit,
+  shareValue,
+  tid,
+  waitForCount,
+  waitForDrawn,
+  waitForShareChange,
+  withApp,
+} from './helpers.mjs';
+
+const PORTO = path.join(SHARED, 'data', 'osm', 'porto.osm.pbf');
+const BALTIMORE = path.join(SHARED, 'data', 'osm', 'baltimore.osm.pbf');
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const countText = (page, layer) => page.textContent(tid(`count-${layer}`)).then((t) => t.trim());
+
+test('(j) the page responds to clicks while the engine works', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withApp(t, browser, async (page) => {
+    const langBefore = await page.getAttribute('html', 'lang');
+    await loadFiles(page, [PORTO]);
+    await page.waitForSelector(tid('busy'));
+    // While the engine reads and routes Porto, the page switches language at once…
+    const t0 = Date.now();
+    await page.click(tid('lang-toggle'));
+    await page.waitForFunction((before) => document.documentElement.lang !== before, langBefore, { timeout: 2000 });
+    const answeredMs = Date.now() - t0;
+    // …and zooms the map.
+    const view = await page.getAttribute(tid('map-canvas'), 'data-view');
+    await page.click(tid('zoom-in'));
+    await page.waitForFunction(
+      ([sel, v]) => document.querySelector(sel)?.getAttribute('data-view') !== v,
+      [tid('map-canvas'), view],
+      { timeout: 2000 },
+    );
+    assert.ok(await page.$(tid('busy')), 'the engine was still working when the page answered');
+    assert.ok(answeredMs < 2000, `the language switched after ${answeredMs} ms`);
+    const stage = await page.getAttribute(tid('busy'), 'data-stage');
+    assert.ok(['starting', 'reading', 'building', 'joining', 'routing', 'summarising'].includes(stage), stage);
+    // The work completes.
+    await waitForCount(page, 'roads', 51195);
+    await page.waitForSelector(tid('busy'), { state: 'detached' });
+    await waitForDrawn(page);
+  });
+});
+
+test('(k) cancel stops the work and keeps the previous results', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withApp(t, browser, async (page) => {
+    const roads = await countText(page, 'roads');
+    const share = await shareValue(page);
+    await loadFiles(page, [PORTO]);
+    await page.waitForSelector(tid('busy'));
+    await page.click(tid('cancel'));
+    await page.waitForSelector(tid('busy'), { state: 'detached', timeout: 10_000 });
+    assert.match(await page.textContent(tid('engine-notice')), /Cancelled|已取消/);
+    assert.equal(await countText(page, 'roads'), roads, 'the demo is still loaded');
+    assert.equal(await shareValue(page), share, 'the demo results are still shown');
+    // A fresh engine took over: a new limit gives a new share.
+    await setLimit(page, 5);
+    const next = await waitForShareChange(page, share, 'limit 5 after cancel');
+    assert.ok(next < share);
+  });
+});
+
+test('(l) an input too big for memory gets a clear message, not a dead tab', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  // The engine refuses to grow past 100 MB here (the browser's own limit is 4 GB): reading
+  // Porto needs more, the demo county much less.
+  await withApp(
+    t,
+    browser,
+    async (page) => {
+      const roads = await countText(page, 'roads');
+      const share = await shareValue(page);
+      await page.click(tid('lang-toggle'));
+      const lang = await page.getAttribute('html', 'lang');
+      await loadFiles(page, [PORTO]);
+      await page.waitForSelector(tid('engine-notice'));
+      const notice = await page.textContent(tid('engine-notice'));
+      assert.match(notice, /porto\.osm\.pbf/, notice);
+      assert.match(notice, lang === 'en' ? /out of memory/ : /内存不足/, notice);
+      await page.waitForSelector(tid('busy'), { state: 'detached' });
+      assert.equal(await countText(page, 'roads'), roads, 'the data loaded before is kept');
+      assert.equal(await shareValue(page), share);
+      await setLimit(page, 5);
+      await waitForShareChange(page, share, 'limit 5 after the engine ran out of memory');
+    },
+    { query: '?memory_limit_mb=100' },
+  );
+});
+
+test('(m) the floor area per resident of a building estimate is editable', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withApp(t, browser, async (page) => {
+    await loadFiles(page, [BALTIMORE]);
+    await waitForCount(page, 'roads', 3835);
+    await page.waitForSelector(tid('population-estimated'));
+    const people = async () =>
+      Number((await page.textContent(tid('population-total'))).replace(/[^0-9]/g, ''));
+    await page.waitForFunction((sel) => /\d/.test(document.querySelector(sel)?.textContent ?? ''), tid('population-total'));
+    const at40 = await people();
+    assert.ok(at40 > 1000, `${at40}`);
+    assert.equal(await page.inputValue(tid('floor-area')), '40');
+    const input = page.locator(tid('floor-area'));
+    await input.fill('20');
+    await input.dispatchEvent('change');
+    await page.waitForFunction(
+      ([sel, before]) => Number((document.querySelector(sel)?.textContent ?? '').replace(/[^0-9]/g, '')) !== before,
+      [tid('population-total'), at40],
+    );
+    const at20 = await people();
+    assert.ok(Math.abs(at20 - 2 * at40) <= 2, `${at20} residents at 20 m², ${at40} at 40 m²`);
+  });
+});
