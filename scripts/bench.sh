@@ -57,3 +57,35 @@ echo "== MedReach"
 "$ROOT/target/release/examples/bench_route" "${args[@]}"
 echo "== peers"
 "$VENV/bin/python" "$ROOT/scripts/bench_peers.py" "$OUT" --json "$OUT/results.json"
+
+# The same pass in WebAssembly, in headless Chromium (the page's timing view), then Porto end to
+# end in the page and a synthetic network of MEDREACH_BENCH_JUNCTIONS junctions (default 2M).
+# Only for the default input (the timing view reads an .osm.pbf); skip with MEDREACH_BENCH_WASM=0.
+if [[ "${MEDREACH_BENCH_WASM:-1}" == 1 && -z "$(printf '%s\n' "${args[@]}" | grep -E '^--(roads|mode|facilities|seed)$' || true)" ]]; then
+  export PATH="$ROOT/node_modules/.bin:$PATH"
+  echo "== trunk build --release (the page)"
+  nice -n 10 trunk build --release >/dev/null
+  PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+  python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$ROOT/dist" >/dev/null 2>&1 &
+  SERVER=$!
+  trap 'kill $SERVER 2>/dev/null || true' EXIT
+  sleep 1
+  PBF="$ROOT/../shared/data/osm/porto.osm.pbf"
+  for ((i = 0; i < ${#args[@]}; i++)); do [[ "${args[$i]}" == --pbf ]] && PBF="${args[$((i + 1))]}"; done
+  echo "== WebAssembly in headless Chromium"
+  node "$ROOT/scripts/bench_wasm.mjs" "http://127.0.0.1:$PORT/" "$PBF" \
+    --junctions "${MEDREACH_BENCH_JUNCTIONS:-2000000}" --json "$OUT/wasm.json"
+  "$VENV/bin/python" - "$OUT" <<'PY'
+import json, sys
+out = sys.argv[1]
+res = json.load(open(f"{out}/results.json"))
+wasm = json.load(open(f"{out}/wasm.json"))
+by = {r["engine"].split()[0] + (" virtual" if "virtual" in r["engine"] else ""): r for r in res["results"]}
+w = float(wasm["wasm_pass_median_ms"])
+native = by["MedReach"]["median_ms"]
+scipy = by["scipy"]["median_ms"]
+print(f"== WebAssembly pass: median {w:.1f} ms; native MedReach {native:.1f} ms ({w / native:.2f}x native); "
+      f"scipy native {scipy:.1f} ms: wasm is {scipy / w:.2f}x scipy's speed "
+      f"({'no slower than scipy' if w <= scipy else 'SLOWER than scipy'})")
+PY
+fi

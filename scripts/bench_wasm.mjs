@@ -1,0 +1,105 @@
+// MedReach's WebAssembly figures in headless Chromium, printed for scripts/bench.sh:
+//  1. the nearest-facility pass of the native benchmark (Porto, drive, 30 facilities drawn
+//     with the same seed) timed inside the page's worker (the timing view, `?timing`), with
+//     its checksum, which must equal the native one;
+//  2. Porto end to end: .pbf file in → map drawn, with the engine's memory;
+//  3. a synthetic network of N junctions (default 2,000,000) generated and run end to end in
+//     the worker, with its memory and bytes per junction.
+//
+//   node scripts/bench_wasm.mjs URL [PBF] [--junctions N] [--json OUT]
+//
+// URL serves dist/ (scripts/bench.sh starts one). Prints `key: value` lines.
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
+const junctions = Number(flag('--junctions', '2000000'));
+const jsonOut = flag('--json', '');
+const url = args[0];
+const pbf = args[1] || path.resolve(ROOT, '..', 'shared', 'data', 'osm', 'porto.osm.pbf');
+if (!url) {
+  console.error('usage: node scripts/bench_wasm.mjs URL [PBF] [--junctions N] [--json OUT]');
+  process.exit(2);
+}
+
+const tid = (id) => `[data-testid="${id}"]`;
+const browser = await chromium.launch({
+  executablePath: process.env.MEDREACH_CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const out = {};
+const show = (key, value) => {
+  out[key] = value;
+  console.log(`${key}: ${value}`);
+};
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.setDefaultTimeout(600_000);
+  await page.goto(`${url}?timing`, { waitUntil: 'load' });
+  await page.waitForSelector(`${tid('map-canvas')}[data-drawn="true"]`, { state: 'attached' });
+
+  // 1. The nearest-facility pass.
+  await page.setInputFiles(tid('bench-input'), pbf);
+  await page.waitForFunction((sel) => /checksum|error/.test(document.querySelector(sel)?.textContent ?? ''), tid('timing-lines'));
+  for (const line of (await page.textContent(tid('timing-lines'))).split('\n')) {
+    const [k, v] = line.split(': ');
+    if (k === 'error') throw new Error(`bench: ${v}`);
+    show(`wasm_${k}`, v);
+  }
+
+  // 2. Porto end to end in a fresh page: file chosen → map drawn.
+  const fresh = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  fresh.setDefaultTimeout(600_000);
+  await fresh.goto(`${url}?timing`, { waitUntil: 'load' });
+  await fresh.waitForSelector(`${tid('map-canvas')}[data-drawn="true"]`, { state: 'attached' });
+  const before = await fresh.getAttribute(tid('map-canvas'), 'data-segments');
+  const t0 = Date.now();
+  await fresh.setInputFiles(tid('file-input'), pbf);
+  await fresh.waitForFunction(
+    ([sel, b]) => {
+      const c = document.querySelector(sel);
+      return c && c.getAttribute('data-drawn') === 'true' && c.getAttribute('data-segments') !== b;
+    },
+    [tid('map-canvas'), before],
+    { polling: 'raf' },
+  );
+  show('end_to_end_ms', Date.now() - t0);
+  show('end_to_end_segments', await fresh.getAttribute(tid('map-canvas'), 'data-segments'));
+  show('end_to_end_engine_memory_mb', (Number(await fresh.getAttribute(tid('engine-memory'), 'data-bytes')) / 1048576).toFixed(0));
+  const heap = await fresh.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+  show('end_to_end_page_js_heap_mb', (heap / 1048576).toFixed(0));
+  for (const stage of ['reading', 'building', 'joining', 'routing', 'summarising']) {
+    const el = await fresh.$(tid(`time-${stage}`));
+    if (el) show(`end_to_end_${stage}`, (await el.textContent()).trim());
+  }
+  await fresh.close();
+
+  // 3. A synthetic network in the worker.
+  if (junctions > 0) {
+    await page.fill(tid('synthetic-junctions'), String(junctions));
+    await page.dispatchEvent(tid('synthetic-junctions'), 'change');
+    await page.evaluate((sel) => { document.querySelector(sel).textContent = ''; }, tid('timing-lines'));
+    await page.click(tid('synthetic-run'));
+    await page.waitForFunction((sel) => /total_s|error/.test(document.querySelector(sel)?.textContent ?? ''), tid('timing-lines'));
+    const notice = await page.$(tid('engine-notice'));
+    if (notice) show('synthetic_notice', (await notice.textContent()).trim());
+    for (const line of (await page.textContent(tid('timing-lines'))).split('\n')) {
+      const [k, v] = line.split(': ');
+      show(`synthetic_${k}`, v);
+    }
+  }
+} finally {
+  await browser.close();
+  if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(out, null, 1)}\n`);
+}
