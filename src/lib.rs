@@ -22,6 +22,7 @@ pub mod reach;
 pub mod report;
 pub mod rules;
 pub mod scene;
+pub mod synthetic;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
