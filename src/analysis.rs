@@ -5,7 +5,7 @@
 use crate::hierarchy::Hierarchy;
 use crate::model::{Dataset, Layers};
 use crate::network::{Mode, SpeedTable};
-use crate::reach::{travel_times, Reach};
+use crate::reach::Reach;
 use crate::report::{build_report, settlements_in_units, Report};
 use crate::rules::RuleParams;
 use serde::{Deserialize, Serialize};
@@ -104,18 +104,35 @@ impl Analysis {
         mode: Mode,
         speeds: &SpeedTable,
     ) -> Result<Analysis, AnalysisError> {
-        let layers = dataset.layers();
+        let file_names = dataset.files.iter().map(|f| f.name.clone()).collect();
+        Analysis::run_layers(dataset.layers(), file_names, mode, speeds, &mut |_| {})
+    }
+
+    /// [`Analysis::run`] over layers already gathered (kept, not copied), with the names of the
+    /// files their [`crate::model::Source`]s point into. Calls `on_stage(name)` as each stage
+    /// ends: `"network"` (the road network of the mode), `"join"` (settlements and facilities
+    /// joined to it, the routing graph built), `"route"` (the nearest-facility search), `"admin"`
+    /// (settlements placed in admin units, the hierarchy).
+    pub fn run_layers(
+        layers: Layers,
+        file_names: Vec<String>,
+        mode: Mode,
+        speeds: &SpeedTable,
+        on_stage: &mut dyn FnMut(&'static str),
+    ) -> Result<Analysis, AnalysisError> {
         if let Some((west, _, east, _)) = crate::reach::bounding_box(&layers) {
             if east - west > MAX_LON_SPAN_DEG {
                 return Err(AnalysisError::AreaTooWide(east - west));
             }
         }
-        let reach = travel_times(&layers, mode, speeds).ok_or(AnalysisError::NothingLoaded)?;
+        let reach = crate::reach::travel_times_staged(&layers, mode, speeds, on_stage)
+            .ok_or(AnalysisError::NothingLoaded)?;
         let units = settlements_in_units(&layers);
         let hierarchy = Hierarchy::build(&layers);
+        on_stage("admin");
         Ok(Analysis {
             hierarchy,
-            file_names: dataset.files.iter().map(|f| f.name.clone()).collect(),
+            file_names,
             layers,
             reach,
             units,

@@ -459,9 +459,21 @@ pub fn zone_for(layers: &Layers) -> Option<UtmZone> {
 /// Computes the travel time from every settlement to its nearest medical service point.
 /// `None` when nothing is loaded that can be placed.
 pub fn travel_times(layers: &Layers, mode: Mode, speeds: &SpeedTable) -> Option<Reach> {
+    travel_times_staged(layers, mode, speeds, &mut |_| {})
+}
+
+/// [`travel_times`], calling `on_stage(name)` as each stage ends: `"network"`, `"join"`,
+/// `"route"` (see [`crate::analysis::Analysis::run_layers`]).
+pub fn travel_times_staged(
+    layers: &Layers,
+    mode: Mode,
+    speeds: &SpeedTable,
+    on_stage: &mut dyn FnMut(&'static str),
+) -> Option<Reach> {
     let zone = zone_for(layers)?;
     let projector = Projector::new(zone);
     let network = RoadNetwork::build(&layers.roads, mode, speeds, &projector);
+    on_stage("network");
     let settlement_xy: Vec<Xy> = layers
         .settlements
         .iter()
@@ -506,6 +518,7 @@ pub fn travel_times(layers: &Layers, mode: Mode, speeds: &SpeedTable) -> Option<
             facility_joins,
         }
     };
+    on_stage("join");
     let mut reach = Reach {
         mode,
         zone,
@@ -531,6 +544,7 @@ pub fn travel_times(layers: &Layers, mode: Mode, speeds: &SpeedTable) -> Option<
             offroad_m: reach.settlement_offroad_m(i),
         })
         .collect();
+    on_stage("route");
     Some(reach)
 }
 
