@@ -234,6 +234,7 @@ mod native {
             "seed": args.seed,
             "nodes": n,
             "arcs": graph.arc_count(),
+            "core_nodes": graph.core_node_count(),
             "sources": sources.len(),
             "reached": reached,
             "checksum": format!("{sum:016x}"),
@@ -252,12 +253,13 @@ mod native {
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
-            "{}: {} mode, {n} nodes, {} arcs, {} facilities (seed {}), {reached} nodes reached\n\
+            "{}: {} mode, {n} nodes ({} core), {} arcs, {} facilities (seed {}), {reached} nodes reached\n\
              read {read_ms:.0} ms, network {build_ms:.0} ms, routing graph {graph_ms:.1} ms\n\
              nearest_origin: median {med:.3} ms, min {best:.3} ms over {} runs; checksum {sum:016x}\n\
              graph and result written to {}",
             input.display(),
             args.mode.id(),
+            graph.core_node_count(),
             graph.arc_count(),
             sources.len(),
             args.seed,

@@ -115,7 +115,21 @@ impl Analysis {
         speeds: &SpeedTable,
         progress: Progress,
     ) -> Result<Analysis, AnalysisError> {
-        let layers = dataset.layers();
+        let file_names = dataset.files.iter().map(|f| f.name.clone()).collect();
+        Analysis::run_layers(dataset.layers(), file_names, mode, speeds, progress)
+    }
+
+    /// [`Analysis::run_with`] over layers already gathered (kept, not copied), with the names
+    /// of the files their [`crate::model::Source`]s point into. Reports the start of each stage
+    /// to `progress`: building, joining, routing, then summarising (settlements placed in
+    /// admin units, the hierarchy).
+    pub fn run_layers(
+        layers: Layers,
+        file_names: Vec<String>,
+        mode: Mode,
+        speeds: &SpeedTable,
+        progress: Progress,
+    ) -> Result<Analysis, AnalysisError> {
         if let Some((west, _, east, _)) = crate::reach::bounding_box(&layers) {
             if east - west > MAX_LON_SPAN_DEG {
                 return Err(AnalysisError::AreaTooWide(east - west));
@@ -128,7 +142,7 @@ impl Analysis {
         let hierarchy = Hierarchy::build(&layers);
         Ok(Analysis {
             hierarchy,
-            file_names: dataset.files.iter().map(|f| f.name.clone()).collect(),
+            file_names,
             layers,
             reach,
             units,

@@ -19,6 +19,7 @@ use crate::osm::{
 pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
        medreach check --osm FILE.osm.pbf [--roads FILE] [--facilities FILE] [--settlements FILE] [--admin FILE] [--floor-m2-per-person 40] [--population auto|places|buildings] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
        medreach demo-county --out DIR [--seed 2025]
+       medreach synthetic --junctions N [--seed 1] [--mode walk|drive] [--limit-min 15]
 
 Reads GeoJSON (WGS84 longitude/latitude) and prints a JSON report to stdout: the share of
 residents within the limit of their nearest medical service point, every settlement's time,
@@ -29,7 +30,11 @@ the findings of every rule of the layout guidance, and which rules could not be 
 facilities, admin boundaries, and residents from place nodes with a population or else
 ESTIMATED from residential buildings (footprint x levels / --floor-m2-per-person, 40 m² by
 default; --population chooses the source). A GeoJSON layer given as well replaces the extract's
-layer of that kind. OpenStreetMap data (c) OpenStreetMap contributors, ODbL 1.0.";
+layer of that kind. OpenStreetMap data (c) OpenStreetMap contributors, ODbL 1.0.
+
+synthetic generates a road network of about N junctions with facilities and settlements (see
+medreach::synthetic), runs the whole check on it and prints, as JSON, its size, the seconds of
+each stage, the peak memory and the bytes per junction.";
 
 /// Runs the command line with `args` (without the program name); returns the text for stdout
 /// (the JSON report, or the usage when asked for), or an error message for stderr.
@@ -38,6 +43,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     match it.next().map(String::as_str) {
         Some("check") => {}
         Some("demo-county") => return demo_county(&args[1..]),
+        Some("synthetic") => return synthetic(&args[1..]),
         Some("-h") | Some("--help") => return Ok(USAGE.to_string()),
         None => return Err(USAGE.to_string()),
         Some(other) => return Err(format!("unknown command \"{other}\"\n\n{USAGE}")),
@@ -328,4 +334,110 @@ fn demo_county(args: &[String]) -> Result<String, String> {
         .write_to(std::path::Path::new(dir))
         .map_err(|e| format!("{dir}: {e}"))?;
     Ok(format!("wrote the demo county (seed {seed}) to {dir}"))
+}
+
+/// `medreach synthetic --junctions N [--seed S] [--mode walk|drive] [--limit-min 15]`: generates
+/// a synthetic network ([`crate::synthetic`]), runs the check on it end to end and reports the
+/// sizes, the seconds of each stage, the peak memory and the bytes per junction as JSON.
+fn synthetic(args: &[String]) -> Result<String, String> {
+    use crate::analysis::Analysis;
+    use std::time::Instant;
+    let mut junctions: Option<usize> = None;
+    let mut seed = 1u64;
+    let mut options = Options::default();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let v = it
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?;
+        let number = |what: &str| format!("{flag}: \"{v}\" is not {what}");
+        match flag.as_str() {
+            "--junctions" => {
+                junctions = Some(
+                    v.parse()
+                        .ok()
+                        .filter(|&n: &usize| n > 0)
+                        .ok_or_else(|| number("a positive whole number"))?,
+                )
+            }
+            "--seed" => seed = v.parse().map_err(|_| number("a whole number"))?,
+            "--mode" => options.mode = v.parse()?,
+            "--limit-min" => options.limit_min = v.parse().map_err(|_| number("a number"))?,
+            other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
+        }
+    }
+    let junctions = junctions.ok_or_else(|| format!("synthetic needs --junctions N\n\n{USAGE}"))?;
+    options.validate().map_err(|e| e.to_string())?;
+
+    let start = Instant::now();
+    let mut last = start;
+    let mut seconds = serde_json::Map::new();
+    let mut lap = |name: &str| {
+        let now = Instant::now();
+        seconds.insert(name.to_string(), (now - last).as_secs_f64().into());
+        last = now;
+    };
+    let layers = crate::synthetic::generate(junctions, seed);
+    lap("generate");
+    let (roads, facilities, settlements) = (
+        layers.roads.len(),
+        layers.facilities.len(),
+        layers.settlements.len(),
+    );
+    // Each stage runs until the next one starts (the last until run_layers returns).
+    let mut current: Option<crate::progress::Stage> = None;
+    let analysis = Analysis::run_layers(
+        layers,
+        vec!["synthetic".to_string()],
+        options.mode,
+        &options.speeds,
+        &mut |stage, _, _| {
+            if current != Some(stage) {
+                if let Some(previous) = current {
+                    lap(previous.id());
+                }
+                current = Some(stage);
+            }
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    if let Some(last_stage) = current {
+        lap(last_stage.id());
+    }
+    let report = analysis.report(options.limit_min, &options.rules);
+    lap("report");
+    let total = start.elapsed().as_secs_f64();
+    seconds.insert("total".to_string(), total.into());
+
+    let nodes = analysis.reach.network.nodes.len();
+    let peak = peak_memory_bytes();
+    let json = serde_json::json!({
+        "junctions_requested": junctions,
+        "seed": seed,
+        "mode": options.mode.id(),
+        "junctions": nodes,
+        "segments": analysis.reach.network.segments.len(),
+        "roads": roads,
+        "facilities": facilities,
+        "settlements": settlements,
+        "graph_nodes": analysis.reach.graph_nodes(),
+        "graph_core_nodes": match &analysis.reach.router {
+            crate::reach::Router::Network { graph, .. } => graph.core_node_count(),
+            crate::reach::Router::StraightLine { .. } => 0,
+        },
+        "graph_arcs": analysis.reach.graph_arcs(),
+        "seconds": seconds,
+        "peak_memory_mb": peak.map(|b| b as f64 / (1u64 << 20) as f64),
+        "bytes_per_junction": peak.map(|b| b as f64 / nodes.max(1) as f64),
+        "summary": report.summary,
+    });
+    serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
+}
+
+/// The process's peak resident memory (`VmHWM` in `/proc/self/status`), where there is one.
+fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }

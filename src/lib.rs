@@ -25,6 +25,7 @@ pub mod report;
 pub mod rules;
 pub mod scene;
 pub mod session;
+pub mod synthetic;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -377,3 +377,51 @@ fn demo_county_writes_the_committed_files() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--seed"));
 }
+
+#[test]
+fn synthetic_reports_sizes_stage_times_and_memory() {
+    let args: Vec<String> = [
+        "synthetic",
+        "--junctions",
+        "2000",
+        "--seed",
+        "3",
+        "--mode",
+        "drive",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let json = stdout_json(&run(&args));
+    let junctions = json["junctions"].as_u64().unwrap();
+    assert!((1940..=2060).contains(&junctions), "{json}");
+    assert_eq!(json["junctions_requested"], 2000);
+    assert_eq!(json["mode"], "drive");
+    assert_eq!(json["facilities"], 1);
+    assert_eq!(json["settlements"], 40);
+    assert!(json["segments"].as_u64().unwrap() > junctions);
+    let seconds = &json["seconds"];
+    let stages = [
+        "generate",
+        "building",
+        "joining",
+        "routing",
+        "summarising",
+        "report",
+    ];
+    let sum: f64 = stages.iter().map(|s| seconds[s].as_f64().unwrap()).sum();
+    let total = seconds["total"].as_f64().unwrap();
+    assert!(sum > 0.0 && sum <= total * 1.001, "{seconds}");
+    if cfg!(target_os = "linux") {
+        let peak = json["peak_memory_mb"].as_f64().unwrap();
+        let per_junction = json["bytes_per_junction"].as_f64().unwrap();
+        assert!(peak > 0.0 && per_junction > 0.0, "{json}");
+    }
+    assert_eq!(json["summary"]["settlements"], 40);
+    // The same seed, the same network and result.
+    let again = stdout_json(&run(&args));
+    assert_eq!(again["summary"], json["summary"]);
+    assert_eq!(again["segments"], json["segments"]);
+    assert_fails(&with(args.clone(), "--junctions", "0"), &["--junctions"]);
+    assert_fails(&args[..1], &["--junctions"]);
+}

@@ -1,0 +1,357 @@
+//! A synthetic road network of any size, for measuring time and memory at scale: roads,
+//! facilities and settlements around 30° N 110° E, generated deterministically from a seed.
+//!
+//! Layout: a grid of about `junctions` points, 100 m apart, each point jittered by up to ±30 m,
+//! every point a vertex of some road, so the network has (within a few per cent) that many
+//! nodes. Every row is a road; every 3rd column is a road, the others have a short cross link
+//! here and there, so most vertices are, as in real networks, shape points between two
+//! neighbours. Every 30th row and column is a primary road, every 10th a secondary one (each
+//! without gaps); the rest are local roads (residential, unclassified, track, service,
+//! tertiary) in pieces of 20–200 vertices, with about 3 % of their links missing and about 8 %
+//! of residential pieces one-way. Primary roads cross every 7th row on a bridge (no junction).
+//! Facilities: one per about 2,000 junctions (a township health centre for every 8th, the rest
+//! village clinics; all medical service points), up to 40 m off the road. Settlements: one per
+//! about 50 junctions, up to 100 m off the road, 30 to 1,650 residents. No admin units.
+//!
+//! The random numbers are SplitMix64, so a seed gives the same network on every platform.
+
+use crate::model::{Facility, FacilityKind, Layers, Oneway, Road, Settlement, Source};
+use crate::projection::LonLat;
+
+/// Centre of the generated area.
+pub const CENTRE: LonLat = LonLat {
+    lon: 110.0,
+    lat: 30.0,
+};
+
+/// Grid spacing in metres.
+pub const SPACING_M: f64 = 100.0;
+
+/// Junctions per facility, about.
+pub const JUNCTIONS_PER_FACILITY: usize = 2_000;
+
+/// Junctions per settlement, about.
+pub const JUNCTIONS_PER_SETTLEMENT: usize = 50;
+
+/// SplitMix64 (Steele, Lea and Flood 2014): small, fast, and the same everywhere.
+#[derive(Clone, Debug)]
+pub struct SplitMix64(pub u64);
+
+impl SplitMix64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        mix(self.0)
+    }
+
+    /// A number in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A whole number in `[0, n)` (`n > 0`).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+}
+
+/// SplitMix64's output function.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The grid: its size and where its points are.
+struct Grid {
+    width: usize,
+    height: usize,
+    seed: u64,
+    lon0: f64,
+    lat0: f64,
+    dlon: f64,
+    dlat: f64,
+}
+
+impl Grid {
+    fn new(junctions: usize, seed: u64) -> Grid {
+        let width = ((junctions.max(4) as f64).sqrt().ceil() as usize).max(2);
+        let height = ((junctions.max(4) as f64 / width as f64).round() as usize).max(2);
+        let dlat = SPACING_M / 111_320.0;
+        let dlon = SPACING_M / (111_320.0 * CENTRE.lat.to_radians().cos());
+        Grid {
+            width,
+            height,
+            seed,
+            lon0: CENTRE.lon - dlon * (width - 1) as f64 / 2.0,
+            lat0: CENTRE.lat - dlat * (height - 1) as f64 / 2.0,
+            dlon,
+            dlat,
+        }
+    }
+
+    /// Point `(i, j)` (column, row), jittered by a hash of its position: the same point
+    /// whichever road asks for it.
+    fn point(&self, i: usize, j: usize) -> LonLat {
+        let h = mix(self.seed ^ mix(((i as u64) << 32) | j as u64));
+        let jitter = |bits: u64| ((bits & 0xFFFF) as f64 / 65_535.0 - 0.5) * 0.6;
+        LonLat {
+            lon: self.lon0 + (i as f64 + jitter(h)) * self.dlon,
+            lat: self.lat0 + (j as f64 + jitter(h >> 16)) * self.dlat,
+        }
+    }
+
+    /// A point near `(i, j)`, up to `reach` grid spacings away in each direction.
+    fn near(&self, i: usize, j: usize, reach: f64, rng: &mut SplitMix64) -> LonLat {
+        let p = self.point(i, j);
+        LonLat {
+            lon: p.lon + (rng.unit() - 0.5) * 2.0 * reach * self.dlon,
+            lat: p.lat + (rng.unit() - 0.5) * 2.0 * reach * self.dlat,
+        }
+    }
+}
+
+/// The class of a row (`along_rows`) or column road at `k`, `None` for a local road.
+fn arterial(k: usize) -> Option<&'static str> {
+    if k % 30 == 0 {
+        Some("primary")
+    } else if k % 10 == 0 {
+        Some("secondary")
+    } else {
+        None
+    }
+}
+
+/// A random local road class.
+fn local_class(rng: &mut SplitMix64) -> &'static str {
+    match rng.below(100) {
+        0..45 => "residential",
+        45..75 => "unclassified",
+        75..90 => "track",
+        90..95 => "service",
+        _ => "tertiary",
+    }
+}
+
+/// Collects roads.
+struct Roads {
+    roads: Vec<Road>,
+}
+
+impl Roads {
+    fn push(&mut self, class: &'static str, oneway: Oneway, line: Vec<LonLat>) {
+        if line.len() < 2 {
+            return;
+        }
+        let feature = self.roads.len() as u32;
+        self.roads.push(Road {
+            source: Source { file: 0, feature },
+            name: None,
+            class: class.to_string(),
+            oneway,
+            drivable: true,
+            speed_kmh: None,
+            lines: vec![line],
+        });
+    }
+
+    /// Lays a road along `len` grid points `at(0..len)`: an arterial in one piece, a local
+    /// road in pieces of random class with missing links.
+    fn lay(
+        &mut self,
+        len: usize,
+        class: Option<&'static str>,
+        rng: &mut SplitMix64,
+        at: impl Fn(usize) -> LonLat,
+    ) {
+        if let Some(class) = class {
+            self.push(class, Oneway::No, (0..len).map(at).collect());
+            return;
+        }
+        let mut k = 0;
+        while k + 1 < len {
+            let piece = 20 + rng.below(181) as usize;
+            let class = local_class(rng);
+            let oneway = if class == "residential" && rng.below(100) < 8 {
+                if rng.below(2) == 0 {
+                    Oneway::Forward
+                } else {
+                    Oneway::Backward
+                }
+            } else {
+                Oneway::No
+            };
+            let mut line = vec![at(k)];
+            while line.len() < piece && k + 1 < len {
+                if rng.below(100) < 3 {
+                    // A missing link: the piece ends here, the next starts one point on.
+                    k += 1;
+                    break;
+                }
+                k += 1;
+                line.push(at(k));
+            }
+            self.push(class, oneway, line);
+        }
+    }
+}
+
+/// Generates about `junctions` road junctions (network nodes) with their facilities and
+/// settlements; the same `seed` gives the same layers.
+///
+/// # Examples
+/// ```
+/// let layers = medreach::synthetic::generate(10_000, 7);
+/// assert!(layers.facilities.len() >= 5 && layers.settlements.len() >= 200);
+/// ```
+pub fn generate(junctions: usize, seed: u64) -> Layers {
+    let grid = Grid::new(junctions, seed);
+    let (w, h) = (grid.width, grid.height);
+    let mut rng = SplitMix64(seed);
+    let mut roads = Roads { roads: Vec::new() };
+    for j in 0..h {
+        roads.lay(w, arterial(j), &mut rng, |i| grid.point(i, j));
+    }
+    for i in 0..w {
+        let class = arterial(i);
+        if class.is_some() || i % 3 == 0 {
+            let bridge = class == Some("primary");
+            roads.lay(h, class, &mut rng, |j| {
+                let p = grid.point(i, j);
+                if bridge && j % 7 == 3 {
+                    // Over the row on a bridge: a vertex of its own, no junction.
+                    LonLat {
+                        lon: p.lon + 0.05 * grid.dlon,
+                        lat: p.lat,
+                    }
+                } else {
+                    p
+                }
+            });
+        } else {
+            // Cross links of one to three spans, at about one point in twenty.
+            let mut j = 0;
+            while j + 1 < h {
+                if rng.below(20) == 0 {
+                    let span = 1 + rng.below(3) as usize;
+                    let end = (j + span).min(h - 1);
+                    let class = local_class(&mut rng);
+                    roads.push(
+                        class,
+                        Oneway::No,
+                        (j..=end).map(|k| grid.point(i, k)).collect(),
+                    );
+                    j = end;
+                }
+                j += 1;
+            }
+        }
+    }
+    let mut feature = roads.roads.len() as u32;
+    let mut source = || {
+        feature += 1;
+        Source {
+            file: 0,
+            feature: feature - 1,
+        }
+    };
+    let facilities = (0..(junctions / JUNCTIONS_PER_FACILITY).max(1))
+        .map(|k| {
+            let (i, j) = (rng.below(w as u64) as usize, rng.below(h as u64) as usize);
+            let kind = if k % 8 == 0 {
+                FacilityKind::TownshipHealthCenter
+            } else {
+                FacilityKind::VillageClinic
+            };
+            Facility {
+                source: source(),
+                name: Some(format!("{} {k}", kind.id())),
+                kind,
+                primary_care: kind.is_medical_service_point(),
+                at: grid.near(i, j, 0.4, &mut rng),
+                grade: None,
+                ownership: None,
+                lead: false,
+                centers: Vec::new(),
+                admin_code: None,
+            }
+        })
+        .collect();
+    let settlements = (0..(junctions / JUNCTIONS_PER_SETTLEMENT).max(1))
+        .map(|_| {
+            let (i, j) = (rng.below(w as u64) as usize, rng.below(h as u64) as usize);
+            Settlement {
+                source: source(),
+                name: None,
+                population: (30.0 * (4.0 * rng.unit()).exp()).round(),
+                at: grid.near(i, j, 1.0, &mut rng),
+                admin_code: None,
+            }
+        })
+        .collect();
+    Layers {
+        roads: roads.roads,
+        facilities,
+        settlements,
+        ..Layers::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{Mode, RoadNetwork, SpeedTable};
+    use crate::projection::Projector;
+    use crate::reach::{bounding_box, zone_for};
+
+    #[test]
+    fn the_same_seed_gives_the_same_layers_and_another_seed_others() {
+        let a = generate(5_000, 1);
+        assert_eq!(a, generate(5_000, 1));
+        assert_ne!(a, generate(5_000, 2));
+    }
+
+    #[test]
+    fn the_network_has_about_the_junctions_asked_for() {
+        for (junctions, seed) in [(2_000, 3), (20_000, 4), (100_000, 5)] {
+            let layers = generate(junctions, seed);
+            for mode in [Mode::Walk, Mode::Drive] {
+                let projector = Projector::new(zone_for(&layers).unwrap());
+                let net =
+                    RoadNetwork::build(&layers.roads, mode, &SpeedTable::default(), &projector);
+                let ratio = net.nodes.len() as f64 / junctions as f64;
+                assert!(
+                    (0.97..1.03).contains(&ratio),
+                    "{junctions}: {}",
+                    net.nodes.len()
+                );
+                assert_eq!(net.zero_length_dropped, 0);
+            }
+            assert_eq!(layers.facilities.len(), junctions / JUNCTIONS_PER_FACILITY);
+            assert_eq!(
+                layers.settlements.len(),
+                junctions / JUNCTIONS_PER_SETTLEMENT
+            );
+            assert!(layers.facilities.iter().all(|f| f.primary_care));
+            assert!(layers.roads.iter().any(|r| r.oneway != Oneway::No));
+            assert!(layers.roads.iter().any(|r| r.class == "primary"));
+            // Long polylines, not one road per segment.
+            let vertices: usize = layers.roads.iter().map(|r| r.lines[0].len()).sum();
+            assert!(vertices > 10 * layers.roads.len(), "{vertices} vertices");
+        }
+    }
+
+    #[test]
+    fn ten_million_junctions_fit_in_the_longitude_limit() {
+        let grid = Grid::new(10_000_000, 1);
+        let west = grid.point(0, 0).lon - grid.dlon;
+        let east = grid.point(grid.width - 1, 0).lon + grid.dlon;
+        assert!(
+            east - west < crate::analysis::MAX_LON_SPAN_DEG / 4.0,
+            "{}",
+            east - west
+        );
+        let (w, s, e, n) = bounding_box(&generate(3_000, 9)).unwrap();
+        assert!(w > 109.0 && e < 111.0 && s > 29.0 && n < 31.0);
+    }
+}
