@@ -89,7 +89,6 @@ try {
   if (junctions > 0) {
     await page.fill(tid('synthetic-junctions'), String(junctions));
     await page.dispatchEvent(tid('synthetic-junctions'), 'change');
-    await page.evaluate((sel) => { document.querySelector(sel).textContent = ''; }, tid('timing-lines'));
     await page.click(tid('synthetic-run'));
     await page.waitForFunction((sel) => /total_s|error/.test(document.querySelector(sel)?.textContent ?? ''), tid('timing-lines'));
     const notice = await page.$(tid('engine-notice'));

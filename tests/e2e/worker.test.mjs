@@ -127,3 +127,31 @@ test('(m) the floor area per resident of a building estimate is editable', { tim
     assert.ok(Math.abs(at20 - 2 * at40) <= 2, `${at20} residents at 20 m², ${at40} at 40 m²`);
   });
 });
+
+test('(n) the timing view times the nearest-facility pass and a synthetic network', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withApp(
+    t,
+    browser,
+    async (page) => {
+      const lines = async () => Object.fromEntries(
+        (await page.textContent(tid('timing-lines'))).split('\n').filter(Boolean).map((l) => l.split(': ')),
+      );
+      await page.setInputFiles(tid('bench-input'), path.join(SHARED, 'data', 'osm', 'andorra.osm.pbf'));
+      await page.waitForFunction((sel) => /checksum/.test(document.querySelector(sel)?.textContent ?? ''), tid('timing-lines'));
+      const pass = await lines();
+      assert.equal(pass.nodes, '38513', JSON.stringify(pass));
+      assert.ok(Number(pass.pass_median_ms) > 0, JSON.stringify(pass));
+      await page.fill(tid('synthetic-junctions'), '20000');
+      await page.dispatchEvent(tid('synthetic-junctions'), 'change');
+      await page.click(tid('synthetic-run'));
+      await page.waitForFunction((sel) => /total_s/.test(document.querySelector(sel)?.textContent ?? ''), tid('timing-lines'));
+      const syn = await lines();
+      const junctions = Number(syn.junctions);
+      assert.ok(junctions > 19000 && junctions < 21000, JSON.stringify(syn));
+      assert.ok(Number(syn.bytes_per_junction) > 0, JSON.stringify(syn));
+      assert.ok(Number(syn.share_within_15_min_drive) > 0, JSON.stringify(syn));
+      assert.ok(Number(await page.getAttribute(tid('engine-memory'), 'data-bytes')) > 0);
+    },
+    { query: '?timing' },
+  );
+});
