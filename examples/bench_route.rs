@@ -9,8 +9,11 @@
 //!
 //! Default input: `../shared/data/osm/porto.osm.pbf`, drive mode, 30 facilities, output in
 //! `target/bench/porto/`. The facilities sit on distinct road nodes drawn with a fixed-seed
-//! generator (SplitMix64), each with 0 minutes and its draw order as its label, so the search
-//! is exactly a multi-source Dijkstra from those nodes.
+//! generator (SplitMix64) from the nodes in the order they first appear along the roads
+//! ([`medreach::benchmark`]), each with 0 minutes and its draw order as its label, so the
+//! search is exactly a multi-source Dijkstra from those nodes. The checksum printed covers
+//! every node's minutes and label in that order too, so it does not change when the engine
+//! numbers its nodes differently.
 //!
 //! The graph is written as the **reversed** graph in CSR form (row = arc head, columns = arc
 //! tails, weight = minutes of the arc), which is the layout MedReach searches: a forward search
@@ -34,11 +37,12 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use medreach::benchmark::{checksum, median, nodes_in_road_order, seeded_origins};
     use medreach::model::Dataset;
     use medreach::network::{Mode, RoadNetwork, RoutingGraph, SpeedTable};
     use medreach::osm::{read_osm_pbf, OsmOptions};
     use medreach::projection::Projector;
-    use medreach::reach::{nearest_origin, zone_for, Origin};
+    use medreach::reach::{nearest_origin, zone_for};
     use std::hint::black_box;
     use std::io::Write;
     use std::path::{Path, PathBuf};
@@ -94,30 +98,8 @@ mod native {
         Ok(a)
     }
 
-    /// SplitMix64: a fixed, documented generator, so the facility nodes never depend on a crate.
-    struct SplitMix64(u64);
-    impl SplitMix64 {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-    }
-
     fn ms(start: Instant) -> f64 {
         start.elapsed().as_secs_f64() * 1e3
-    }
-
-    fn median(v: &mut [f64]) -> f64 {
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2.0
-        }
     }
 
     /// Writes a one-dimensional `.npy` file (format 1.0).
@@ -136,21 +118,6 @@ mod native {
 
     fn le_bytes<T: Copy, const N: usize>(v: &[T], f: impl Fn(T) -> [u8; N]) -> Vec<u8> {
         v.iter().flat_map(|&x| f(x)).collect()
-    }
-
-    /// FNV-1a over the bits of the result: equal before and after a change of the search means
-    /// bit-identical results.
-    fn checksum(minutes: &[f64], labels: &[u32]) -> u64 {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let bytes = minutes
-            .iter()
-            .flat_map(|m| m.to_bits().to_le_bytes())
-            .chain(labels.iter().flat_map(|l| l.to_le_bytes()));
-        for b in bytes {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        h
     }
 
     pub fn run() -> Result<(), String> {
@@ -186,40 +153,21 @@ mod native {
         let (graph, _) = network.routing_graph(&[]);
         let graph_ms = ms(t);
         let n = graph.node_count();
-        if n < args.facilities {
-            return Err(format!(
-                "{n} nodes: too few for {} facilities",
-                args.facilities
-            ));
-        }
 
         // Distinct seeded-random nodes; the draw order is the label.
-        let mut rng = SplitMix64(args.seed);
-        let mut sources: Vec<u32> = Vec::with_capacity(args.facilities);
-        while sources.len() < args.facilities {
-            let node = (rng.next() % n as u64) as u32;
-            if !sources.contains(&node) {
-                sources.push(node);
-            }
-        }
-        let origins: Vec<Origin> = sources
-            .iter()
-            .enumerate()
-            .map(|(i, &node)| Origin {
-                node,
-                minutes: 0.0,
-                label: i as u32,
-            })
-            .collect();
+        let order = nodes_in_road_order(&network);
+        let origins = seeded_origins(&order, args.facilities, args.seed)
+            .ok_or("too few road nodes for the facilities")?;
+        let sources: Vec<u32> = origins.iter().map(|o| o.node).collect();
 
         let (minutes, labels) = nearest_origin(&graph, &origins);
-        let sum = checksum(&minutes, &labels);
+        let sum = checksum(&minutes, &labels, &order);
         let mut times = Vec::with_capacity(args.reps);
         for _ in 0..args.reps {
             let t = Instant::now();
             let r = nearest_origin(black_box(&graph), black_box(&origins));
             times.push(ms(t));
-            if checksum(&r.0, &r.1) != sum {
+            if checksum(&r.0, &r.1, &order) != sum {
                 return Err("nearest_origin is not deterministic".into());
             }
         }

@@ -1,47 +1,51 @@
 //! The nearest-facility benchmark problem, shared by the native benchmark
 //! (`examples/bench_route.rs`, compared with scipy, igraph and networkx by `scripts/bench.sh`)
 //! and the page's timing view (the same pass in WebAssembly): facilities on distinct road
-//! nodes drawn with a fixed-seed generator, each starting at 0 minutes with its draw order as
+//! nodes drawn with a fixed-seed generator from the nodes in road order, each starting at 0 minutes with its draw order as
 //! its label, so the search is exactly a multi-source Dijkstra from those nodes.
 
+use crate::network::{NodeId, RoadNetwork};
 use crate::reach::Origin;
+use crate::synthetic::SplitMix64;
 
 /// The default seed of the facility draw.
 pub const SEED: u64 = 20240601;
 /// The default number of facilities.
 pub const FACILITIES: usize = 30;
 
-/// SplitMix64: a fixed, documented generator, so the facility nodes never depend on a crate.
-#[derive(Clone, Debug)]
-pub struct SplitMix64(pub u64);
-
-impl SplitMix64 {
-    /// The next number.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+/// The network's nodes in the order they first appear along its segments (each segment's
+/// start, then its end). The facility draw picks from this list, so it stays the same problem
+/// however the network numbers its nodes.
+pub fn nodes_in_road_order(network: &RoadNetwork) -> Vec<NodeId> {
+    let mut seen = vec![false; network.nodes.len()];
+    let mut order = Vec::with_capacity(network.nodes.len());
+    for s in &network.segments {
+        for n in [s.a, s.b] {
+            if !std::mem::replace(&mut seen[n as usize], true) {
+                order.push(n);
+            }
+        }
     }
+    order
 }
 
-/// `count` distinct nodes of `0..node_count` drawn with `seed`, as origins labelled by draw
-/// order. `None` when there are fewer nodes than facilities.
-pub fn seeded_origins(node_count: usize, count: usize, seed: u64) -> Option<Vec<Origin>> {
-    if node_count < count {
+/// `count` distinct nodes of `candidates` drawn with `seed` (SplitMix64, each draw an index
+/// into `candidates` modulo its length, repeats skipped), as origins labelled by draw order.
+/// `None` when there are fewer candidates than facilities.
+pub fn seeded_origins(candidates: &[NodeId], count: usize, seed: u64) -> Option<Vec<Origin>> {
+    if candidates.len() < count {
         return None;
     }
     let mut rng = SplitMix64(seed);
-    let mut nodes: Vec<u32> = Vec::with_capacity(count);
-    while nodes.len() < count {
-        let node = (rng.next_u64() % node_count as u64) as u32;
-        if !nodes.contains(&node) {
-            nodes.push(node);
+    let mut picked: Vec<NodeId> = Vec::with_capacity(count);
+    while picked.len() < count {
+        let node = candidates[rng.below(candidates.len() as u64) as usize];
+        if !picked.contains(&node) {
+            picked.push(node);
         }
     }
     Some(
-        nodes
+        picked
             .into_iter()
             .enumerate()
             .map(|(i, node)| Origin {
@@ -53,14 +57,16 @@ pub fn seeded_origins(node_count: usize, count: usize, seed: u64) -> Option<Vec<
     )
 }
 
-/// FNV-1a over the bytes of a result (every minute's bits, then every label, little-endian):
-/// equal checksums mean bit-identical results, across runs, builds and targets.
-pub fn checksum(minutes: &[f64], labels: &[u32]) -> u64 {
+/// FNV-1a over the bytes of a result taken in the order of `nodes` (every minute's bits, then
+/// every label, little-endian): equal checksums mean bit-identical results, across runs,
+/// builds and targets. With [`nodes_in_road_order`] it does not depend on how the network
+/// numbers its nodes.
+pub fn checksum(minutes: &[f64], labels: &[u32], nodes: &[NodeId]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let bytes = minutes
+    let bytes = nodes
         .iter()
-        .flat_map(|m| m.to_bits().to_le_bytes())
-        .chain(labels.iter().flat_map(|l| l.to_le_bytes()));
+        .flat_map(|&n| minutes[n as usize].to_bits().to_le_bytes())
+        .chain(nodes.iter().flat_map(|&n| labels[n as usize].to_le_bytes()));
     for b in bytes {
         h ^= b as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
@@ -85,14 +91,16 @@ mod tests {
 
     #[test]
     fn origins_are_distinct_deterministic_and_labelled_in_order() {
-        let a = seeded_origins(100, 30, SEED).unwrap();
-        assert_eq!(a, seeded_origins(100, 30, SEED).unwrap());
+        let candidates: Vec<NodeId> = (0..100).map(|i| 1000 - 7 * i).collect();
+        let a = seeded_origins(&candidates, 30, SEED).unwrap();
+        assert_eq!(a, seeded_origins(&candidates, 30, SEED).unwrap());
+        assert!(a.iter().all(|o| candidates.contains(&o.node)));
         let mut nodes: Vec<u32> = a.iter().map(|o| o.node).collect();
         nodes.sort();
         nodes.dedup();
         assert_eq!(nodes.len(), 30);
         assert!(a.iter().enumerate().all(|(i, o)| o.label == i as u32));
-        assert!(seeded_origins(10, 30, SEED).is_none());
+        assert!(seeded_origins(&candidates[..10], 30, SEED).is_none());
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), 2.5);
     }

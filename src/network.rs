@@ -7,10 +7,8 @@
 
 use crate::model::{Oneway, Road};
 use crate::projection::{Projector, Xy};
-use rstar::primitives::{GeomWithData, Line};
-use rstar::RTree;
+use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// How residents travel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -156,8 +154,10 @@ pub fn road_speeds(
 /// Node index in a [`RoadNetwork`] or [`RoutingGraph`].
 pub type NodeId = u32;
 
-/// A straight piece of road between two consecutive vertices.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+/// A straight piece of road between two consecutive vertices. Its length and speeds are the
+/// network's ([`RoadNetwork::length_m`], [`RoadNetwork::speeds`]), not stored per segment: a
+/// province has tens of millions of segments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
     /// Start node (the earlier vertex in the line's order).
     pub a: NodeId,
@@ -165,12 +165,6 @@ pub struct Segment {
     pub b: NodeId,
     /// Index of the road in the slice the network was built from.
     pub road: u32,
-    /// Length in metres (positive).
-    pub length_m: f64,
-    /// Speed from `a` to `b` in m/min, `None` when closed that way.
-    pub forward: Option<f64>,
-    /// Speed from `b` to `a` in m/min, `None` when closed that way.
-    pub backward: Option<f64>,
 }
 
 /// Where a point joins the network: the nearest point of the nearest usable segment.
@@ -186,53 +180,176 @@ pub struct Snap {
     pub offroad_m: f64,
 }
 
+/// Most segments in one entry of the spatial index.
+const RUN_MAX: usize = 8;
+
+/// An entry of the spatial index: up to [`RUN_MAX`] consecutive segments of one line, under
+/// their bounding box. Indexing runs instead of single segments keeps the index at a few
+/// bytes per segment; the exact distances are taken segment by segment in [`RoadNetwork::snap`].
+#[derive(Clone, Debug)]
+struct SegmentRun {
+    envelope: AABB<[f64; 2]>,
+    first: u32,
+    len: u32,
+}
+
+impl RTreeObject for SegmentRun {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.envelope
+    }
+}
+
+impl PointDistance for SegmentRun {
+    /// The distance to the bounding box: no segment of the run is nearer.
+    fn distance_2(&self, point: &[f64; 2]) -> f64 {
+        self.envelope.distance_2(point)
+    }
+}
+
 /// The usable roads of one mode, projected.
 #[derive(Debug)]
 pub struct RoadNetwork {
-    /// Node positions in metres; nodes are the distinct road vertices.
+    /// Node positions in metres; nodes are the distinct road vertices, numbered along a
+    /// Hilbert curve so that nodes near each other on the ground are near each other in memory.
     pub nodes: Vec<Xy>,
     /// Usable segments, in road, line and vertex order.
     pub segments: Vec<Segment>,
     /// Segments of zero length that were dropped (two distinct coordinates projecting to one
     /// point).
     pub zero_length_dropped: usize,
-    index: RTree<GeomWithData<Line<[f64; 2]>, u32>>,
+    /// Per road of the slice the network was built from: its speeds (along, against) in m/min;
+    /// `(None, None)` for a road not usable in this mode.
+    road_speeds: Vec<(Option<f64>, Option<f64>)>,
+    index: RTree<SegmentRun>,
+}
+
+/// The position of `(x, y)` (each below 2¹⁶) along the Hilbert curve that fills the square of
+/// side 2¹⁶.
+fn hilbert_index(mut x: u32, mut y: u32) -> u32 {
+    const N: u32 = 1 << 16;
+    let mut d = 0u32;
+    let mut s = N / 2;
+    while s > 0 {
+        let rx = u32::from(x & s != 0);
+        let ry = u32::from(y & s != 0);
+        d += s * s * ((3 * rx) ^ ry);
+        if ry == 0 {
+            if rx == 1 {
+                x = N - 1 - x;
+                y = N - 1 - y;
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        s /= 2;
+    }
+    d
+}
+
+/// Squared distance from `p` to the segment `a`–`b`, computed exactly as `rstar` computes it
+/// for a `Line`, so that the choice of the nearest segment is the same bit for bit.
+fn segment_distance_2(a: Xy, b: Xy, p: [f64; 2]) -> f64 {
+    let dir = [b.x - a.x, b.y - a.y];
+    let s = (0.0 + (p[0] - a.x) * dir[0] + (p[1] - a.y) * dir[1])
+        / (dir[1] * dir[1] + (dir[0] * dir[0] + 0.0));
+    let q = if 0.0 < s && s < 1.0 {
+        [a.x + dir[0] * s, a.y + dir[1] * s]
+    } else if s <= 0.0 {
+        [a.x, a.y]
+    } else {
+        [b.x, b.y]
+    };
+    let d = [q[0] - p[0], q[1] - p[1]];
+    d[1] * d[1] + (d[0] * d[0] + 0.0)
 }
 
 impl RoadNetwork {
     /// Builds the network of `mode` from `roads`, projecting with `projector`.
+    ///
+    /// Vertices with bit-for-bit equal coordinates are one node. They are found by sorting the
+    /// vertices along a Hilbert curve over their bounding box (then by their exact bits), not
+    /// with a hash map: on ten million vertices the map's cache misses took most of the build,
+    /// and the sorted order leaves neighbouring nodes next to each other for the search.
     pub fn build(
         roads: &[Road],
         mode: Mode,
         speeds: &SpeedTable,
         projector: &Projector,
     ) -> RoadNetwork {
-        let mut ids: HashMap<(u64, u64), NodeId> = HashMap::new();
+        let usable: Vec<Option<(Option<f64>, Option<f64>)>> =
+            roads.iter().map(|r| road_speeds(r, mode, speeds)).collect();
+        let vertices = || {
+            roads
+                .iter()
+                .zip(&usable)
+                .filter(|(_, s)| s.is_some())
+                .flat_map(|(r, _)| r.lines.iter().flatten())
+        };
+        let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        let mut vertex_count = 0usize;
+        for p in vertices() {
+            west = west.min(p.lon);
+            east = east.max(p.lon);
+            south = south.min(p.lat);
+            north = north.max(p.lat);
+            vertex_count += 1;
+        }
+        assert!(
+            vertex_count < u32::MAX as usize,
+            "more than 4 billion road vertices"
+        );
+        let cell = |v: f64, lo: f64, hi: f64| {
+            if hi > lo {
+                (((v - lo) / (hi - lo)) * 65_535.0).clamp(0.0, 65_535.0) as u32
+            } else {
+                0
+            }
+        };
+        // (curve position, longitude bits, latitude bits, vertex number).
+        let mut order: Vec<(u32, u64, u64, u32)> = Vec::with_capacity(vertex_count);
+        for (i, p) in vertices().enumerate() {
+            order.push((
+                hilbert_index(cell(p.lon, west, east), cell(p.lat, south, north)),
+                p.lon.to_bits(),
+                p.lat.to_bits(),
+                i as u32,
+            ));
+        }
+        order.sort_unstable();
+        let mut vertex_node = vec![0 as NodeId; vertex_count];
         let mut nodes: Vec<Xy> = Vec::new();
-        let mut segments = Vec::new();
+        let mut last: Option<(u64, u64)> = None;
+        for &(_, lon, lat, i) in &order {
+            if last != Some((lon, lat)) {
+                nodes.push(projector.project(crate::projection::LonLat {
+                    lon: f64::from_bits(lon),
+                    lat: f64::from_bits(lat),
+                }));
+                last = Some((lon, lat));
+            }
+            vertex_node[i as usize] = (nodes.len() - 1) as NodeId;
+        }
+        drop(order);
+        nodes.shrink_to_fit();
+
+        let mut segments = Vec::with_capacity(vertex_count);
         let mut zero_length_dropped = 0;
+        let mut v = 0usize;
         for (road_idx, road) in roads.iter().enumerate() {
-            let Some((forward, backward)) = road_speeds(road, mode, speeds) else {
+            if usable[road_idx].is_none() {
                 continue;
-            };
+            }
             for line in &road.lines {
                 let mut prev: Option<NodeId> = None;
-                for p in line {
-                    let key = (p.lon.to_bits(), p.lat.to_bits());
-                    let id = *ids.entry(key).or_insert_with(|| {
-                        nodes.push(projector.project(*p));
-                        (nodes.len() - 1) as NodeId
-                    });
+                for _ in line {
+                    let id = vertex_node[v];
+                    v += 1;
                     if let Some(a) = prev {
-                        let length_m = nodes[a as usize].distance_m(nodes[id as usize]);
-                        if length_m > 0.0 {
+                        if nodes[a as usize].distance_m(nodes[id as usize]) > 0.0 {
                             segments.push(Segment {
                                 a,
                                 b: id,
                                 road: road_idx as u32,
-                                length_m,
-                                forward,
-                                backward,
                             });
                         } else {
                             zero_length_dropped += 1;
@@ -242,20 +359,41 @@ impl RoadNetwork {
                 }
             }
         }
-        let index = RTree::bulk_load(
-            segments
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let (a, b) = (nodes[s.a as usize], nodes[s.b as usize]);
-                    GeomWithData::new(Line::new([a.x, a.y], [b.x, b.y]), i as u32)
-                })
-                .collect(),
-        );
+        drop(vertex_node);
+        segments.shrink_to_fit();
+
+        // Runs of up to RUN_MAX consecutive, connected segments.
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < segments.len() {
+            let mut j = i + 1;
+            while j < segments.len() && j - i < RUN_MAX && segments[j].a == segments[j - 1].b {
+                j += 1;
+            }
+            let first = nodes[segments[i].a as usize];
+            let (mut lo, mut hi) = ([first.x, first.y], [first.x, first.y]);
+            for s in &segments[i..j] {
+                let b = nodes[s.b as usize];
+                lo = [lo[0].min(b.x), lo[1].min(b.y)];
+                hi = [hi[0].max(b.x), hi[1].max(b.y)];
+            }
+            let envelope = AABB::from_corners(lo, hi);
+            runs.push(SegmentRun {
+                envelope,
+                first: i as u32,
+                len: (j - i) as u32,
+            });
+            i = j;
+        }
+        let index = RTree::bulk_load(runs);
         RoadNetwork {
             nodes,
             segments,
             zero_length_dropped,
+            road_speeds: usable
+                .into_iter()
+                .map(|s| s.unwrap_or((None, None)))
+                .collect(),
             index,
         }
     }
@@ -265,23 +403,35 @@ impl RoadNetwork {
         self.segments.is_empty()
     }
 
+    /// Length of segment `s` in metres (positive).
+    pub fn length_m(&self, s: &Segment) -> f64 {
+        self.nodes[s.a as usize].distance_m(self.nodes[s.b as usize])
+    }
+
+    /// Speeds of segment `s` in m/min: (from `a` to `b`, from `b` to `a`), `None` when closed
+    /// that way.
+    pub fn speeds(&self, s: &Segment) -> (Option<f64>, Option<f64>) {
+        self.road_speeds[s.road as usize]
+    }
+
     /// Joins `p` to the nearest point of the nearest segment; among segments at the same
     /// distance, the lowest-numbered. `None` when the network is empty.
     pub fn snap(&self, p: Xy) -> Option<Snap> {
+        let q = [p.x, p.y];
         let mut best: Option<(f64, u32)> = None;
-        for (item, d2) in self
-            .index
-            .nearest_neighbor_iter_with_distance_2(&[p.x, p.y])
-        {
-            match best {
-                None => best = Some((d2, item.data)),
-                Some((bd2, bi)) => {
-                    if d2 > bd2 {
-                        break;
-                    }
-                    if item.data < bi {
-                        best = Some((bd2, item.data));
-                    }
+        for (run, bound) in self.index.nearest_neighbor_iter_with_distance_2(&q) {
+            if matches!(best, Some((bd2, _)) if bound > bd2) {
+                break;
+            }
+            for seg in run.first..run.first + run.len {
+                let s = self.segments[seg as usize];
+                let d2 = segment_distance_2(self.nodes[s.a as usize], self.nodes[s.b as usize], q);
+                let better = match best {
+                    None => true,
+                    Some((bd2, bi)) => d2 < bd2 || (d2 == bd2 && seg < bi),
+                };
+                if better {
+                    best = Some((d2, seg));
                 }
             }
         }
@@ -311,8 +461,9 @@ impl RoadNetwork {
     /// The directed graph with a node added at every snap that falls inside a segment (several
     /// on one segment are chained in order). Returns the graph and, per snap, its node.
     pub fn routing_graph(&self, snaps: &[Snap]) -> (RoutingGraph, Vec<NodeId>) {
-        let mut inner: HashMap<u32, Vec<(f64, usize)>> = HashMap::new();
         let mut snap_nodes = vec![0 as NodeId; snaps.len()];
+        // Snaps inside a segment: (segment, t, snap), in segment order, then along it.
+        let mut inner: Vec<(u32, f64, u32)> = Vec::new();
         for (i, s) in snaps.iter().enumerate() {
             let seg = self.segments[s.segment as usize];
             if s.t <= 0.0 {
@@ -320,49 +471,74 @@ impl RoadNetwork {
             } else if s.t >= 1.0 {
                 snap_nodes[i] = seg.b;
             } else {
-                inner.entry(s.segment).or_default().push((s.t, i));
+                inner.push((s.segment, s.t, i as u32));
             }
         }
-        let mut node_count = self.nodes.len() as u32;
-        let mut arcs: Vec<(NodeId, NodeId, f64)> =
-            Vec::with_capacity(self.segments.len() * 2 + snaps.len() * 4);
-        let mut push = |from: NodeId, to: NodeId, length_m: f64, s: &Segment| {
-            if let Some(v) = s.forward {
-                arcs.push((from, to, length_m / v));
-            }
-            if let Some(v) = s.backward {
-                arcs.push((to, from, length_m / v));
-            }
-        };
+        inner.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2)));
+        let node_count = self.walk_arcs(
+            snaps,
+            &inner,
+            &mut |i, node| snap_nodes[i] = node,
+            &mut |_, _, _| {},
+        );
+        let graph = RoutingGraph::from_arc_source(node_count, |arc| {
+            self.walk_arcs(snaps, &inner, &mut |_, _| {}, arc);
+        });
+        (graph, snap_nodes)
+    }
+
+    /// Goes through the arcs of the routing graph in order: per segment, along then against it,
+    /// split at the snaps inside it (`inner`, sorted as [`RoadNetwork::routing_graph`] sorts
+    /// them). Gives each inner snap its node (numbered after the network's nodes, a new one per
+    /// distinct position) and returns the number of nodes.
+    fn walk_arcs(
+        &self,
+        snaps: &[Snap],
+        inner: &[(u32, f64, u32)],
+        on_snap: &mut dyn FnMut(usize, NodeId),
+        on_arc: &mut dyn FnMut(NodeId, NodeId, f64),
+    ) -> usize {
+        let mut node_count = self.nodes.len() as NodeId;
+        let mut next = 0;
         for (si, s) in self.segments.iter().enumerate() {
-            match inner.get_mut(&(si as u32)) {
-                None => push(s.a, s.b, s.length_m, s),
-                Some(splits) => {
-                    splits.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-                    let (pa, pb) = (self.nodes[s.a as usize], self.nodes[s.b as usize]);
-                    let mut prev = (s.a, pa);
-                    let mut prev_t = None;
-                    for &(t, snap_idx) in splits.iter() {
-                        if prev_t == Some(t) {
-                            snap_nodes[snap_idx] = prev.0;
-                            continue;
-                        }
-                        let id = node_count;
-                        node_count += 1;
-                        let at = snaps[snap_idx].at;
-                        push(prev.0, id, prev.1.distance_m(at), s);
-                        snap_nodes[snap_idx] = id;
-                        prev = (id, at);
-                        prev_t = Some(t);
-                    }
-                    push(prev.0, s.b, prev.1.distance_m(pb), s);
+            let (forward, backward) = self.speeds(s);
+            let mut push = |from: NodeId, to: NodeId, length_m: f64| {
+                if let Some(v) = forward {
+                    on_arc(from, to, length_m / v);
                 }
+                if let Some(v) = backward {
+                    on_arc(to, from, length_m / v);
+                }
+            };
+            let split_end = next
+                + inner[next..]
+                    .iter()
+                    .take_while(|x| x.0 == si as u32)
+                    .count();
+            if split_end == next {
+                push(s.a, s.b, self.length_m(s));
+                continue;
             }
+            let (pa, pb) = (self.nodes[s.a as usize], self.nodes[s.b as usize]);
+            let mut prev = (s.a, pa);
+            let mut prev_t = None;
+            for &(_, t, snap_idx) in &inner[next..split_end] {
+                if prev_t == Some(t) {
+                    on_snap(snap_idx as usize, prev.0);
+                    continue;
+                }
+                let id = node_count;
+                node_count += 1;
+                let at = snaps[snap_idx as usize].at;
+                push(prev.0, id, prev.1.distance_m(at));
+                on_snap(snap_idx as usize, id);
+                prev = (id, at);
+                prev_t = Some(t);
+            }
+            push(prev.0, s.b, prev.1.distance_m(pb));
+            next = split_end;
         }
-        (
-            RoutingGraph::from_arcs(node_count as usize, &arcs),
-            snap_nodes,
-        )
+        node_count as usize
     }
 }
 
@@ -439,25 +615,39 @@ pub struct RoutingGraph {
 impl RoutingGraph {
     /// Builds the graph from `(from, to, minutes)` arcs.
     pub fn from_arcs(node_count: usize, arcs: &[(NodeId, NodeId, f64)]) -> RoutingGraph {
-        assert!(
-            node_count < INTERIOR as usize && arcs.len() < NO_ARC as usize,
-            "routing graph too large"
-        );
+        RoutingGraph::from_arc_source(node_count, |emit| {
+            for &(from, to, m) in arcs {
+                emit(from, to, m);
+            }
+        })
+    }
+
+    /// Builds the graph from the `(from, to, minutes)` arcs that `arcs` passes to its argument;
+    /// it is called twice and must pass the same arcs in the same order each time. This spares
+    /// holding every arc in a list of its own while the graph is built.
+    pub fn from_arc_source(
+        node_count: usize,
+        arcs: impl Fn(&mut dyn FnMut(NodeId, NodeId, f64)),
+    ) -> RoutingGraph {
+        assert!(node_count < INTERIOR as usize, "routing graph too large");
         // Arcs by head: for each node, the arcs that enter it (its search arcs).
         let mut offsets = vec![0u32; node_count + 1];
-        for &(_, to, _) in arcs {
+        let mut arc_count = 0usize;
+        arcs(&mut |_, to, _| {
             offsets[to as usize + 1] += 1;
-        }
+            arc_count += 1;
+        });
+        assert!(arc_count < NO_ARC as usize, "routing graph too large");
         for i in 0..node_count {
             offsets[i + 1] += offsets[i];
         }
         let mut fill = offsets.clone();
-        let mut tails = vec![0; arcs.len()];
-        let mut minutes = vec![0.0; arcs.len()];
+        let mut tails = vec![0; arc_count];
+        let mut minutes = vec![0.0; arc_count];
         // Per node: how many arcs leave it (saturating at 3) and the heads of the first two.
         let mut out_degree = vec![0u8; node_count];
         let mut out_heads = vec![[NodeId::MAX; 2]; node_count];
-        for &(from, to, m) in arcs {
+        arcs(&mut |from, to, m| {
             let k = fill[to as usize] as usize;
             tails[k] = from;
             minutes[k] = m;
@@ -467,7 +657,7 @@ impl RoutingGraph {
                 out_heads[from as usize][*d as usize] = to;
             }
             *d = (*d + 1).min(3);
-        }
+        });
         drop(fill);
         let entering = |v: usize| offsets[v] as usize..offsets[v + 1] as usize;
         // A chain-interior node: one arc in from one neighbour and one out to another, or arcs
@@ -496,13 +686,13 @@ impl RoutingGraph {
         drop(out_degree);
 
         let mut g = RoutingGraph {
-            arc_count: arcs.len(),
+            arc_count,
             place,
             first: Vec::with_capacity(core_nodes.len() + 1),
             core_nodes,
             arcs: Vec::new(),
             arc_chain: Vec::new(),
-            weights: Vec::with_capacity(arcs.len()),
+            weights: Vec::with_capacity(arc_count),
             chains: Vec::new(),
             interior: Vec::new(),
         };
@@ -582,7 +772,7 @@ impl RoutingGraph {
         }
         g.first.push(g.arcs.len() as u32);
         g.arcs.push((NO_ARC, g.weights.len() as u32));
-        debug_assert_eq!(g.weights.len(), arcs.len());
+        debug_assert_eq!(g.weights.len(), arc_count);
         g.shrink();
         g
     }
@@ -749,5 +939,100 @@ mod tests {
         // 1: two arcs in from the same node; 2: in from 1 and 3, out to 3 only; 3: in from 2,
         // out to 2 and 4.
         assert_eq!(g.core_node_count(), 5);
+    }
+
+    #[test]
+    fn hilbert_index_visits_neighbouring_cells_in_turn() {
+        // Along the curve, consecutive positions are cells side by side.
+        let mut cells = vec![(0u32, 0u32); 1 << 12];
+        let (w, scale) = (64u32, 1u32 << 10);
+        for x in 0..w {
+            for y in 0..w {
+                // Cells of side 2^10 in the 2^16 square: the 64 x 64 curve, scaled.
+                let d = hilbert_index(x * scale, y * scale) / (scale * scale);
+                cells[d as usize] = (x, y);
+            }
+        }
+        for pair in cells.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            assert_eq!(a.0.abs_diff(b.0) + a.1.abs_diff(b.1), 1, "{a:?} then {b:?}");
+        }
+    }
+
+    #[test]
+    fn segment_distance_is_rstars_bit_for_bit() {
+        use rstar::primitives::Line;
+        let mut x = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2000.0
+        };
+        for _ in 0..10_000 {
+            let (a, b) = (
+                Xy {
+                    x: next(),
+                    y: next(),
+                },
+                Xy {
+                    x: next(),
+                    y: next(),
+                },
+            );
+            let p = [next(), next()];
+            let line = Line::new([a.x, a.y], [b.x, b.y]);
+            assert_eq!(
+                segment_distance_2(a, b, p).to_bits(),
+                line.distance_2(&p).to_bits()
+            );
+        }
+    }
+
+    #[test]
+    fn snapping_finds_the_nearest_segment_and_the_lowest_at_ties() {
+        let layers = crate::synthetic::generate(3_000, 7);
+        let projector = Projector::new(crate::projection::UtmZone::containing(
+            crate::synthetic::CENTRE,
+        ));
+        let net = RoadNetwork::build(
+            &layers.roads,
+            Mode::Drive,
+            &SpeedTable::default(),
+            &projector,
+        );
+        // Every distinct coordinate is one node.
+        let distinct: std::collections::HashSet<(u64, u64)> = layers
+            .roads
+            .iter()
+            .flat_map(|r| r.lines.iter().flatten())
+            .map(|p| (p.lon.to_bits(), p.lat.to_bits()))
+            .collect();
+        assert_eq!(net.nodes.len(), distinct.len());
+        let brute = |p: Xy| {
+            (0..net.segments.len() as u32)
+                .map(|i| {
+                    let s = net.segments[i as usize];
+                    let d2 = segment_distance_2(
+                        net.nodes[s.a as usize],
+                        net.nodes[s.b as usize],
+                        [p.x, p.y],
+                    );
+                    (d2, i)
+                })
+                .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
+                .unwrap()
+                .1
+        };
+        let mut queries: Vec<Xy> = layers
+            .settlements
+            .iter()
+            .map(|s| projector.project(s.at))
+            .collect();
+        // Nodes themselves, where every segment meeting there is at distance 0.
+        queries.extend(net.nodes.iter().step_by(37).copied());
+        for p in queries {
+            assert_eq!(net.snap(p).unwrap().segment, brute(p));
+        }
     }
 }

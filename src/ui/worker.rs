@@ -236,7 +236,9 @@ fn load(files: Vec<InputFile>, replace: bool) {
 /// The nearest-facility pass of `scripts/bench.sh` (drive, 30 seeded facilities) on the
 /// extract in `bytes`, timed here in WebAssembly.
 fn bench(bytes: &[u8], reps: u32) -> Result<Vec<String>, String> {
-    use crate::benchmark::{checksum, median, seeded_origins, FACILITIES, SEED};
+    use crate::benchmark::{
+        checksum, median, nodes_in_road_order, seeded_origins, FACILITIES, SEED,
+    };
     use crate::network::{Mode, RoadNetwork, SpeedTable};
     use crate::osm::{read_osm_pbf, OsmOptions};
     use crate::projection::Projector;
@@ -256,16 +258,17 @@ fn bench(bytes: &[u8], reps: u32) -> Result<Vec<String>, String> {
     );
     let (graph, _) = network.routing_graph(&[]);
     let build_ms = now_ms() - t;
-    let origins = seeded_origins(graph.node_count(), FACILITIES, SEED)
-        .ok_or("too few road nodes for 30 facilities")?;
+    let order = nodes_in_road_order(&network);
+    let origins =
+        seeded_origins(&order, FACILITIES, SEED).ok_or("too few road nodes for 30 facilities")?;
     let (m, l) = nearest_origin(&graph, &origins);
-    let sum = checksum(&m, &l);
+    let sum = checksum(&m, &l, &order);
     let mut times = Vec::new();
     for _ in 0..reps.max(1) {
         let t = now_ms();
         let (m, l) = nearest_origin(&graph, &origins);
         times.push(now_ms() - t);
-        if checksum(&m, &l) != sum {
+        if checksum(&m, &l, &order) != sum {
             return Err("the pass is not deterministic".into());
         }
     }
