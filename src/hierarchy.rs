@@ -10,6 +10,8 @@
 use crate::model::{AdminUnit, Layers, Level};
 use crate::projection::LonLat;
 use geo::{Area, BoundingRect, Contains, InteriorPoint};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -43,7 +45,7 @@ pub struct UnitNode {
 }
 
 /// The hierarchy over the admin layer of a [`Layers`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Hierarchy {
     /// Per admin unit (same order as `layers.admin`).
     pub units: Vec<UnitNode>,
@@ -51,6 +53,57 @@ pub struct Hierarchy {
     pub facility_unit: Vec<Option<usize>>,
     /// Per settlement, the unit it belongs to.
     pub settlement_unit: Vec<Option<usize>>,
+    /// Per unit, the facilities in it or below it, ascending.
+    facility_members: Vec<Vec<usize>>,
+    /// Per unit, the settlements in it or below it, ascending.
+    settlement_members: Vec<Vec<usize>>,
+}
+
+/// The bounding boxes of admin units in a spatial index, so that finding the units around a
+/// point looks at the few whose box holds it, not at every unit of a province.
+pub struct UnitBoxes(RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>);
+
+impl UnitBoxes {
+    /// Indexes the boxes (`None` for a unit without a polygon), by unit index.
+    pub fn new(boxes: impl IntoIterator<Item = Option<geo::Rect<f64>>>) -> UnitBoxes {
+        UnitBoxes(RTree::bulk_load(
+            boxes
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, b)| {
+                    let b = b?;
+                    Some(GeomWithData::new(
+                        Rectangle::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]),
+                        i,
+                    ))
+                })
+                .collect(),
+        ))
+    }
+
+    /// The units whose box holds `p` (edges included), ascending.
+    pub fn at(&self, p: LonLat) -> Vec<usize> {
+        let mut v: Vec<usize> = self
+            .0
+            .locate_all_at_point(&[p.lon, p.lat])
+            .map(|g| g.data)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// Per unit, the items in it or in a unit below it, ascending.
+fn members(units: &[UnitNode], item_unit: &[Option<usize>]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); units.len()];
+    for (k, unit) in item_unit.iter().enumerate() {
+        let mut cur = *unit;
+        while let Some(u) = cur {
+            out[u].push(k);
+            cur = units[u].parent;
+        }
+    }
+    out
 }
 
 struct Shape {
@@ -79,15 +132,16 @@ impl Hierarchy {
             .filter_map(|(i, u)| u.code.as_deref().map(|c| (c, i)))
             .collect();
         let tier = |i: usize| layers.admin[i].level.map(Level::tier);
-        // The deepest, smallest unit containing a point, among units of tier below `max_tier`.
+        let boxes = UnitBoxes::new(shapes.iter().map(|s| s.bbox));
+        // The deepest, smallest unit containing a point, among units of tier below `max_tier`
+        // (the last in input order among equals).
         let containing = |p: LonLat, below_tier: u8| -> Option<usize> {
             let pt = geo::Point::new(p.lon, p.lat);
-            (0..shapes.len())
+            boxes
+                .at(p)
+                .into_iter()
                 .filter(|&i| tier(i).is_some_and(|t| t < below_tier))
-                .filter(|&i| {
-                    shapes[i].bbox.is_some_and(|b| b.contains(&pt))
-                        && shapes[i].polygon.contains(&pt)
-                })
+                .filter(|&i| shapes[i].polygon.contains(&pt))
                 .max_by(|&a, &b| {
                     tier(a)
                         .cmp(&tier(b))
@@ -152,6 +206,8 @@ impl Hierarchy {
             .map(|s| locate(&s.admin_code, s.at))
             .collect();
         let mut h = Hierarchy {
+            facility_members: members(&units, &facility_unit),
+            settlement_members: members(&units, &settlement_unit),
             units,
             facility_unit,
             settlement_unit,
@@ -190,20 +246,12 @@ impl Hierarchy {
 
     /// Facilities that belong to `unit` or a unit below it.
     pub fn facilities_in(&self, unit: usize) -> impl Iterator<Item = usize> + '_ {
-        self.facility_unit
-            .iter()
-            .enumerate()
-            .filter(move |(_, u)| u.is_some_and(|u| self.is_within(u, unit)))
-            .map(|(i, _)| i)
+        self.facility_members[unit].iter().copied()
     }
 
     /// Settlements that belong to `unit` or a unit below it.
     pub fn settlements_in(&self, unit: usize) -> impl Iterator<Item = usize> + '_ {
-        self.settlement_unit
-            .iter()
-            .enumerate()
-            .filter(move |(_, u)| u.is_some_and(|u| self.is_within(u, unit)))
-            .map(|(i, _)| i)
+        self.settlement_members[unit].iter().copied()
     }
 
     /// The county above (or at) `unit`.

@@ -306,26 +306,22 @@ impl Tally {
 
 /// For each admin unit, the indices of the settlements that lie inside it.
 pub fn settlements_in_units(layers: &Layers) -> Vec<Vec<usize>> {
-    layers
+    let shapes: Vec<geo::MultiPolygon<f64>> = layers
         .admin
         .iter()
-        .map(|unit| {
-            let mp = crate::model::to_geo(&unit.polygons);
-            let Some(bb) = mp.bounding_rect() else {
-                return Vec::new();
-            };
-            layers
-                .settlements
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| {
-                    let p = geo::Point::new(s.at.lon, s.at.lat);
-                    bb.contains(&p) && mp.contains(&p)
-                })
-                .map(|(i, _)| i)
-                .collect()
-        })
-        .collect()
+        .map(|unit| crate::model::to_geo(&unit.polygons))
+        .collect();
+    let boxes = crate::hierarchy::UnitBoxes::new(shapes.iter().map(|mp| mp.bounding_rect()));
+    let mut units = vec![Vec::new(); shapes.len()];
+    for (i, s) in layers.settlements.iter().enumerate() {
+        let p = geo::Point::new(s.at.lon, s.at.lat);
+        for u in boxes.at(s.at) {
+            if shapes[u].contains(&p) {
+                units[u].push(i);
+            }
+        }
+    }
+    units
 }
 
 fn place_name(name: &Option<String>, file: &str, source: Source, what: &str) -> String {
