@@ -379,10 +379,11 @@ fn synthetic(args: &[String]) -> Result<String, String> {
     };
     let layers = crate::synthetic::generate(junctions, seed);
     lap("generate");
-    let (roads, facilities, settlements) = (
+    let (roads, facilities, settlements, admin_units) = (
         layers.roads.len(),
         layers.facilities.len(),
         layers.settlements.len(),
+        layers.admin.len(),
     );
     // Each stage runs until the next one starts (the last until run_layers returns).
     let mut current: Option<crate::progress::Stage> = None;
@@ -420,6 +421,8 @@ fn synthetic(args: &[String]) -> Result<String, String> {
         "roads": roads,
         "facilities": facilities,
         "settlements": settlements,
+        "admin_units": admin_units,
+        "findings": report.findings.len(),
         "graph_nodes": analysis.reach.graph_nodes(),
         "graph_core_nodes": match &analysis.reach.router {
             crate::reach::Router::Network { graph, .. } => graph.core_node_count(),

@@ -81,6 +81,19 @@ impl UnitBoxes {
         ))
     }
 
+    /// The units whose box meets `rect` (edges included), ascending.
+    pub fn overlapping(&self, rect: geo::Rect<f64>) -> Vec<usize> {
+        let envelope =
+            rstar::AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        let mut v: Vec<usize> = self
+            .0
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|g| g.data)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
     /// The units whose box holds `p` (edges included), ascending.
     pub fn at(&self, p: LonLat) -> Vec<usize> {
         let mut v: Vec<usize> = self

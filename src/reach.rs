@@ -390,6 +390,77 @@ fn fill(
     }
 }
 
+/// The nearest origin of each of `goals`, searching only as far as the farthest of them:
+/// `(minutes, label)` per goal, `None` when no origin reaches it.
+///
+/// A node-by-node Dijkstra from the origins along [`RoutingGraph::incoming`], holding only
+/// the nodes it reaches, that stops once every goal is settled. It compares and sums exactly
+/// as [`nearest_origin`] does, so each goal gets the same minutes and label bit for bit; what
+/// it saves is the rest of the graph. Rules that ask one question per place (a village's
+/// settlements to its neighbours' clinics, a county's township centres to its lead hospital)
+/// use it, where a whole-graph search per place would be quadratic on a province. A goal no
+/// origin reaches makes it search everything the origins reach.
+pub fn nearest_origin_local(
+    graph: &RoutingGraph,
+    origins: &[Origin],
+    goals: &[NodeId],
+) -> Vec<Option<(f64, u32)>> {
+    use std::collections::hash_map::Entry;
+    use std::collections::{HashMap, HashSet};
+    let mut best: HashMap<NodeId, (f64, u32)> = HashMap::new();
+    let mut heap: BinaryHeap<Reverse<u128>> = BinaryHeap::new();
+    let offer = |best: &mut HashMap<NodeId, (f64, u32)>,
+                 heap: &mut BinaryHeap<Reverse<u128>>,
+                 node: NodeId,
+                 minutes: f64,
+                 label: u32| {
+        let better = match best.entry(node) {
+            Entry::Vacant(e) => {
+                e.insert((minutes, label));
+                true
+            }
+            Entry::Occupied(mut e) => {
+                let (m, l) = *e.get();
+                let better = minutes < m || (minutes == m && label < l);
+                if better {
+                    e.insert((minutes, label));
+                }
+                better
+            }
+        };
+        if better {
+            heap.push(pack(minutes, label, node));
+        }
+    };
+    for o in origins {
+        offer(&mut best, &mut heap, o.node, o.minutes, o.label);
+    }
+    let mut remaining: HashSet<NodeId> = goals.iter().copied().collect();
+    while let Some(item) = heap.pop() {
+        if remaining.is_empty() {
+            break;
+        }
+        let (m, label, node) = unpack(item);
+        if best.get(&node) != Some(&(m, label)) {
+            continue;
+        }
+        remaining.remove(&node);
+        for (tail, w) in graph.incoming(node) {
+            offer(&mut best, &mut heap, tail, m + w, label);
+        }
+    }
+    goals.iter().map(|g| best.get(g).copied()).collect()
+}
+
+/// A settlement or a facility, by index, as a place to time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Site {
+    /// A settlement.
+    Settlement(usize),
+    /// A facility.
+    Facility(usize),
+}
+
 /// The result for one settlement.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SettlementReach {
@@ -616,6 +687,52 @@ impl Reach {
     /// indices), ties to the lowest index.
     pub fn nearest_among(&self, targets: &[usize]) -> Nearest {
         self.route(targets, &mut |_, _| {}).0
+    }
+
+    /// [`Reach::nearest_among`] for a few places only: the same minutes and facility, bit for
+    /// bit, from a search that stops once it has settled them ([`nearest_origin_local`]).
+    pub fn nearest_among_for(
+        &self,
+        targets: &[usize],
+        places: &[Site],
+    ) -> Vec<Option<(f64, usize)>> {
+        let is_target = |f: usize| targets.contains(&f);
+        match &self.router {
+            Router::StraightLine { offroad_m_per_min } => places
+                .iter()
+                .map(|&p| {
+                    let xy = match p {
+                        Site::Settlement(s) => self.settlement_xy[s],
+                        Site::Facility(f) if is_target(f) => return Some((0.0, f)),
+                        Site::Facility(f) => self.facility_xy[f],
+                    };
+                    targets
+                        .iter()
+                        .map(|&t| (xy.distance_m(self.facility_xy[t]) / offroad_m_per_min, t))
+                        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                })
+                .collect(),
+            Router::Network {
+                graph,
+                settlement_joins,
+                facility_joins,
+            } => {
+                let join = |p: Site| match p {
+                    Site::Settlement(s) => settlement_joins[s],
+                    Site::Facility(f) => facility_joins[f],
+                };
+                let goals: Vec<NodeId> = places.iter().map(|&p| join(p).node).collect();
+                let found = nearest_origin_local(graph, &origins(facility_joins, targets), &goals);
+                places
+                    .iter()
+                    .zip(found)
+                    .map(|(&p, r)| match p {
+                        Site::Facility(f) if is_target(f) => Some((0.0, f)),
+                        _ => r.map(|(m, l)| (join(p).offroad_min + m, l as usize)),
+                    })
+                    .collect()
+            }
+        }
     }
 
     /// Nodes of the routing graph (with the join nodes); 0 without roads.
@@ -922,5 +1039,52 @@ mod tests {
         assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0));
         assert!(calls.iter().all(|&(_, total)| total == 2 * n as usize));
         assert_eq!(calls.last(), Some(&(2 * n as usize, 2 * n as usize)));
+    }
+
+    #[test]
+    fn local_queries_equal_the_whole_graph_search_bit_for_bit() {
+        let layers = crate::synthetic::generate(20_000, 11);
+        for mode in [Mode::Walk, Mode::Drive] {
+            let reach = travel_times(&layers, mode, &SpeedTable::default()).unwrap();
+            let mut rng = Rng(mode as u64 + 3);
+            let f = layers.facilities.len();
+            for round in 0..6 {
+                let targets: Vec<usize> = (0..1 + round * 2)
+                    .map(|_| rng.below(f as u64) as usize)
+                    .collect();
+                let whole = reach.nearest_among(&targets);
+                let mut sites: Vec<Site> = (0..40)
+                    .map(|_| Site::Settlement(rng.below(layers.settlements.len() as u64) as usize))
+                    .collect();
+                sites.extend((0..f).map(Site::Facility));
+                let local = reach.nearest_among_for(&targets, &sites);
+                for (site, got) in sites.iter().zip(local) {
+                    let want = match *site {
+                        Site::Settlement(s) => whole.settlements[s],
+                        Site::Facility(f) => whole.facilities[f],
+                    };
+                    assert_eq!(
+                        got.map(|(m, l)| (m.to_bits(), l)),
+                        want.map(|(m, l)| (m.to_bits(), l)),
+                        "{mode:?} {site:?}"
+                    );
+                }
+            }
+        }
+        // Straight lines (no roads).
+        let mut no_roads = layers.clone();
+        no_roads.roads.clear();
+        let reach = travel_times(&no_roads, Mode::Walk, &SpeedTable::default()).unwrap();
+        let sites = [Site::Settlement(0), Site::Facility(1), Site::Facility(2)];
+        let local = reach.nearest_among_for(&[1, 3], &sites);
+        let whole = reach.nearest_among(&[1, 3]);
+        assert_eq!(
+            local,
+            vec![
+                whole.settlements[0],
+                whole.facilities[1],
+                whole.facilities[2]
+            ]
+        );
     }
 }

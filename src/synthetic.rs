@@ -11,11 +11,17 @@
 //! of residential pieces one-way. Primary roads cross every 7th row on a bridge (no junction).
 //! Facilities: one per about 2,000 junctions (a township health centre for every 8th, the rest
 //! village clinics; all medical service points), up to 40 m off the road. Settlements: one per
-//! about 50 junctions, up to 100 m off the road, 30 to 1,650 residents. No admin units.
+//! about 50 junctions, up to 100 m off the road, 30 to 1,650 residents. Admin units, with
+//! 12-digit division codes: villages of 20 × 20 grid points (about 2 × 2 km), townships of
+//! 5 × 5 villages, counties of 5 × 5 townships (units at the edge are cut by the grid), so ten
+//! million junctions make about 25,000 villages in 1,000 townships and 40 counties; their
+//! populations are the settlements'.
 //!
 //! The random numbers are SplitMix64, so a seed gives the same network on every platform.
 
-use crate::model::{Facility, FacilityKind, Layers, Oneway, Road, Settlement, Source};
+use crate::model::{
+    AdminUnit, Facility, FacilityKind, Layers, Level, Oneway, Road, Settlement, Source,
+};
 use crate::projection::LonLat;
 
 /// Centre of the generated area.
@@ -32,6 +38,12 @@ pub const JUNCTIONS_PER_FACILITY: usize = 2_000;
 
 /// Junctions per settlement, about.
 pub const JUNCTIONS_PER_SETTLEMENT: usize = 50;
+
+/// Side of a village in grid points.
+pub const VILLAGE_SIDE: usize = 20;
+
+/// Villages (townships) along each side of a township (county).
+pub const UNITS_PER_SIDE: usize = 5;
 
 /// SplitMix64 (Steele, Lea and Flood 2014): small, fast, and the same everywhere.
 #[derive(Clone, Debug)]
@@ -289,12 +301,94 @@ pub fn generate(junctions: usize, seed: u64) -> Layers {
             }
         })
         .collect();
+    let admin = admin_units(&grid, &mut source);
     Layers {
         roads: roads.roads,
         facilities,
         settlements,
+        admin,
         ..Layers::default()
     }
+}
+
+/// Counties, townships and villages tiling the grid (see the module comment), each a
+/// rectangle between grid lines, with a 12-digit code whose prefixes give its parents.
+fn admin_units(grid: &Grid, source: &mut impl FnMut() -> Source) -> Vec<AdminUnit> {
+    // Grid line `k` of `n` points: halfway between points, and at the outer edges far enough
+    // out to hold every settlement and facility (up to 1.3 spacings off their point).
+    let line = |k: usize, n: usize| {
+        if k == 0 {
+            -1.5
+        } else if k >= n {
+            n as f64 + 0.5
+        } else {
+            k as f64 - 0.5
+        }
+    };
+    let corner = |i: usize, j: usize| LonLat {
+        lon: grid.lon0 + line(i, grid.width) * grid.dlon,
+        lat: grid.lat0 + line(j, grid.height) * grid.dlat,
+    };
+    let mut units = Vec::new();
+    let mut unit =
+        |level: Level, code: String, name: String, (i0, j0, side): (usize, usize, usize)| {
+            let (i1, j1) = ((i0 + side).min(grid.width), (j0 + side).min(grid.height));
+            let ring = vec![
+                corner(i0, j0),
+                corner(i1, j0),
+                corner(i1, j1),
+                corner(i0, j1),
+                corner(i0, j0),
+            ];
+            units.push(AdminUnit {
+                source: source(),
+                name: Some(name),
+                code: Some(code),
+                level: Some(level),
+                population: None,
+                county_town: false,
+                flags: Vec::new(),
+                merged_into: None,
+                polygons: vec![vec![ring]],
+            });
+        };
+    let township_side = VILLAGE_SIDE * UNITS_PER_SIDE;
+    let county_side = township_side * UNITS_PER_SIDE;
+    let tiles = |from: (usize, usize), side: usize, limit: usize| {
+        let (w, h) = (
+            (grid.width - from.0).min(limit),
+            (grid.height - from.1).min(limit),
+        );
+        let (nx, ny) = (w.div_ceil(side), h.div_ceil(side));
+        (0..ny).flat_map(move |b| (0..nx).map(move |a| (from.0 + a * side, from.1 + b * side)))
+    };
+    for (c, county) in tiles((0, 0), county_side, usize::MAX).enumerate() {
+        let county_code = format!("{:06}", 430_001 + c);
+        unit(
+            Level::County,
+            format!("{county_code}000000"),
+            format!("县 {}", c + 1),
+            (county.0, county.1, county_side),
+        );
+        for (t, township) in tiles(county, township_side, county_side).enumerate() {
+            let township_code = format!("{county_code}{:03}", t + 1);
+            unit(
+                Level::Township,
+                format!("{township_code}000"),
+                format!("镇 {}-{}", c + 1, t + 1),
+                (township.0, township.1, township_side),
+            );
+            for (v, village) in tiles(township, VILLAGE_SIDE, township_side).enumerate() {
+                unit(
+                    Level::Village,
+                    format!("{township_code}{:03}", v + 1),
+                    format!("村 {}-{}-{}", c + 1, t + 1, v + 1),
+                    (village.0, village.1, VILLAGE_SIDE),
+                );
+            }
+        }
+    }
+    units
 }
 
 #[cfg(test)]
@@ -339,6 +433,45 @@ mod tests {
             let vertices: usize = layers.roads.iter().map(|r| r.lines[0].len()).sum();
             assert!(vertices > 10 * layers.roads.len(), "{vertices} vertices");
         }
+    }
+
+    #[test]
+    fn admin_units_tile_the_grid_in_a_three_level_hierarchy() {
+        let layers = generate(300_000, 2);
+        let h = crate::hierarchy::Hierarchy::build(&layers);
+        let count = |level| {
+            layers
+                .admin
+                .iter()
+                .filter(|u| u.level == Some(level))
+                .count()
+        };
+        // 548 x 547 points: 28 x 28 villages, 6 x 6 townships, 2 x 2 counties.
+        assert_eq!(
+            (
+                count(Level::County),
+                count(Level::Township),
+                count(Level::Village)
+            ),
+            (4, 36, 784)
+        );
+        // Every village and township has its parent; every settlement lies in a village.
+        for (i, u) in layers.admin.iter().enumerate() {
+            assert_eq!(h.units[i].parent.is_none(), u.level == Some(Level::County));
+        }
+        for unit in h.settlement_unit.iter().chain(&h.facility_unit) {
+            let u = unit.expect("every settlement and facility is inside a village");
+            assert_eq!(layers.admin[u].level, Some(Level::Village));
+        }
+        let total: f64 = layers.settlements.iter().map(|s| s.population).sum();
+        let counties: f64 = h
+            .units
+            .iter()
+            .zip(&layers.admin)
+            .filter(|(_, u)| u.level == Some(Level::County))
+            .map(|(n, _)| n.population)
+            .sum();
+        assert_eq!(counties, total);
     }
 
     #[test]

@@ -399,6 +399,10 @@ fn synthetic_reports_sizes_stage_times_and_memory() {
     assert_eq!(json["mode"], "drive");
     assert_eq!(json["facilities"], 1);
     assert_eq!(json["settlements"], 40);
+    // 45 x 44 grid points: 3 x 3 villages in one township in one county.
+    assert_eq!(json["admin_units"], 11);
+    // One facility for nine villages: the village rules find villages without a clinic.
+    assert!(json["findings"].as_u64().unwrap() >= 8, "{json}");
     assert!(json["segments"].as_u64().unwrap() > junctions);
     let seconds = &json["seconds"];
     let stages = [

@@ -5,6 +5,7 @@
 use super::township::{facility_in, scope_place, scopes, CENTERS};
 use super::{Context, LeadProblem, Message, Missing, Outcome, Severity};
 use crate::model::{Center, FacilityKind, Ownership};
+use crate::reach::{Nearest, Site};
 
 const COMMUNITY: &str = "county.medical-community";
 const ACUTE: &str = "county.acute-care-centers";
@@ -91,18 +92,29 @@ pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
         return;
     }
     let limit = ctx.params.acute_care_limit_min;
+    // A center serving the county may stand outside it: any loaded facility counts, so each
+    // center's times are the same for every county and are searched once.
+    let by_center: Vec<(Center, Option<Nearest>)> = Center::ACUTE
+        .into_iter()
+        .map(|center| {
+            let hosts: Vec<usize> = (0..ctx.layers.facilities.len())
+                .filter(|&f| ctx.layers.facilities[f].centers.contains(&center))
+                .collect();
+            (
+                center,
+                (!hosts.is_empty()).then(|| ctx.reach.nearest_among(&hosts)),
+            )
+        })
+        .collect();
     for scope in scopes(ctx) {
         out.checked(ACUTE, 1);
         let residents: Vec<usize> = match scope {
             Some(c) => ctx.hierarchy.settlements_in(c).collect(),
             None => (0..ctx.layers.settlements.len()).collect(),
         };
-        for center in Center::ACUTE {
-            // A center serving the county may stand outside it: any loaded facility counts.
-            let hosts: Vec<usize> = (0..ctx.layers.facilities.len())
-                .filter(|&f| ctx.layers.facilities[f].centers.contains(&center))
-                .collect();
-            if hosts.is_empty() {
+        for (center, nearest) in &by_center {
+            let center = *center;
+            let Some(nearest) = nearest else {
                 out.push(ctx.finding(
                     ACUTE,
                     Severity::Violation,
@@ -110,8 +122,7 @@ pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
                     Message::AcuteMissing { center },
                 ));
                 continue;
-            }
-            let nearest = ctx.reach.nearest_among(&hosts);
+            };
             let (mut total, mut within) = (0.0, 0.0);
             for &s in &residents {
                 let p = ctx.layers.settlements[s].population;
@@ -155,10 +166,12 @@ pub(super) fn referral(ctx: &Context, out: &mut Outcome) {
             continue;
         }
         out.checked(REFERRAL, centers.len());
-        let nearest = ctx.reach.nearest_among(&lead);
+        // Only the centres' times: a search per county that stops once they are settled.
+        let sites: Vec<Site> = centers.iter().map(|&f| Site::Facility(f)).collect();
+        let nearest = ctx.reach.nearest_among_for(&lead, &sites);
         let mut times = Vec::new();
-        for &f in &centers {
-            match nearest.facilities[f] {
+        for (&f, time) in centers.iter().zip(nearest) {
+            match time {
                 Some((m, _)) => times.push((ctx.facility_place(f).name, m)),
                 None => out.push(ctx.finding(
                     REFERRAL,

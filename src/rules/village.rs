@@ -4,8 +4,10 @@
 
 use super::township::CENTERS;
 use super::{Context, Message, Missing, Outcome, Severity};
+use crate::hierarchy::UnitBoxes;
 use crate::model::{AreaFlag, FacilityKind, Level};
-use geo::Intersects;
+use crate::reach::Site;
+use geo::{BoundingRect, Intersects};
 
 const CLINIC: &str = "village.clinic";
 const DUPLICATE: &str = "village.duplicate-clinics";
@@ -29,9 +31,40 @@ fn villages(ctx: &Context, out: &mut Outcome, rule: &str) -> Vec<usize> {
     v
 }
 
-fn touches(ctx: &Context, a: usize, b: usize) -> bool {
-    let poly = |u: usize| crate::model::to_geo(&ctx.layers.admin[u].polygons);
-    poly(a).intersects(&poly(b))
+/// The villages whose polygons meet each other's, found through an index of their boxes.
+struct Neighbours {
+    shapes: Vec<Option<geo::MultiPolygon<f64>>>,
+    boxes: UnitBoxes,
+}
+
+impl Neighbours {
+    fn new(ctx: &Context, villages: &[usize]) -> Neighbours {
+        let mut shapes = vec![None; ctx.layers.admin.len()];
+        for &v in villages {
+            shapes[v] = Some(crate::model::to_geo(&ctx.layers.admin[v].polygons));
+        }
+        let boxes = UnitBoxes::new(
+            shapes
+                .iter()
+                .map(|s| s.as_ref().and_then(|s| s.bounding_rect())),
+        );
+        Neighbours { shapes, boxes }
+    }
+
+    /// The other villages touching or overlapping village `v`, ascending.
+    fn of(&self, v: usize) -> Vec<usize> {
+        let Some(shape) = &self.shapes[v] else {
+            return Vec::new();
+        };
+        let Some(rect) = shape.bounding_rect() else {
+            return Vec::new();
+        };
+        self.boxes
+            .overlapping(rect)
+            .into_iter()
+            .filter(|&u| u != v && self.shapes[u].as_ref().is_some_and(|s| s.intersects(shape)))
+            .collect()
+    }
 }
 
 /// `village.clinic`.
@@ -45,6 +78,7 @@ pub(super) fn clinic(ctx: &Context, out: &mut Outcome) {
         .filter(|&f| ctx.layers.facilities[f].kind == FacilityKind::VillageClinic)
         .collect();
     let nearest = ctx.reach.nearest_among(&clinics);
+    let neighbours = Neighbours::new(ctx, &villages);
     for v in villages {
         if !ctx
             .facilities_of(v, &[FacilityKind::VillageClinic])
@@ -59,27 +93,25 @@ pub(super) fn clinic(ctx: &Context, out: &mut Outcome) {
         if population < ctx.params.small_village_population {
             // A small village may share the clinic of an adjacent village, reachable within the
             // limit from every one of its settlements.
+            let near = neighbours.of(v);
             let adjacent = |clinic: usize| {
-                ctx.hierarchy.facility_unit[clinic].is_some_and(|u| {
-                    u != v
-                        && ctx.hierarchy.units[u].level == Some(Level::Village)
-                        && touches(ctx, u, v)
-                })
+                ctx.hierarchy.facility_unit[clinic].is_some_and(|u| near.binary_search(&u).is_ok())
             };
             let settlements: Vec<usize> = ctx.hierarchy.settlements_in(v).collect();
             let mut times: Vec<Option<(f64, usize)>> = settlements
                 .iter()
                 .map(|&s| nearest.settlements[s])
                 .collect();
-            if !times.iter().flatten().all(|&(_, c)| adjacent(c)) {
+            // A settlement no clinic reaches is reached by no adjacent one either.
+            if times.iter().all(Option::is_some)
+                && !times.iter().flatten().all(|&(_, c)| adjacent(c))
+            {
                 // A nearer clinic that is not an adjacent village's does not count: time the
-                // clinics of the adjacent villages alone.
+                // clinics of the adjacent villages alone, searching only as far as this
+                // village's settlements.
                 let shared: Vec<usize> = clinics.iter().copied().filter(|&c| adjacent(c)).collect();
-                let nearest_shared = ctx.reach.nearest_among(&shared);
-                times = settlements
-                    .iter()
-                    .map(|&s| nearest_shared.settlements[s])
-                    .collect();
+                let sites: Vec<Site> = settlements.iter().map(|&s| Site::Settlement(s)).collect();
+                times = ctx.reach.nearest_among_for(&shared, &sites);
             }
             let worst = times
                 .iter()
