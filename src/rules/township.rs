@@ -4,6 +4,7 @@
 
 use super::{Candidate, Context, Message, Missing, Outcome, Place, Severity};
 use crate::model::{FacilityKind, Level};
+use crate::reach::Site;
 
 /// Kinds that count as a township's health center (a branch never does).
 pub(super) const CENTERS: [FacilityKind; 2] = [
@@ -199,18 +200,21 @@ type Row = (usize, f64, Option<f64>);
 /// farther first).
 fn rank_candidates(ctx: &Context, scope: Option<usize>) -> Vec<Candidate> {
     let hospitals = county_hospitals(ctx, scope);
-    let to_hospital = ctx.reach.nearest_among(&hospitals);
-    let mut rows: Vec<Row> = ctx
+    let townships: Vec<(usize, usize)> = ctx
         .hierarchy
         .units_of(Level::Township)
         .filter(|&u| ctx.layers.admin[u].merged_into.is_none())
         .filter(|&u| scope.is_none_or(|c| ctx.hierarchy.is_within(u, c)))
         .filter(|&u| !in_county_town(ctx, Some(u)))
-        .filter_map(|u| {
-            let center = ctx.facilities_of(u, &CENTERS).into_iter().next()?;
-            let minutes = to_hospital.facilities[center].map(|(m, _)| m);
-            Some((u, ctx.hierarchy.units[u].population, minutes))
-        })
+        .filter_map(|u| Some((u, ctx.facilities_of(u, &CENTERS).into_iter().next()?)))
+        .collect();
+    // Only the centers' times: a search per county that stops once they are settled.
+    let sites: Vec<Site> = townships.iter().map(|&(_, f)| Site::Facility(f)).collect();
+    let to_hospital = ctx.reach.nearest_among_for(&hospitals, &sites);
+    let mut rows: Vec<Row> = townships
+        .iter()
+        .zip(to_hospital)
+        .map(|(&(u, _), time)| (u, ctx.hierarchy.units[u].population, time.map(|(m, _)| m)))
         .collect();
     let rank = |key: &dyn Fn(&Row) -> f64| -> Vec<usize> {
         let mut order: Vec<usize> = (0..rows.len()).collect();
