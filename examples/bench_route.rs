@@ -3,8 +3,9 @@
 //! `scripts/bench_peers.py` can time scipy, igraph and networkx on the identical problem.
 //!
 //! ```sh
-//! cargo run --release --example bench_route -- [--pbf FILE.osm.pbf | --roads FILE.geojson]
-//!     [--mode drive|walk] [--facilities 30] [--seed 20240601] [--reps 50] [--out DIR]
+//! cargo run --release --example bench_route -- [--pbf FILE.osm.pbf | --roads FILE.geojson |
+//!     --synthetic JUNCTIONS] [--mode drive|walk] [--facilities 30] [--seed 20240601]
+//!     [--reps 50] [--out DIR]
 //! ```
 //!
 //! Default input: `../shared/data/osm/porto.osm.pbf`, drive mode, 30 facilities, output in
@@ -51,6 +52,7 @@ mod native {
     struct Args {
         pbf: Option<PathBuf>,
         roads: Option<PathBuf>,
+        synthetic: Option<usize>,
         mode: Mode,
         facilities: usize,
         seed: u64,
@@ -63,6 +65,7 @@ mod native {
         let mut a = Args {
             pbf: None,
             roads: None,
+            synthetic: None,
             mode: Mode::Drive,
             facilities: 30,
             seed: 20240601,
@@ -75,13 +78,17 @@ mod native {
             match flag.as_str() {
                 "--pbf" => a.pbf = Some(value()?.into()),
                 "--roads" => a.roads = Some(value()?.into()),
+                "--synthetic" => {
+                    a.synthetic = Some(value()?.parse().map_err(|e| format!("{e}"))?)
+                }
                 "--mode" => a.mode = value()?.parse()?,
                 "--facilities" => a.facilities = value()?.parse().map_err(|e| format!("{e}"))?,
                 "--seed" => a.seed = value()?.parse().map_err(|e| format!("{e}"))?,
                 "--reps" => a.reps = value()?.parse().map_err(|e| format!("{e}"))?,
                 "--out" => a.out = value()?.into(),
                 "-h" | "--help" => {
-                    return Err("usage: bench_route [--pbf FILE | --roads FILE.geojson] \
+                    return Err("usage: bench_route [--pbf FILE | --roads FILE.geojson | \
+                                --synthetic JUNCTIONS] \
                                 [--mode drive|walk] [--facilities N] [--seed S] [--reps N] \
                                 [--out DIR]"
                         .into())
@@ -89,7 +96,7 @@ mod native {
                 _ => return Err(format!("unknown argument {flag}")),
             }
         }
-        if a.pbf.is_none() && a.roads.is_none() {
+        if a.pbf.is_none() && a.roads.is_none() && a.synthetic.is_none() {
             a.pbf = Some(root.join("../shared/data/osm/porto.osm.pbf"));
         }
         if a.reps == 0 || a.facilities == 0 {
@@ -123,7 +130,12 @@ mod native {
     pub fn run() -> Result<(), String> {
         let args = parse_args()?;
         let t = Instant::now();
-        let (input, layers) = if let Some(path) = &args.roads {
+        let (input, layers) = if let Some(junctions) = args.synthetic {
+            (
+                PathBuf::from(format!("synthetic network of {junctions} junctions (seed 1)")),
+                medreach::synthetic::generate(junctions, 1),
+            )
+        } else if let Some(path) = &args.roads {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let mut data = Dataset::default();

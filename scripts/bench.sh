@@ -7,6 +7,7 @@
 # Default: Porto (../shared/data/osm/porto.osm.pbf), drive mode, 30 facilities on road nodes
 # drawn with a fixed seed. Any option is passed to the example, e.g.
 #   bash scripts/bench.sh --roads ../shared/data/cases/liechtenstein/roads.geojson --mode walk
+#   bash scripts/bench.sh --synthetic 1000000       # a generated network (src/synthetic.rs)
 #
 # Steps: a virtual environment in target/bench-venv with the peers from PyPI (pinned; installed
 # once), `cargo build --release --example bench_route`, the example (loads the network, builds
@@ -36,6 +37,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
       INPUT="${INPUT%%.*}"
       [[ "${args[$i]}" == --roads ]] && INPUT="$(basename "$(dirname "${args[$((i + 1))]}")")-$INPUT"
       ;;
+    --synthetic) INPUT="synthetic-${args[$((i + 1))]:-}" ;;
   esac
 done
 if [[ -z "$OUT" ]]; then
@@ -61,7 +63,7 @@ echo "== peers"
 # The same pass in WebAssembly, in headless Chromium (the page's timing view), then Porto end to
 # end in the page and a synthetic network of MEDREACH_BENCH_JUNCTIONS junctions (default 2M).
 # Only for the default input (the timing view reads an .osm.pbf); skip with MEDREACH_BENCH_WASM=0.
-if [[ "${MEDREACH_BENCH_WASM:-1}" == 1 && -z "$(printf '%s\n' "${args[@]}" | grep -E '^--(roads|mode|facilities|seed)$' || true)" ]]; then
+if [[ "${MEDREACH_BENCH_WASM:-1}" == 1 && -z "$(printf '%s\n' "${args[@]}" | grep -E '^--(roads|synthetic|mode|facilities|seed)$' || true)" ]]; then
   export PATH="$ROOT/node_modules/.bin:$PATH"
   echo "== trunk build --release (the page)"
   nice -n 10 trunk build --release >/dev/null

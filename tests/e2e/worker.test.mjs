@@ -80,7 +80,7 @@ test('(k) cancel stops the work and keeps the previous results', { timeout: TEST
 });
 
 test('(l) an input too big for memory gets a clear message, not a dead tab', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  // The engine refuses to grow past 100 MB here (the browser's own limit is 4 GB): reading
+  // The engine refuses to grow past 40 MB here (the browser's own limit is 4 GB): reading
   // Porto needs more, the demo county much less.
   await withApp(
     t,
@@ -101,7 +101,7 @@ test('(l) an input too big for memory gets a clear message, not a dead tab', { t
       await setLimit(page, 5);
       await waitForShareChange(page, share, 'limit 5 after the engine ran out of memory');
     },
-    { query: '?memory_limit_mb=100' },
+    { query: '?memory_limit_mb=40' },
   );
 });
 
