@@ -78,9 +78,7 @@ mod native {
             match flag.as_str() {
                 "--pbf" => a.pbf = Some(value()?.into()),
                 "--roads" => a.roads = Some(value()?.into()),
-                "--synthetic" => {
-                    a.synthetic = Some(value()?.parse().map_err(|e| format!("{e}"))?)
-                }
+                "--synthetic" => a.synthetic = Some(value()?.parse().map_err(|e| format!("{e}"))?),
                 "--mode" => a.mode = value()?.parse()?,
                 "--facilities" => a.facilities = value()?.parse().map_err(|e| format!("{e}"))?,
                 "--seed" => a.seed = value()?.parse().map_err(|e| format!("{e}"))?,
@@ -132,7 +130,9 @@ mod native {
         let t = Instant::now();
         let (input, layers) = if let Some(junctions) = args.synthetic {
             (
-                PathBuf::from(format!("synthetic network of {junctions} junctions (seed 1)")),
+                PathBuf::from(format!(
+                    "synthetic network of {junctions} junctions (seed 1)"
+                )),
                 medreach::synthetic::generate(junctions, 1),
             )
         } else if let Some(path) = &args.roads {
