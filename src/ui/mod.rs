@@ -80,7 +80,13 @@ pub fn App() -> impl IntoView {
                 <section class="map-pane">
                     <map::Map />
                 </section>
-                <aside class="side">
+                <aside
+                    class="side"
+                    class:stale=move || !state.report_is_current()
+                    data-testid="side"
+                    data-stale=move || (!state.report_is_current()).to_string()
+                    aria-busy=move || (!state.report_is_current()).to_string()
+                >
                     <Show when=move || state.timing_view>
                         <panels::TimingPanel />
                     </Show>

@@ -248,6 +248,21 @@ impl AppState {
         }
     }
 
+    /// Whether the report shown was computed on the data and settings now chosen. Between a
+    /// new load (or a changed setting) and its report it is not, and the page greys the
+    /// figures so that new counts are never read against old results.
+    pub fn report_is_current(&self) -> bool {
+        let (epoch, mode, limit) = (self.epoch.get(), self.mode.get(), self.limit.get());
+        self.shown.with(|k| {
+            k.as_ref().is_some_and(|k| {
+                k.epoch == epoch
+                    && k.mode == mode
+                    && k.limit == limit
+                    && self.rules.with(|r| *r == k.rules)
+            })
+        })
+    }
+
     /// New data arrived from the engine.
     pub(super) fn show_data(&self, summary: DataSummary, timings: Vec<(Stage, f64)>) {
         self.summary.set(summary);
