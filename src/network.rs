@@ -183,7 +183,7 @@ pub struct Snap {
 /// Most segments in one entry of the spatial index.
 const RUN_MAX: usize = 8;
 
-/// An entry of the spatial index: up to [`RUN_MAX`] consecutive segments of one line, under
+/// An entry of the spatial index: up to [`RUN_MAX`] consecutive, connected segments, under
 /// their bounding box. Indexing runs instead of single segments keeps the index at a few
 /// bytes per segment; the exact distances are taken segment by segment in [`RoadNetwork::snap`].
 #[derive(Clone, Debug)]
