@@ -6,8 +6,11 @@ use crate::i18n::{message, missing, param_label, rule_title, suggestion, Key};
 use crate::report::{Finding, Severity};
 use crate::rules::{RuleParams, CATALOG};
 use leptos::prelude::*;
+use std::collections::HashMap;
 
 const SHOWN_PER_GROUP: usize = 200;
+/// Findings listed at once in the groups that start open.
+const OPEN_BUDGET: usize = 1_000;
 
 fn severity_id(s: Severity) -> &'static str {
     match s {
@@ -25,32 +28,40 @@ pub fn FindingsPanel() -> impl IntoView {
     let rule = RwSignal::new(String::new());
     let place = RwSignal::new(String::new());
     let by_unit = RwSignal::new(false);
-    let findings = move || {
-        s.report
-            .with(|r| r.as_ref().map(|r| r.findings.clone()).unwrap_or_default())
-    };
+    // Only the findings that pass the filters are copied out of the report.
     let filtered = move || {
         let (sev, rule, place) = (severity.get(), rule.get(), place.get());
-        findings()
-            .into_iter()
-            .enumerate()
-            .filter(|(_, f)| sev.is_empty() || severity_id(f.severity) == sev)
-            .filter(|(_, f)| rule.is_empty() || f.rule == rule)
-            .filter(|(_, f)| place.is_empty() || f.place.contains(place.trim()))
-            .collect::<Vec<(usize, Finding)>>()
+        s.report.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.findings
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, f)| sev.is_empty() || severity_id(f.severity) == sev)
+                        .filter(|(_, f)| rule.is_empty() || f.rule == rule)
+                        .filter(|(_, f)| place.is_empty() || f.place.contains(place.trim()))
+                        .map(|(i, f)| (i, f.clone()))
+                        .collect::<Vec<(usize, Finding)>>()
+                })
+                .unwrap_or_default()
+        })
     };
     // Group key: the rule, or the township-level part of the place ("county / township").
     let groups = move || {
         let mut groups: Vec<(String, Vec<(usize, Finding)>)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         for (i, f) in filtered() {
             let key = if by_unit.get() {
                 f.place.split(" / ").take(2).collect::<Vec<_>>().join(" / ")
             } else {
                 f.rule.clone()
             };
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, v)) => v.push((i, f)),
-                None => groups.push((key, vec![(i, f)])),
+            match index.get(&key) {
+                Some(&g) => groups[g].1.push((i, f)),
+                None => {
+                    index.insert(key.clone(), groups.len());
+                    groups.push((key, vec![(i, f)]));
+                }
             }
         }
         if !by_unit.get() {
@@ -58,7 +69,13 @@ pub fn FindingsPanel() -> impl IntoView {
         }
         groups
     };
-    let count = move |sev: Severity| findings().iter().filter(|f| f.severity == sev).count();
+    let count = move |sev: Severity| {
+        s.report.with(|r| {
+            r.as_ref().map_or(0, |r| {
+                r.findings.iter().filter(|f| f.severity == sev).count()
+            })
+        })
+    };
     let not_checked = move || {
         s.report.with(|r| {
             r.as_ref()
@@ -106,28 +123,58 @@ pub fn FindingsPanel() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            {move || groups().into_iter().map(|(key, items)| {
-                let lang = s.lang.get();
-                let heading = if by_unit.get() {
-                    key.clone()
-                } else {
-                    format!("{} · {}", key, rule_title(lang, &key))
-                };
-                let clause = if by_unit.get() { String::new() } else { crate::rules::source_of(&key).to_string() };
-                let n = items.len();
-                view! {
-                    <details class="group" open=true data-testid="finding-group">
-                        <summary>
-                            <b>{heading}</b> " (" {n} ")"
-                            <span class="clause">{clause}</span>
-                        </summary>
-                        <ul class="finding-list">
-                            {items.into_iter().take(SHOWN_PER_GROUP).map(|(i, f)| finding_item(s, i, f)).collect_view()}
-                        </ul>
-                        {(n > SHOWN_PER_GROUP).then(|| view! { <p class="note">{format!("{SHOWN_PER_GROUP} / {n} {}", Key::Shown.text(lang))}</p> })}
-                    </details>
-                }
-            }).collect_view()}
+            {move || {
+                // Groups open while their findings fit in the budget; the rest start closed and
+                // build their lists when opened, so a province's thousands of townships do not
+                // put tens of thousands of findings in the page at once.
+                let mut budget = OPEN_BUDGET;
+                groups().into_iter().map(|(key, items)| {
+                    let lang = s.lang.get();
+                    let heading = if by_unit.get() {
+                        key.clone()
+                    } else {
+                        format!("{} · {}", key, rule_title(lang, &key))
+                    };
+                    let clause = if by_unit.get() { String::new() } else { crate::rules::source_of(&key).to_string() };
+                    let n = items.len();
+                    let shown = n.min(SHOWN_PER_GROUP);
+                    let open_at_first = shown <= budget;
+                    budget = if open_at_first { budget - shown } else { 0 };
+                    let open = RwSignal::new(open_at_first);
+                    let items = std::sync::Arc::new(items);
+                    view! {
+                        <details
+                            class="group"
+                            open=open_at_first
+                            data-testid="finding-group"
+                            on:toggle=move |ev| {
+                                let now = ev
+                                    .target()
+                                    .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
+                                    .and_then(|v| v.as_bool())
+                                    .unwrap_or(false);
+                                if now != open.get_untracked() {
+                                    open.set(now);
+                                }
+                            }
+                        >
+                            <summary>
+                                <b>{heading}</b> " (" {n} ")"
+                                <span class="clause">{clause}</span>
+                            </summary>
+                            {move || open.get().then(|| {
+                                let items = items.clone();
+                                view! {
+                                    <ul class="finding-list">
+                                        {items.iter().take(SHOWN_PER_GROUP).map(|(i, f)| finding_item(s, *i, f.clone())).collect_view()}
+                                    </ul>
+                                    {(n > SHOWN_PER_GROUP).then(|| view! { <p class="note">{format!("{SHOWN_PER_GROUP} / {n} {}", Key::Shown.text(lang))}</p> })}
+                                }
+                            })}
+                        </details>
+                    }
+                }).collect_view()
+            }}
             <Show when=move || !not_checked().is_empty()>
                 <h4>{move || t(Key::NotChecked)}</h4>
                 <ul class="not-checked">

@@ -81,3 +81,84 @@ test('(h) opening a finding moves the map to it; filters and language apply', { 
     );
   });
 });
+
+// A county of 40 x 40 villages (generated here), one settlement in each and one clinic in all:
+// thousands of findings. Grouped by place, only the groups whose findings fit in the page's
+// budget (1,000) start open; a closed group lists its findings when opened.
+function bigCounty() {
+  const side = 40;
+  const d = 0.01;
+  const features = [];
+  const square = (x0, y0, s) => [[[x0, y0], [x0 + s, y0], [x0 + s, y0 + s], [x0, y0 + s], [x0, y0]]];
+  features.push({
+    type: 'Feature',
+    properties: { name: '大县', level: 'county', code: '439001000000' },
+    geometry: { type: 'Polygon', coordinates: square(110, 30, side * d) },
+  });
+  for (let j = 0; j < side; j++) {
+    for (let i = 0; i < side; i++) {
+      const k = j * side + i;
+      const [x, y] = [110 + i * d, 30 + j * d];
+      features.push({
+        type: 'Feature',
+        properties: { name: `村${k + 1}`, level: 'village' },
+        geometry: { type: 'Polygon', coordinates: square(x, y, d) },
+      });
+      features.push({
+        type: 'Feature',
+        properties: { name: `居民点${k + 1}`, population: 100 },
+        geometry: { type: 'Point', coordinates: [x + d / 2, y + d / 2] },
+      });
+    }
+  }
+  features.push({
+    type: 'Feature',
+    properties: { name: '卫生室', kind: 'village_clinic' },
+    geometry: { type: 'Point', coordinates: [110.005, 30.005] },
+  });
+  return Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }));
+}
+
+test('(o) thousands of findings: groups beyond the budget start closed and fill when opened', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withApp(t, browser, async (page) => {
+    await page.setInputFiles(tid('file-input'), {
+      name: 'big-county.geojson',
+      mimeType: 'application/geo+json',
+      buffer: bigCounty(),
+    });
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.trim() === '1601', tid('count-admin'), {
+      timeout: 120_000,
+    });
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.textContent) > 1000, tid('count-violations'), {
+      timeout: 120_000,
+    });
+    await page.waitForSelector(`${tid('side')}[data-stale="false"]`);
+    await page.selectOption(tid('group-by'), 'unit');
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length > 1000, tid('finding-group'));
+    const state = () =>
+      page.evaluate(
+        ([groupSel, findingSel]) => {
+          const groups = [...document.querySelectorAll(groupSel)];
+          return {
+            groups: groups.length,
+            open: groups.filter((g) => g.open).length,
+            listed: document.querySelectorAll(findingSel).length,
+            total: groups.reduce((n, g) => n + Number(g.querySelector('summary').textContent.match(/\((\d+)\)/)[1]), 0),
+          };
+        },
+        [tid('finding-group'), tid('finding')],
+      );
+    const first = await state();
+    assert.ok(first.open > 0 && first.open < first.groups, JSON.stringify(first));
+    assert.ok(first.listed <= 1000 && first.listed > 0, JSON.stringify(first));
+    assert.ok(first.total > first.listed, JSON.stringify(first));
+    // Opening the last group lists its findings.
+    const last = page.locator(tid('finding-group')).last();
+    assert.equal(await last.locator(tid('finding')).count(), 0);
+    await last.locator('summary').click();
+    await last.locator(tid('finding')).first().waitFor();
+    const after = await state();
+    assert.equal(after.open, first.open + 1, JSON.stringify(after));
+    assert.ok(after.listed > first.listed, JSON.stringify(after));
+  });
+});
