@@ -174,6 +174,10 @@ pub enum Key {
     RoutingNodes,
     TimeBench,
     TimeSynthetic,
+    /// Load the synthetic network into the page.
+    ShowOnMap,
+    /// Banner of the synthetic demo (followed by its number of junctions).
+    SyntheticBanner,
 }
 
 impl Key {
@@ -278,6 +282,11 @@ impl Key {
                 "测量 OSM 文件上的最近机构计算",
             ),
             Key::TimeSynthetic => ("Synthetic network", "合成路网"),
+            Key::ShowOnMap => ("Show it on the map", "在地图上显示"),
+            Key::SyntheticBanner => (
+                "Demo: a synthetic network generated to show the page at scale (not real data); junctions requested:",
+                "演示数据：为展示大规模数据而生成的合成路网（非真实数据）；请求的路口数：",
+            ),
             Key::Attribution => (
                 "Map data © OpenStreetMap contributors, ODbL",
                 "地图数据 © OpenStreetMap 贡献者，ODbL 许可",

@@ -674,6 +674,32 @@ impl Dataset {
         Ok(self.put(loaded, slot))
     }
 
+    /// Adds layers made by the program (a synthetic network) under `name`, replacing a file
+    /// of the same name; their sources are pointed at that file.
+    pub fn add_generated(&mut self, name: &str, mut layers: Layers) -> &LoadedFile {
+        let slot = self.files.iter().position(|f| f.name == name);
+        let file = slot.unwrap_or(self.files.len()) as u32;
+        layers.roads.iter_mut().for_each(|x| x.source.file = file);
+        layers
+            .facilities
+            .iter_mut()
+            .for_each(|x| x.source.file = file);
+        layers
+            .settlements
+            .iter_mut()
+            .for_each(|x| x.source.file = file);
+        layers.admin.iter_mut().for_each(|x| x.source.file = file);
+        let loaded = LoadedFile {
+            name: name.to_string(),
+            layers,
+            osm: false,
+            population_estimated: false,
+            buildings: Vec::new(),
+            floor_m2_per_person: default_floor_area(),
+        };
+        self.put(loaded, slot)
+    }
+
     /// Reads an OpenStreetMap `.osm.pbf` extract and adds it under `name`, replacing a file of
     /// the same name. On error the dataset is unchanged.
     pub fn load_osm(

@@ -190,6 +190,21 @@ impl Session {
         problems
     }
 
+    /// Replaces what is loaded with the synthetic network of about `junctions` junctions
+    /// ([`crate::synthetic::generate`], seed 1), as one file named after it.
+    pub fn load_synthetic(&mut self, junctions: usize, progress: Progress) {
+        progress(Stage::Reading, 0, 1);
+        let mut data = Dataset::default();
+        data.add_generated(
+            &format!("synthetic-{junctions}"),
+            crate::synthetic::generate(junctions, 1),
+        );
+        self.data = data;
+        self.extracts.clear();
+        self.changed();
+        progress(Stage::Reading, 1, 1);
+    }
+
     /// Reads the extracts again with `m2` square metres of floor area per resident (the
     /// building estimate). Refuses a value that is not a positive number.
     pub fn set_floor_area(&mut self, m2: f64, progress: Progress) -> Result<(), Bilingual> {
@@ -374,6 +389,34 @@ mod tests {
             .unwrap();
         assert_eq!(seen, vec![Stage::Summarising]);
         assert!(back.scene.is_some(), "the map shows the other mode again");
+    }
+
+    #[test]
+    fn a_synthetic_network_replaces_the_data_and_runs() {
+        let mut s = Session::new();
+        s.load(demo_files(), true, &mut quiet());
+        let version = s.summary().version;
+        s.load_synthetic(2_000, &mut quiet());
+        let summary = s.summary();
+        assert!(summary.version > version);
+        assert_eq!(summary.files, vec![("synthetic-2000".to_string(), false)]);
+        let layers = crate::synthetic::generate(2_000, 1);
+        assert_eq!(
+            summary.counts[..4],
+            [
+                layers.roads.len(),
+                layers.facilities.len(),
+                layers.settlements.len(),
+                layers.admin.len()
+            ]
+        );
+        let out = s
+            .run(Mode::Drive, 15.0, &RuleParams::default(), &mut quiet())
+            .unwrap();
+        assert!(out.scene.is_some());
+        assert_eq!(out.report.summary.settlements, layers.settlements.len());
+        // Findings name the generated file's places (sources point at it).
+        assert!(!out.report.findings.is_empty());
     }
 
     #[test]

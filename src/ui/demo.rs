@@ -8,13 +8,18 @@ pub enum Demo {
     County,
     /// The shared Andorra case (OpenStreetMap data).
     Andorra,
+    /// The synthetic network of about this many junctions ([`crate::synthetic`]), to see and
+    /// feel the page at scale.
+    Synthetic(u32),
 }
 
 impl Demo {
-    /// The demo's files: (name, GeoJSON text).
-    pub fn files(self) -> [(&'static str, &'static str); 4] {
+    /// The demo's files: (name, GeoJSON text); none for the synthetic network, which the
+    /// worker generates.
+    pub fn files(self) -> Vec<(&'static str, &'static str)> {
         match self {
-            Demo::County => [
+            Demo::Synthetic(_) => Vec::new(),
+            Demo::County => vec![
                 (
                     "county/roads.geojson",
                     include_str!("../../demo/county/roads.geojson"),
@@ -32,7 +37,7 @@ impl Demo {
                     include_str!("../../demo/county/admin.geojson"),
                 ),
             ],
-            Demo::Andorra => [
+            Demo::Andorra => vec![
                 (
                     "andorra/roads.geojson",
                     include_str!("../../demo/andorra/roads.geojson"),
@@ -58,15 +63,20 @@ impl Demo {
         self == Demo::Andorra
     }
 
-    /// The demo named in the page's `?demo=` parameter (`andorra` or `county`).
+    /// The demo named in the page's `?demo=` parameter: `andorra`, `county`, or `synthetic`
+    /// (with `&junctions=N`, 200,000 by default).
     pub fn from_query(query: &str) -> Option<Demo> {
-        query
-            .trim_start_matches('?')
-            .split('&')
-            .find_map(|kv| match kv {
-                "demo=andorra" => Some(Demo::Andorra),
-                "demo=county" => Some(Demo::County),
-                _ => None,
-            })
+        let pairs = || query.trim_start_matches('?').split('&');
+        pairs().find_map(|kv| match kv {
+            "demo=andorra" => Some(Demo::Andorra),
+            "demo=county" => Some(Demo::County),
+            "demo=synthetic" => Some(Demo::Synthetic(
+                pairs()
+                    .find_map(|kv| kv.strip_prefix("junctions=")?.parse().ok())
+                    .filter(|&n: &u32| n >= 1_000)
+                    .unwrap_or(200_000),
+            )),
+            _ => None,
+        })
     }
 }

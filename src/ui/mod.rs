@@ -61,7 +61,11 @@ pub fn App() -> impl IntoView {
             </header>
             <Show when=move || state.demo.get()>
                 <div class="demo-banner" data-testid="demo-banner">
-                    {move || if state.which_demo.get() == Demo::County { t(Key::DemoCountyBanner) } else { t(Key::DemoBanner) }}
+                    {move || match state.which_demo.get() {
+                        Demo::County => t(Key::DemoCountyBanner).to_string(),
+                        Demo::Andorra => t(Key::DemoBanner).to_string(),
+                        Demo::Synthetic(n) => format!("{} {n}", t(Key::SyntheticBanner)),
+                    }}
                     " "
                     <button
                         class="link"

@@ -1,6 +1,7 @@
 //! The side panels: controls, the headline figure, what was loaded, per-unit and
 //! beyond-the-limit tables. They only read state and format it.
 
+use super::demo::Demo;
 use super::state::AppState;
 use crate::i18n::{analysis_error, facility_label, skip_reason, Key, Lang};
 use crate::network::Mode;
@@ -92,7 +93,7 @@ pub fn Controls() -> impl IntoView {
 pub fn Headline() -> impl IntoView {
     let s = state();
     let t = move |k: Key| k.text(s.lang.get());
-    let summary = move || s.report.get().map(|r| r.summary);
+    let summary = move || s.report.with(|r| r.as_ref().map(|r| r.summary.clone()));
     view! {
         <section class="card headline">
             <h2>
@@ -235,9 +236,27 @@ pub fn LoadPanel() -> impl IntoView {
 pub fn AdminTable() -> impl IntoView {
     let s = state();
     let t = move |k: Key| k.text(s.lang.get());
-    let rows = move || s.report.get().map(|r| r.admin).unwrap_or_default();
+    // Counties first, then townships, then villages (input order within a level), the first
+    // SHOWN of them: a province has tens of thousands of units.
+    const SHOWN: usize = 300;
+    let table = Memo::new(move |_| {
+        s.report.with(|r| {
+            let Some(r) = r else {
+                return (0, Vec::new());
+            };
+            let mut order: Vec<usize> = (0..r.admin.len()).collect();
+            order.sort_by_key(|&i| r.admin[i].level.map_or(3, |l| l.tier()));
+            let rows: Vec<crate::report::AdminRow> = order
+                .into_iter()
+                .take(SHOWN)
+                .map(|i| r.admin[i].clone())
+                .collect();
+            (r.admin.len(), rows)
+        })
+    });
+    let rows = move || table.with(|(_, rows)| rows.clone());
     view! {
-        <Show when=move || !rows().is_empty()>
+        <Show when=move || table.with(|(n, _)| *n > 0)>
             <section class="card">
                 <h3>{move || t(Key::PerUnit)}</h3>
                 <table class="data" data-testid="admin-table">
@@ -258,6 +277,9 @@ pub fn AdminTable() -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                <Show when=move || table.with(|(n, _)| *n > SHOWN)>
+                    <p class="note">{move || table.with(|(n, _)| format!("{SHOWN} / {n} {}", Key::Shown.text(s.lang.get())))}</p>
+                </Show>
             </section>
         </Show>
     }
@@ -268,31 +290,35 @@ pub fn AdminTable() -> impl IntoView {
 pub fn BeyondList() -> impl IntoView {
     let s = state();
     let t = move |k: Key| k.text(s.lang.get());
-    let rows = move || {
-        s.report
-            .get()
-            .map(|r| {
-                let mut v: Vec<(usize, crate::report::SettlementRow)> = r
-                    .settlements
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(_, row)| !row.within_limit)
-                    .collect();
-                // Special-area villages first, then the most populous.
-                v.sort_by(|a, b| {
-                    b.1.special_area
-                        .cmp(&a.1.special_area)
-                        .then(b.1.population.total_cmp(&a.1.population))
-                        .then(a.0.cmp(&b.0))
-                });
-                v
-            })
-            .unwrap_or_default()
-    };
+    // Computed once per report, without copying the report itself.
+    let beyond = Memo::new(move |_| {
+        s.report.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    let mut v: Vec<(usize, crate::report::SettlementRow)> = r
+                        .settlements
+                        .iter()
+                        .cloned()
+                        .enumerate()
+                        .filter(|(_, row)| !row.within_limit)
+                        .collect();
+                    // Special-area villages first, then the most populous.
+                    v.sort_by(|a, b| {
+                        b.1.special_area
+                            .cmp(&a.1.special_area)
+                            .then(b.1.population.total_cmp(&a.1.population))
+                            .then(a.0.cmp(&b.0))
+                    });
+                    v
+                })
+                .unwrap_or_default()
+        })
+    });
+    let count = move || beyond.with(Vec::len);
     const SHOWN: usize = 300;
     view! {
         <section class="card">
-            <h3>{move || t(Key::SettlementsBeyond)} " (" {move || rows().len()} ")"</h3>
+            <h3>{move || t(Key::SettlementsBeyond)} " (" {count} ")"</h3>
             <table class="data" data-testid="beyond-list">
                 <thead><tr>
                     <th>{move || t(Key::Settlement)}</th>
@@ -301,7 +327,7 @@ pub fn BeyondList() -> impl IntoView {
                     <th>{move || t(Key::NearestFacility)}</th>
                 </tr></thead>
                 <tbody>
-                    {move || rows().into_iter().take(SHOWN).map(|(i, r)| {
+                    {move || beyond.with(|v| v.iter().take(SHOWN).cloned().collect::<Vec<_>>()).into_iter().map(|(i, r)| {
                         let name = r.name.clone().unwrap_or_else(|| format!("#{}", r.index));
                         let nearest = facility_label(s.lang.get(), r.nearest_facility_name.as_deref(), r.nearest_facility_kind, r.nearest_facility);
                         view! {
@@ -319,8 +345,8 @@ pub fn BeyondList() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <Show when=move || { rows().len() > SHOWN }>
-                <p class="note">{move || format!("… {} more", rows().len() - SHOWN)}</p>
+            <Show when=move || { count() > SHOWN }>
+                <p class="note">{move || format!("… {} more", count() - SHOWN)}</p>
             </Show>
         </section>
     }
@@ -466,6 +492,12 @@ pub fn TimingPanel() -> impl IntoView {
                 />
                 <button data-testid="synthetic-run" on:click=move |_| submit(Job::Synthetic { junctions: junctions.get_untracked() })>
                     {move || t(Key::TimeSynthetic)}
+                </button>
+                <button
+                    data-testid="synthetic-show"
+                    on:click=move |_| s.show_demo(Demo::Synthetic(junctions.get_untracked().min(u32::MAX as usize) as u32))
+                >
+                    {move || t(Key::ShowOnMap)}
                 </button>
             </div>
             <pre data-testid="timing-lines">{move || s.timing_lines.get().join("\n")}</pre>

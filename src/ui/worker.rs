@@ -117,6 +117,14 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
                 );
             }
         }
+        ToWorker::Demo(Demo::Synthetic(junctions)) => {
+            let mut r = Reporter::new();
+            SESSION.with(|s| {
+                s.borrow_mut()
+                    .load_synthetic(junctions as usize, &mut |st, d, t| r.report(st, d, t))
+            });
+            send_data(Vec::new(), r);
+        }
         ToWorker::Demo(demo) => {
             let files = demo_files(demo);
             load(files, true);
@@ -221,6 +229,11 @@ fn load(files: Vec<InputFile>, replace: bool) {
         s.borrow_mut()
             .load(files, replace, &mut |st, d, t| r.report(st, d, t))
     });
+    send_data(problems, r);
+}
+
+/// Tells the page what is loaded now.
+fn send_data(problems: Vec<crate::session::Bilingual>, r: Reporter) {
     let summary = SESSION.with(|s| s.borrow().summary());
     post(
         &FromWorker::Data {

@@ -175,6 +175,19 @@ test('(n) the timing view times the nearest-facility pass and a synthetic networ
       assert.ok(Number(syn.bytes_per_junction) > 0, JSON.stringify(syn));
       assert.ok(Number(syn.share_within_15_min_drive) > 0, JSON.stringify(syn));
       assert.ok(Number(await page.getAttribute(tid('engine-memory'), 'data-bytes')) > 0);
+      // The same network on the map: its layers are counted, drawn and checked like a load.
+      await page.click(tid('synthetic-show'));
+      await waitForCount(page, 'roads', Number(syn.roads));
+      await waitForCount(page, 'settlements', Number(syn.settlements));
+      await page.waitForSelector(`${tid('side')}[data-stale="false"]`);
+      // Every road is walkable, so the map draws every segment of the network.
+      await page.waitForFunction(
+        ([sel, n]) => document.querySelector(sel)?.getAttribute('data-segments') === n,
+        [tid('map-canvas'), syn.segments],
+      );
+      await waitForDrawn(page);
+      assert.match(await page.textContent(tid('demo-banner')), /20000/);
+      assert.ok(Number(await page.textContent(tid('count-violations'))) > 0, 'the rules ran on its villages');
     },
     { query: '?timing' },
   );
