@@ -542,6 +542,123 @@ pub fn pick_settlement(
         .map(|(_, i)| i)
 }
 
+/// Above this many road segments the page draws roads with [`rasterise_roads`] instead of
+/// stroking canvas paths. Measured in headless Chromium (software canvas), a zoom redraw of
+/// Porto's 354,803 segments strokes in under 100 ms either way, so a city keeps its smooth
+/// lines; but the synthetic network's 1.4 million segments took 1.4–2 s a redraw with paths
+/// and 0.16–0.19 s rasterised, and 2.8 million 2.7–4.2 s against 0.06 s of main-thread work.
+pub const RASTER_ABOVE_SEGMENTS: usize = 400_000;
+
+/// `#rrggbb` as RGBA bytes (opaque); grey for anything else.
+fn rgba(hex: &str) -> [u8; 4] {
+    let c = |i: usize| {
+        hex.get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0x99)
+    };
+    [c(1), c(3), c(5), 255]
+}
+
+/// Background of the map.
+pub const BACKGROUND: &str = "#f7f7f4";
+/// Colour of roads not usable in the mode.
+pub const UNUSABLE_COLOUR: &str = "#c9c9c9";
+
+/// The roads of `scene` as seen through `view`, drawn into an RGBA image of `width` × `height`
+/// device pixels (`dpr` device pixels per CSS pixel) on the map's background: unusable roads,
+/// then the bands from the slowest to the fastest, each segment a line one device pixel wide
+/// (two for the bands within reach), clipped to the image. Work is proportional to the
+/// segments plus the pixels they cover, so a redraw of millions of segments stays fast.
+pub fn rasterise_roads(
+    scene: &Scene,
+    view: &Viewport,
+    width: usize,
+    height: usize,
+    dpr: f64,
+) -> Vec<u8> {
+    let pixel = |hex: &str| u32::from_le_bytes(rgba(hex));
+    let mut image = vec![pixel(BACKGROUND); width * height];
+    if width == 0 || height == 0 {
+        return Vec::new();
+    }
+    let (k, tx, ty) = (view.scale * dpr, view.tx * dpr, view.ty * dpr);
+    let (w, h) = (width as f64, height as f64);
+    let inside = |x: f64, y: f64| x >= 0.0 && y >= 0.0 && x < w && y < h;
+    let mut draw = |segs: &[[f64; 4]], colour: u32, thick: bool| {
+        let mut put = |x: f64, y: f64| {
+            // In the image by construction (clipped), but a rounding never writes outside.
+            let (xi, yi) = (x as usize, y as usize);
+            if xi < width && yi < height {
+                let at = yi * width + xi;
+                image[at] = colour;
+                if thick {
+                    if xi + 1 < width {
+                        image[at + 1] = colour;
+                    }
+                    if yi + 1 < height {
+                        image[at + width] = colour;
+                    }
+                }
+            }
+        };
+        for &[x1, y1, x2, y2] in segs {
+            let (mut ax, mut ay) = (x1 * k + tx, -y1 * k + ty);
+            let (mut bx, mut by) = (x2 * k + tx, -y2 * k + ty);
+            let (dx, dy) = (bx - ax, by - ay);
+            if !(inside(ax, ay) && inside(bx, by)) {
+                // Liang–Barsky clipping to [0, w) × [0, h).
+                let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+                let mut visible = dx.is_finite() && dy.is_finite();
+                for (p, q) in [
+                    (-dx, ax),
+                    (dx, w - 1e-9 - ax),
+                    (-dy, ay),
+                    (dy, h - 1e-9 - ay),
+                ] {
+                    if !visible {
+                        break;
+                    }
+                    if p == 0.0 {
+                        visible = q >= 0.0;
+                    } else {
+                        let r = q / p;
+                        if p < 0.0 {
+                            t0 = t0.max(r);
+                        } else {
+                            t1 = t1.min(r);
+                        }
+                        visible = t0 <= t1;
+                    }
+                }
+                if !visible {
+                    continue;
+                }
+                (ax, ay, bx, by) = (ax + t0 * dx, ay + t0 * dy, ax + t1 * dx, ay + t1 * dy);
+            }
+            let steps = (bx - ax).abs().max((by - ay).abs()).ceil();
+            if steps < 1.0 {
+                put(ax, ay);
+                put(bx, by);
+                continue;
+            }
+            let (sx, sy) = ((bx - ax) / steps, (by - ay) / steps);
+            for i in 0..=steps as usize {
+                let f = i as f64;
+                put(ax + sx * f, ay + sy * f);
+            }
+        }
+    };
+    draw(&scene.unusable, pixel(UNUSABLE_COLOUR), false);
+    for (band, segs) in scene.bands.iter().enumerate().rev() {
+        draw(
+            segs,
+            pixel(BAND_COLOURS[band]),
+            band + 1 < BAND_COLOURS.len(),
+        );
+    }
+    image.into_iter().flat_map(u32::to_le_bytes).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -596,5 +713,51 @@ mod tests {
             Scene::decode(&Scene::default().encode()).unwrap(),
             Scene::default()
         );
+    }
+
+    #[test]
+    fn rasterised_roads_cover_their_pixels_and_nothing_off_screen() {
+        let mut scene = Scene {
+            bands: vec![Vec::new(); BAND_COUNT],
+            ..Scene::default()
+        };
+        // A horizontal road in band 0 across the view, a vertical one in the slowest band, one
+        // far off screen, and an unusable one.
+        scene.bands[0].push([-50.0, 0.0, 50.0, 0.0]);
+        scene.bands[BAND_COUNT - 1].push([0.0, -50.0, 0.0, 50.0]);
+        scene.bands[1].push([1.0e6, 1.0e6, 1.0e6 + 5.0, 1.0e6]);
+        scene.unusable.push([-10.0, 10.0, 10.0, 10.0]);
+        // 1 px per metre, origin at the centre of a 40 x 30 image.
+        let view = Viewport {
+            scale: 1.0,
+            tx: 20.0,
+            ty: 15.0,
+        };
+        let (w, h) = (40, 30);
+        let image = rasterise_roads(&scene, &view, w, h, 1.0);
+        assert_eq!(image.len(), w * h * 4);
+        let at = |x: usize, y: usize| -> [u8; 4] {
+            let i = 4 * (y * w + x);
+            image[i..i + 4].try_into().unwrap()
+        };
+        let (fast, slow) = (rgba(BAND_COLOURS[0]), rgba(BAND_COLOURS[BAND_COUNT - 1]));
+        // The fast road runs the whole width along row 15 (drawn last, so on top).
+        assert!((0..w).all(|x| at(x, 15) == fast));
+        // The slow one runs the whole height along column 20, except where the fast one crosses.
+        assert!((0..h)
+            .filter(|&y| y != 15 && y != 16)
+            .all(|y| at(20, y) == slow));
+        // The unusable road at y = 10 m is screen row 5.
+        assert_eq!(at(12, 5), rgba(UNUSABLE_COLOUR));
+        // Elsewhere, the background.
+        assert_eq!(at(3, 3), rgba(BACKGROUND));
+        let drawn = image.chunks(4).filter(|p| *p != rgba(BACKGROUND)).count();
+        assert!(drawn < w * 3 + h * 2 + 25, "{drawn} pixels drawn");
+        // A device pixel ratio of 2 doubles every side.
+        assert_eq!(
+            rasterise_roads(&scene, &view, 80, 60, 2.0).len(),
+            80 * 60 * 4
+        );
+        assert!(rasterise_roads(&scene, &view, 0, 0, 1.0).is_empty());
     }
 }

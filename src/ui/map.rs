@@ -1,13 +1,15 @@
 //! The canvas map: roads coloured by travel-time band, admin boundaries, facilities, and
 //! settlements sized by population and marked within or beyond the limit. Road paths are built
 //! once per analysis as one `Path2D` per band in scene metres, so a redraw while panning or
-//! zooming is a handful of `stroke` calls however many segments there are.
+//! zooming is a handful of `stroke` calls. Past [`RASTER_ABOVE_SEGMENTS`] segments the
+//! browser's stroker takes seconds per redraw, so the roads are drawn by the engine's own
+//! rasteriser ([`rasterise_roads`]) into an image instead.
 
 use super::state::{AppState, Shared};
 use crate::i18n::Key;
 use crate::scene::{
-    pick_settlement, settlement_radius_px, FacilityClass, Scene, Viewport, BAND_COLOURS,
-    BAND_LIMITS_MIN,
+    pick_settlement, rasterise_roads, settlement_radius_px, FacilityClass, Scene, Viewport,
+    BAND_COLOURS, BAND_LIMITS_MIN, RASTER_ABOVE_SEGMENTS,
 };
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -16,8 +18,8 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, Path2d};
 
 struct Paths {
     scene: Shared<Scene>,
-    bands: Vec<Path2d>,
-    unusable: Path2d,
+    /// Per band and for the unusable roads; `None` when the roads are rasterised.
+    roads: Option<(Vec<Path2d>, Path2d)>,
     admin: Path2d,
 }
 
@@ -30,14 +32,19 @@ fn segments_path(segs: &[[f64; 4]]) -> Option<Path2d> {
     Some(p)
 }
 
-fn build_paths(scene: &Shared<Scene>) -> Option<Paths> {
-    let bands = scene
-        .0
-        .bands
-        .iter()
-        .map(|segs| segments_path(segs))
-        .collect::<Option<Vec<_>>>()?;
-    let unusable = segments_path(&scene.0.unusable)?;
+fn build_paths(scene: &Shared<Scene>, raster: Option<bool>) -> Option<Paths> {
+    let big = scene.0.segment_count() + scene.0.unusable.len() > RASTER_ABOVE_SEGMENTS;
+    let roads = if raster.unwrap_or(big) {
+        None
+    } else {
+        let bands = scene
+            .0
+            .bands
+            .iter()
+            .map(|segs| segments_path(segs))
+            .collect::<Option<Vec<_>>>()?;
+        Some((bands, segments_path(&scene.0.unusable)?))
+    };
     let admin = Path2d::new().ok()?;
     for ring in &scene.0.admin_rings {
         for (i, q) in ring.iter().enumerate() {
@@ -51,8 +58,7 @@ fn build_paths(scene: &Shared<Scene>) -> Option<Paths> {
     }
     Some(Paths {
         scene: scene.clone(),
-        bands,
-        unusable,
+        roads,
         admin,
     })
 }
@@ -80,31 +86,56 @@ fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppSt
     let Some(ctx) = context(canvas) else { return };
     let (w, h, dpr) = fit_backing_store(canvas);
     let scene = &paths.scene.0;
-    ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
-    ctx.set_fill_style_str("#f7f7f4");
-    ctx.fill_rect(0.0, 0.0, w, h);
-    // Scene metres → pixels; line widths are divided by the scale to stay in pixels.
     let k = view.scale;
-    ctx.set_transform(dpr * k, 0.0, 0.0, -dpr * k, dpr * view.tx, dpr * view.ty)
-        .ok();
-    ctx.set_line_join("round");
-    ctx.set_stroke_style_str("#5b5b8f");
-    ctx.set_line_width(1.5 / k);
-    ctx.set_line_dash(&js_sys::Array::of2(&(6.0 / k).into(), &(4.0 / k).into()))
-        .ok();
-    ctx.stroke_with_path(&paths.admin);
-    ctx.set_stroke_style_str("#c9c9c9");
-    ctx.set_line_width(1.0 / k);
-    ctx.stroke_with_path(&paths.unusable);
-    ctx.set_line_dash(&js_sys::Array::new()).ok();
-    for (band, path) in paths.bands.iter().enumerate().rev() {
-        ctx.set_stroke_style_str(BAND_COLOURS[band]);
-        ctx.set_line_width(if band == BAND_COLOURS.len() - 1 {
-            0.8 / k
-        } else {
-            1.6 / k
-        });
-        ctx.stroke_with_path(path);
+    let admin = |ctx: &CanvasRenderingContext2d| {
+        ctx.set_stroke_style_str("#5b5b8f");
+        ctx.set_line_width(1.5 / k);
+        ctx.set_line_dash(&js_sys::Array::of2(&(6.0 / k).into(), &(4.0 / k).into()))
+            .ok();
+        ctx.stroke_with_path(&paths.admin);
+        ctx.set_line_dash(&js_sys::Array::new()).ok();
+    };
+    // Scene metres → pixels; line widths are divided by the scale to stay in pixels.
+    let to_pixels = |ctx: &CanvasRenderingContext2d| {
+        ctx.set_transform(dpr * k, 0.0, 0.0, -dpr * k, dpr * view.tx, dpr * view.ty)
+            .ok();
+        ctx.set_line_join("round");
+    };
+    match &paths.roads {
+        Some((bands, unusable)) => {
+            ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
+            ctx.set_fill_style_str(crate::scene::BACKGROUND);
+            ctx.fill_rect(0.0, 0.0, w, h);
+            to_pixels(&ctx);
+            admin(&ctx);
+            ctx.set_stroke_style_str(crate::scene::UNUSABLE_COLOUR);
+            ctx.set_line_width(1.0 / k);
+            ctx.stroke_with_path(unusable);
+            for (band, path) in bands.iter().enumerate().rev() {
+                ctx.set_stroke_style_str(BAND_COLOURS[band]);
+                ctx.set_line_width(if band == BAND_COLOURS.len() - 1 {
+                    0.8 / k
+                } else {
+                    1.6 / k
+                });
+                ctx.stroke_with_path(path);
+            }
+            let _ = canvas.set_attribute("data-render", "paths");
+        }
+        None => {
+            let (bw, bh) = (canvas.width(), canvas.height());
+            let pixels = rasterise_roads(scene, &view, bw as usize, bh as usize, dpr);
+            if let Ok(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+                wasm_bindgen::Clamped(&pixels),
+                bw,
+                bh,
+            ) {
+                ctx.put_image_data(&image, 0.0, 0.0).ok();
+            }
+            to_pixels(&ctx);
+            admin(&ctx);
+            let _ = canvas.set_attribute("data-render", "raster");
+        }
     }
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
     for f in &scene.facilities {
@@ -126,9 +157,15 @@ fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppSt
             ctx.fill_rect(x - 1.0, y - 3.5, 2.0, 7.0);
         }
     }
-    let report = state.report.get_untracked();
     let selected = state.selected.get_untracked();
-    if let Some(report) = report {
+    // Two paths, within and beyond the limit, each filled and outlined once: tens of
+    // thousands of settlements cost two fills, not a canvas call sequence each.
+    // Screen circles (x, y, radius) within the limit, then beyond it.
+    let mut groups: [Vec<(f64, f64, f64)>; 2] = [Vec::new(), Vec::new()];
+    let fills = ["rgba(26,152,80,0.55)", "rgba(215,25,28,0.6)"];
+    let mut chosen = None;
+    state.report.with_untracked(|report| {
+        let Some(report) = report else { return };
         for (i, (p, row)) in scene
             .settlements
             .iter()
@@ -140,22 +177,33 @@ fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppSt
                 continue;
             }
             let r = settlement_radius_px(row.population);
-            ctx.begin_path();
-            ctx.arc(x, y, r, 0.0, std::f64::consts::TAU).ok();
-            ctx.set_fill_style_str(if row.within_limit {
-                "rgba(26,152,80,0.55)"
-            } else {
-                "rgba(215,25,28,0.6)"
-            });
-            ctx.fill();
-            ctx.set_stroke_style_str(if Some(i) == selected {
-                "#000000"
-            } else {
-                "#ffffff"
-            });
-            ctx.set_line_width(if Some(i) == selected { 3.0 } else { 1.0 });
-            ctx.stroke();
+            groups[usize::from(!row.within_limit)].push((x, y, r));
+            if Some(i) == selected {
+                chosen = Some((x, y, r));
+            }
         }
+    });
+    for (circles, fill) in groups.iter().zip(fills) {
+        if circles.is_empty() {
+            continue;
+        }
+        ctx.begin_path();
+        for &(x, y, r) in circles {
+            ctx.move_to(x + r, y);
+            ctx.arc(x, y, r, 0.0, std::f64::consts::TAU).ok();
+        }
+        ctx.set_fill_style_str(fill);
+        ctx.fill();
+        ctx.set_stroke_style_str("#ffffff");
+        ctx.set_line_width(1.0);
+        ctx.stroke();
+    }
+    if let Some((x, y, r)) = chosen {
+        ctx.begin_path();
+        ctx.arc(x, y, r, 0.0, std::f64::consts::TAU).ok();
+        ctx.set_stroke_style_str("#000000");
+        ctx.set_line_width(3.0);
+        ctx.stroke();
     }
     if let Some(focus) = state.focus.get_untracked() {
         ctx.set_stroke_style_str("#ff7f00");
@@ -290,18 +338,18 @@ pub fn Map() -> impl IntoView {
     Effect::new(move |_| {
         let scene = s.scene.get();
         let _ = canvas_ref.get();
-        paths.set_value(scene.as_ref().and_then(build_paths));
+        paths.set_value(
+            scene
+                .as_ref()
+                .and_then(|sc| build_paths(sc, s.render_raster)),
+        );
         fit();
     });
     // Anything visible changed: redraw.
     Effect::new(move |_| {
         let v = view.get();
-        let _ = (
-            s.report.get(),
-            s.selected.get(),
-            s.focus.get(),
-            resized.get(),
-        );
+        s.report.track();
+        let _ = (s.selected.get(), s.focus.get(), resized.get());
         let Some(canvas) = canvas_ref.get() else {
             return;
         };
@@ -368,8 +416,8 @@ pub fn Map() -> impl IntoView {
     };
     let popup = move || {
         let i = s.selected.get()?;
-        let report = s.report.get()?;
-        report.settlements.get(i).cloned()
+        s.report
+            .with(|r| r.as_ref().and_then(|r| r.settlements.get(i).cloned()))
     };
 
     view! {

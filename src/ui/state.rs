@@ -165,6 +165,9 @@ pub struct AppState {
     pub timing_lines: RwSignal<Vec<String>>,
     /// Whether the timing view is shown (`?timing`).
     pub timing_view: bool,
+    /// How the map draws roads: `None` chooses by size; `?render=paths` or `?render=raster`
+    /// forces one (for comparing them).
+    pub render_raster: Option<bool>,
 }
 
 fn query() -> String {
@@ -212,6 +215,11 @@ impl AppState {
             timings: RwSignal::new(Timings::default()),
             graph_nodes: RwSignal::new(0),
             timing_lines: RwSignal::new(Vec::new()),
+            render_raster: match query_value("render").as_deref() {
+                Some("raster") => Some(true),
+                Some("paths") => Some(false),
+                _ => None,
+            },
             timing_view: query()
                 .trim_start_matches('?')
                 .split('&')

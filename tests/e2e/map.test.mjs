@@ -57,3 +57,41 @@ test('(g) list row, map click, popup, zoom and fit', { timeout: TEST_TIMEOUT_MS 
     await waitForRedraw(page, zoomed);
   });
 });
+
+// Road colours as the page draws them (scene.rs BAND_COLOURS), and the map background.
+const BAND_RGB = ['1a9850', '91cf60', 'd9ef8b', 'fdae61', 'f46d43', 'a50026', '9e9e9e'];
+
+/** How many canvas pixels have exactly a band colour (runs in the page). */
+const BAND_PIXELS = ([sel, colours]) => {
+  const c = document.querySelector(sel);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const set = new Set(colours.map((h) => parseInt(h, 16)));
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (set.has((d[i] << 16) | (d[i + 1] << 8) | d[i + 2])) n++;
+  return n;
+};
+
+test('(p) a network too big to stroke is rasterised, and zooming redraws it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  // The synthetic demo of 20,000 junctions, forced through the rasteriser a province would use.
+  await withApp(
+    t,
+    browser,
+    async (page) => {
+      await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-segments')) > 20000, tid('map-canvas'));
+      await page.waitForSelector(`${tid('side')}[data-stale="false"]`);
+      assert.equal(await page.getAttribute(tid('map-canvas'), 'data-render'), 'raster');
+      const roads = await page.evaluate(BAND_PIXELS, [tid('map-canvas'), BAND_RGB]);
+      assert.ok(roads > 10000, `${roads} road pixels`);
+      const before = await canvasPrint(page);
+      await page.click(tid('zoom-in'));
+      await waitForRedraw(page, before);
+      assert.ok((await page.evaluate(BAND_PIXELS, [tid('map-canvas'), BAND_RGB])) > 10000);
+    },
+    { query: '?demo=synthetic&junctions=20000&render=raster' },
+  );
+  // The demo county is small: smooth canvas paths.
+  await withApp(t, browser, async (page) => {
+    await page.waitForSelector(`${tid('side')}[data-stale="false"]`);
+    assert.equal(await page.getAttribute(tid('map-canvas'), 'data-render'), 'paths');
+  });
+});
