@@ -455,6 +455,12 @@ impl Client {
                         demo: d,
                         restore: false,
                     }) => {
+                        if let Demo::Synthetic(n) = d {
+                            // A network of any size: if its first report does not fit, undo it
+                            // as a load of files is undone.
+                            self.before_load =
+                                Some((self.committed.clone(), format!("synthetic-{n}")));
+                        }
                         self.committed = Committed::Demo(d);
                         s.which_demo.set(d);
                         s.demo.set(true);

@@ -127,6 +127,25 @@ test('(l) an input too big for memory gets a clear message, not a dead tab', { t
     },
     { query: '?memory_limit_mb=40' },
   );
+  // The same for a synthetic network asked for on the map: too big, so the county comes back.
+  await withApp(
+    t,
+    browser,
+    async (page) => {
+      const roads = await countText(page, 'roads');
+      await page.fill(tid('synthetic-junctions'), '1000000');
+      await page.dispatchEvent(tid('synthetic-junctions'), 'change');
+      await page.click(tid('synthetic-show'));
+      await page.waitForSelector(tid('engine-notice'));
+      const notice = await page.textContent(tid('engine-notice'));
+      assert.match(notice, /out of memory|内存不足/, notice);
+      await page.waitForSelector(tid('busy'), { state: 'detached' });
+      assert.equal(await countText(page, 'roads'), roads, 'the county is shown again');
+      assert.doesNotMatch(await page.textContent(tid('demo-banner')), /1000000/);
+      await page.waitForSelector(`${tid('side')}[data-stale="false"]`);
+    },
+    { query: '?timing&memory_limit_mb=40' },
+  );
 });
 
 test('(m) the floor area per resident of a building estimate is editable', { timeout: TEST_TIMEOUT_MS }, async (t) => {
