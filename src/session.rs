@@ -125,15 +125,15 @@ impl Session {
         replace: bool,
         progress: Progress,
     ) -> Vec<Bilingual> {
-        let mut next = if replace {
-            Dataset::default()
+        // Each file loads whole or not at all (`Dataset::load` leaves the data as it was on
+        // an error), so files added to what is loaded go straight in: copying a province's
+        // layers to add a file would double the memory. A replacement is built aside and
+        // taken only if a file loads, so that the demo stays when every file is refused.
+        let (mut fresh, mut fresh_extracts) = (Dataset::default(), Vec::new());
+        let (next, extracts) = if replace {
+            (&mut fresh, &mut fresh_extracts)
         } else {
-            self.data.clone()
-        };
-        let mut extracts = if replace {
-            Vec::new()
-        } else {
-            self.extracts.clone()
+            (&mut self.data, &mut self.extracts)
         };
         let mut problems = Vec::new();
         let mut loaded_any = false;
@@ -183,8 +183,10 @@ impl Session {
         }
         progress(Stage::Reading, total, total);
         if loaded_any {
-            self.data = next;
-            self.extracts = extracts;
+            if replace {
+                self.data = fresh;
+                self.extracts = fresh_extracts;
+            }
             self.changed();
         }
         problems
@@ -417,6 +419,46 @@ mod tests {
         assert_eq!(out.report.summary.settlements, layers.settlements.len());
         // Findings name the generated file's places (sources point at it).
         assert!(!out.report.findings.is_empty());
+    }
+
+    #[test]
+    fn added_files_join_the_data_and_a_refused_one_changes_nothing() {
+        let mut s = Session::new();
+        s.load(demo_files(), true, &mut quiet());
+        let before = s.summary();
+        // Refused alone: nothing changes, not even the version.
+        let problems = s.load(
+            vec![InputFile {
+                name: "broken.geojson".into(),
+                bytes: b"{".to_vec(),
+            }],
+            false,
+            &mut quiet(),
+        );
+        assert_eq!(problems.len(), 1);
+        assert_eq!(s.summary(), before);
+        // One good file and one bad: the good one is added beside the demo's files.
+        let point = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"population":7},"geometry":{"type":"Point","coordinates":[1.5,42.5]}}]}"#;
+        let problems = s.load(
+            vec![
+                InputFile {
+                    name: "extra.geojson".into(),
+                    bytes: point.as_bytes().to_vec(),
+                },
+                InputFile {
+                    name: "broken.geojson".into(),
+                    bytes: b"{".to_vec(),
+                },
+            ],
+            false,
+            &mut quiet(),
+        );
+        assert_eq!(problems.len(), 1);
+        let after = s.summary();
+        assert!(after.version > before.version);
+        assert_eq!(after.files.len(), before.files.len() + 1);
+        assert_eq!(after.counts[2], before.counts[2] + 1);
+        assert_eq!(after.counts[0], before.counts[0]);
     }
 
     #[test]
