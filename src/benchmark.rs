@@ -1,8 +1,9 @@
 //! The nearest-facility benchmark problem, shared by the native benchmark
 //! (`examples/bench_route.rs`, compared with scipy, igraph and networkx by `scripts/bench.sh`)
 //! and the page's timing view (the same pass in WebAssembly): facilities on distinct road
-//! nodes drawn with a fixed-seed generator from the nodes in road order, each starting at 0 minutes with its draw order as
-//! its label, so the search is exactly a multi-source Dijkstra from those nodes.
+//! nodes drawn with a fixed-seed generator from the nodes in road order, each starting at 0
+//! minutes with its draw order as its label, so the search is exactly a multi-source Dijkstra
+//! from those nodes.
 
 use crate::network::{NodeId, RoadNetwork};
 use crate::reach::Origin;

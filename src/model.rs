@@ -660,9 +660,41 @@ impl Dataset {
         name: &str,
         text: &str,
     ) -> Result<&LoadedFile, crate::input::InputError> {
+        self.put_layers(name, |file| crate::input::read_geojson(name, text, file))
+    }
+
+    /// Adds layers made by the program (a synthetic network) under `name`, replacing a file
+    /// of the same name; their sources are pointed at that file.
+    pub fn add_generated(&mut self, name: &str, mut layers: Layers) -> &LoadedFile {
+        let added = self.put_layers(name, |file| {
+            layers.roads.iter_mut().for_each(|x| x.source.file = file);
+            layers
+                .facilities
+                .iter_mut()
+                .for_each(|x| x.source.file = file);
+            layers
+                .settlements
+                .iter_mut()
+                .for_each(|x| x.source.file = file);
+            layers.admin.iter_mut().for_each(|x| x.source.file = file);
+            Ok::<_, std::convert::Infallible>(layers)
+        });
+        match added {
+            Ok(loaded) => loaded,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Adds the layers `make` gives for the file index `name` takes (its own if already
+    /// loaded, else the next), as a plain (not OpenStreetMap) file. On error the dataset is
+    /// unchanged.
+    fn put_layers<E>(
+        &mut self,
+        name: &str,
+        make: impl FnOnce(u32) -> Result<Layers, E>,
+    ) -> Result<&LoadedFile, E> {
         let slot = self.files.iter().position(|f| f.name == name);
-        let file_id = slot.unwrap_or(self.files.len()) as u32;
-        let layers = crate::input::read_geojson(name, text, file_id)?;
+        let layers = make(slot.unwrap_or(self.files.len()) as u32)?;
         let loaded = LoadedFile {
             name: name.to_string(),
             layers,
@@ -672,32 +704,6 @@ impl Dataset {
             floor_m2_per_person: default_floor_area(),
         };
         Ok(self.put(loaded, slot))
-    }
-
-    /// Adds layers made by the program (a synthetic network) under `name`, replacing a file
-    /// of the same name; their sources are pointed at that file.
-    pub fn add_generated(&mut self, name: &str, mut layers: Layers) -> &LoadedFile {
-        let slot = self.files.iter().position(|f| f.name == name);
-        let file = slot.unwrap_or(self.files.len()) as u32;
-        layers.roads.iter_mut().for_each(|x| x.source.file = file);
-        layers
-            .facilities
-            .iter_mut()
-            .for_each(|x| x.source.file = file);
-        layers
-            .settlements
-            .iter_mut()
-            .for_each(|x| x.source.file = file);
-        layers.admin.iter_mut().for_each(|x| x.source.file = file);
-        let loaded = LoadedFile {
-            name: name.to_string(),
-            layers,
-            osm: false,
-            population_estimated: false,
-            buildings: Vec::new(),
-            floor_m2_per_person: default_floor_area(),
-        };
-        self.put(loaded, slot)
     }
 
     /// Reads an OpenStreetMap `.osm.pbf` extract and adds it under `name`, replacing a file of

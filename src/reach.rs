@@ -721,10 +721,7 @@ impl Reach {
                         Site::Facility(f) if is_target(f) => return Some((0.0, f)),
                         Site::Facility(f) => self.facility_xy[f],
                     };
-                    targets
-                        .iter()
-                        .map(|&t| (xy.distance_m(self.facility_xy[t]) / offroad_m_per_min, t))
-                        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                    self.straight_nearest(xy, targets, *offroad_m_per_min)
                 })
                 .collect(),
             Router::Network {
@@ -748,6 +745,15 @@ impl Reach {
                     .collect()
             }
         }
+    }
+
+    /// In straight lines at `m_per_min`: the minutes from `p` to the nearest of `targets` and
+    /// which (ties to the lowest index).
+    fn straight_nearest(&self, p: Xy, targets: &[usize], m_per_min: f64) -> Option<(f64, usize)> {
+        targets
+            .iter()
+            .map(|&t| (p.distance_m(self.facility_xy[t]) / m_per_min, t))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
     }
 
     /// Nodes of the routing graph (with the join nodes); 0 without roads.
@@ -784,12 +790,7 @@ impl Reach {
         let is_target = |f: usize| targets.contains(&f);
         match &self.router {
             Router::StraightLine { offroad_m_per_min } => {
-                let nearest = |p: Xy| {
-                    targets
-                        .iter()
-                        .map(|&t| (p.distance_m(self.facility_xy[t]) / offroad_m_per_min, t))
-                        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-                };
+                let nearest = |p: Xy| self.straight_nearest(p, targets, *offroad_m_per_min);
                 let facilities = (0..self.facility_xy.len())
                     .map(|f| {
                         if is_target(f) {
