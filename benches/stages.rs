@@ -26,13 +26,13 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use criterion::Criterion;
-    use medreach::analysis::Analysis;
-    use medreach::input::read_geojson;
-    use medreach::model::Dataset;
-    use medreach::network::{Mode, RoadNetwork, SpeedTable};
-    use medreach::projection::{Projector, Xy};
-    use medreach::reach::{nearest_origin, origins, zone_for, Router};
-    use medreach::rules::RuleParams;
+    use medreach::app::analysis::Analysis;
+    use medreach::engine::crs::{Projector, Xy};
+    use medreach::engine::dataset::Dataset;
+    use medreach::engine::io::geojson::read_geojson;
+    use medreach::engine::network::{Mode, RoadNetwork, SpeedTable};
+    use medreach::engine::routing::{nearest_origin, origins, zone_for, Router};
+    use medreach::engine::rules::RuleParams;
     use std::hint::black_box;
     use std::path::PathBuf;
     use std::time::Duration;

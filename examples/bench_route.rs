@@ -1,4 +1,4 @@
-//! Times MedReach's nearest-facility pass ([`medreach::reach::nearest_origin`]) on a prebuilt
+//! Times MedReach's nearest-facility pass ([`medreach::engine::routing::nearest_origin`]) on a prebuilt
 //! routing graph and exports that exact graph, its sources and MedReach's result, so that
 //! `scripts/bench_peers.py` can time scipy, igraph and networkx on the identical problem.
 //!
@@ -11,7 +11,7 @@
 //! Default input: `../shared/data/osm/porto.osm.pbf`, drive mode, 30 facilities, output in
 //! `target/bench/porto/`. The facilities sit on distinct road nodes drawn with a fixed-seed
 //! generator (SplitMix64) from the nodes in the order they first appear along the roads
-//! ([`medreach::benchmark`]), each with 0 minutes and its draw order as its label, so the
+//! ([`medreach::devtools::benchmark`]), each with 0 minutes and its draw order as its label, so the
 //! search is exactly a multi-source Dijkstra from those nodes. The checksum printed covers
 //! every node's minutes and label in that order too, so it does not change when the engine
 //! numbers its nodes differently.
@@ -38,12 +38,12 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use medreach::benchmark::{checksum, median, nodes_in_road_order, seeded_origins};
-    use medreach::model::Dataset;
-    use medreach::network::{Mode, RoadNetwork, RoutingGraph, SpeedTable};
-    use medreach::osm::{read_osm_pbf, OsmOptions};
-    use medreach::projection::Projector;
-    use medreach::reach::{nearest_origin, zone_for};
+    use medreach::devtools::benchmark::{checksum, median, nodes_in_road_order, seeded_origins};
+    use medreach::engine::crs::Projector;
+    use medreach::engine::dataset::Dataset;
+    use medreach::engine::io::osm::{read_osm_pbf, OsmOptions};
+    use medreach::engine::network::{Mode, RoadNetwork, RoutingGraph, SpeedTable};
+    use medreach::engine::routing::{nearest_origin, zone_for};
     use std::hint::black_box;
     use std::io::Write;
     use std::path::{Path, PathBuf};
@@ -133,7 +133,7 @@ mod native {
                 PathBuf::from(format!(
                     "synthetic network of {junctions} junctions (seed 1)"
                 )),
-                medreach::synthetic::generate(junctions, 1),
+                medreach::devtools::synthetic::generate(junctions, 1),
             )
         } else if let Some(path) = &args.roads {
             let text = std::fs::read_to_string(path)

@@ -1,31 +1,23 @@
 //! MedReach: checks where primary health care can be reached within 15 minutes, and where it
 //! cannot.
 //!
-//! The engine is pure Rust with no web dependency: it reads GeoJSON ([`input`]), projects to
-//! metres ([`projection`]), builds the road network of a travel mode ([`network`]), computes
-//! every settlement's travel time to its nearest medical service point ([`reach`]) and reports
-//! the 15-minute figure with its findings ([`report`]). [`analysis`] ties them together for the
-//! page, a Web Worker and the command line alike.
+//! The house, from the bottom up (imports point down only; see `docs/ARCHITECTURE.md`):
+//!
+//! - [`engine`]: pure Rust, no web crate; bytes in, plain data out. Coordinate systems
+//!   ([`engine::crs`]), the data model ([`engine::model`]), readers ([`engine::io`]), the loaded
+//!   files and their precedence ([`engine::dataset`]), the road network ([`engine::network`]),
+//!   travel times ([`engine::routing`]), the administrative hierarchy ([`engine::admin`]), the
+//!   policy rules ([`engine::rules`]) and the report ([`engine::report`]).
+//! - [`app`]: what the page and the command line share: the analysis, the worker's session, the
+//!   map scene and all wording in Chinese and English ([`app::text`]).
+//! - [`devtools`]: synthetic networks, benchmarks and the demo-county generator.
+//! - `cli` (native) and `ui` (wasm32): the two faces.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod analysis;
-pub mod benchmark;
-pub mod demo_county;
-pub mod hierarchy;
-pub mod i18n;
-pub mod input;
-pub mod model;
-pub mod network;
-pub mod osm;
-pub mod progress;
-pub mod projection;
-pub mod reach;
-pub mod report;
-pub mod rules;
-pub mod scene;
-pub mod session;
-pub mod synthetic;
+pub mod app;
+pub mod devtools;
+pub mod engine;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

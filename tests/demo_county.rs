@@ -1,15 +1,16 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The generated demo county (`medreach::demo_county`): deterministic; loads with no skipped
+//! The generated demo county (`medreach::devtools::demo_county`): deterministic; loads with no skipped
 //! feature; valid, nested and tiling units with unique, consistent codes; every settlement in
 //! exactly one village or community; the travel times its rule table relies on; and the
 //! committed copy in `demo/county/` is exactly the generator's output (a golden check: set
 //! `MEDREACH_BLESS=1` to rewrite it).
 
 use geo::{Area, Contains, Polygon, Validation, Winding};
-use medreach::analysis::{check, Options};
-use medreach::demo_county::{generate, DemoCounty, FILE_NAMES, SEED};
-use medreach::model::Dataset;
-use medreach::network::Mode;
+use medreach::app::analysis::check;
+use medreach::app::options::Options;
+use medreach::devtools::demo_county::{generate, DemoCounty, FILE_NAMES, SEED};
+use medreach::engine::dataset::Dataset;
+use medreach::engine::network::Mode;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -334,7 +335,7 @@ fn the_travel_times_the_rule_table_relies_on() {
         },
     )
     .unwrap();
-    let by_name: HashMap<&str, &medreach::report::SettlementRow> = drive
+    let by_name: HashMap<&str, &medreach::engine::report::SettlementRow> = drive
         .settlements
         .iter()
         .map(|s| (s.name.as_deref().unwrap(), s))

@@ -4,9 +4,10 @@
 //! `MEDREACH_BLESS=1 cargo test --test golden_report` and review the diff before committing.
 #![cfg(not(target_arch = "wasm32"))]
 
-use medreach::analysis::{check, Options};
-use medreach::model::Dataset;
-use medreach::network::Mode;
+use medreach::app::analysis::check;
+use medreach::app::options::Options;
+use medreach::engine::dataset::Dataset;
+use medreach::engine::network::Mode;
 use serde_json::{json, Value};
 
 fn county_report() -> Value {

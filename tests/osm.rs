@@ -1,4 +1,4 @@
-//! OpenStreetMap extracts (`../shared/data/osm/*.osm.pbf`) read by `medreach::osm`.
+//! OpenStreetMap extracts (`../shared/data/osm/*.osm.pbf`) read by `medreach::engine::io::osm`.
 //!
 //! The expected counts were established independently: a Python script using pyosmium
 //! (libosmium's reader and its multipolygon assembler, installed from PyPI in a throw-away venv;
@@ -22,14 +22,16 @@
 //! own settlements, every travel time matches.
 #![cfg(not(target_arch = "wasm32"))]
 
-use medreach::analysis::{check, Options};
-use medreach::model::{AdminUnit, Dataset, FacilityKind, LoadedFile, Source};
-use medreach::network::{Mode, SpeedTable};
-use medreach::osm::{
+use medreach::app::analysis::check;
+use medreach::app::options::Options;
+use medreach::engine::crs::LonLat;
+use medreach::engine::dataset::{Dataset, LoadedFile};
+use medreach::engine::io::osm::{
     estimate_residents, read_osm_pbf, OsmError, OsmImport, OsmOptions, OsmType, OsmWarning,
     PopulationChoice, PopulationSource, ResidentialBuilding, ATTRIBUTION,
 };
-use medreach::projection::LonLat;
+use medreach::engine::model::{AdminUnit, FacilityKind, Source};
+use medreach::engine::network::{Mode, SpeedTable};
 use serde_json::Value;
 mod common;
 
@@ -296,7 +298,7 @@ fn andorra_hospitals_are_recognised_and_pharmacies_are_not_service_points() {
 /// compares every settlement's time with the case's independent reference.
 fn matches_reference(case: &str, mode: Mode) {
     let got = import(case, &OsmOptions::default());
-    let settlements = medreach::input::read_geojson(
+    let settlements = medreach::engine::io::geojson::read_geojson(
         "settlements.geojson",
         &case_file(case, "settlements.geojson"),
         1,
@@ -307,8 +309,8 @@ fn matches_reference(case: &str, mode: Mode) {
     let mut layers = got.layers.clone();
     layers.settlements = settlements.settlements;
     layers.admin.clear();
-    let reach =
-        medreach::reach::travel_times(&layers, mode, &SpeedTable::default()).expect("an analysis");
+    let reach = medreach::engine::routing::travel_times(&layers, mode, &SpeedTable::default())
+        .expect("an analysis");
     let rows = reference["settlements"].as_array().expect("reference rows");
     assert_eq!(rows.len(), reach.settlements.len(), "{case}: settlements");
     let mut worst: f64 = 0.0;
@@ -367,9 +369,9 @@ fn dataset(name: &str, import: &OsmImport) -> Dataset {
             layers: import.layers.clone(),
             osm: true,
             population_estimated: import.population_source
-                == medreach::osm::PopulationSource::BuildingEstimate,
+                == medreach::engine::io::osm::PopulationSource::BuildingEstimate,
             buildings: Vec::new(),
-            floor_m2_per_person: medreach::osm::DEFAULT_FLOOR_M2_PER_PERSON,
+            floor_m2_per_person: medreach::engine::io::osm::DEFAULT_FLOOR_M2_PER_PERSON,
         }],
     }
 }
@@ -408,7 +410,7 @@ fn dataset_load_osm_keeps_user_settlements_first() {
 fn liechtenstein_travel_times_are_plausible() {
     let got = import("liechtenstein", &OsmOptions::default());
     let data = dataset("liechtenstein", &got);
-    let time = |report: &medreach::report::Report, name: &str| {
+    let time = |report: &medreach::engine::report::Report, name: &str| {
         report
             .settlements
             .iter()

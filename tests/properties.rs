@@ -17,11 +17,12 @@
 //! (d) walking times do not depend on `oneway`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use medreach::analysis::{check, Analysis, Options};
-use medreach::model::Dataset;
-use medreach::network::{Mode, SpeedTable};
-use medreach::projection::{LonLat, Projector, UtmZone, Xy};
-use medreach::report::Report;
+use medreach::app::analysis::{check, Analysis};
+use medreach::app::options::Options;
+use medreach::engine::crs::{LonLat, Projector, UtmZone, Xy};
+use medreach::engine::dataset::Dataset;
+use medreach::engine::network::{Mode, SpeedTable};
+use medreach::engine::report::Report;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
@@ -974,7 +975,7 @@ proptest! {
         let data = dataset(&s.roads(true), &s.facilities(|_, p| p), &s.settlements());
         for mode in [Mode::Walk, Mode::Drive] {
             let analysis = Analysis::run(&data, mode, &SpeedTable::default()).expect("runs");
-            let reports: Vec<Report> = limits.iter().map(|&l| analysis.report(l, &medreach::rules::RuleParams::default())).collect();
+            let reports: Vec<Report> = limits.iter().map(|&l| analysis.report(l, &medreach::engine::rules::RuleParams::default())).collect();
             for pair in reports.windows(2) {
                 let (lo, hi) = (&pair[0].summary, &pair[1].summary);
                 match (lo.share_within_limit, hi.share_within_limit) {

@@ -9,10 +9,11 @@
 //! the unreachable population equal.
 #![cfg(not(target_arch = "wasm32"))]
 
-use medreach::analysis::{check, Options};
-use medreach::model::Dataset;
-use medreach::network::Mode;
-use medreach::report::Report;
+use medreach::app::analysis::check;
+use medreach::app::options::Options;
+use medreach::engine::dataset::Dataset;
+use medreach::engine::network::Mode;
+use medreach::engine::report::Report;
 use serde_json::Value;
 use std::collections::BTreeSet;
 mod common;
@@ -257,12 +258,12 @@ fn andorra_drive_share_at_30_minutes_follows_the_reference_times() {
     for name in ["roads.geojson", "facilities.geojson", "settlements.geojson"] {
         data.load(name, &read(&dir.join(name))).expect("loads");
     }
-    let analysis =
-        medreach::analysis::Analysis::run(&data, Mode::Drive, &Default::default()).expect("runs");
+    let analysis = medreach::app::analysis::Analysis::run(&data, Mode::Drive, &Default::default())
+        .expect("runs");
     let reference = reference("andorra", Mode::Drive);
     let rows = reference["settlements"].as_array().expect("settlements");
     for limit in [5.0, 10.0, 15.0, 20.0, 30.0] {
-        let report = analysis.report(limit, &medreach::rules::RuleParams::default());
+        let report = analysis.report(limit, &medreach::engine::rules::RuleParams::default());
         let (mut within, mut total) = (0.0, 0.0);
         for row in rows {
             let pop = num(&row["population"], "population");

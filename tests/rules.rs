@@ -9,12 +9,15 @@
 //! can be computed by hand: walking 5 km/h (83.33 m/min) on roads, 4 km/h (66.67 m/min)
 //! off-road, and without roads straight lines at 4 km/h (1,000 m = 15 min).
 
-use medreach::analysis::{check, AnalysisError, Options};
-use medreach::hierarchy::PopulationSource;
-use medreach::model::{AreaFlag, Center, Dataset, Level};
-use medreach::projection::{LonLat, Projector, UtmZone, Xy};
-use medreach::report::{Finding, Report, Severity};
-use medreach::rules::{LeadProblem, Message, RuleParams, RuleStatus, CATALOG};
+use medreach::app::analysis::check;
+use medreach::app::options::{AnalysisError, Options};
+use medreach::engine::admin::PopulationSource;
+use medreach::engine::crs::{LonLat, Projector, UtmZone, Xy};
+use medreach::engine::dataset::Dataset;
+use medreach::engine::model::{AreaFlag, Center, Level};
+use medreach::engine::report::Report;
+use medreach::engine::rules::{Finding, Severity};
+use medreach::engine::rules::{LeadProblem, Message, RuleParams, RuleStatus, CATALOG};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------------

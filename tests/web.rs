@@ -2,9 +2,10 @@
 //! and the web worker's session re-runs only what changed.
 #![cfg(target_arch = "wasm32")]
 
-use medreach::analysis::{check, Options};
-use medreach::model::Dataset;
-use medreach::network::Mode;
+use medreach::app::analysis::check;
+use medreach::app::options::Options;
+use medreach::engine::dataset::Dataset;
+use medreach::engine::network::Mode;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -41,19 +42,36 @@ fn engine_matches_the_reference_in_wasm() {
 /// encoding (the page itself, with its worker, is tested end to end by tests/e2e).
 #[wasm_bindgen_test]
 fn session_reuses_travel_times_in_wasm() {
-    use medreach::progress::Stage;
-    use medreach::rules::RuleParams;
-    use medreach::scene::Scene;
-    use medreach::session::{InputFile, Session};
-    let county = medreach::demo_county::generate(medreach::demo_county::SEED);
-    let files = county
-        .files()
-        .iter()
-        .map(|(name, text)| InputFile {
-            name: name.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        })
-        .collect();
+    use medreach::app::scene::Scene;
+    use medreach::app::session::{InputFile, Session};
+    use medreach::engine::progress::Stage;
+    use medreach::engine::rules::RuleParams;
+    // The generated county as the page ships it (tests/demo_county.rs checks these files are
+    // the generator's output; the generator itself is native only).
+    let files = [
+        (
+            "admin.geojson",
+            include_str!("../demo/county/admin.geojson"),
+        ),
+        (
+            "roads.geojson",
+            include_str!("../demo/county/roads.geojson"),
+        ),
+        (
+            "facilities.geojson",
+            include_str!("../demo/county/facilities.geojson"),
+        ),
+        (
+            "settlements.geojson",
+            include_str!("../demo/county/settlements.geojson"),
+        ),
+    ]
+    .iter()
+    .map(|(name, text)| InputFile {
+        name: name.to_string(),
+        bytes: text.as_bytes().to_vec(),
+    })
+    .collect();
     let mut session = Session::new();
     assert!(session.load(files, true, &mut |_, _, _| {}).is_empty());
     let rules = RuleParams::default();

@@ -11,9 +11,9 @@
 use super::demo::Demo;
 use super::protocol::{envelope, open, FromWorker, ToWorker};
 use super::state::{AppState, Busy, Notice, RunKey};
-use crate::network::Mode;
-use crate::rules::RuleParams;
-use crate::scene::Scene;
+use crate::app::scene::Scene;
+use crate::engine::network::Mode;
+use crate::engine::rules::RuleParams;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::VecDeque;

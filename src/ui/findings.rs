@@ -2,9 +2,9 @@
 //! counts on top; a click focuses the map), the rule parameters, and the scorecard.
 
 use super::state::{AppState, Focus};
-use crate::i18n::{message, missing, param_label, rule_title, suggestion, Key};
-use crate::report::{Finding, Severity};
-use crate::rules::{RuleParams, CATALOG};
+use crate::app::text::{message, missing, param_label, rule_title, suggestion, Key};
+use crate::engine::rules::{Finding, Severity};
+use crate::engine::rules::{RuleParams, CATALOG};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -135,7 +135,7 @@ pub fn FindingsPanel() -> impl IntoView {
                     } else {
                         format!("{} · {}", key, rule_title(lang, &key))
                     };
-                    let clause = if by_unit.get() { String::new() } else { crate::rules::source_of(&key).to_string() };
+                    let clause = if by_unit.get() { String::new() } else { crate::engine::rules::source_of(&key).to_string() };
                     let n = items.len();
                     let shown = n.min(SHOWN_PER_GROUP);
                     let open_at_first = shown <= budget;
@@ -314,7 +314,7 @@ pub fn Scorecard() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {move || rows().into_iter().map(|r| {
-                            let estimated = r.population_source == crate::hierarchy::PopulationSource::Settlements;
+                            let estimated = r.population_source == crate::engine::admin::PopulationSource::Settlements;
                             let unit = r.unit;
                             view! {
                                 <tr data-testid="scorecard-row" class:special=r.special_area

@@ -6,11 +6,11 @@
 //! rasteriser ([`rasterise_roads`]) into an image instead.
 
 use super::state::{AppState, Shared};
-use crate::i18n::Key;
-use crate::scene::{
+use crate::app::scene::{
     pick_settlement, rasterise_roads, settlement_radius_px, FacilityClass, Scene, Viewport,
     BAND_COLOURS, BAND_LIMITS_MIN, RASTER_ABOVE_SEGMENTS,
 };
+use crate::app::text::Key;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -104,11 +104,11 @@ fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppSt
     match &paths.roads {
         Some((bands, unusable)) => {
             ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
-            ctx.set_fill_style_str(crate::scene::BACKGROUND);
+            ctx.set_fill_style_str(crate::app::scene::BACKGROUND);
             ctx.fill_rect(0.0, 0.0, w, h);
             to_pixels(&ctx);
             admin(&ctx);
-            ctx.set_stroke_style_str(crate::scene::UNUSABLE_COLOUR);
+            ctx.set_stroke_style_str(crate::app::scene::UNUSABLE_COLOUR);
             ctx.set_line_width(1.0 / k);
             ctx.stroke_with_path(unusable);
             for (band, path) in bands.iter().enumerate().rev() {
@@ -472,7 +472,7 @@ pub fn Map() -> impl IntoView {
                             {if row.within_limit { format!(" ({})", Key::Within.text(lang)) } else { format!(" ({})", Key::Beyond.text(lang)) }}
                         </div>
                         <div>{Key::NearestFacility.text(lang)} ": "
-                            {crate::i18n::facility_label(lang, row.nearest_facility_name.as_deref(), row.nearest_facility_kind, row.nearest_facility)}
+                            {crate::app::text::facility_label(lang, row.nearest_facility_name.as_deref(), row.nearest_facility_kind, row.nearest_facility)}
                         </div>
                     </div>
                 }

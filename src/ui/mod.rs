@@ -11,7 +11,7 @@ mod protocol;
 pub mod state;
 mod worker;
 
-use crate::i18n::Key;
+use crate::app::text::Key;
 use demo::Demo;
 use leptos::prelude::*;
 use state::AppState;

@@ -3,8 +3,8 @@
 
 use super::demo::Demo;
 use super::state::AppState;
-use crate::i18n::{analysis_error, facility_label, skip_reason, Key, Lang};
-use crate::network::Mode;
+use crate::app::text::{analysis_error, facility_label, skip_reason, Key, Lang};
+use crate::engine::network::Mode;
 use leptos::prelude::*;
 
 fn state() -> AppState {
@@ -246,7 +246,7 @@ pub fn AdminTable() -> impl IntoView {
             };
             let mut order: Vec<usize> = (0..r.admin.len()).collect();
             order.sort_by_key(|&i| r.admin[i].level.map_or(3, |l| l.tier()));
-            let rows: Vec<crate::report::AdminRow> = order
+            let rows: Vec<crate::engine::report::AdminRow> = order
                 .into_iter()
                 .take(SHOWN)
                 .map(|i| r.admin[i].clone())
@@ -295,7 +295,7 @@ pub fn BeyondList() -> impl IntoView {
         s.report.with(|r| {
             r.as_ref()
                 .map(|r| {
-                    let mut v: Vec<(usize, crate::report::SettlementRow)> = r
+                    let mut v: Vec<(usize, crate::engine::report::SettlementRow)> = r
                         .settlements
                         .iter()
                         .cloned()
@@ -356,7 +356,7 @@ pub fn BeyondList() -> impl IntoView {
 #[component]
 pub fn EngineStatus() -> impl IntoView {
     use super::state::{JobText, Notice};
-    use crate::progress::Stage;
+    use crate::engine::progress::Stage;
     let s = state();
     let t = move |k: Key| k.text(s.lang.get());
     let job_text = move |job: &JobText, lang: Lang| match job {

@@ -4,12 +4,12 @@
 //! through JSON or a structured clone of nested arrays.
 
 use super::demo::Demo;
-use crate::analysis::AnalysisError;
-use crate::network::Mode;
-use crate::progress::Stage;
-use crate::report::Report;
-use crate::rules::RuleParams;
-use crate::session::{Bilingual, DataSummary};
+use crate::app::options::AnalysisError;
+use crate::app::session::{Bilingual, DataSummary};
+use crate::engine::network::Mode;
+use crate::engine::progress::Stage;
+use crate::engine::report::Report;
+use crate::engine::rules::RuleParams;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 

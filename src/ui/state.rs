@@ -4,14 +4,14 @@
 use super::client::{self, Job};
 use super::demo::Demo;
 use super::protocol::Memory;
-use crate::analysis::AnalysisError;
-use crate::i18n::Lang;
-use crate::network::Mode;
-use crate::progress::Stage;
-use crate::report::Report;
-use crate::rules::RuleParams;
-use crate::scene::Scene;
-use crate::session::{Bilingual, DataSummary};
+use crate::app::options::AnalysisError;
+use crate::app::scene::Scene;
+use crate::app::session::{Bilingual, DataSummary};
+use crate::app::text::Lang;
+use crate::engine::network::Mode;
+use crate::engine::progress::Stage;
+use crate::engine::report::Report;
+use crate::engine::rules::RuleParams;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -36,7 +36,7 @@ pub struct Focus {
     /// The finding's index in the report (`usize::MAX` when not a finding).
     pub finding: usize,
     /// A point to centre on.
-    pub at: Option<crate::projection::LonLat>,
+    pub at: Option<crate::engine::crs::LonLat>,
     /// A unit to fit and outline.
     pub unit: Option<usize>,
 }

@@ -4,8 +4,8 @@
 
 use super::demo::Demo;
 use super::protocol::{envelope, from_buffer, open, to_buffer, FromWorker, Memory, ToWorker};
-use crate::progress::Stage;
-use crate::session::{InputFile, Session};
+use crate::app::session::{InputFile, Session};
+use crate::engine::progress::Stage;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -233,7 +233,7 @@ fn load(files: Vec<InputFile>, replace: bool) {
 }
 
 /// Tells the page what is loaded now.
-fn send_data(problems: Vec<crate::session::Bilingual>, r: Reporter) {
+fn send_data(problems: Vec<crate::app::session::Bilingual>, r: Reporter) {
     let summary = SESSION.with(|s| s.borrow().summary());
     post(
         &FromWorker::Data {
@@ -249,13 +249,13 @@ fn send_data(problems: Vec<crate::session::Bilingual>, r: Reporter) {
 /// The nearest-facility pass of `scripts/bench.sh` (drive, 30 seeded facilities) on the
 /// extract in `bytes`, timed here in WebAssembly.
 fn bench(bytes: &[u8], reps: u32) -> Result<Vec<String>, String> {
-    use crate::benchmark::{
+    use crate::devtools::benchmark::{
         checksum, median, nodes_in_road_order, seeded_origins, FACILITIES, SEED,
     };
-    use crate::network::{Mode, RoadNetwork, SpeedTable};
-    use crate::osm::{read_osm_pbf, OsmOptions};
-    use crate::projection::Projector;
-    use crate::reach::{nearest_origin, zone_for};
+    use crate::engine::crs::Projector;
+    use crate::engine::io::osm::{read_osm_pbf, OsmOptions};
+    use crate::engine::network::{Mode, RoadNetwork, SpeedTable};
+    use crate::engine::routing::{nearest_origin, zone_for};
     let t = now_ms();
     let layers = read_osm_pbf(bytes, &OsmOptions::default(), 0)
         .map_err(|e| e.to_string())?
@@ -299,14 +299,14 @@ fn bench(bytes: &[u8], reps: u32) -> Result<Vec<String>, String> {
     ])
 }
 
-/// A synthetic network ([`crate::synthetic`]) generated and checked end to end here, with
+/// A synthetic network ([`crate::devtools::synthetic`]) generated and checked end to end here, with
 /// the time of each stage and the memory per junction (what `medreach synthetic` measures
 /// natively).
 fn synthetic(junctions: usize) -> Vec<String> {
-    use crate::analysis::Analysis;
-    use crate::network::{Mode, SpeedTable};
+    use crate::app::analysis::Analysis;
+    use crate::engine::network::{Mode, SpeedTable};
     let start = now_ms();
-    let layers = crate::synthetic::generate(junctions, 1);
+    let layers = crate::devtools::synthetic::generate(junctions, 1);
     let generate_ms = now_ms() - start;
     let (roads, facilities, settlements) = (
         layers.roads.len(),
@@ -326,7 +326,7 @@ fn synthetic(junctions: usize) -> Vec<String> {
         Err(e) => return vec![format!("error: {e}")],
     };
     r.report(Stage::Summarising, 0, 0);
-    let report = analysis.report(15.0, &crate::rules::RuleParams::default());
+    let report = analysis.report(15.0, &crate::engine::rules::RuleParams::default());
     let timings = r.finish();
     let total_ms = now_ms() - start;
     let nodes = analysis.reach.network.nodes.len().max(1);

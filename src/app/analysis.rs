@@ -2,86 +2,15 @@
 //! Changing the limit only rebuilds the report; changing the mode or the data recomputes the
 //! travel times.
 
-use crate::hierarchy::Hierarchy;
-use crate::model::{Dataset, Layers};
-use crate::network::{Mode, SpeedTable};
-use crate::progress::{Progress, Stage};
-use crate::reach::{travel_times_with, Reach};
-use crate::report::{build_report, settlements_in_units, Report};
-use crate::rules::RuleParams;
-use serde::{Deserialize, Serialize};
-
-/// What the user chose.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Options {
-    /// Travel mode.
-    pub mode: Mode,
-    /// The limit in minutes (policy default 15).
-    pub limit_min: f64,
-    /// Speeds by road class.
-    pub speeds: SpeedTable,
-    /// Rule parameters.
-    pub rules: RuleParams,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            mode: Mode::Walk,
-            limit_min: 15.0,
-            speeds: SpeedTable::default(),
-            rules: RuleParams::default(),
-        }
-    }
-}
-
-/// Why an analysis cannot run.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-pub enum AnalysisError {
-    /// Nothing with a position was loaded.
-    #[error("nothing to analyse: load roads, facilities and settlements")]
-    NothingLoaded,
-    /// The limit is not a positive number of minutes.
-    #[error("the limit must be a positive number of minutes, not {0}")]
-    BadLimit(f64),
-    /// The data spans more longitude than one plane can measure faithfully.
-    #[error("the data spans {0:.0}° of longitude; MedReach measures in one UTM zone and accepts at most {MAX_LON_SPAN_DEG}° (a county or a province, not a continent)")]
-    AreaTooWide(f64),
-    /// A rule parameter is unusable.
-    #[error("rule parameters: {0}")]
-    BadRules(String),
-    /// A speed is not positive.
-    #[error("speed for {0} must be a positive number of km/h")]
-    BadSpeed(String),
-}
-
-impl Options {
-    /// Checks the options a user can edit.
-    pub fn validate(&self) -> Result<(), AnalysisError> {
-        if !(self.limit_min.is_finite() && self.limit_min > 0.0) {
-            return Err(AnalysisError::BadLimit(self.limit_min));
-        }
-        let s = &self.speeds;
-        let named = [
-            ("walking", s.walk_kmh),
-            ("off-road", s.offroad_kmh),
-            ("default drive", s.drive_default_kmh),
-        ];
-        for (name, v) in named
-            .into_iter()
-            .chain(s.drive_kmh.iter().map(|(c, v)| (c.as_str(), *v)))
-        {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(AnalysisError::BadSpeed(name.to_string()));
-            }
-        }
-        self.rules.validate().map_err(AnalysisError::BadRules)
-    }
-}
-
-/// The widest longitude span accepted. Transverse Mercator distorts lengths by about 1.5 % at
-/// 10° from the central meridian and breaks down towards 90°.
-pub const MAX_LON_SPAN_DEG: f64 = 20.0;
+use super::options::{AnalysisError, Options, MAX_LON_SPAN_DEG};
+use crate::engine::admin::Hierarchy;
+use crate::engine::dataset::Dataset;
+use crate::engine::model::Layers;
+use crate::engine::network::{Mode, SpeedTable};
+use crate::engine::progress::{Progress, Stage};
+use crate::engine::report::{build_report, settlements_in_units, Report};
+use crate::engine::routing::{travel_times_with, Reach};
+use crate::engine::rules::RuleParams;
 
 /// Travel times of one mode over a snapshot of the loaded data.
 #[derive(Debug)]
@@ -120,7 +49,7 @@ impl Analysis {
     }
 
     /// [`Analysis::run_with`] over layers already gathered (kept, not copied), with the names
-    /// of the files their [`crate::model::Source`]s point into. Reports the start of each stage
+    /// of the files their [`crate::engine::model::Source`]s point into. Reports the start of each stage
     /// to `progress`: building, joining, routing, then summarising (settlements placed in
     /// admin units, the hierarchy).
     pub fn run_layers(
@@ -130,7 +59,7 @@ impl Analysis {
         speeds: &SpeedTable,
         progress: Progress,
     ) -> Result<Analysis, AnalysisError> {
-        if let Some((west, _, east, _)) = crate::reach::bounding_box(&layers) {
+        if let Some((west, _, east, _)) = crate::engine::routing::bounding_box(&layers) {
             if east - west > MAX_LON_SPAN_DEG {
                 return Err(AnalysisError::AreaTooWide(east - west));
             }
@@ -151,7 +80,7 @@ impl Analysis {
 
     /// The report for a limit in minutes and rule parameters.
     pub fn report(&self, limit_min: f64, params: &RuleParams) -> Report {
-        build_report(
+        let mut report = build_report(
             &self.layers,
             &self.reach,
             &self.hierarchy,
@@ -159,7 +88,9 @@ impl Analysis {
             params,
             &self.file_names,
             &self.units,
-        )
+        );
+        super::text::word_report(&mut report, super::text::Lang::En);
+        report
     }
 }
 
@@ -167,7 +98,7 @@ impl Analysis {
 ///
 /// # Examples
 /// ```
-/// use medreach::{analysis::{check, Options}, model::Dataset};
+/// use medreach::{app::analysis::check, app::options::Options, engine::dataset::Dataset};
 /// let mut data = Dataset::default();
 /// data.load("f.geojson", r#"{"type":"FeatureCollection","features":[
 ///   {"type":"Feature","properties":{"kind":"village_clinic"},"geometry":{"type":"Point","coordinates":[116.0,40.0]}},

@@ -1,59 +1,19 @@
-//! GeoJSON input: recognises roads, facilities, settlements and admin units in a
-//! FeatureCollection by geometry and properties (English and Chinese keys), in WGS84 degrees.
-//!
-//! A problem with the whole file (not JSON, not GeoJSON, projected coordinates) is an
-//! [`InputError`] and nothing of the file is used; a problem with one feature skips that
-//! feature with a [`SkipReason`] that the caller shows.
+//! What a feature's properties mean, for every reader: property keys in English and Chinese,
+//! facility kinds, road classes, one-way, motor-vehicle access and speeds, populations, codes
+//! and levels. A reader turns its format's attributes into a property map (JSON values) and
+//! hands it here with the feature's geometry, so every format recognises the same vocabulary
+//! (`docs/VOCABULARY.md`) in the same way.
 
-use crate::model::{
-    AdminUnit, AreaFlag, Center, Facility, FacilityKind, Layers, Level, Oneway, Ownership, Rings,
-    Road, Settlement, SkipReason, Skipped, Source,
+use crate::engine::crs::LonLat;
+use crate::engine::model::{
+    is_walk_only_class, AdminUnit, AreaFlag, Center, Facility, FacilityKind, Layers, Level, Oneway,
+    Ownership, Rings, Road, Settlement, SkipReason, Source,
 };
-use crate::projection::LonLat;
 use serde_json::{Map, Value};
 
-/// A problem that stops a whole file from loading.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum InputError {
-    /// The text is not valid JSON.
-    #[error("{file}: not valid JSON: {detail}")]
-    InvalidJson {
-        /// File name.
-        file: String,
-        /// The parser's message, with line and column.
-        detail: String,
-    },
-    /// Valid JSON, but not a GeoJSON FeatureCollection or Feature.
-    #[error("{file}: not GeoJSON: {detail}")]
-    NotGeoJson {
-        /// File name.
-        file: String,
-        /// What was found instead.
-        detail: String,
-    },
-    /// Coordinates outside ±180/±90: the file is in a projected system, not WGS84 lon/lat.
-    #[error("{file}: feature {feature} has coordinate [{x}, {y}] outside longitude ±180 / latitude ±90; the file looks projected (metres). Export it as WGS84 longitude/latitude (EPSG:4326)")]
-    ProjectedCoordinates {
-        /// File name.
-        file: String,
-        /// Feature position in the file.
-        feature: usize,
-        /// First coordinate value.
-        x: f64,
-        /// Second coordinate value.
-        y: f64,
-    },
-    /// The file holds no features at all.
-    #[error("{file}: the FeatureCollection has no features")]
-    Empty {
-        /// File name.
-        file: String,
-    },
-}
-
 /// Property keys, in order of preference (matched case-insensitively for ASCII keys).
-const NAME_KEYS: &[&str] = &["name", "名称", "名字", "name:zh", "机构名称", "村名"];
-const POPULATION_KEYS: &[&str] = &[
+pub(super) const NAME_KEYS: &[&str] = &["name", "名称", "名字", "name:zh", "机构名称", "村名"];
+pub(super) const POPULATION_KEYS: &[&str] = &[
     "population",
     "pop",
     "人口",
@@ -62,7 +22,7 @@ const POPULATION_KEYS: &[&str] = &[
     "人口数",
     "居民人数",
 ];
-const KIND_KEYS: &[&str] = &[
+pub(super) const KIND_KEYS: &[&str] = &[
     "kind",
     "type",
     "类型",
@@ -72,7 +32,7 @@ const KIND_KEYS: &[&str] = &[
     "机构类型",
     "机构类别",
 ];
-const CODE_KEYS: &[&str] = &[
+pub(super) const CODE_KEYS: &[&str] = &[
     "code",
     "admin_code",
     "区划代码",
@@ -80,8 +40,8 @@ const CODE_KEYS: &[&str] = &[
     "adcode",
     "行政区划代码",
 ];
-const LEVEL_KEYS: &[&str] = &["level", "级别", "层级", "admin_level"];
-const HIGHWAY_KEYS: &[&str] = &[
+pub(super) const LEVEL_KEYS: &[&str] = &["level", "级别", "层级", "admin_level"];
+pub(super) const HIGHWAY_KEYS: &[&str] = &[
     "highway",
     "class",
     "道路等级",
@@ -91,7 +51,7 @@ const HIGHWAY_KEYS: &[&str] = &[
 ];
 
 /// Road classes that are not (yet, or any longer) usable roads.
-const NOT_ROADS: &[&str] = &[
+pub(super) const NOT_ROADS: &[&str] = &[
     "proposed",
     "construction",
     "abandoned",
@@ -105,243 +65,22 @@ const NOT_ROADS: &[&str] = &[
     "no",
 ];
 
-/// Reads one GeoJSON text. `file_id` is stamped into every feature's [`Source`].
-///
-/// # Examples
-/// ```
-/// let text = r#"{"type":"FeatureCollection","features":[
-///   {"type":"Feature","properties":{"名称":"东村","人口":820},
-///    "geometry":{"type":"Point","coordinates":[116.4,39.9]}}]}"#;
-/// let layers = medreach::input::read_geojson("villages.geojson", text, 0).unwrap();
-/// assert_eq!(layers.settlements[0].population, 820.0);
-/// assert_eq!(layers.settlements[0].name.as_deref(), Some("东村"));
-/// ```
-pub fn read_geojson(file: &str, text: &str, file_id: u32) -> Result<Layers, InputError> {
-    let root: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-        InputError::InvalidJson {
-            file: file.to_string(),
-            detail: e.to_string(),
-        }
-    })?;
-    let not_geojson = |detail: String| InputError::NotGeoJson {
-        file: file.to_string(),
-        detail,
-    };
-    let obj = root.as_object().ok_or_else(|| {
-        not_geojson(format!(
-            "the top level is {}, not an object",
-            json_kind(&root)
-        ))
-    })?;
-    let features: Vec<&Value> = match obj.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => obj
-            .get("features")
-            .and_then(Value::as_array)
-            .ok_or_else(|| not_geojson("a FeatureCollection without a \"features\" array".into()))?
-            .iter()
-            .collect(),
-        Some("Feature") => vec![&root],
-        Some(other) => {
-            return Err(not_geojson(format!(
-                "type is \"{other}\"; expected a FeatureCollection"
-            )))
-        }
-        None => {
-            return Err(not_geojson(
-                "no \"type\": \"FeatureCollection\" member".into(),
-            ))
-        }
-    };
-    if features.is_empty() {
-        return Err(InputError::Empty {
-            file: file.to_string(),
-        });
-    }
-    let mut layers = Layers::default();
-    if let Some(crs) = obj.get("crs") {
-        let text = crs.to_string();
-        if !["4326", "CRS84", "4490", "4979"]
-            .iter()
-            .any(|ok| text.contains(ok))
-        {
-            layers.notes.push(format!(
-                "{file}: declares crs {text}; GeoJSON is read as WGS84 longitude/latitude"
-            ));
-        }
-    }
-    for (index, feature) in features.into_iter().enumerate() {
-        let source = Source {
-            file: file_id,
-            feature: index as u32,
-        };
-        check_not_projected(file, index, feature.get("geometry"))?;
-        if let Err(reason) = read_feature(feature, source, &mut layers) {
-            layers.skipped.push(Skipped { source, reason });
-        }
-    }
-    Ok(layers)
-}
+/// Access keys for motor vehicles, most specific first: the first one present decides.
+pub const MOTOR_VEHICLE_ACCESS_KEYS: &[&str] = &["motorcar", "motor_vehicle", "vehicle", "access"];
 
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// Finds the first position outside ±180/±90 in a geometry's coordinates.
-fn check_not_projected(
-    file: &str,
-    feature: usize,
-    geometry: Option<&Value>,
-) -> Result<(), InputError> {
-    fn walk(v: &Value) -> Option<(f64, f64)> {
-        let arr = v.as_array()?;
-        if let (Some(x), Some(y)) = (
-            arr.first().and_then(Value::as_f64),
-            arr.get(1).and_then(Value::as_f64),
-        ) {
-            return (x.abs() > 180.0 || y.abs() > 90.0).then_some((x, y));
-        }
-        arr.iter().find_map(walk)
-    }
-    let Some(coords) = geometry.and_then(|g| g.get("coordinates")) else {
-        return Ok(());
-    };
-    match walk(coords) {
-        Some((x, y)) => Err(InputError::ProjectedCoordinates {
-            file: file.to_string(),
-            feature,
-            x,
-            y,
-        }),
-        None => Ok(()),
-    }
-}
-
-fn read_feature(feature: &Value, source: Source, layers: &mut Layers) -> Result<(), SkipReason> {
-    let empty = Map::new();
-    let props = feature
-        .get("properties")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let geometry = match feature.get("geometry") {
-        None | Some(Value::Null) => return Err(SkipReason::NoGeometry),
-        Some(g) => g,
-    };
-    let gtype = geometry.get("type").and_then(Value::as_str).unwrap_or("");
-    let coords = geometry.get("coordinates").unwrap_or(&Value::Null);
-    match gtype {
-        "Point" => read_point(props, coords, source, layers),
-        "LineString" => {
-            let line = read_line(coords)?;
-            push_road(props, vec![line], source, layers)
-        }
-        "MultiLineString" => {
-            let parts = coords
-                .as_array()
-                .ok_or_else(|| degenerate("coordinates are not an array"))?;
-            let lines: Vec<_> = parts.iter().filter_map(|p| read_line(p).ok()).collect();
-            if lines.is_empty() {
-                return Err(degenerate("no part has two distinct positions"));
-            }
-            push_road(props, lines, source, layers)
-        }
-        "Polygon" => {
-            let poly = read_polygon(coords)?;
-            push_admin(props, vec![poly], source, layers);
-            Ok(())
-        }
-        "MultiPolygon" => {
-            let parts = coords
-                .as_array()
-                .ok_or_else(|| degenerate("coordinates are not an array"))?;
-            let polys: Vec<_> = parts.iter().filter_map(|p| read_polygon(p).ok()).collect();
-            if polys.is_empty() {
-                return Err(degenerate("no polygon has a valid outer ring"));
-            }
-            push_admin(props, polys, source, layers);
-            Ok(())
-        }
-        other => Err(SkipReason::UnsupportedGeometry {
-            geometry: if other.is_empty() {
-                "(none)".into()
-            } else {
-                other.to_string()
-            },
-        }),
-    }
-}
-
-fn degenerate(detail: &str) -> SkipReason {
-    SkipReason::Degenerate {
-        detail: detail.to_string(),
-    }
-}
-
-fn read_position(v: &Value) -> Result<LonLat, SkipReason> {
-    let arr = v
-        .as_array()
-        .ok_or_else(|| degenerate("a position is not an array"))?;
-    match (
-        arr.first().and_then(Value::as_f64),
-        arr.get(1).and_then(Value::as_f64),
-    ) {
-        (Some(lon), Some(lat)) if lon.is_finite() && lat.is_finite() => Ok(LonLat { lon, lat }),
-        _ => Err(degenerate("a position lacks two numbers")),
-    }
-}
-
-/// A line with consecutive duplicate positions removed; at least two positions remain.
-fn read_line(v: &Value) -> Result<Vec<LonLat>, SkipReason> {
-    let arr = v
-        .as_array()
-        .ok_or_else(|| degenerate("coordinates are not an array"))?;
-    let mut line: Vec<LonLat> = Vec::with_capacity(arr.len());
-    for p in arr {
-        let p = read_position(p)?;
-        if line.last() != Some(&p) {
-            line.push(p);
-        }
-    }
-    if line.len() < 2 {
-        return Err(degenerate("a line needs two distinct positions"));
-    }
-    Ok(line)
-}
-
-fn read_polygon(v: &Value) -> Result<Rings, SkipReason> {
-    let rings = v
-        .as_array()
-        .ok_or_else(|| degenerate("coordinates are not an array"))?;
-    let mut out = Vec::with_capacity(rings.len());
-    for (i, ring) in rings.iter().enumerate() {
-        let pts = ring
-            .as_array()
-            .ok_or_else(|| degenerate("a ring is not an array"))?
-            .iter()
-            .map(read_position)
-            .collect::<Result<Vec<_>, _>>()?;
-        if pts.len() < 4 {
-            if i == 0 {
-                return Err(degenerate("the outer ring has fewer than four positions"));
-            }
-            continue;
-        }
-        out.push(pts);
-    }
-    if out.is_empty() {
-        return Err(degenerate("the polygon has no rings"));
-    }
-    Ok(out)
+/// Whether access tags close a road to motor vehicles, for every reader: the most specific of
+/// `motorcar`, `motor_vehicle`, `vehicle`, `access` that is present decides (`value_of` gives a
+/// key's value, if any), and only `no` closes it (so `motor_vehicle=no` with `motorcar=yes` is
+/// open; `private`, `destination`, `agricultural` are not closed, as in `RULES.md`).
+pub fn closed_to_motor_vehicles(value_of: impl Fn(&str) -> Option<String>) -> bool {
+    MOTOR_VEHICLE_ACCESS_KEYS
+        .iter()
+        .find_map(|k| value_of(k))
+        .is_some_and(|v| v.eq_ignore_ascii_case("no"))
 }
 
 /// Looks a property up by the first matching key (ASCII keys case-insensitively).
-fn prop<'a>(props: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+pub(super) fn prop<'a>(props: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
     for key in keys {
         if let Some(v) = props.get(*key) {
             if !v.is_null() {
@@ -360,7 +99,7 @@ fn prop<'a>(props: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
     None
 }
 
-fn prop_str(props: &Map<String, Value>, keys: &[&str]) -> Option<String> {
+pub(super) fn prop_str(props: &Map<String, Value>, keys: &[&str]) -> Option<String> {
     match prop(props, keys)? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
@@ -368,7 +107,7 @@ fn prop_str(props: &Map<String, Value>, keys: &[&str]) -> Option<String> {
     }
 }
 
-fn prop_f64(props: &Map<String, Value>, keys: &[&str]) -> Option<f64> {
+pub(super) fn prop_f64(props: &Map<String, Value>, keys: &[&str]) -> Option<f64> {
     match prop(props, keys)? {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().replace(',', "").parse().ok(),
@@ -377,7 +116,7 @@ fn prop_f64(props: &Map<String, Value>, keys: &[&str]) -> Option<f64> {
 }
 
 /// A yes/no property: JSON booleans, numbers, and yes/no/true/false/1/0/是/否 strings.
-fn prop_bool(props: &Map<String, Value>, keys: &[&str]) -> Option<bool> {
+pub(super) fn prop_bool(props: &Map<String, Value>, keys: &[&str]) -> Option<bool> {
     match prop(props, keys)? {
         Value::Bool(b) => Some(*b),
         Value::Number(n) => n.as_f64().map(|x| x != 0.0),
@@ -391,7 +130,7 @@ fn prop_bool(props: &Map<String, Value>, keys: &[&str]) -> Option<bool> {
 }
 
 /// The population, if the feature has one: `Ok(None)` when absent, an error when unusable.
-fn read_population(props: &Map<String, Value>) -> Result<Option<f64>, SkipReason> {
+pub(super) fn read_population(props: &Map<String, Value>) -> Result<Option<f64>, SkipReason> {
     let Some(v) = prop(props, POPULATION_KEYS) else {
         return Ok(None);
     };
@@ -417,8 +156,8 @@ fn read_population(props: &Map<String, Value>) -> Result<Option<f64>, SkipReason
 ///
 /// # Examples
 /// ```
-/// use medreach::input::parse_facility_kind;
-/// use medreach::model::FacilityKind;
+/// use medreach::engine::io::properties::parse_facility_kind;
+/// use medreach::engine::model::FacilityKind;
 /// assert_eq!(parse_facility_kind("中心乡镇卫生院"), Some(FacilityKind::CentralTownshipHealthCenter));
 /// assert_eq!(parse_facility_kind("doctors"), Some(FacilityKind::Doctors));
 /// assert_eq!(parse_facility_kind("Village clinic"), Some(FacilityKind::VillageClinic));
@@ -521,13 +260,14 @@ pub fn parse_facility_kind(raw: &str) -> Option<FacilityKind> {
     Some(kind)
 }
 
-fn read_point(
+/// Adds a point to the facilities (when it has a kind, or says whether it is a medical service
+/// point) or to the settlements (when it has a population), or says why it cannot be used.
+pub fn push_point(
     props: &Map<String, Value>,
-    coords: &Value,
+    at: LonLat,
     source: Source,
     layers: &mut Layers,
 ) -> Result<(), SkipReason> {
-    let at = read_position(coords)?;
     let name = prop_str(props, NAME_KEYS);
     // The explicit kind wins; OSM healthcare/amenity tags next.
     let kind_texts: Vec<String> = [KIND_KEYS, &["healthcare"], &["amenity"]]
@@ -596,7 +336,7 @@ fn read_point(
 }
 
 /// A list property: a JSON array, or a string separated by `,` `，` `、` `;` or spaces.
-fn prop_list(props: &Map<String, Value>, keys: &[&str]) -> Vec<String> {
+pub(super) fn prop_list(props: &Map<String, Value>, keys: &[&str]) -> Vec<String> {
     match prop(props, keys) {
         Some(Value::Array(items)) => items
             .iter()
@@ -617,7 +357,7 @@ fn prop_list(props: &Map<String, Value>, keys: &[&str]) -> Vec<String> {
 ///
 /// # Examples
 /// ```
-/// use medreach::input::normalize_code;
+/// use medreach::engine::io::properties::normalize_code;
 /// assert_eq!(normalize_code("500236"), "500236000000");
 /// assert_eq!(normalize_code(" 500236105 "), "500236105000");
 /// assert_eq!(normalize_code("X-7"), "X-7");
@@ -635,7 +375,7 @@ pub fn normalize_code(raw: &str) -> String {
 ///
 /// # Examples
 /// ```
-/// use medreach::input::parse_grade;
+/// use medreach::engine::io::properties::parse_grade;
 /// assert_eq!(parse_grade("三甲"), Some(3));
 /// assert_eq!(parse_grade("二级"), Some(2));
 /// assert_eq!(parse_grade("1"), Some(1));
@@ -693,7 +433,7 @@ pub fn parse_ownership(raw: &str) -> Option<Ownership> {
 ///
 /// # Examples
 /// ```
-/// use medreach::{input::parse_center, model::Center};
+/// use medreach::{engine::io::properties::parse_center, engine::model::Center};
 /// assert_eq!(parse_center("胸痛中心"), Some(Center::ChestPain));
 /// assert_eq!(parse_center("危重新生儿救治中心"), Some(Center::Neonatal));
 /// assert_eq!(parse_center("ICU"), Some(Center::IntensiveCare));
@@ -738,7 +478,7 @@ fn road_class(raw: &str) -> String {
 ///
 /// # Examples
 /// ```
-/// use medreach::input::parse_maxspeed_kmh;
+/// use medreach::engine::io::properties::parse_maxspeed_kmh;
 /// assert_eq!(parse_maxspeed_kmh("50"), Some(50.0));
 /// assert!((parse_maxspeed_kmh("30 mph").unwrap() - 48.28032).abs() < 1e-9);
 /// assert_eq!(parse_maxspeed_kmh("walk"), None);
@@ -756,7 +496,9 @@ pub fn parse_maxspeed_kmh(raw: &str) -> Option<f64> {
     (v.is_finite() && v > 0.0).then_some(v * factor)
 }
 
-pub(crate) fn push_road(
+/// Adds a road (its class, one-way, motor-vehicle access and speed from the properties), or
+/// says why it is not a usable road.
+pub fn push_road(
     props: &Map<String, Value>,
     lines: Vec<Vec<LonLat>>,
     source: Source,
@@ -781,11 +523,8 @@ pub(crate) fn push_road(
     };
     // OSM's access hierarchy: the most specific tag present decides (motorcar=yes keeps a road
     // open whatever access=no says); only `no` closes it.
-    let closed = ["motorcar", "motor_vehicle", "vehicle", "access"]
-        .iter()
-        .find_map(|k| prop_str(props, &[k]))
-        .is_some_and(|v| v.eq_ignore_ascii_case("no"));
-    let walk_only = crate::network::is_walk_only_class(&class);
+    let closed = closed_to_motor_vehicles(|k| prop_str(props, &[k]));
+    let walk_only = is_walk_only_class(&class);
     let drivable = prop_bool(props, &["drivable", "机动车"]).unwrap_or(!closed && !walk_only);
     let speed_kmh = prop_f64(props, &["maxspeed_kmh"])
         .filter(|v| v.is_finite() && *v > 0.0)
@@ -803,7 +542,8 @@ pub(crate) fn push_road(
     Ok(())
 }
 
-fn push_admin(
+/// Adds an admin unit (name, code, level, population, special-area flags).
+pub fn push_admin(
     props: &Map<String, Value>,
     polygons: Vec<Rings>,
     source: Source,
@@ -854,131 +594,4 @@ fn push_admin(
             .map(|c| normalize_code(&c)),
         polygons,
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fc(features: &str) -> String {
-        format!(r#"{{"type":"FeatureCollection","features":[{features}]}}"#)
-    }
-
-    #[test]
-    fn recognises_each_layer() {
-        let text = fc(r#"
-          {"type":"Feature","properties":{"highway":"residential","oneway":"-1"},"geometry":{"type":"LineString","coordinates":[[1,1],[1,1],[1.1,1]]}},
-          {"type":"Feature","properties":{"amenity":"clinic"},"geometry":{"type":"Point","coordinates":[1,1]}},
-          {"type":"Feature","properties":{"类型":"村卫生室","primary_care":"否"},"geometry":{"type":"Point","coordinates":[1,1]}},
-          {"type":"Feature","properties":{"常住人口":"1,200"},"geometry":{"type":"Point","coordinates":[1,1]}},
-          {"type":"Feature","properties":{"name":"A"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}"#);
-        let l = read_geojson("a.geojson", &text, 3).unwrap();
-        assert_eq!(l.roads.len(), 1);
-        assert_eq!(l.roads[0].lines[0].len(), 2, "duplicate vertex dropped");
-        assert_eq!(l.roads[0].oneway, Oneway::Backward);
-        assert_eq!(l.facilities.len(), 2);
-        assert!(l.facilities[0].primary_care);
-        assert!(
-            !l.facilities[1].primary_care,
-            "primary_care property decides"
-        );
-        assert_eq!(l.settlements[0].population, 1200.0);
-        assert_eq!(
-            l.settlements[0].source,
-            Source {
-                file: 3,
-                feature: 3
-            }
-        );
-        assert_eq!(l.admin.len(), 1);
-        assert!(l.skipped.is_empty());
-    }
-
-    #[test]
-    fn file_level_errors_name_the_file() {
-        let e = read_geojson("x.json", "{\"type\":", 0).unwrap_err();
-        assert!(matches!(e, InputError::InvalidJson { .. }));
-        assert!(e.to_string().starts_with("x.json: not valid JSON"));
-        let e = read_geojson("x.json", "{\"hello\":1}", 0).unwrap_err();
-        assert!(matches!(e, InputError::NotGeoJson { .. }), "{e}");
-        let e = read_geojson("x.json", "[1,2]", 0).unwrap_err();
-        assert!(matches!(e, InputError::NotGeoJson { .. }), "{e}");
-        let text = fc(
-            r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,1]}},
-            {"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[500000,4700000],[500100,4700000]]}}"#,
-        );
-        let e = read_geojson("utm.geojson", &text, 0).unwrap_err();
-        assert_eq!(
-            e,
-            InputError::ProjectedCoordinates {
-                file: "utm.geojson".into(),
-                feature: 1,
-                x: 500000.0,
-                y: 4700000.0
-            }
-        );
-        assert!(matches!(
-            read_geojson("e", &fc(""), 0),
-            Err(InputError::Empty { .. })
-        ));
-    }
-
-    #[test]
-    fn feature_problems_are_skipped_with_reasons() {
-        let text = fc(r#"
-          {"type":"Feature","properties":{"population":-5},"geometry":{"type":"Point","coordinates":[1,1]}},
-          {"type":"Feature","properties":{"population":"many"},"geometry":{"type":"Point","coordinates":[1,1]}},
-          {"type":"Feature","properties":{"kind":"bakery"},"geometry":{"type":"Point","coordinates":[1,1]}},
-          {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,1]}},
-          {"type":"Feature","properties":{},"geometry":null},
-          {"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[1,1],[1,1]]}},
-          {"type":"Feature","properties":{},"geometry":{"type":"MultiPoint","coordinates":[[1,1]]}},
-          {"type":"Feature","properties":{"highway":"proposed"},"geometry":{"type":"LineString","coordinates":[[1,1],[2,1]]}},
-          {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}}"#);
-        let l = read_geojson("bad.geojson", &text, 0).unwrap();
-        let reasons: Vec<_> = l
-            .skipped
-            .iter()
-            .map(|s| (s.source.feature, s.reason.clone()))
-            .collect();
-        assert_eq!(reasons.len(), 9, "{reasons:?}");
-        assert!(matches!(reasons[0].1, SkipReason::BadPopulation { .. }));
-        assert!(matches!(reasons[1].1, SkipReason::BadPopulation { .. }));
-        assert_eq!(
-            reasons[2].1,
-            SkipReason::UnknownKind {
-                value: "bakery".into()
-            }
-        );
-        assert_eq!(reasons[3].1, SkipReason::UnclassifiedPoint);
-        assert_eq!(reasons[4].1, SkipReason::NoGeometry);
-        assert!(matches!(reasons[5].1, SkipReason::Degenerate { .. }));
-        assert!(matches!(
-            reasons[6].1,
-            SkipReason::UnsupportedGeometry { .. }
-        ));
-        assert!(matches!(reasons[7].1, SkipReason::NotARoad { .. }));
-        assert!(matches!(reasons[8].1, SkipReason::Degenerate { .. }));
-    }
-
-    #[test]
-    fn road_attributes() {
-        let text = fc(r#"
-          {"type":"Feature","properties":{"highway":"footway"},"geometry":{"type":"LineString","coordinates":[[1,1],[2,1]]}},
-          {"type":"Feature","properties":{"highway":"primary","motor_vehicle":"no","maxspeed":"20 mph"},"geometry":{"type":"LineString","coordinates":[[1,1],[2,1]]}},
-          {"type":"Feature","properties":{"highway":"primary","motor_vehicle":"no","motorcar":"yes"},"geometry":{"type":"LineString","coordinates":[[1,1],[2,1]]}},
-          {"type":"Feature","properties":{"道路等级":"县道","oneway":true,"speed_kmh":35},"geometry":{"type":"MultiLineString","coordinates":[[[1,1],[2,1]],[[3,3]]]}}"#);
-        let l = read_geojson("r", &text, 0).unwrap();
-        assert!(!l.roads[0].drivable);
-        assert!(!l.roads[1].drivable);
-        assert!((l.roads[1].speed_kmh.unwrap() - 32.18688).abs() < 1e-9);
-        assert!(
-            l.roads[2].drivable,
-            "motorcar=yes is more specific than motor_vehicle=no"
-        );
-        assert_eq!(l.roads[3].class, "tertiary");
-        assert_eq!(l.roads[3].oneway, Oneway::Forward);
-        assert_eq!(l.roads[3].speed_kmh, Some(35.0));
-        assert_eq!(l.roads[3].lines.len(), 1, "degenerate part dropped");
-    }
 }

@@ -19,10 +19,10 @@
 //!
 //! The random numbers are SplitMix64, so a seed gives the same network on every platform.
 
-use crate::model::{
+use crate::engine::crs::LonLat;
+use crate::engine::model::{
     AdminUnit, Facility, FacilityKind, Layers, Level, Oneway, Road, Settlement, Source,
 };
-use crate::projection::LonLat;
 
 /// Centre of the generated area.
 pub const CENTRE: LonLat = LonLat {
@@ -213,7 +213,7 @@ impl Roads {
 ///
 /// # Examples
 /// ```
-/// let layers = medreach::synthetic::generate(10_000, 7);
+/// let layers = medreach::devtools::synthetic::generate(10_000, 7);
 /// assert!(layers.facilities.len() >= 5 && layers.settlements.len() >= 200);
 /// ```
 pub fn generate(junctions: usize, seed: u64) -> Layers {
@@ -394,9 +394,9 @@ fn admin_units(grid: &Grid, source: &mut impl FnMut() -> Source) -> Vec<AdminUni
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::{Mode, RoadNetwork, SpeedTable};
-    use crate::projection::Projector;
-    use crate::reach::{bounding_box, zone_for};
+    use crate::engine::crs::Projector;
+    use crate::engine::network::{Mode, RoadNetwork, SpeedTable};
+    use crate::engine::routing::{bounding_box, zone_for};
 
     #[test]
     fn the_same_seed_gives_the_same_layers_and_another_seed_others() {
@@ -438,7 +438,7 @@ mod tests {
     #[test]
     fn admin_units_tile_the_grid_in_a_three_level_hierarchy() {
         let layers = generate(300_000, 2);
-        let h = crate::hierarchy::Hierarchy::build(&layers);
+        let h = crate::engine::admin::Hierarchy::build(&layers);
         let count = |level| {
             layers
                 .admin
@@ -480,7 +480,7 @@ mod tests {
         let west = grid.point(0, 0).lon - grid.dlon;
         let east = grid.point(grid.width - 1, 0).lon + grid.dlon;
         assert!(
-            east - west < crate::analysis::MAX_LON_SPAN_DEG / 4.0,
+            east - west < crate::app::options::MAX_LON_SPAN_DEG / 4.0,
             "{}",
             east - west
         );

@@ -2,16 +2,17 @@
 //! [--mode walk|drive] [--limit-min 15]`, or `medreach check --osm EXTRACT.osm.pbf [...]`,
 //! prints one JSON report to stdout.
 //!
-//! With `--osm`, the OpenStreetMap extract gives every layer ([`crate::osm`]); a GeoJSON layer
+//! With `--osm`, the OpenStreetMap extract gives every layer ([`crate::engine::io::osm`]); a GeoJSON layer
 //! given as well replaces the extract's layer of that kind (a population layer — settlements,
 //! or admin polygons with a population — takes precedence over the extract's population). The
 //! report then also carries `attribution` (OpenStreetMap's, required wherever its data are
 //! exported), `population_source` and, per settlement from the extract, its `osm` element and
 //! whether its `population_estimated`.
 
-use crate::analysis::{check, Options};
-use crate::model::{Dataset, LoadedFile};
-use crate::osm::{
+use crate::app::analysis::check;
+use crate::app::options::Options;
+use crate::engine::dataset::{Dataset, LoadedFile};
+use crate::engine::io::osm::{
     estimate_residents, read_osm_pbf, OsmImport, OsmOptions, OsmWarning, PopulationSource,
 };
 
@@ -33,7 +34,7 @@ default; --population chooses the source). A GeoJSON layer given as well replace
 layer of that kind. OpenStreetMap data (c) OpenStreetMap contributors, ODbL 1.0.
 
 synthetic generates a road network of about N junctions with facilities and settlements (see
-medreach::synthetic), runs the whole check on it and prints, as JSON, its size, the seconds of
+medreach::devtools::synthetic), runs the whole check on it and prints, as JSON, its size, the seconds of
 each stage, the peak memory and the bytes per junction.";
 
 /// Runs the command line with `args` (without the program name); returns the text for stdout
@@ -88,8 +89,8 @@ pub fn run(args: &[String]) -> Result<String, String> {
             "--rules" => {
                 let path = value()?;
                 let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-                options.rules =
-                    crate::rules::RuleParams::parse(&text).map_err(|e| format!("{path}: {e}"))?;
+                options.rules = crate::engine::rules::RuleParams::parse(&text)
+                    .map_err(|e| format!("{path}: {e}"))?;
             }
             "-h" | "--help" => return Ok(USAGE.to_string()),
             other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
@@ -304,7 +305,7 @@ fn annotate(json: &mut serde_json::Value, path: &str, import: &OsmImport, popula
     );
     obj.insert(
         "attribution".into(),
-        Value::String(crate::osm::ATTRIBUTION.to_string()),
+        Value::String(crate::engine::io::osm::ATTRIBUTION.to_string()),
     );
 }
 
@@ -312,7 +313,7 @@ fn annotate(json: &mut serde_json::Value, path: &str, import: &OsmImport, popula
 /// files (and its README) into DIR.
 fn demo_county(args: &[String]) -> Result<String, String> {
     let mut out: Option<&str> = None;
-    let mut seed = crate::demo_county::SEED;
+    let mut seed = crate::devtools::demo_county::SEED;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let value = it
@@ -330,17 +331,17 @@ fn demo_county(args: &[String]) -> Result<String, String> {
         }
     }
     let dir = out.ok_or_else(|| format!("demo-county needs --out DIR\n\n{USAGE}"))?;
-    crate::demo_county::generate(seed)
+    crate::devtools::demo_county::generate(seed)
         .write_to(std::path::Path::new(dir))
         .map_err(|e| format!("{dir}: {e}"))?;
     Ok(format!("wrote the demo county (seed {seed}) to {dir}"))
 }
 
 /// `medreach synthetic --junctions N [--seed S] [--mode walk|drive] [--limit-min 15]`: generates
-/// a synthetic network ([`crate::synthetic`]), runs the check on it end to end and reports the
+/// a synthetic network ([`crate::devtools::synthetic`]), runs the check on it end to end and reports the
 /// sizes, the seconds of each stage, the peak memory and the bytes per junction as JSON.
 fn synthetic(args: &[String]) -> Result<String, String> {
-    use crate::analysis::Analysis;
+    use crate::app::analysis::Analysis;
     use std::time::Instant;
     let mut junctions: Option<usize> = None;
     let mut seed = 1u64;
@@ -377,7 +378,7 @@ fn synthetic(args: &[String]) -> Result<String, String> {
         seconds.insert(name.to_string(), (now - last).as_secs_f64().into());
         last = now;
     };
-    let layers = crate::synthetic::generate(junctions, seed);
+    let layers = crate::devtools::synthetic::generate(junctions, seed);
     lap("generate");
     let (roads, facilities, settlements, admin_units) = (
         layers.roads.len(),
@@ -386,7 +387,7 @@ fn synthetic(args: &[String]) -> Result<String, String> {
         layers.admin.len(),
     );
     // Each stage runs until the next one starts (the last until run_layers returns).
-    let mut current: Option<crate::progress::Stage> = None;
+    let mut current: Option<crate::engine::progress::Stage> = None;
     let analysis = Analysis::run_layers(
         layers,
         vec!["synthetic".to_string()],
@@ -425,8 +426,8 @@ fn synthetic(args: &[String]) -> Result<String, String> {
         "findings": report.findings.len(),
         "graph_nodes": analysis.reach.graph_nodes(),
         "graph_core_nodes": match &analysis.reach.router {
-            crate::reach::Router::Network { graph, .. } => graph.core_node_count(),
-            crate::reach::Router::StraightLine { .. } => 0,
+            crate::engine::routing::Router::Network { graph, .. } => graph.core_node_count(),
+            crate::engine::routing::Router::StraightLine { .. } => 0,
         },
         "graph_arcs": analysis.reach.graph_arcs(),
         "seconds": seconds,

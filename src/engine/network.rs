@@ -5,8 +5,8 @@
 //! over a road does not connect to it); every segment has a positive length; a segment's
 //! speeds are in metres per minute, `None` for a direction it cannot be travelled in.
 
-use crate::model::{Oneway, Road};
-use crate::projection::{Projector, Xy};
+use crate::engine::crs::{Projector, Xy};
+use crate::engine::model::{is_walk_only_class, Oneway, Road};
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use serde::{Deserialize, Serialize};
 
@@ -91,21 +91,6 @@ impl SpeedTable {
             .find(|(c, _)| c == class)
             .map(|(_, v)| *v)
     }
-}
-
-/// Classes that are never driven: walked at walking speed in either mode.
-pub fn is_walk_only_class(class: &str) -> bool {
-    matches!(
-        class,
-        "footway"
-            | "path"
-            | "steps"
-            | "pedestrian"
-            | "cycleway"
-            | "bridleway"
-            | "track"
-            | "corridor"
-    )
 }
 
 /// Classes closed to pedestrians: motorways and trunk roads with their links.
@@ -321,7 +306,7 @@ impl RoadNetwork {
         let mut last: Option<(u64, u64)> = None;
         for &(_, lon, lat, i) in &order {
             if last != Some((lon, lat)) {
-                nodes.push(projector.project(crate::projection::LonLat {
+                nodes.push(projector.project(crate::engine::crs::LonLat {
                     lon: f64::from_bits(lon),
                     lat: f64::from_bits(lat),
                 }));
@@ -991,9 +976,9 @@ mod tests {
 
     #[test]
     fn snapping_finds_the_nearest_segment_and_the_lowest_at_ties() {
-        let layers = crate::synthetic::generate(3_000, 7);
-        let projector = Projector::new(crate::projection::UtmZone::containing(
-            crate::synthetic::CENTRE,
+        let layers = crate::devtools::synthetic::generate(3_000, 7);
+        let projector = Projector::new(crate::engine::crs::UtmZone::containing(
+            crate::devtools::synthetic::CENTRE,
         ));
         let net = RoadNetwork::build(
             &layers.roads,

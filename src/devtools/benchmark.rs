@@ -5,9 +5,9 @@
 //! minutes with its draw order as its label, so the search is exactly a multi-source Dijkstra
 //! from those nodes.
 
-use crate::network::{NodeId, RoadNetwork};
-use crate::reach::Origin;
-use crate::synthetic::SplitMix64;
+use crate::devtools::synthetic::SplitMix64;
+use crate::engine::network::{NodeId, RoadNetwork};
+use crate::engine::routing::Origin;
 
 /// The default seed of the facility draw.
 pub const SEED: u64 = 20240601;

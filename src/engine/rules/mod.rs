@@ -1,8 +1,8 @@
 //! The rule catalog of `RULES.md`: each rule checked on the loaded data, each finding with its
 //! place, what is wrong, what the guidance suggests and the clause it comes from.
 //!
-//! Rules read the hierarchy ([`crate::hierarchy`]) and, where they need travel time, the
-//! engine's router for the chosen mode ([`crate::reach::Reach::nearest_among`]). A rule whose
+//! Rules read the hierarchy ([`crate::engine::admin`]) and, where they need travel time, the
+//! engine's router for the chosen mode ([`crate::engine::routing::Reach::nearest_among`]). A rule whose
 //! data is missing reports itself as not checked, with the reason, rather than passing.
 
 mod county;
@@ -10,13 +10,14 @@ mod township;
 mod urban;
 mod village;
 
-use crate::hierarchy::{unit_name, Hierarchy};
-use crate::model::{AreaFlag, Center, FacilityKind, Layers};
-use crate::projection::LonLat;
-use crate::reach::Reach;
+use crate::engine::admin::{unit_name, Hierarchy};
+use crate::engine::crs::LonLat;
+use crate::engine::model::{AreaFlag, Center, FacilityKind, Layers};
+use crate::engine::routing::Reach;
 use serde::{Deserialize, Serialize};
 
-pub use crate::report::{Finding, Severity};
+mod finding;
+pub use finding::{Finding, Severity};
 
 /// Rule parameters a user can change; defaults are the policy's or a documented local setting.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,7 +65,7 @@ impl RuleParams {
     ///
     /// # Examples
     /// ```
-    /// use medreach::rules::RuleParams;
+    /// use medreach::engine::rules::RuleParams;
     /// let p = RuleParams::parse("small_village_population = 800").unwrap();
     /// assert_eq!(p.small_village_population, 800.0);
     /// assert_eq!(p.subdistrict_large_population, 100_000.0);
@@ -122,7 +123,7 @@ impl RuleParams {
 pub struct RuleInfo {
     /// Stable id.
     pub id: &'static str,
-    /// The policy clause(s) it comes from (files in `shared/seeds/`).
+    /// The policy clause(s) it comes from (the 13-ministry guidance and the documents around it; see `docs/RULES.md`).
     pub source: &'static str,
 }
 
@@ -195,7 +196,7 @@ pub fn source_of(rule: &str) -> &'static str {
         .unwrap_or("")
 }
 
-/// What a finding says, as data; [`crate::i18n::message`] and [`crate::i18n::suggestion`]
+/// What a finding says, as data; [`crate::app::text::message`] and [`crate::app::text::suggestion`]
 /// put it into words.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -347,7 +348,8 @@ pub struct RuleStatus {
     pub rule: String,
     /// The policy clause.
     pub source: String,
-    /// `None` when checked; else what data was missing (English).
+    /// `None` when checked; else what data was missing, worded (English in the command line's
+    /// report; empty until the report is worded).
     pub not_checked: Option<String>,
     /// The same, as data, for the page to word in either language.
     pub missing: Option<Missing>,
@@ -423,7 +425,6 @@ impl Outcome {
     /// Records that `rule` could not be checked and why.
     pub fn not_checked(&mut self, rule: &str, missing: Missing) {
         let status = self.rule(rule);
-        status.not_checked = Some(crate::i18n::missing(crate::i18n::Lang::En, missing));
         status.missing = Some(missing);
     }
 
@@ -496,8 +497,8 @@ impl Context<'_> {
             rule: rule.to_string(),
             severity,
             place: place.name,
-            message: crate::i18n::message(crate::i18n::Lang::En, &detail),
-            suggestion: crate::i18n::suggestion(crate::i18n::Lang::En, &detail),
+            message: String::new(),
+            suggestion: String::new(),
             source: source_of(rule).to_string(),
             at: place.at,
             value: None,

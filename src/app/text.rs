@@ -3,11 +3,11 @@
 //! [`Key::text`] is one exhaustive `match`, so a key without both languages does not compile.
 //! Messages with values ([`input_error`], [`skip_reason`]) are built here too.
 
-use crate::analysis::AnalysisError;
-use crate::input::InputError;
-use crate::model::SkipReason;
-use crate::model::{AreaFlag, Center, FacilityKind};
-use crate::rules::{LeadProblem, Message, Missing};
+use crate::app::options::AnalysisError;
+use crate::engine::io::geojson::InputError;
+use crate::engine::model::SkipReason;
+use crate::engine::model::{AreaFlag, Center, FacilityKind};
+use crate::engine::rules::{LeadProblem, Message, Missing};
 use serde::{Deserialize, Serialize};
 
 /// A display language.
@@ -24,7 +24,7 @@ impl Lang {
     ///
     /// # Examples
     /// ```
-    /// use medreach::i18n::Lang;
+    /// use medreach::app::text::Lang;
     /// assert_eq!(Lang::from_tag("zh-TW"), Lang::Zh);
     /// assert_eq!(Lang::from_tag("en-GB"), Lang::En);
     /// ```
@@ -390,7 +390,7 @@ pub fn analysis_error(lang: Lang, e: &AnalysisError) -> String {
         (Lang::Zh, AnalysisError::BadRules(why)) => format!("规则参数：{why}"),
         (Lang::Zh, AnalysisError::AreaTooWide(span)) => format!(
             "数据跨越经度 {span:.0}°；MedReach 在一个 UTM 投影带内计算，最多接受 {}°（一个县或一个省，而不是一个大洲）",
-            crate::analysis::MAX_LON_SPAN_DEG
+            crate::app::options::MAX_LON_SPAN_DEG
         ),
     }
 }
@@ -861,6 +861,19 @@ pub fn missing(lang: Lang, m: Missing) -> String {
         Missing::Settlements => ("no settlements with population", "没有带人口的居民点"),
     };
     if lang == Lang::Zh { zh } else { en }.to_string()
+}
+
+/// Words a report the engine left as data: every finding's message and suggestion, and why a
+/// rule was not checked, in `lang`. The command line's JSON carries English; the page words
+/// each finding again in the language it shows.
+pub fn word_report(report: &mut crate::engine::report::Report, lang: Lang) {
+    for f in &mut report.findings {
+        f.message = message(lang, &f.detail);
+        f.suggestion = suggestion(lang, &f.detail);
+    }
+    for r in &mut report.rules {
+        r.not_checked = r.missing.map(|m| missing(lang, m));
+    }
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 //!
 //! Pure data and arithmetic: the page only issues the drawing calls.
 
-use crate::analysis::Analysis;
-use crate::model::FacilityKind;
-use crate::network::{road_speeds, SpeedTable};
-use crate::projection::{Projector, Xy};
+use crate::app::analysis::Analysis;
+use crate::engine::crs::{Projector, Xy};
+use crate::engine::model::FacilityKind;
+use crate::engine::network::{road_speeds, SpeedTable};
 
 /// Upper bounds of the travel-time bands, in minutes: 0–5, 5–10, 10–15, 15–30, 30–60, 60+.
 pub const BAND_LIMITS_MIN: [f64; 5] = [5.0, 10.0, 15.0, 30.0, 60.0];
@@ -22,7 +22,7 @@ pub const BAND_COLOURS: [&str; BAND_COUNT] = [
 ///
 /// # Examples
 /// ```
-/// use medreach::scene::band_of;
+/// use medreach::app::scene::band_of;
 /// assert_eq!(band_of(5.0), 0);
 /// assert_eq!(band_of(14.9), 2);
 /// assert_eq!(band_of(61.0), 5);
@@ -126,7 +126,7 @@ pub struct Scene {
     /// Per ring of `admin_rings`, the admin unit it belongs to.
     pub ring_unit: Vec<usize>,
     /// The plane of the scene, to place further points.
-    pub zone: Option<crate::projection::UtmZone>,
+    pub zone: Option<crate::engine::crs::UtmZone>,
     /// Facilities.
     pub facilities: Vec<FacilityMark>,
     /// Settlement positions relative to `origin`, in the analysis' settlement order.
@@ -244,7 +244,7 @@ impl Scene {
     }
 
     /// A WGS84 point in scene metres.
-    pub fn locate(&self, p: crate::projection::LonLat) -> Option<Xy> {
+    pub fn locate(&self, p: crate::engine::crs::LonLat) -> Option<Xy> {
         let xy = Projector::new(self.zone?).project(p);
         Some(Xy {
             x: xy.x - self.origin.x,
@@ -425,7 +425,7 @@ struct SceneHeader {
     unusable_len: usize,
     ring_lens: Vec<usize>,
     ring_unit: Vec<usize>,
-    zone: Option<crate::projection::UtmZone>,
+    zone: Option<crate::engine::crs::UtmZone>,
     facilities: Vec<(FacilityClass, bool)>,
     settlements_len: usize,
 }
@@ -457,7 +457,7 @@ impl Viewport {
     ///
     /// # Examples
     /// ```
-    /// use medreach::{projection::Xy, scene::Viewport};
+    /// use medreach::{engine::crs::Xy, app::scene::Viewport};
     /// let v = Viewport::fit((Xy { x: -500.0, y: -100.0 }, Xy { x: 500.0, y: 100.0 }), 800.0, 600.0);
     /// let (sx, sy) = v.to_screen(Xy { x: 0.0, y: 0.0 });
     /// assert_eq!((sx, sy), (400.0, 300.0));
@@ -697,12 +697,18 @@ mod tests {
 
     #[test]
     fn encoded_scene_decodes_to_the_same_scene() {
-        let mut data = crate::model::Dataset::default();
-        for (name, text) in crate::demo_county::generate(crate::demo_county::SEED).files() {
+        let mut data = crate::engine::dataset::Dataset::default();
+        for (name, text) in
+            crate::devtools::demo_county::generate(crate::devtools::demo_county::SEED).files()
+        {
             data.load(name, text).unwrap();
         }
-        let analysis =
-            Analysis::run(&data, crate::network::Mode::Drive, &SpeedTable::default()).unwrap();
+        let analysis = Analysis::run(
+            &data,
+            crate::engine::network::Mode::Drive,
+            &SpeedTable::default(),
+        )
+        .unwrap();
         let scene = Scene::build(&analysis, &SpeedTable::default());
         assert!(scene.segment_count() > 100 && !scene.admin_rings.is_empty());
         let bytes = scene.encode();

@@ -5,12 +5,11 @@
 //! denominator is every settlement's population (unreachable ones included); the mean time is
 //! population-weighted over reachable settlements.
 
-use crate::hierarchy::Hierarchy;
-use crate::i18n::{self, Lang};
-use crate::model::{Layers, Source};
-use crate::network::Mode;
-use crate::reach::Reach;
-use crate::rules::{self, Context, Message, RuleParams, RuleStatus};
+use crate::engine::admin::Hierarchy;
+use crate::engine::model::{Layers, Source};
+use crate::engine::network::Mode;
+use crate::engine::routing::Reach;
+use crate::engine::rules::{self, Context, Finding, Message, RuleParams, RuleStatus, Severity};
 use geo::{BoundingRect, Contains};
 use serde::{Deserialize, Serialize};
 
@@ -18,45 +17,6 @@ use serde::{Deserialize, Serialize};
 pub const RULE_REACH: &str = "reach.15min";
 /// Where rule `reach.15min` comes from.
 pub const RULE_REACH_SOURCE: &str = "000 General Requirements; 001";
-
-/// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The guidance says "in principle" or "within": a target is missed.
-    Violation,
-    /// The guidance says "may", "encourage": a suggestion.
-    Advisory,
-}
-
-/// One finding of a rule, with its place and the clause it comes from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
-    /// Rule id, e.g. `reach.15min`.
-    pub rule: String,
-    /// Violation or advisory.
-    pub severity: Severity,
-    /// The place: a settlement, an admin unit, or the planning area.
-    pub place: String,
-    /// What is wrong, in one sentence.
-    pub message: String,
-    /// The policy clause.
-    pub source: String,
-    /// What the guidance suggests doing, in one sentence.
-    pub suggestion: String,
-    /// Where to show it on the map (WGS84).
-    pub at: Option<crate::projection::LonLat>,
-    /// The measured value (share 0–1 or minutes), for sorting.
-    pub value: Option<f64>,
-    /// The admin unit it is about (index in the admin layer), if any.
-    pub unit: Option<usize>,
-    /// The facility it is about (index in the facilities layer), if any.
-    pub facility: Option<usize>,
-    /// Whether it is about a special-area village (listed first).
-    pub special_area: bool,
-    /// The finding as data, for the page to put into either language.
-    pub detail: crate::rules::Message,
-}
 
 /// The headline figures.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,7 +59,7 @@ pub struct SettlementRow {
     /// Name of that facility, if it has one.
     pub nearest_facility_name: Option<String>,
     /// Kind of that facility.
-    pub nearest_facility_kind: Option<crate::model::FacilityKind>,
+    pub nearest_facility_kind: Option<crate::engine::model::FacilityKind>,
     /// Whether `time_min <= limit`.
     pub within_limit: bool,
     /// Off-road leg to the network, metres.
@@ -118,15 +78,15 @@ pub struct AdminRow {
     /// Division code, if any.
     pub code: Option<String>,
     /// Its level, when known.
-    pub level: Option<crate::model::Level>,
+    pub level: Option<crate::engine::model::Level>,
     /// The unit above it (index in the admin layer).
     pub parent: Option<usize>,
     /// The unit's population for the rules: its own figure, or the sum of its settlements.
     pub unit_population: f64,
     /// Where `unit_population` comes from.
-    pub population_source: crate::hierarchy::PopulationSource,
+    pub population_source: crate::engine::admin::PopulationSource,
     /// Special-area marks.
-    pub flags: Vec<crate::model::AreaFlag>,
+    pub flags: Vec<crate::engine::model::AreaFlag>,
     /// The unit's own population figure, if it has one.
     pub population_given: Option<f64>,
     /// Residents of the settlements inside it.
@@ -151,11 +111,11 @@ pub struct ScoreRow {
     /// Its name.
     pub name: String,
     /// Township or sub-district.
-    pub level: crate::model::Level,
+    pub level: crate::engine::model::Level,
     /// Its population (own figure or settlements' sum).
     pub population: f64,
     /// Where the population comes from.
-    pub population_source: crate::hierarchy::PopulationSource,
+    pub population_source: crate::engine::admin::PopulationSource,
     /// Township health centers (township) or community health service centers (sub-district).
     pub health_centers: usize,
     /// Villages (township) or communities (sub-district) below it.
@@ -178,7 +138,7 @@ pub fn scorecard(
     params: &RuleParams,
     admin: &[AdminRow],
 ) -> Vec<ScoreRow> {
-    use crate::model::{FacilityKind as K, Level};
+    use crate::engine::model::{FacilityKind as K, Level};
     let count = |unit: usize, kinds: &[K]| {
         hierarchy
             .facilities_in(unit)
@@ -204,7 +164,7 @@ pub fn scorecard(
             let children = &hierarchy.units[u].children;
             Some(ScoreRow {
                 unit: u,
-                name: crate::hierarchy::unit_name(layers, u),
+                name: crate::engine::admin::unit_name(layers, u),
                 level,
                 population: hierarchy.units[u].population,
                 population_source: hierarchy.units[u].population_source,
@@ -254,11 +214,11 @@ pub struct Report {
     /// Per admin unit (empty without admin polygons).
     pub admin: Vec<AdminRow>,
     /// Per rule: checked or not (and why), with counts.
-    pub rules: Vec<crate::rules::RuleStatus>,
+    pub rules: Vec<crate::engine::rules::RuleStatus>,
     /// Per township and sub-district.
     pub scorecard: Vec<ScoreRow>,
     /// The rule parameters used.
-    pub parameters: crate::rules::RuleParams,
+    pub parameters: crate::engine::rules::RuleParams,
     /// The network used.
     pub network: NetworkInfo,
     /// Things the user must know (e.g. straight lines used), in English.
@@ -309,9 +269,9 @@ pub fn settlements_in_units(layers: &Layers) -> Vec<Vec<usize>> {
     let shapes: Vec<geo::MultiPolygon<f64>> = layers
         .admin
         .iter()
-        .map(|unit| crate::model::to_geo(&unit.polygons))
+        .map(|unit| crate::engine::model::to_geo(&unit.polygons))
         .collect();
-    let boxes = crate::hierarchy::UnitBoxes::new(shapes.iter().map(|mp| mp.bounding_rect()));
+    let boxes = crate::engine::admin::UnitBoxes::new(shapes.iter().map(|mp| mp.bounding_rect()));
     let mut units = vec![Vec::new(); shapes.len()];
     for (i, s) in layers.settlements.iter().enumerate() {
         let p = geo::Point::new(s.at.lon, s.at.lat);
@@ -450,10 +410,7 @@ pub fn build_report(
     let mut status = vec![RuleStatus {
         rule: RULE_REACH.to_string(),
         source: RULE_REACH_SOURCE.to_string(),
-        not_checked: layers
-            .settlements
-            .is_empty()
-            .then(|| i18n::missing(Lang::En, rules::Missing::Settlements)),
+        not_checked: None,
         missing: layers
             .settlements
             .is_empty()
@@ -500,8 +457,8 @@ fn reach_findings(
         rule: RULE_REACH.to_string(),
         severity: Severity::Violation,
         place,
-        message: i18n::message(Lang::En, &detail),
-        suggestion: i18n::suggestion(Lang::En, &detail),
+        message: String::new(),
+        suggestion: String::new(),
         source: RULE_REACH_SOURCE.to_string(),
         at,
         value,

@@ -7,8 +7,8 @@
 //! A unit's population is its own figure where given, else the sum of the settlements in it
 //! and its descendants; [`PopulationSource`] says which.
 
-use crate::model::{AdminUnit, Layers, Level};
-use crate::projection::LonLat;
+use crate::engine::crs::LonLat;
+use crate::engine::model::{AdminUnit, Layers, Level};
 use geo::{Area, BoundingRect, Contains, InteriorPoint};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
@@ -126,7 +126,7 @@ struct Shape {
 }
 
 fn shape(unit: &AdminUnit) -> Shape {
-    let polygon = crate::model::to_geo(&unit.polygons);
+    let polygon = crate::engine::model::to_geo(&unit.polygons);
     Shape {
         bbox: polygon.bounding_rect(),
         area: polygon.unsigned_area(),

@@ -7,12 +7,12 @@
 //! lowest facility index). All times are in minutes. Without usable roads, times are
 //! straight-line distance at the off-road speed.
 
-use crate::model::Layers;
-use crate::network::{
+use crate::engine::crs::{LonLat, Projector, UtmZone, Xy};
+use crate::engine::model::Layers;
+use crate::engine::network::{
     kmh_to_m_per_min, Chain, Mode, NodeId, Place, RoadNetwork, RoutingGraph, Snap, SpeedTable,
 };
-use crate::progress::{tick, Progress, Stage};
-use crate::projection::{LonLat, Projector, UtmZone, Xy};
+use crate::engine::progress::{tick, Progress, Stage};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -75,8 +75,8 @@ fn from_ordered_bits(k: u64) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use medreach::network::RoutingGraph;
-/// use medreach::reach::{nearest_origin, Origin};
+/// use medreach::engine::network::RoutingGraph;
+/// use medreach::engine::routing::{nearest_origin, Origin};
 /// // 0 -> 1 -> 2, one minute each; the facility is at node 2.
 /// let g = RoutingGraph::from_arcs(3, &[(0, 1, 1.0), (1, 2, 1.0)]);
 /// let (minutes, labels) = nearest_origin(&g, &[Origin { node: 2, minutes: 0.5, label: 7 }]);
@@ -1059,7 +1059,7 @@ mod tests {
 
     #[test]
     fn local_queries_equal_the_whole_graph_search_bit_for_bit() {
-        let layers = crate::synthetic::generate(20_000, 11);
+        let layers = crate::devtools::synthetic::generate(20_000, 11);
         for mode in [Mode::Walk, Mode::Drive] {
             let reach = travel_times(&layers, mode, &SpeedTable::default()).unwrap();
             let mut rng = Rng(mode as u64 + 3);

@@ -4,9 +4,9 @@
 
 use super::township::CENTERS;
 use super::{Context, Message, Missing, Outcome, Severity};
-use crate::hierarchy::UnitBoxes;
-use crate::model::{AreaFlag, FacilityKind, Level};
-use crate::reach::Site;
+use crate::engine::admin::UnitBoxes;
+use crate::engine::model::{AreaFlag, FacilityKind, Level};
+use crate::engine::routing::Site;
 use geo::{BoundingRect, Intersects};
 
 const CLINIC: &str = "village.clinic";
@@ -41,7 +41,7 @@ impl Neighbours {
     fn new(ctx: &Context, villages: &[usize]) -> Neighbours {
         let mut shapes = vec![None; ctx.layers.admin.len()];
         for &v in villages {
-            shapes[v] = Some(crate::model::to_geo(&ctx.layers.admin[v].polygons));
+            shapes[v] = Some(crate::engine::model::to_geo(&ctx.layers.admin[v].polygons));
         }
         let boxes = UnitBoxes::new(
             shapes

@@ -137,8 +137,8 @@ impl DemoCounty {
 ///
 /// # Examples
 /// ```
-/// let county = medreach::demo_county::generate(medreach::demo_county::SEED);
-/// let mut data = medreach::model::Dataset::default();
+/// let county = medreach::devtools::demo_county::generate(medreach::devtools::demo_county::SEED);
+/// let mut data = medreach::engine::dataset::Dataset::default();
 /// for (name, text) in county.files() {
 ///     assert!(data.load(name, text).unwrap().layers.skipped.is_empty());
 /// }
@@ -2675,8 +2675,8 @@ impl Builder {
         s.push_str(&format!(
             "# {COUNTY_NAME}: a generated demo county\n\n\
              A fictional border county in the mountains of western Guangxi (around 105.8° E, 23.3° N, about \
-             {extent}), made by `medreach::demo_county::generate(SEED)` (`src/demo_county.rs`) so that it looks \
-             like a real county and so that every rule of `../shared/design/RULES.md` both fires and passes \
+             {extent}), made by `medreach::devtools::demo_county::generate(SEED)` (`src/devtools/demo_county`) so that it looks \
+             like a real county and so that every rule of `docs/RULES.md` both fires and passes \
              somewhere in it. Names, the code {COUNTY_CODE} (not a real county), populations and facilities are \
              invented. The property vocabulary is that of `docs/VOCABULARY.md`, in Chinese.\n\n\
              **Do not edit these files by hand.** `cargo test --test demo_county` fails when they differ from the \

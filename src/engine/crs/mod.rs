@@ -47,7 +47,7 @@ impl UtmZone {
     ///
     /// # Examples
     /// ```
-    /// use medreach::projection::{LonLat, UtmZone};
+    /// use medreach::engine::crs::{LonLat, UtmZone};
     /// let z = UtmZone::containing(LonLat { lon: 1.52, lat: 42.5 });
     /// assert_eq!((z.number, z.north), (31, true));
     /// assert_eq!(z.epsg(), 32631);
@@ -126,7 +126,7 @@ impl Projector {
     ///
     /// # Examples
     /// ```
-    /// use medreach::projection::{LonLat, Projector, UtmZone};
+    /// use medreach::engine::crs::{LonLat, Projector, UtmZone};
     /// let p = Projector::new(UtmZone { number: 31, north: true });
     /// let xy = p.project(LonLat { lon: 3.0, lat: 0.0 });
     /// assert!((xy.x - 500_000.0).abs() < 1e-6 && xy.y.abs() < 1e-6);

@@ -3,8 +3,8 @@
 //! health centers per county away from the county town (`township.central-center`).
 
 use super::{Candidate, Context, Message, Missing, Outcome, Place, Severity};
-use crate::model::{FacilityKind, Level};
-use crate::reach::Site;
+use crate::engine::model::{FacilityKind, Level};
+use crate::engine::routing::Site;
 
 /// Kinds that count as a township's health center (a branch never does).
 pub(super) const CENTERS: [FacilityKind; 2] = [

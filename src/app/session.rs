@@ -10,15 +10,17 @@
 //! Pure Rust like the rest of the engine: the worker (`src/ui/worker.rs`) only moves bytes and
 //! messages, and everything here is tested natively.
 
-use crate::analysis::{Analysis, AnalysisError, Options};
-use crate::i18n::Lang;
-use crate::model::{Dataset, Skipped};
-use crate::network::{Mode, SpeedTable};
-use crate::osm::OsmOptions;
-use crate::progress::{Progress, Stage};
-use crate::report::Report;
-use crate::rules::RuleParams;
-use crate::scene::Scene;
+use crate::app::analysis::Analysis;
+use crate::app::options::{AnalysisError, Options};
+use crate::app::scene::Scene;
+use crate::app::text::Lang;
+use crate::engine::dataset::Dataset;
+use crate::engine::io::osm::OsmOptions;
+use crate::engine::model::Skipped;
+use crate::engine::network::{Mode, SpeedTable};
+use crate::engine::progress::{Progress, Stage};
+use crate::engine::report::Report;
+use crate::engine::rules::RuleParams;
 use serde::{Deserialize, Serialize};
 
 /// A file as the user gave it: its name and its bytes. Names ending in `.pbf` are
@@ -176,8 +178,8 @@ impl Session {
                     loaded_any = true;
                 }
                 Err(e) => problems.push(Bilingual {
-                    en: crate::i18n::input_error(Lang::En, &e),
-                    zh: crate::i18n::input_error(Lang::Zh, &e),
+                    en: crate::app::text::input_error(Lang::En, &e),
+                    zh: crate::app::text::input_error(Lang::Zh, &e),
                 }),
             }
         }
@@ -193,13 +195,13 @@ impl Session {
     }
 
     /// Replaces what is loaded with the synthetic network of about `junctions` junctions
-    /// ([`crate::synthetic::generate`], seed 1), as one file named after it.
+    /// ([`crate::devtools::synthetic::generate`], seed 1), as one file named after it.
     pub fn load_synthetic(&mut self, junctions: usize, progress: Progress) {
         progress(Stage::Reading, 0, 1);
         let mut data = Dataset::default();
         data.add_generated(
             &format!("synthetic-{junctions}"),
-            crate::synthetic::generate(junctions, 1),
+            crate::devtools::synthetic::generate(junctions, 1),
         );
         self.data = data;
         self.extracts.clear();
@@ -326,7 +328,7 @@ mod tests {
     use super::*;
 
     fn demo_files() -> Vec<InputFile> {
-        crate::demo_county::generate(crate::demo_county::SEED)
+        crate::devtools::demo_county::generate(crate::devtools::demo_county::SEED)
             .files()
             .iter()
             .map(|(name, text)| InputFile {
@@ -369,7 +371,7 @@ mod tests {
         assert!(second.scene.is_none(), "the map did not change");
         assert_eq!(second.report.limit_min, 10.0);
         // The same answer as a fresh check.
-        let fresh = crate::analysis::check(
+        let fresh = crate::app::analysis::check(
             s.data(),
             &Options {
                 mode: Mode::Drive,
@@ -402,7 +404,7 @@ mod tests {
         let summary = s.summary();
         assert!(summary.version > version);
         assert_eq!(summary.files, vec![("synthetic-2000".to_string(), false)]);
-        let layers = crate::synthetic::generate(2_000, 1);
+        let layers = crate::devtools::synthetic::generate(2_000, 1);
         assert_eq!(
             summary.counts[..4],
             [
@@ -498,7 +500,7 @@ mod tests {
     #[test]
     fn floor_area_reads_extracts_again() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/osm/baltimore.osm.pbf");
+            .join("tests/data/osm/baltimore.osm.pbf");
         let Ok(bytes) = std::fs::read(&path) else {
             panic!("the shared extract is missing: {}", path.display());
         };

@@ -4,8 +4,8 @@
 
 use super::township::{facility_in, scope_place, scopes, CENTERS};
 use super::{Context, LeadProblem, Message, Missing, Outcome, Severity};
-use crate::model::{Center, FacilityKind, Ownership};
-use crate::reach::{Nearest, Site};
+use crate::engine::model::{Center, FacilityKind, Ownership};
+use crate::engine::routing::{Nearest, Site};
 
 const COMMUNITY: &str = "county.medical-community";
 const ACUTE: &str = "county.acute-care-centers";

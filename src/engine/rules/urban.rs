@@ -3,7 +3,7 @@
 //! centers do not reach (`community.station`).
 
 use super::{Context, Message, Missing, Outcome, Severity};
-use crate::model::{FacilityKind, Level};
+use crate::engine::model::{FacilityKind, Level};
 
 const SUB_CENTER: &str = "subdistrict.health-center";
 const SUB_LARGE: &str = "subdistrict.large";

@@ -1,6 +1,6 @@
 //! OpenStreetMap input: reads an `.osm.pbf` extract (its bytes, as the browser has them) into
 //! MedReach's layers — roads, health facilities, residents and admin units — with the same
-//! meaning the GeoJSON reader ([`crate::input`]) gives the same tags.
+//! meaning the GeoJSON reader ([`crate::engine::io::geojson`]) gives the same tags.
 //!
 //! What is read, in WGS84 degrees (a node's stored nanodegrees ÷ 10⁹, so a node shared by two
 //! ways gives both the bit-identical coordinate and junctions come out right):
@@ -18,7 +18,7 @@
 //! - **Facilities**: nodes, ways (area centroid of a closed way, mean of the vertices of an open
 //!   one) and multipolygon relations tagged `healthcare=*` or `amenity` = `hospital`, `clinic`,
 //!   `doctors`, `dentist`, `pharmacy` or `nursing_home`, through
-//!   [`crate::input::parse_facility_kind`] (`healthcare` first). `hospital`, `clinic` and
+//!   [`super::properties::parse_facility_kind`] (`healthcare` first). `hospital`, `clinic` and
 //!   `doctors` are medical service points; the others are not.
 //! - **Admin units**: `boundary=administrative` relations of type `boundary` or `multipolygon`
 //!   whose outer (and inner) member ways are all in the extract and join into closed rings. An
@@ -63,10 +63,10 @@
 //! OpenStreetMap data are © OpenStreetMap contributors, ODbL 1.0: whatever draws or exports
 //! them shows [`ATTRIBUTION`].
 
-use crate::model::{
+use crate::engine::crs::LonLat;
+use crate::engine::model::{
     AdminUnit, Facility, FacilityKind, Layers, Rings, Settlement, SkipReason, Skipped, Source,
 };
-use crate::projection::LonLat;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -399,7 +399,7 @@ pub enum OsmError {
 ///
 /// # Examples
 /// ```
-/// use medreach::osm::{read_osm_pbf, OsmError, OsmOptions};
+/// use medreach::engine::io::osm::{read_osm_pbf, OsmError, OsmOptions};
 /// let err = read_osm_pbf(b"{\"type\":\"FeatureCollection\"}", &OsmOptions::default(), 0);
 /// assert!(matches!(err, Err(OsmError::NotPbf { .. })));
 /// ```
@@ -785,21 +785,16 @@ const OSM_NOT_WAYS: &[&str] = &[
 ];
 
 /// Tags of a road way handed as they are to the GeoJSON reader's road conversion.
-const ROAD_TAGS: &[&str] = &["highway", "name", "name:zh", "oneway"];
-
-/// Access keys for motor cars, most specific first: the first one present decides.
-const CAR_ACCESS_KEYS: &[&str] = &["motorcar", "motor_vehicle", "vehicle", "access"];
-
-/// Whether OSM access tags close a way to motor cars: the most specific of `motorcar`,
-/// `motor_vehicle`, `vehicle`, `access` that is present decides, and only `no` closes it (so
-/// `motor_vehicle=no` with `motorcar=yes` is open; `private`, `destination`, `agricultural` are
-/// not closed, as in `RULES.md`).
-fn closed_to_cars(tags: &[(String, String)]) -> bool {
-    CAR_ACCESS_KEYS
-        .iter()
-        .find_map(|k| tag(tags, k))
-        .is_some_and(|v| v.eq_ignore_ascii_case("no"))
-}
+const ROAD_TAGS: &[&str] = &[
+    "highway",
+    "name",
+    "name:zh",
+    "oneway",
+    "motorcar",
+    "motor_vehicle",
+    "vehicle",
+    "access",
+];
 
 /// `amenity` values read as health facilities.
 const HEALTH_AMENITIES: &[&str] = &[
@@ -870,11 +865,13 @@ const NON_RESIDENTIAL_KEYS: &[&str] = &[
 /// The facility kind of an element's tags, if it is a health facility.
 fn facility_kind(tags: &[(String, String)]) -> Option<FacilityKind> {
     if let Some(h) = tag(tags, "healthcare").filter(|h| *h != "no") {
-        return Some(crate::input::parse_facility_kind(h).unwrap_or(FacilityKind::OtherHealth));
+        return Some(
+            super::properties::parse_facility_kind(h).unwrap_or(FacilityKind::OtherHealth),
+        );
     }
     let amenity = tag(tags, "amenity")?;
     if HEALTH_AMENITIES.contains(&amenity) {
-        crate::input::parse_facility_kind(amenity)
+        super::properties::parse_facility_kind(amenity)
     } else {
         None
     }
@@ -1197,10 +1194,8 @@ fn read_roads(b: &mut Builder<'_>, layers: &mut Layers, stats: &mut OsmStats) {
                 serde_json::Value::String(first.trim().to_string()),
             );
         }
-        // Access follows OSM's hierarchy; walk-only classes are never driven.
-        let drivable = !closed_to_cars(tags) && !crate::network::is_walk_only_class(&class);
-        props.insert("drivable".into(), serde_json::Value::Bool(drivable));
-        if let Err(reason) = crate::input::push_road(&props, lines, source, layers) {
+        // Access (OSM's hierarchy) and walk-only classes: the one policy of every reader.
+        if let Err(reason) = super::properties::push_road(&props, lines, source, layers) {
             layers.skipped.push(Skipped { source, reason });
         }
     }
@@ -1511,7 +1506,7 @@ fn read_admin(b: &mut Builder<'_>, layers: &mut Layers, stats: &mut OsmStats, pl
     let shapes: Vec<_> = layers.admin[first_admin..]
         .iter()
         .map(|u| {
-            let mp = crate::model::to_geo(&u.polygons);
+            let mp = crate::engine::model::to_geo(&u.polygons);
             let area = mp.unsigned_area();
             (mp.bounding_rect(), mp, area)
         })
@@ -1601,9 +1596,9 @@ pub struct ResidentEstimate {
 ///
 /// # Examples
 /// ```
-/// use medreach::model::Source;
-/// use medreach::osm::{estimate_residents, ResidentialBuilding};
-/// use medreach::projection::LonLat;
+/// use medreach::engine::model::Source;
+/// use medreach::engine::io::osm::{estimate_residents, ResidentialBuilding};
+/// use medreach::engine::crs::LonLat;
 /// let house = ResidentialBuilding {
 ///     source: Source { file: 0, feature: 0 },
 ///     way_id: 7,
@@ -1639,7 +1634,7 @@ pub fn estimate_residents(
         .enumerate()
         .filter_map(|(index, u)| {
             let population = u.population.filter(|p| p.is_finite() && *p >= 0.0)?;
-            let shape = crate::model::to_geo(&u.polygons);
+            let shape = crate::engine::model::to_geo(&u.polygons);
             Some(Unit {
                 index,
                 population,
@@ -1733,6 +1728,11 @@ pub fn estimate_residents(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The access policy of every reader, asked with an OSM way's tags.
+    fn closed_to_cars(tags: &[(String, String)]) -> bool {
+        super::super::properties::closed_to_motor_vehicles(|k| tag(tags, k).map(str::to_string))
+    }
 
     fn tags(pairs: &[(&str, &str)]) -> Tags {
         pairs

@@ -1,0 +1,10 @@
+//! What the page and the command line share, above the engine: the options a user chooses
+//! ([`options`]), one analysis over the loaded data ([`analysis`]), the web worker's session
+//! ([`session`]), the map's geometry ([`scene`]) and all wording in both languages
+//! ([`text`]): the engine gives data, this layer words it.
+
+pub mod analysis;
+pub mod options;
+pub mod scene;
+pub mod session;
+pub mod text;

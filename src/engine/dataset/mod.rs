@@ -1,0 +1,294 @@
+//! The loaded files, and THE policy for how their layers combine: which layer wins when an
+//! OpenStreetMap extract and a user's own files are both loaded, and how an admin unit's known
+//! population is spread over an extract's buildings. The page and the command line both load
+//! through [`Dataset`], so they always see the same layers.
+
+use crate::engine::model::{AdminUnit, Layers, Source};
+use serde::{Deserialize, Serialize};
+
+impl Layers {
+    /// Appends the layers `keep` selects (roads, facilities, settlements, admin units) of
+    /// `other`, and all its skipped features and notes.
+    fn append(&mut self, other: &Layers, keep: Kept) {
+        if keep.roads {
+            self.roads.extend(other.roads.iter().cloned());
+        }
+        if keep.facilities {
+            self.facilities.extend(other.facilities.iter().cloned());
+        }
+        if keep.settlements {
+            self.settlements.extend(other.settlements.iter().cloned());
+        }
+        if keep.admin {
+            self.admin.extend(other.admin.iter().cloned());
+        }
+        self.skipped.extend(other.skipped.iter().cloned());
+        self.notes.extend(other.notes.iter().cloned());
+    }
+}
+
+/// Which of a file's layers are in use (see [`Dataset::layers`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Kept {
+    roads: bool,
+    facilities: bool,
+    settlements: bool,
+    admin: bool,
+}
+
+impl Kept {
+    const ALL: Kept = Kept {
+        roads: true,
+        facilities: true,
+        settlements: true,
+        admin: true,
+    };
+}
+
+/// A loaded file: its name and what was recognised in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoadedFile {
+    /// The file name as the user gave it.
+    pub name: String,
+    /// What it held.
+    pub layers: Layers,
+    /// Read from an OpenStreetMap extract (its data needs the OSM attribution, and a user's
+    /// own settlements replace the extract's).
+    #[serde(default)]
+    pub osm: bool,
+    /// Its settlements' populations are estimates (from buildings).
+    #[serde(default)]
+    pub population_estimated: bool,
+    /// An extract's residential buildings, kept so that admin populations the user loads can
+    /// be spread over them (see [`Dataset::layers`]).
+    #[serde(skip)]
+    pub buildings: Vec<crate::engine::io::osm::ResidentialBuilding>,
+    /// The floor area per resident the extract was read with, m².
+    #[serde(default = "default_floor_area")]
+    pub floor_m2_per_person: f64,
+}
+
+fn default_floor_area() -> f64 {
+    crate::engine::io::osm::DEFAULT_FLOOR_M2_PER_PERSON
+}
+
+/// All loaded files. Loading a file whose name is already loaded replaces it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    /// The files, in load order; [`Source::file`] indexes this.
+    pub files: Vec<LoadedFile>,
+}
+
+impl Dataset {
+    /// Reads `text` as GeoJSON and adds it under `name`, replacing a file of the same name.
+    /// On error the dataset is unchanged.
+    pub fn load(
+        &mut self,
+        name: &str,
+        text: &str,
+    ) -> Result<&LoadedFile, crate::engine::io::geojson::InputError> {
+        self.put_layers(name, |file| {
+            crate::engine::io::geojson::read_geojson(name, text, file)
+        })
+    }
+
+    /// Adds layers made by the program (a synthetic network) under `name`, replacing a file
+    /// of the same name; their sources are pointed at that file.
+    pub fn add_generated(&mut self, name: &str, mut layers: Layers) -> &LoadedFile {
+        let added = self.put_layers(name, |file| {
+            layers.roads.iter_mut().for_each(|x| x.source.file = file);
+            layers
+                .facilities
+                .iter_mut()
+                .for_each(|x| x.source.file = file);
+            layers
+                .settlements
+                .iter_mut()
+                .for_each(|x| x.source.file = file);
+            layers.admin.iter_mut().for_each(|x| x.source.file = file);
+            Ok::<_, std::convert::Infallible>(layers)
+        });
+        match added {
+            Ok(loaded) => loaded,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Adds the layers `make` gives for the file index `name` takes (its own if already
+    /// loaded, else the next), as a plain (not OpenStreetMap) file. On error the dataset is
+    /// unchanged.
+    fn put_layers<E>(
+        &mut self,
+        name: &str,
+        make: impl FnOnce(u32) -> Result<Layers, E>,
+    ) -> Result<&LoadedFile, E> {
+        let slot = self.files.iter().position(|f| f.name == name);
+        let layers = make(slot.unwrap_or(self.files.len()) as u32)?;
+        let loaded = LoadedFile {
+            name: name.to_string(),
+            layers,
+            osm: false,
+            population_estimated: false,
+            buildings: Vec::new(),
+            floor_m2_per_person: default_floor_area(),
+        };
+        Ok(self.put(loaded, slot))
+    }
+
+    /// Reads an OpenStreetMap `.osm.pbf` extract and adds it under `name`, replacing a file of
+    /// the same name. On error the dataset is unchanged.
+    pub fn load_osm(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        options: &crate::engine::io::osm::OsmOptions,
+    ) -> Result<&LoadedFile, crate::engine::io::osm::OsmError> {
+        let slot = self.files.iter().position(|f| f.name == name);
+        let file_id = slot.unwrap_or(self.files.len()) as u32;
+        let import = crate::engine::io::osm::read_osm_pbf(bytes, options, file_id)?;
+        let loaded = LoadedFile {
+            name: name.to_string(),
+            population_estimated: import.population_source
+                == crate::engine::io::osm::PopulationSource::BuildingEstimate,
+            layers: import.layers,
+            osm: true,
+            buildings: import.buildings,
+            floor_m2_per_person: options.floor_m2_per_person,
+        };
+        Ok(self.put(loaded, slot))
+    }
+
+    fn put(&mut self, loaded: LoadedFile, slot: Option<usize>) -> &LoadedFile {
+        let idx = match slot {
+            Some(i) => {
+                self.files[i] = loaded;
+                i
+            }
+            None => {
+                self.files.push(loaded);
+                self.files.len() - 1
+            }
+        };
+        &self.files[idx]
+    }
+
+    /// Which layers the user's own GeoJSON files bring. Each replaces the same layer of any
+    /// OpenStreetMap extract.
+    fn user_layers(&self) -> Kept {
+        let mut k = Kept {
+            roads: false,
+            facilities: false,
+            settlements: false,
+            admin: false,
+        };
+        for f in self.files.iter().filter(|f| !f.osm) {
+            let l = &f.layers;
+            k.roads |= !l.roads.is_empty();
+            k.facilities |= !l.facilities.is_empty();
+            k.settlements |= !l.settlements.is_empty();
+            k.admin |= !l.admin.is_empty();
+        }
+        k
+    }
+
+    /// Admin units with a population from the user's own files, when their populations are
+    /// to be spread over an extract's buildings: the user brought no settlements and some
+    /// extract has buildings. Empty otherwise.
+    fn user_admin_to_spread(&self) -> Vec<AdminUnit> {
+        if self.user_layers().settlements || self.files.iter().all(|f| f.buildings.is_empty()) {
+            return Vec::new();
+        }
+        let units: Vec<AdminUnit> = self
+            .files
+            .iter()
+            .filter(|f| !f.osm)
+            .flat_map(|f| f.layers.admin.iter().cloned())
+            .collect();
+        if units.iter().any(|u| u.population.is_some()) {
+            units
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Every layer of every file, concatenated in load order. A layer the user loaded from
+    /// GeoJSON (roads, facilities, settlements or admin units) replaces that layer of every
+    /// OpenStreetMap extract; when the user brings admin units with a population but no
+    /// settlements, an extract's residents are re-estimated from its buildings with those
+    /// populations spread over them.
+    pub fn layers(&self) -> Layers {
+        let user = self.user_layers();
+        let spread_over = self.user_admin_to_spread();
+        let mut all = Layers::default();
+        for f in &self.files {
+            if !f.osm {
+                all.append(&f.layers, Kept::ALL);
+                continue;
+            }
+            let keep = Kept {
+                roads: !user.roads,
+                facilities: !user.facilities,
+                settlements: !user.settlements && spread_over.is_empty(),
+                admin: !user.admin,
+            };
+            all.append(&f.layers, keep);
+            if !spread_over.is_empty() && !f.buildings.is_empty() {
+                let estimate = crate::engine::io::osm::estimate_residents(
+                    &f.buildings,
+                    &spread_over,
+                    f.floor_m2_per_person,
+                );
+                all.settlements.extend(estimate.settlements);
+                all.notes.extend(estimate.notes);
+            }
+        }
+        all
+    }
+
+    /// How many features of each layer are in use (see [`Dataset::layers`] for which layers
+    /// of an extract drop out): roads, facilities, settlements, admin units, skipped features.
+    pub fn counts(&self) -> [usize; 5] {
+        let user = self.user_layers();
+        let spread = !self.user_admin_to_spread().is_empty();
+        let mut n = [0; 5];
+        for f in &self.files {
+            let l = &f.layers;
+            let own = !f.osm;
+            n[0] += if own || !user.roads { l.roads.len() } else { 0 };
+            n[1] += if own || !user.facilities {
+                l.facilities.len()
+            } else {
+                0
+            };
+            n[3] += if own || !user.admin { l.admin.len() } else { 0 };
+            n[4] += l.skipped.len();
+            if !own && spread {
+                continue;
+            }
+            n[2] += if own || !user.settlements {
+                l.settlements.len()
+            } else {
+                0
+            };
+        }
+        if spread {
+            n[2] = self.layers().settlements.len();
+        }
+        n
+    }
+
+    /// Whether the settlements in use are estimates (from an extract's buildings).
+    pub fn population_estimated(&self) -> bool {
+        !self.user_layers().settlements
+            && (self.files.iter().any(|f| f.population_estimated)
+                || !self.user_admin_to_spread().is_empty())
+    }
+
+    /// The name of the file a source points into.
+    pub fn file_name(&self, source: Source) -> &str {
+        self.files
+            .get(source.file as usize)
+            .map(|f| f.name.as_str())
+            .unwrap_or("?")
+    }
+}

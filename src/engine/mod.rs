@@ -1,0 +1,25 @@
+//! The engine: pure Rust with no web crate, tested natively, run unchanged in the page's worker
+//! and in the command line. Its stages, each importing only those listed before it:
+//!
+//! 1. [`crs`]: coordinate systems (WGS84 ↔ UTM).
+//! 2. [`model`]: the layers a file holds (roads, facilities, settlements, admin units) and
+//!    their vocabulary.
+//! 3. [`io`]: readers, bytes to layers; they only read.
+//! 4. [`dataset`]: the loaded files and which layer wins when an extract and user files meet.
+//! 5. [`network`]: the road network of a travel mode; [`routing`]: travel times over it.
+//! 6. [`admin`]: the administrative hierarchy, the one answer to "what is in this unit".
+//! 7. [`rules`]: the policy rules and their findings, as data; [`report`]: the figures.
+//!
+//! [`progress`] names the stages a long run reports. The engine never words anything: findings
+//! and errors are data, put into Chinese or English by [`crate::app::text`].
+
+pub mod admin;
+pub mod crs;
+pub mod dataset;
+pub mod io;
+pub mod model;
+pub mod network;
+pub mod progress;
+pub mod report;
+pub mod routing;
+pub mod rules;
