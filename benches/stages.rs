@@ -1,5 +1,5 @@
-//! Criterion benchmarks of each stage of one analysis, on the shared Liechtenstein case
-//! (`../shared/data/cases/liechtenstein`, drive mode): parse (GeoJSON roads), build
+//! Criterion benchmarks of each stage of one analysis, on the Liechtenstein reference case
+//! (`tests/data/cases/liechtenstein`, drive mode): parse (GeoJSON roads), build
 //! (`RoadNetwork::build`), snap (every settlement), route (`nearest_origin` on the prebuilt
 //! routing graph, from the medical service points) and summarise (`Analysis::report`).
 //!
@@ -23,6 +23,12 @@ fn main() {
 #[cfg(target_arch = "wasm32")]
 fn main() {}
 
+// The tests' data helper: reads a case file, decompressing `<name>.gz` when that is how it is
+// stored.
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use criterion::Criterion;
@@ -34,7 +40,6 @@ mod native {
     use medreach::engine::routing::{nearest_origin, origins, zone_for, Router};
     use medreach::engine::rules::RuleParams;
     use std::hint::black_box;
-    use std::path::PathBuf;
     use std::time::Duration;
 
     pub fn config() -> Criterion {
@@ -45,15 +50,7 @@ mod native {
     }
 
     fn read(name: &str) -> String {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/cases/liechtenstein")
-            .join(name);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read {}: {e} (the benchmarks need ../shared/ beside the repository)",
-                path.display()
-            )
-        })
+        super::common::case_text("liechtenstein", name)
     }
 
     pub fn stages(c: &mut Criterion) {
@@ -72,9 +69,9 @@ mod native {
             } else {
                 read(name)
             };
-            data.load(name, &text).expect("the shared case loads");
+            data.load(name, &text).expect("the case loads");
         }
-        let analysis = Analysis::run(&data, mode, &speeds).expect("the shared case runs");
+        let analysis = Analysis::run(&data, mode, &speeds).expect("the case runs");
         let layers = &analysis.layers;
         let projector = Projector::new(zone_for(layers).expect("the case has data"));
         let settlement_xy: Vec<Xy> = layers

@@ -8,7 +8,7 @@
 //!     [--reps 50] [--out DIR]
 //! ```
 //!
-//! Default input: `../shared/data/osm/porto.osm.pbf`, drive mode, 30 facilities, output in
+//! Default input: `tests/data/osm/porto.osm.pbf`, drive mode, 30 facilities, output in
 //! `target/bench/porto/`. The facilities sit on distinct road nodes drawn with a fixed-seed
 //! generator (SplitMix64) from the nodes in the order they first appear along the roads
 //! ([`medreach::devtools::benchmark`]), each with 0 minutes and its draw order as its label, so the
@@ -95,7 +95,7 @@ mod native {
             }
         }
         if a.pbf.is_none() && a.roads.is_none() && a.synthetic.is_none() {
-            a.pbf = Some(root.join("../shared/data/osm/porto.osm.pbf"));
+            a.pbf = Some(root.join("tests/data/osm/porto.osm.pbf"));
         }
         if a.reps == 0 || a.facilities == 0 {
             return Err("--reps and --facilities must be positive".into());

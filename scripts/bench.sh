@@ -4,9 +4,9 @@
 #
 #   bash scripts/bench.sh [bench_route options]
 #
-# Default: Porto (../shared/data/osm/porto.osm.pbf), drive mode, 30 facilities on road nodes
+# Default: Porto (tests/data/osm/porto.osm.pbf), drive mode, 30 facilities on road nodes
 # drawn with a fixed seed. Any option is passed to the example, e.g.
-#   bash scripts/bench.sh --roads ../shared/data/cases/liechtenstein/roads.geojson --mode walk
+#   bash scripts/bench.sh --roads demo/andorra/roads.geojson --mode walk
 #   bash scripts/bench.sh --synthetic 1000000       # a generated network (src/synthetic.rs)
 #
 # Steps: a virtual environment in target/bench-venv with the peers from PyPI (pinned; installed
@@ -65,6 +65,10 @@ echo "== peers"
 # Only for the default input (the timing view reads an .osm.pbf); skip with MEDREACH_BENCH_WASM=0.
 if [[ "${MEDREACH_BENCH_WASM:-1}" == 1 && -z "$(printf '%s\n' "${args[@]}" | grep -E '^--(roads|synthetic|mode|facilities|seed)$' || true)" ]]; then
   export PATH="$ROOT/node_modules/.bin:$PATH"
+  # Trunk, wasm-bindgen, wasm-opt, playwright-core and Chromium: installs what is missing (on a
+  # fresh clone), else only checks versions (a few seconds).
+  echo "== bash scripts/setup.sh (the page's tools)"
+  bash "$ROOT/scripts/setup.sh"
   echo "== trunk build --release (the page)"
   nice -n 10 trunk build --release >/dev/null
   PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
@@ -72,7 +76,7 @@ if [[ "${MEDREACH_BENCH_WASM:-1}" == 1 && -z "$(printf '%s\n' "${args[@]}" | gre
   SERVER=$!
   trap 'kill $SERVER 2>/dev/null || true' EXIT
   sleep 1
-  PBF="$ROOT/../shared/data/osm/porto.osm.pbf"
+  PBF="$ROOT/tests/data/osm/porto.osm.pbf"
   for ((i = 0; i < ${#args[@]}; i++)); do [[ "${args[$i]}" == --pbf ]] && PBF="${args[$((i + 1))]}"; done
   echo "== WebAssembly in headless Chromium"
   node "$ROOT/scripts/bench_wasm.mjs" "http://127.0.0.1:$PORT/" "$PBF" \

@@ -27,7 +27,7 @@ const flag = (name, fallback) => {
 const junctions = Number(flag('--junctions', '2000000'));
 const jsonOut = flag('--json', '');
 const url = args[0];
-const pbf = args[1] || path.resolve(ROOT, '..', 'shared', 'data', 'osm', 'porto.osm.pbf');
+const pbf = args[1] || path.join(ROOT, 'tests', 'data', 'osm', 'porto.osm.pbf');
 if (!url) {
   console.error('usage: node scripts/bench_wasm.mjs URL [PBF] [--junctions N] [--json OUT]');
   process.exit(2);

@@ -7,8 +7,8 @@
 # -D warnings, wasm32 tests in headless Chromium, trunk release build, end-to-end tests
 # (Playwright) against dist/ served on a free loopback port.
 # Ends with one summary line "N passed, M failed". Exit status is non-zero on any failure.
-# Needs no stdin and no terminal (CI=true is fine); needs ../shared/ beside the repo for the
-# end-to-end tests' data.
+# Needs no stdin and no terminal (CI=true is fine). The test data are in the repository
+# (tests/data/).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,11 +57,6 @@ step() {
 
 # Serves dist/ on a free loopback port and runs the Playwright tests against it.
 e2e() {
-  local shared="$ROOT/../shared/data/cases"
-  if [[ ! -d "$shared/andorra" || ! -d "$shared/liechtenstein" ]]; then
-    echo "missing $shared/{andorra,liechtenstein}: the shared data must be beside the repo" >&2
-    return 1
-  fi
   if [[ ! -f dist/index.html ]]; then
     echo "dist/index.html missing: trunk build did not produce the app" >&2
     return 1

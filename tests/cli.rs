@@ -12,14 +12,13 @@
 use serde_json::Value;
 mod common;
 
-use common::case_dir;
+use common::{case_path, case_text};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The Andorra case's files as `--roads R --facilities F --settlements S`.
 fn andorra_args() -> Vec<String> {
-    let dir = case_dir("andorra");
     let mut args = vec!["check".to_string()];
     for (flag, file) in [
         ("--roads", "roads.geojson"),
@@ -27,7 +26,7 @@ fn andorra_args() -> Vec<String> {
         ("--settlements", "settlements.geojson"),
     ] {
         args.push(flag.to_string());
-        args.push(dir.join(file).to_string_lossy().into_owned());
+        args.push(case_path("andorra", file).to_string_lossy().into_owned());
     }
     args
 }
@@ -81,8 +80,7 @@ impl Drop for TempFile {
 }
 
 fn reference_share(case: &str, mode: &str) -> f64 {
-    let path = case_dir(case).join(format!("reference_{mode}.json"));
-    let text = std::fs::read_to_string(&path).expect("reference readable");
+    let text = case_text(case, &format!("reference_{mode}.json"));
     let v: Value = serde_json::from_str(&text).expect("reference is JSON");
     v["summary"]["share_within_threshold"]
         .as_f64()

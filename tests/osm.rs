@@ -1,4 +1,4 @@
-//! OpenStreetMap extracts (`../shared/data/osm/*.osm.pbf`) read by `medreach::engine::io::osm`.
+//! OpenStreetMap extracts (`tests/data/osm/*.osm.pbf`) read by `medreach::engine::io::osm`.
 //!
 //! The expected counts were established independently: a Python script using pyosmium
 //! (libosmium's reader and its multipolygon assembler, installed from PyPI in a throw-away venv;
@@ -18,7 +18,7 @@
 //! ```
 //!
 //! The roads and facilities read from the extracts are also checked against the independent
-//! reference results of `../shared/data/cases/` (built from the same extracts): with the case's
+//! reference results of `tests/data/cases/` (built from the same extracts): with the case's
 //! own settlements, every travel time matches.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -35,13 +35,8 @@ use medreach::engine::network::{Mode, SpeedTable};
 use serde_json::Value;
 mod common;
 
-use common::shared_dir as shared;
-use std::path::PathBuf;
+use common::{case_path, case_text, extract_path};
 use std::process::Command;
-
-fn extract_path(name: &str) -> PathBuf {
-    shared().join(format!("data/osm/{name}.osm.pbf"))
-}
 
 fn extract(name: &str) -> Vec<u8> {
     let path = extract_path(name);
@@ -51,11 +46,6 @@ fn extract(name: &str) -> Vec<u8> {
 fn import(name: &str, options: &OsmOptions) -> OsmImport {
     read_osm_pbf(&extract(name), options, 0)
         .unwrap_or_else(|e| panic!("{name}.osm.pbf does not load: {e}"))
-}
-
-fn case_file(case: &str, file: &str) -> String {
-    let path = shared().join("data/cases").join(case).join(file);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 fn json(text: &str) -> Value {
@@ -133,7 +123,7 @@ const EXPECTED: [Expected; 4] = [
 ];
 
 #[test]
-fn every_shared_extract_loads_with_the_independently_counted_layers() {
+fn every_extract_loads_with_the_independently_counted_layers() {
     for want in &EXPECTED {
         let got = import(want.name, &OsmOptions::default());
         let l = &got.layers;
@@ -278,7 +268,7 @@ fn andorra_hospitals_are_recognised_and_pharmacies_are_not_service_points() {
     assert_eq!(pharmacies.len(), 3);
     assert!(pharmacies.iter().all(|p| !p.primary_care));
     // One hospital is an area (way 194554955): it sits at its area centroid, where the
-    // independent conversion in the shared case puts it too (to its 7 decimals).
+    // independent conversion in the reference case puts it too (to its 7 decimals).
     let area = hospitals
         .iter()
         .find(|h| got.element(h.source).map(|e| e.kind) == Some(OsmType::Way))
@@ -294,18 +284,18 @@ fn andorra_hospitals_are_recognised_and_pharmacies_are_not_service_points() {
         .any(|n| n.contains("relation 9407") && n.contains("Andorra")));
 }
 
-/// Runs the OSM extract's roads and facilities with the shared case's own settlements and
+/// Runs the OSM extract's roads and facilities with the reference case's own settlements and
 /// compares every settlement's time with the case's independent reference.
 fn matches_reference(case: &str, mode: Mode) {
     let got = import(case, &OsmOptions::default());
     let settlements = medreach::engine::io::geojson::read_geojson(
         "settlements.geojson",
-        &case_file(case, "settlements.geojson"),
+        &case_text(case, "settlements.geojson"),
         1,
     )
     .expect("case settlements load");
-    let facilities_json = json(&case_file(case, "facilities.geojson"));
-    let reference = json(&case_file(case, &format!("reference_{}.json", mode.id())));
+    let facilities_json = json(&case_text(case, "facilities.geojson"));
+    let reference = json(&case_text(case, &format!("reference_{}.json", mode.id())));
     let mut layers = got.layers.clone();
     layers.settlements = settlements.settlements;
     layers.admin.clear();
@@ -379,7 +369,7 @@ fn dataset(name: &str, import: &OsmImport) -> Dataset {
 #[test]
 fn dataset_load_osm_keeps_user_settlements_first() {
     let path = extract_path("andorra");
-    let bytes = std::fs::read(&path).expect("shared extract");
+    let bytes = std::fs::read(&path).expect("the extract is readable");
     let mut data = Dataset::default();
     assert!(data
         .load_osm("x.osm.pbf", b"not a pbf", &OsmOptions::default())
@@ -833,7 +823,7 @@ fn cli_reads_an_extract_in_place_of_the_geojson_layers() {
 #[test]
 fn cli_geojson_layers_take_precedence_over_the_extract() {
     let osm = extract_path("andorra");
-    let settlements = shared().join("data/cases/andorra/settlements.geojson");
+    let settlements = case_path("andorra", "settlements.geojson");
     let report = stdout_json(&run(&[
         "check",
         "--osm",
@@ -845,7 +835,7 @@ fn cli_geojson_layers_take_precedence_over_the_extract() {
     ]));
     assert_eq!(report["population_source"], "settlements_layer");
     assert_eq!(report["settlements"].as_array().unwrap().len(), 59);
-    let reference = json(&case_file("andorra", "reference_drive.json"));
+    let reference = json(&case_text("andorra", "reference_drive.json"));
     let want = reference["summary"]["share_within_threshold"]
         .as_f64()
         .unwrap();
@@ -866,7 +856,7 @@ fn cli_errors_name_the_problem() {
         "{stderr}"
     );
 
-    let geojson = shared().join("data/cases/andorra/roads.geojson");
+    let geojson = case_path("andorra", "roads.geojson");
     let geojson = geojson.to_str().unwrap();
     let out = run(&["check", "--osm", geojson]);
     assert!(!out.status.success() && out.stdout.is_empty());

@@ -1,6 +1,6 @@
-//! The real cases in `../shared/data/cases/{andorra,liechtenstein}/` against the reference
+//! The real cases in `tests/data/cases/{andorra,liechtenstein}/` against the reference
 //! results of an independent implementation (`reference_walk.json`, `reference_drive.json`; see
-//! `../shared/data/README.md`).
+//! `tests/data/README.md`).
 //!
 //! Per settlement (matched by its `index` in `settlements.geojson`, in the reference's order):
 //! `time_min` within 0.001 min (both null when unreachable), `nearest_facility` equal, the
@@ -18,7 +18,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 mod common;
 
-use common::case_dir;
+use common::case_text;
 use std::time::Instant;
 
 /// Largest difference in minutes allowed per settlement.
@@ -28,13 +28,8 @@ const OFFROAD_TOLERANCE_M: f64 = 1e-3;
 /// The limit the references were computed for.
 const LIMIT_MIN: f64 = 15.0;
 
-fn read(path: &std::path::Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
 /// Loads the case's GeoJSON files and runs the check for `mode` at 15 minutes.
 fn run_case(case: &str, mode: Mode) -> Report {
-    let dir = case_dir(case);
     let mut data = Dataset::default();
     for name in [
         "roads.geojson",
@@ -42,7 +37,7 @@ fn run_case(case: &str, mode: Mode) -> Report {
         "settlements.geojson",
         "admin.geojson",
     ] {
-        let text = read(&dir.join(name));
+        let text = case_text(case, name);
         let loaded = data
             .load(name, &text)
             .unwrap_or_else(|e| panic!("{case}/{name} does not load: {e}"));
@@ -63,9 +58,9 @@ fn run_case(case: &str, mode: Mode) -> Report {
 }
 
 fn reference(case: &str, mode: Mode) -> Value {
-    let path = case_dir(case).join(format!("reference_{}.json", mode.id()));
-    serde_json::from_str(&read(&path))
-        .unwrap_or_else(|e| panic!("{}: not valid JSON: {e}", path.display()))
+    let name = format!("reference_{}.json", mode.id());
+    serde_json::from_str(&case_text(case, &name))
+        .unwrap_or_else(|e| panic!("{case}/{name}: not valid JSON: {e}"))
 }
 
 fn num(v: &Value, what: &str) -> f64 {
@@ -253,10 +248,9 @@ fn liechtenstein_drive_matches_reference() {
 /// share at 15, and equals the reference's count of residents within 30 minutes.
 #[test]
 fn andorra_drive_share_at_30_minutes_follows_the_reference_times() {
-    let dir = case_dir("andorra");
     let mut data = Dataset::default();
     for name in ["roads.geojson", "facilities.geojson", "settlements.geojson"] {
-        data.load(name, &read(&dir.join(name))).expect("loads");
+        data.load(name, &case_text("andorra", name)).expect("loads");
     }
     let analysis = medreach::app::analysis::Analysis::run(&data, Mode::Drive, &Default::default())
         .expect("runs");
@@ -277,6 +271,28 @@ fn andorra_drive_share_at_30_minutes_follows_the_reference_times() {
             (share - within / total).abs() <= 1e-12,
             "limit {limit}: share {share}, reference times give {}",
             within / total
+        );
+    }
+}
+
+/// The page's demo (`demo/andorra/`) is a byte-for-byte copy of this case's layers, so the
+/// figures the page shows for it are the reference's (the end-to-end tests rely on it).
+#[test]
+fn demo_andorra_is_the_andorra_case() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/andorra");
+    for name in [
+        "roads.geojson",
+        "facilities.geojson",
+        "settlements.geojson",
+        "admin.geojson",
+    ] {
+        let path = demo.join(name);
+        let copy =
+            std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        assert!(
+            copy == common::case_bytes("andorra", name),
+            "{} differs from tests/data/cases/andorra/{name}",
+            path.display()
         );
     }
 }

@@ -1,5 +1,5 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The 14 rules of `../shared/design/RULES.md` on small hand-made cases: for each rule one case
+//! The 14 rules of `docs/RULES.md` on small hand-made cases: for each rule one case
 //! where it fires and one where it passes, with its exceptions and parameters.
 //!
 //! Every case is GeoJSON text built here: admin units are axis-aligned lon/lat rectangles near

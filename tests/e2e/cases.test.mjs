@@ -1,4 +1,4 @@
-// Loading the reference cases from ../shared/data/cases gives the reference shares exactly.
+// Loading the reference cases from tests/data/cases gives the reference shares exactly.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

@@ -6,7 +6,7 @@ import {
   TEST_TIMEOUT_MS,
   assertShareText,
   beyondCount,
-  demoMatchesShared,
+  demoDiffersFromCase,
   launchBrowser,
   reference,
   setLimit,
@@ -27,9 +27,11 @@ after(async () => {
   await browser?.close();
 });
 
-// The demo is a copy of the shared Andorra case: when the copy is byte-identical, its figures
-// must be the reference's exactly.
-const DEMO_IS_REFERENCE = demoMatchesShared('andorra');
+// The demo is a byte-for-byte copy of the Andorra reference case's layers (checked first), so
+// its figures must be the reference's exactly.
+test('the demo (demo/andorra/) is a copy of tests/data/cases/andorra/', () => {
+  assert.deepEqual(demoDiffersFromCase('andorra'), [], 'layers of demo/andorra/ that differ from the case');
+});
 
 test('(a) the demo map is drawn with its share, banner and attribution', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   await withApp(t, browser, async (page) => {
@@ -62,13 +64,9 @@ test('(a) the demo map is drawn with its share, banner and attribution', { timeo
 
     await page.waitForSelector(tid('share-within-limit'));
     await assertShareText(page);
-    if (DEMO_IS_REFERENCE) {
-      const ref = reference('andorra', 'walk');
-      await waitForShare(page, ref.summary.share_within_threshold, 'demo (Andorra, walk, 15 min)');
-      await waitForBeyondRows(page, beyondCount(ref, 15), 'demo beyond-list (15 min)');
-    } else {
-      t.diagnostic('demo/andorra differs from ../shared: share checked for format only');
-    }
+    const ref = reference('andorra', 'walk');
+    await waitForShare(page, ref.summary.share_within_threshold, 'demo (Andorra, walk, 15 min)');
+    await waitForBeyondRows(page, beyondCount(ref, 15), 'demo beyond-list (15 min)');
 
     await page.locator(tid('demo-banner')).waitFor({ state: 'visible' });
     await page.getByText('OpenStreetMap').first().waitFor({ state: 'visible' });
@@ -122,10 +120,8 @@ test('(f) changing the limit to 30 minutes changes the share', { timeout: TEST_T
     const afterValue = await waitForShareChange(page, before, 'limit 15 → 30');
     assert.ok(afterValue > before, `share at 30 min (${afterValue}) should exceed share at 15 min (${before})`);
     await assertShareText(page);
-    if (DEMO_IS_REFERENCE) {
-      const ref = reference('andorra', 'walk');
-      await waitForShare(page, shareWithin(ref, 30), 'demo (Andorra, walk, 30 min)');
-      await waitForBeyondRows(page, beyondCount(ref, 30), 'demo beyond-list (30 min)');
-    }
+    const ref = reference('andorra', 'walk');
+    await waitForShare(page, shareWithin(ref, 30), 'demo (Andorra, walk, 30 min)');
+    await waitForBeyondRows(page, beyondCount(ref, 30), 'demo beyond-list (30 min)');
   }, { query: '?demo=andorra' });
 });

@@ -2,9 +2,11 @@
 // Not a test file itself: node --test only picks up *.test.mjs here.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -12,13 +14,16 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The repository root (tests/e2e is two levels below it). */
 export const REPO_ROOT = path.resolve(HERE, '..', '..');
 
-/** The shared data folder, beside the repository unless MEDREACH_SHARED says otherwise. */
-export const SHARED = process.env.MEDREACH_SHARED
-  ? path.resolve(process.env.MEDREACH_SHARED)
-  : path.resolve(REPO_ROOT, '..', 'shared');
+/** The test data, in the repository (see tests/data/README.md). */
+export const DATA = path.join(REPO_ROOT, 'tests', 'data');
 
-/** Where the reference cases live: <shared>/data/cases/<case>/. */
-export const CASES = path.join(SHARED, 'data', 'cases');
+/** Where the reference cases live: tests/data/cases/<case>/. */
+export const CASES = path.join(DATA, 'cases');
+
+/** An OpenStreetMap extract: tests/data/osm/<name>.osm.pbf (stored as it is). */
+export function osmPath(name) {
+  return path.join(DATA, 'osm', `${name}.osm.pbf`);
+}
 
 /**
  * Generous limits: the analysis runs in wasm on a slow, shared 2-core machine.
@@ -48,8 +53,41 @@ export function appUrl() {
   return url;
 }
 
+/**
+ * The bytes of a case file: tests/data/cases/<case>/<file> as it is, or <file>.gz decompressed
+ * (the files over 1 MB are stored gzip-compressed; see tests/data/README.md).
+ */
+export function caseBytes(caseName, file) {
+  const plain = path.join(CASES, caseName, file);
+  if (existsSync(plain)) return readFileSync(plain);
+  const gz = `${plain}.gz`;
+  assert.ok(existsSync(gz), `the case file ${plain} is missing (and so is ${gz})`);
+  return gunzipSync(readFileSync(gz));
+}
+
+// Decompressed copies of the .gz case files, in one temporary folder per test process, removed
+// when the process exits.
+let unpacked = null;
+
+/**
+ * A path to a case file under its own name, for what needs a path (uploading it to the page:
+ * the page sees the file name): the file itself when it is stored as it is, else its
+ * decompressed copy in a temporary folder.
+ */
 export function casePath(caseName, file) {
-  return path.join(CASES, caseName, file);
+  const plain = path.join(CASES, caseName, file);
+  if (existsSync(plain)) return plain;
+  if (unpacked === null) {
+    unpacked = mkdtempSync(path.join(os.tmpdir(), 'medreach-e2e-'));
+    const dir = unpacked;
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const copy = path.join(unpacked, caseName, file);
+  if (!existsSync(copy)) {
+    mkdirSync(path.dirname(copy), { recursive: true });
+    writeFileSync(copy, caseBytes(caseName, file));
+  }
+  return copy;
 }
 
 export function readJson(file) {
@@ -58,7 +96,7 @@ export function readJson(file) {
 
 /** The reference result for one case and travel mode ("walk" or "drive"). */
 export function reference(caseName, mode) {
-  return readJson(casePath(caseName, `reference_${mode}.json`));
+  return JSON.parse(caseBytes(caseName, `reference_${mode}.json`).toString('utf8'));
 }
 
 /** Number of features in a GeoJSON FeatureCollection file. */
@@ -90,12 +128,14 @@ export function beyondCount(ref, limitMin) {
   ).length;
 }
 
-/** True when the repo's demo copy of a case is byte-identical to the shared case files. */
-export function demoMatchesShared(caseName, files = ['roads', 'facilities', 'settlements']) {
-  return files.every((f) => {
-    const demo = path.join(REPO_ROOT, 'demo', caseName, `${f}.geojson`);
-    const shared = casePath(caseName, `${f}.geojson`);
-    return existsSync(demo) && existsSync(shared) && readFileSync(demo).equals(readFileSync(shared));
+/**
+ * The layers in which the page's demo copy of a case (demo/<case>/) differs from the case in
+ * tests/data/cases/<case>/ (compared byte for byte, after decompression); empty when it is a copy.
+ */
+export function demoDiffersFromCase(caseName, layers = ['roads', 'facilities', 'settlements', 'admin']) {
+  return layers.filter((layer) => {
+    const demo = path.join(REPO_ROOT, 'demo', caseName, `${layer}.geojson`);
+    return !existsSync(demo) || !readFileSync(demo).equals(caseBytes(caseName, `${layer}.geojson`));
   });
 }
 

@@ -2,14 +2,13 @@
 // with the OpenStreetMap attribution, and adding the case's settlements gives the reference.
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  SHARED,
   TEST_TIMEOUT_MS,
   casePath,
   launchBrowser,
   loadFiles,
+  osmPath,
   reference,
   tid,
   waitForCount,
@@ -27,7 +26,7 @@ after(async () => {
 
 test('(i) an .osm.pbf extract loads in the page', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   await withApp(t, browser, async (page) => {
-    await loadFiles(page, [path.join(SHARED, 'data', 'osm', 'andorra.osm.pbf')]);
+    await loadFiles(page, [osmPath('andorra')]);
     // Counts established independently with pyosmium (see tests/osm.rs).
     await waitForCount(page, 'roads', 1613);
     await waitForCount(page, 'facilities', 10);

@@ -3,13 +3,12 @@
 // floor area per resident of the building estimate can be edited.
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  SHARED,
   TEST_TIMEOUT_MS,
   launchBrowser,
   loadFiles,
+  osmPath,
   setLimit,
   shareValue,
   tid,
@@ -19,8 +18,8 @@ import {
   withApp,
 } from './helpers.mjs';
 
-const PORTO = path.join(SHARED, 'data', 'osm', 'porto.osm.pbf');
-const BALTIMORE = path.join(SHARED, 'data', 'osm', 'baltimore.osm.pbf');
+const PORTO = osmPath('porto');
+const BALTIMORE = osmPath('baltimore');
 
 let browser;
 before(async () => {
@@ -179,7 +178,7 @@ test('(n) the timing view times the nearest-facility pass and a synthetic networ
       const lines = async () => Object.fromEntries(
         (await page.textContent(tid('timing-lines'))).split('\n').filter(Boolean).map((l) => l.split(': ')),
       );
-      await page.setInputFiles(tid('bench-input'), path.join(SHARED, 'data', 'osm', 'andorra.osm.pbf'));
+      await page.setInputFiles(tid('bench-input'), osmPath('andorra'));
       await page.waitForFunction((sel) => /checksum/.test(document.querySelector(sel)?.textContent ?? ''), tid('timing-lines'));
       const pass = await lines();
       assert.equal(pass.nodes, '38513', JSON.stringify(pass));
