@@ -3,8 +3,8 @@
 #
 #   bash scripts/test.sh
 #
-# Steps: fmt, clippy (native and wasm32), native tests (with doc tests), rustdoc with
-# -D warnings, wasm32 tests in headless Chromium, trunk release build, end-to-end tests
+# Steps: fmt, no web crate outside src/ui, clippy (native and wasm32), native tests (with doc
+# tests), rustdoc with -D warnings, wasm32 tests in headless Chromium, trunk release build, end-to-end tests
 # (Playwright) against dist/ served on a free loopback port.
 # Ends with one summary line "N passed, M failed". Exit status is non-zero on any failure.
 # Needs no stdin and no terminal (CI=true is fine). The test data are in the repository
@@ -88,10 +88,24 @@ e2e() {
   return $rc
 }
 
+# The engine, and what the page and the command line share above it, are pure Rust: only src/ui
+# (and src/main.rs, which starts it) may name a web crate.
+web_free() {
+  local hits
+  hits="$(grep -rnwE 'leptos|web_sys|js_sys|wasm_bindgen' src/engine src/app src/devtools src/cli || true)"
+  if [[ -n "$hits" ]]; then
+    echo "web crates named outside src/ui (the engine must build and test natively):" >&2
+    echo "$hits" >&2
+    return 1
+  fi
+  echo "src/engine, src/app, src/devtools, src/cli name no web crate"
+}
+
 header "setup (scripts/setup.sh)"
 bash scripts/setup.sh
 
 step "cargo fmt --check" cargo fmt --check
+step "engine free of web crates" web_free
 step "cargo clippy (native)" cargo clippy --all-targets -- -D warnings
 step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "cargo test (native, with doc tests)" cargo test
