@@ -302,6 +302,77 @@ pub fn build_report(
     file_names: &[String],
     units: &[Vec<usize>],
 ) -> Report {
+    let (mut settlements, all) = settlement_rows(layers, reach, limit_min, file_names);
+    let admin = admin_rows(layers, reach, hierarchy, limit_min, units);
+    let summary = Summary {
+        population_total: all.total,
+        population_within_limit: all.within,
+        share_within_limit: all.share(),
+        mean_time_min: all.mean(),
+        unreachable_population: all.unreachable,
+        settlements: all.count,
+        settlements_beyond_limit: all.beyond,
+        service_points: reach.service_points.len(),
+        straight_line: reach.straight_line,
+    };
+    for (k, row) in settlements.iter_mut().enumerate() {
+        row.special_area = hierarchy.settlement_unit[k]
+            .is_some_and(|u| !rules::special_flags(layers, hierarchy, params, u).is_empty());
+    }
+    let mut findings = reach_findings(
+        layers,
+        hierarchy,
+        &summary,
+        &settlements,
+        &admin,
+        limit_min,
+        params,
+    );
+    let reach_status = reach_status(layers, findings.len());
+    let ctx = Context {
+        layers,
+        hierarchy,
+        reach,
+        limit_min,
+        params,
+    };
+    let outcome = rules::check_all(&ctx);
+    findings.extend(outcome.findings);
+    // Special-area villages first in every list; otherwise the rules' own order.
+    findings.sort_by_key(|f| !f.special_area);
+    let mut status = vec![reach_status];
+    status.extend(outcome.status);
+    status.sort_by_key(|s| rules::CATALOG.iter().position(|r| r.id == s.rule));
+    let scorecard = scorecard(layers, hierarchy, params, &admin);
+    Report {
+        mode: reach.mode,
+        limit_min,
+        summary,
+        settlements,
+        findings,
+        admin,
+        network: NetworkInfo {
+            epsg: reach.zone.epsg(),
+            nodes: reach.network.nodes.len(),
+            segments: reach.network.segments.len(),
+            arcs: reach.graph_arcs(),
+            zero_length_segments_dropped: reach.network.zero_length_dropped,
+        },
+        warnings: warnings(layers, reach),
+        rules: status,
+        scorecard,
+        parameters: params.clone(),
+    }
+}
+
+/// One row per settlement (its time, nearest service point, whether within the limit), and
+/// the tally over all of them.
+fn settlement_rows(
+    layers: &Layers,
+    reach: &Reach,
+    limit_min: f64,
+    file_names: &[String],
+) -> (Vec<SettlementRow>, Tally) {
     let file = |s: Source| file_names.get(s.file as usize).cloned().unwrap_or_default();
     let mut all = Tally::default();
     let mut settlements = Vec::with_capacity(layers.settlements.len());
@@ -322,7 +393,18 @@ pub fn build_report(
             special_area: false,
         });
     }
-    let admin: Vec<AdminRow> = layers
+    (settlements, all)
+}
+
+/// One row per admin unit: its place in the hierarchy and the tally of its settlements.
+fn admin_rows(
+    layers: &Layers,
+    reach: &Reach,
+    hierarchy: &Hierarchy,
+    limit_min: f64,
+    units: &[Vec<usize>],
+) -> Vec<AdminRow> {
+    layers
         .admin
         .iter()
         .zip(units)
@@ -355,18 +437,11 @@ pub fn build_report(
                 settlements_beyond_limit: t.beyond,
             }
         })
-        .collect();
-    let summary = Summary {
-        population_total: all.total,
-        population_within_limit: all.within,
-        share_within_limit: all.share(),
-        mean_time_min: all.mean(),
-        unreachable_population: all.unreachable,
-        settlements: all.count,
-        settlements_beyond_limit: all.beyond,
-        service_points: reach.service_points.len(),
-        straight_line: reach.straight_line,
-    };
+        .collect()
+}
+
+/// What the figures cannot say: no roads, no service point, nobody to count.
+fn warnings(layers: &Layers, reach: &Reach) -> Vec<String> {
     let mut warnings = Vec::new();
     if reach.straight_line {
         warnings.push(format!(
@@ -382,32 +457,12 @@ pub fn build_report(
             "No settlements with population are loaded: there is no one to count.".to_string(),
         );
     }
-    for (k, row) in settlements.iter_mut().enumerate() {
-        row.special_area = hierarchy.settlement_unit[k]
-            .is_some_and(|u| !rules::special_flags(layers, hierarchy, params, u).is_empty());
-    }
-    let mut findings = reach_findings(
-        layers,
-        hierarchy,
-        &summary,
-        &settlements,
-        &admin,
-        limit_min,
-        params,
-    );
-    let reach_violations = findings.len();
-    let ctx = Context {
-        layers,
-        hierarchy,
-        reach,
-        limit_min,
-        params,
-    };
-    let outcome = rules::check_all(&ctx);
-    findings.extend(outcome.findings);
-    // Special-area villages first in every list; otherwise the rules' own order.
-    findings.sort_by_key(|f| !f.special_area);
-    let mut status = vec![RuleStatus {
+    warnings
+}
+
+/// Rule `reach.15min`'s status: every settlement checked, or not checked without any.
+fn reach_status(layers: &Layers, violations: usize) -> RuleStatus {
+    RuleStatus {
         rule: RULE_REACH.to_string(),
         source: RULE_REACH_SOURCE.to_string(),
         not_checked: None,
@@ -416,30 +471,8 @@ pub fn build_report(
             .is_empty()
             .then_some(rules::Missing::Settlements),
         checked: layers.settlements.len(),
-        violations: reach_violations,
+        violations,
         advisories: 0,
-    }];
-    status.extend(outcome.status);
-    status.sort_by_key(|s| rules::CATALOG.iter().position(|r| r.id == s.rule));
-    let scorecard = scorecard(layers, hierarchy, params, &admin);
-    Report {
-        mode: reach.mode,
-        limit_min,
-        summary,
-        settlements,
-        findings,
-        admin,
-        network: NetworkInfo {
-            epsg: reach.zone.epsg(),
-            nodes: reach.network.nodes.len(),
-            segments: reach.network.segments.len(),
-            arcs: reach.graph_arcs(),
-            zero_length_segments_dropped: reach.network.zero_length_dropped,
-        },
-        warnings,
-        rules: status,
-        scorecard,
-        parameters: params.clone(),
     }
 }
 
