@@ -263,114 +263,9 @@ impl RoadNetwork {
     ) -> RoadNetwork {
         let usable: Vec<Option<(Option<f64>, Option<f64>)>> =
             roads.iter().map(|r| road_speeds(r, mode, speeds)).collect();
-        let vertices = || {
-            roads
-                .iter()
-                .zip(&usable)
-                .filter(|(_, s)| s.is_some())
-                .flat_map(|(r, _)| r.lines.iter().flatten())
-        };
-        let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        let mut vertex_count = 0usize;
-        for p in vertices() {
-            west = west.min(p.lon);
-            east = east.max(p.lon);
-            south = south.min(p.lat);
-            north = north.max(p.lat);
-            vertex_count += 1;
-        }
-        assert!(
-            vertex_count < u32::MAX as usize,
-            "more than 4 billion road vertices"
-        );
-        let cell = |v: f64, lo: f64, hi: f64| {
-            if hi > lo {
-                (((v - lo) / (hi - lo)) * 65_535.0).clamp(0.0, 65_535.0) as u32
-            } else {
-                0
-            }
-        };
-        // (curve position, longitude bits, latitude bits, vertex number).
-        let mut order: Vec<(u32, u64, u64, u32)> = Vec::with_capacity(vertex_count);
-        for (i, p) in vertices().enumerate() {
-            order.push((
-                hilbert_index(cell(p.lon, west, east), cell(p.lat, south, north)),
-                p.lon.to_bits(),
-                p.lat.to_bits(),
-                i as u32,
-            ));
-        }
-        order.sort_unstable();
-        let mut vertex_node = vec![0 as NodeId; vertex_count];
-        let mut nodes: Vec<Xy> = Vec::new();
-        let mut last: Option<(u64, u64)> = None;
-        for &(_, lon, lat, i) in &order {
-            if last != Some((lon, lat)) {
-                nodes.push(projector.project(crate::engine::crs::LonLat {
-                    lon: f64::from_bits(lon),
-                    lat: f64::from_bits(lat),
-                }));
-                last = Some((lon, lat));
-            }
-            vertex_node[i as usize] = (nodes.len() - 1) as NodeId;
-        }
-        drop(order);
-        nodes.shrink_to_fit();
-
-        let mut segments = Vec::with_capacity(vertex_count);
-        let mut zero_length_dropped = 0;
-        let mut v = 0usize;
-        for (road_idx, road) in roads.iter().enumerate() {
-            if usable[road_idx].is_none() {
-                continue;
-            }
-            for line in &road.lines {
-                let mut prev: Option<NodeId> = None;
-                for _ in line {
-                    let id = vertex_node[v];
-                    v += 1;
-                    if let Some(a) = prev {
-                        if nodes[a as usize].distance_m(nodes[id as usize]) > 0.0 {
-                            segments.push(Segment {
-                                a,
-                                b: id,
-                                road: road_idx as u32,
-                            });
-                        } else {
-                            zero_length_dropped += 1;
-                        }
-                    }
-                    prev = Some(id);
-                }
-            }
-        }
-        drop(vertex_node);
-        segments.shrink_to_fit();
-
-        // Runs of up to RUN_MAX consecutive, connected segments.
-        let mut runs = Vec::new();
-        let mut i = 0;
-        while i < segments.len() {
-            let mut j = i + 1;
-            while j < segments.len() && j - i < RUN_MAX && segments[j].a == segments[j - 1].b {
-                j += 1;
-            }
-            let first = nodes[segments[i].a as usize];
-            let (mut lo, mut hi) = ([first.x, first.y], [first.x, first.y]);
-            for s in &segments[i..j] {
-                let b = nodes[s.b as usize];
-                lo = [lo[0].min(b.x), lo[1].min(b.y)];
-                hi = [hi[0].max(b.x), hi[1].max(b.y)];
-            }
-            let envelope = AABB::from_corners(lo, hi);
-            runs.push(SegmentRun {
-                envelope,
-                first: i as u32,
-                len: (j - i) as u32,
-            });
-            i = j;
-        }
-        let index = RTree::bulk_load(runs);
+        let (nodes, vertex_node) = number_vertices(roads, &usable, projector);
+        let (segments, zero_length_dropped) = segments_between(roads, &usable, &nodes, vertex_node);
+        let index = RTree::bulk_load(segment_runs(&nodes, &segments));
         RoadNetwork {
             nodes,
             segments,
@@ -615,69 +510,16 @@ impl RoutingGraph {
         arcs: impl Fn(&mut dyn FnMut(NodeId, NodeId, f64)),
     ) -> RoutingGraph {
         assert!(node_count < INTERIOR as usize, "routing graph too large");
-        // Arcs by head: for each node, the arcs that enter it (its search arcs).
-        let mut offsets = vec![0u32; node_count + 1];
-        let mut arc_count = 0usize;
-        arcs(&mut |_, to, _| {
-            offsets[to as usize + 1] += 1;
-            arc_count += 1;
-        });
-        assert!(arc_count < NO_ARC as usize, "routing graph too large");
-        for i in 0..node_count {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut fill = offsets.clone();
-        let mut tails = vec![0; arc_count];
-        let mut minutes = vec![0.0; arc_count];
-        // Per node: how many arcs leave it (saturating at 3) and the heads of the first two.
-        let mut out_degree = vec![0u8; node_count];
-        let mut out_heads = vec![[NodeId::MAX; 2]; node_count];
-        arcs(&mut |from, to, m| {
-            let k = fill[to as usize] as usize;
-            tails[k] = from;
-            minutes[k] = m;
-            fill[to as usize] += 1;
-            let d = &mut out_degree[from as usize];
-            if *d < 2 {
-                out_heads[from as usize][*d as usize] = to;
-            }
-            *d = (*d + 1).min(3);
-        });
-        drop(fill);
-        let entering = |v: usize| offsets[v] as usize..offsets[v + 1] as usize;
-        // A chain-interior node: one arc in from one neighbour and one out to another, or arcs
-        // both ways with exactly two distinct neighbours.
-        let is_interior = |v: usize| {
-            let r = entering(v);
-            match (r.len(), out_degree[v]) {
-                (1, 1) => tails[r.start] != out_heads[v][0],
-                (2, 2) => {
-                    let (p, s) = (tails[r.start], tails[r.start + 1]);
-                    let [h0, h1] = out_heads[v];
-                    p != s && ((h0 == p && h1 == s) || (h0 == s && h1 == p))
-                }
-                _ => false,
-            }
-        };
-        let mut place = vec![NO_ARC; node_count];
-        let mut core_nodes = Vec::new();
-        for (v, p) in place.iter_mut().enumerate() {
-            if !is_interior(v) {
-                *p = core_nodes.len() as u32;
-                core_nodes.push(v as NodeId);
-            }
-        }
-        drop(out_heads);
-        drop(out_degree);
-
+        let mut by_head = ArcsByHead::collect(node_count, &arcs);
+        let (place, core_nodes) = by_head.core_nodes();
         let mut g = RoutingGraph {
-            arc_count,
+            arc_count: by_head.tails.len(),
             place,
             first: Vec::with_capacity(core_nodes.len() + 1),
             core_nodes,
             arcs: Vec::new(),
             arc_chain: Vec::new(),
-            weights: Vec::with_capacity(arc_count),
+            weights: Vec::with_capacity(by_head.tails.len()),
             chains: Vec::new(),
             interior: Vec::new(),
         };
@@ -698,68 +540,75 @@ impl RoutingGraph {
             }
             g.first.push(g.arcs.len() as u32);
             let v = g.core_nodes[c] as usize;
-            for k in entering(v) {
-                let start = g.weights.len() as u32;
-                g.weights.push(minutes[k]);
-                let t = tails[k];
-                let place = g.place[t as usize];
-                if place != NO_ARC && place & INTERIOR == 0 {
-                    g.arcs.push((place, start));
-                    g.arc_chain.push(NO_ARC);
-                    continue;
-                }
-                // Along a chain: from each interior node, on to the neighbour we did not come
-                // from, until a core node.
-                let new_chain = place == NO_ARC;
-                let chain_start = g.interior.len() as u32;
-                let (mut prev, mut cur) = (v as NodeId, t);
-                let end = loop {
-                    let p = g.place[cur as usize];
-                    if p != NO_ARC && p & INTERIOR == 0 {
-                        break p;
-                    }
-                    if new_chain {
-                        g.place[cur as usize] = INTERIOR | g.interior.len() as u32;
-                        g.interior.push(cur);
-                    }
-                    let r = entering(cur as usize);
-                    let k = if tails[r.start] != prev {
-                        r.start
-                    } else {
-                        r.start + 1
-                    };
-                    g.weights.push(minutes[k]);
-                    (prev, cur) = (cur, tails[k]);
-                };
-                let chain = if new_chain {
-                    g.chains.push(Chain {
-                        a: c as u32,
-                        b: end,
-                        start: chain_start,
-                        len: g.interior.len() as u32 - chain_start,
-                        ab: start,
-                        ba: NO_ARC,
-                    });
-                    g.chains.len() - 1
-                } else {
-                    // The way back along a chain met earlier from its other end.
-                    let j = g.chain_of(place & !INTERIOR);
-                    let ch = &mut g.chains[j];
-                    debug_assert!(ch.b == c as u32 && ch.a == end && ch.ba == NO_ARC);
-                    debug_assert_eq!(place & !INTERIOR, ch.start + ch.len - 1);
-                    ch.ba = start;
-                    j
-                };
-                g.arcs.push((end, start));
-                g.arc_chain.push(chain as u32);
+            for k in by_head.entering(v) {
+                g.push_search_arc(&by_head, c, v, k);
             }
             c += 1;
         }
         g.first.push(g.arcs.len() as u32);
         g.arcs.push((NO_ARC, g.weights.len() as u32));
-        debug_assert_eq!(g.weights.len(), arc_count);
+        debug_assert_eq!(g.weights.len(), g.arc_count);
         g.shrink();
         g
+    }
+
+    /// Adds the search arc of core node `c` (node `v`) that is arc `k` entering it: straight
+    /// to a core tail, or along a chain of interior nodes (placing them when the chain is new)
+    /// to the core node at its other end.
+    fn push_search_arc(&mut self, by_head: &ArcsByHead, c: usize, v: usize, k: usize) {
+        let start = self.weights.len() as u32;
+        self.weights.push(by_head.minutes[k]);
+        let t = by_head.tails[k];
+        let place = self.place[t as usize];
+        if place != NO_ARC && place & INTERIOR == 0 {
+            self.arcs.push((place, start));
+            self.arc_chain.push(NO_ARC);
+            return;
+        }
+        // Along a chain: from each interior node, on to the neighbour we did not come
+        // from, until a core node.
+        let new_chain = place == NO_ARC;
+        let chain_start = self.interior.len() as u32;
+        let (mut prev, mut cur) = (v as NodeId, t);
+        let end = loop {
+            let p = self.place[cur as usize];
+            if p != NO_ARC && p & INTERIOR == 0 {
+                break p;
+            }
+            if new_chain {
+                self.place[cur as usize] = INTERIOR | self.interior.len() as u32;
+                self.interior.push(cur);
+            }
+            let r = by_head.entering(cur as usize);
+            let k = if by_head.tails[r.start] != prev {
+                r.start
+            } else {
+                r.start + 1
+            };
+            self.weights.push(by_head.minutes[k]);
+            (prev, cur) = (cur, by_head.tails[k]);
+        };
+        let chain = if new_chain {
+            self.chains.push(Chain {
+                a: c as u32,
+                b: end,
+                start: chain_start,
+                len: self.interior.len() as u32 - chain_start,
+                ab: start,
+                ba: NO_ARC,
+            });
+            self.chains.len() - 1
+        } else {
+            // The way back along a chain met earlier from its other end.
+            let j = self.chain_of(place & !INTERIOR);
+            let ch = &mut self.chains[j];
+            debug_assert!(ch.b == c as u32 && ch.a == end && ch.ba == NO_ARC);
+            debug_assert_eq!(place & !INTERIOR, ch.start + ch.len - 1);
+            ch.ba = start;
+            j
+        };
+        self.arcs.push((end, start));
+        self.arc_chain.push(chain as u32);
     }
 
     fn shrink(&mut self) {
@@ -856,6 +705,228 @@ impl RoutingGraph {
             }
         }
         out.into_iter()
+    }
+}
+
+/// The network's nodes (each distinct vertex of the usable roads, projected, numbered along a
+/// Hilbert curve) and, for each vertex of the usable roads in road order, its node.
+fn number_vertices(
+    roads: &[Road],
+    usable: &[Option<(Option<f64>, Option<f64>)>],
+    projector: &Projector,
+) -> (Vec<Xy>, Vec<NodeId>) {
+    let vertices = || {
+        roads
+            .iter()
+            .zip(usable)
+            .filter(|(_, s)| s.is_some())
+            .flat_map(|(r, _)| r.lines.iter().flatten())
+    };
+    let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    let mut vertex_count = 0usize;
+    for p in vertices() {
+        west = west.min(p.lon);
+        east = east.max(p.lon);
+        south = south.min(p.lat);
+        north = north.max(p.lat);
+        vertex_count += 1;
+    }
+    assert!(
+        vertex_count < u32::MAX as usize,
+        "more than 4 billion road vertices"
+    );
+    let cell = |v: f64, lo: f64, hi: f64| {
+        if hi > lo {
+            (((v - lo) / (hi - lo)) * 65_535.0).clamp(0.0, 65_535.0) as u32
+        } else {
+            0
+        }
+    };
+    // (curve position, longitude bits, latitude bits, vertex number).
+    let mut order: Vec<(u32, u64, u64, u32)> = Vec::with_capacity(vertex_count);
+    for (i, p) in vertices().enumerate() {
+        order.push((
+            hilbert_index(cell(p.lon, west, east), cell(p.lat, south, north)),
+            p.lon.to_bits(),
+            p.lat.to_bits(),
+            i as u32,
+        ));
+    }
+    order.sort_unstable();
+    let mut vertex_node = vec![0 as NodeId; vertex_count];
+    let mut nodes: Vec<Xy> = Vec::new();
+    let mut last: Option<(u64, u64)> = None;
+    for &(_, lon, lat, i) in &order {
+        if last != Some((lon, lat)) {
+            nodes.push(projector.project(crate::engine::crs::LonLat {
+                lon: f64::from_bits(lon),
+                lat: f64::from_bits(lat),
+            }));
+            last = Some((lon, lat));
+        }
+        vertex_node[i as usize] = (nodes.len() - 1) as NodeId;
+    }
+    drop(order);
+    nodes.shrink_to_fit();
+    (nodes, vertex_node)
+}
+
+/// The segments between consecutive vertices of the usable roads, and how many were dropped
+/// for having no length.
+fn segments_between(
+    roads: &[Road],
+    usable: &[Option<(Option<f64>, Option<f64>)>],
+    nodes: &[Xy],
+    vertex_node: Vec<NodeId>,
+) -> (Vec<Segment>, usize) {
+    let mut segments = Vec::with_capacity(vertex_node.len());
+    let mut zero_length_dropped = 0;
+    let mut v = 0usize;
+    for (road_idx, road) in roads.iter().enumerate() {
+        if usable[road_idx].is_none() {
+            continue;
+        }
+        for line in &road.lines {
+            let mut prev: Option<NodeId> = None;
+            for _ in line {
+                let id = vertex_node[v];
+                v += 1;
+                if let Some(a) = prev {
+                    if nodes[a as usize].distance_m(nodes[id as usize]) > 0.0 {
+                        segments.push(Segment {
+                            a,
+                            b: id,
+                            road: road_idx as u32,
+                        });
+                    } else {
+                        zero_length_dropped += 1;
+                    }
+                }
+                prev = Some(id);
+            }
+        }
+    }
+    drop(vertex_node);
+    segments.shrink_to_fit();
+    (segments, zero_length_dropped)
+}
+
+/// Runs of up to `RUN_MAX` consecutive, connected segments, each under its bounding box: the
+/// entries of the spatial index.
+fn segment_runs(nodes: &[Xy], segments: &[Segment]) -> Vec<SegmentRun> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < segments.len() {
+        let mut j = i + 1;
+        while j < segments.len() && j - i < RUN_MAX && segments[j].a == segments[j - 1].b {
+            j += 1;
+        }
+        let first = nodes[segments[i].a as usize];
+        let (mut lo, mut hi) = ([first.x, first.y], [first.x, first.y]);
+        for s in &segments[i..j] {
+            let b = nodes[s.b as usize];
+            lo = [lo[0].min(b.x), lo[1].min(b.y)];
+            hi = [hi[0].max(b.x), hi[1].max(b.y)];
+        }
+        let envelope = AABB::from_corners(lo, hi);
+        runs.push(SegmentRun {
+            envelope,
+            first: i as u32,
+            len: (j - i) as u32,
+        });
+        i = j;
+    }
+    runs
+}
+
+/// The arcs of an arc source grouped by head (for each node, the arcs that enter it: its
+/// search arcs), with what chain contraction needs to know of the arcs leaving each node.
+struct ArcsByHead {
+    /// Node `v`'s entering arcs are `offsets[v]..offsets[v + 1]`.
+    offsets: Vec<u32>,
+    /// Tail of each arc.
+    tails: Vec<NodeId>,
+    /// Minutes of each arc.
+    minutes: Vec<f64>,
+    /// Per node: how many arcs leave it (saturating at 3).
+    out_degree: Vec<u8>,
+    /// Per node: the heads of the first two arcs leaving it.
+    out_heads: Vec<[NodeId; 2]>,
+}
+
+impl ArcsByHead {
+    /// Two passes over `arcs`: count per head, then fill.
+    fn collect(node_count: usize, arcs: &impl Fn(&mut dyn FnMut(NodeId, NodeId, f64))) -> Self {
+        let mut offsets = vec![0u32; node_count + 1];
+        let mut arc_count = 0usize;
+        arcs(&mut |_, to, _| {
+            offsets[to as usize + 1] += 1;
+            arc_count += 1;
+        });
+        assert!(arc_count < NO_ARC as usize, "routing graph too large");
+        for i in 0..node_count {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut tails = vec![0; arc_count];
+        let mut minutes = vec![0.0; arc_count];
+        let mut out_degree = vec![0u8; node_count];
+        let mut out_heads = vec![[NodeId::MAX; 2]; node_count];
+        arcs(&mut |from, to, m| {
+            let k = fill[to as usize] as usize;
+            tails[k] = from;
+            minutes[k] = m;
+            fill[to as usize] += 1;
+            let d = &mut out_degree[from as usize];
+            if *d < 2 {
+                out_heads[from as usize][*d as usize] = to;
+            }
+            *d = (*d + 1).min(3);
+        });
+        ArcsByHead {
+            offsets,
+            tails,
+            minutes,
+            out_degree,
+            out_heads,
+        }
+    }
+
+    /// The arcs entering `v`.
+    fn entering(&self, v: usize) -> std::ops::Range<usize> {
+        self.offsets[v] as usize..self.offsets[v + 1] as usize
+    }
+
+    /// A chain-interior node: one arc in from one neighbour and one out to another, or arcs
+    /// both ways with exactly two distinct neighbours.
+    fn is_interior(&self, v: usize) -> bool {
+        let r = self.entering(v);
+        match (r.len(), self.out_degree[v]) {
+            (1, 1) => self.tails[r.start] != self.out_heads[v][0],
+            (2, 2) => {
+                let (p, s) = (self.tails[r.start], self.tails[r.start + 1]);
+                let [h0, h1] = self.out_heads[v];
+                p != s && ((h0 == p && h1 == s) || (h0 == s && h1 == p))
+            }
+            _ => false,
+        }
+    }
+
+    /// The core nodes (all but chain interiors), in node order, and each node's place: its
+    /// core index, or [`NO_ARC`] until placed. Frees what only this needed.
+    fn core_nodes(&mut self) -> (Vec<u32>, Vec<NodeId>) {
+        let node_count = self.out_degree.len();
+        let mut place = vec![NO_ARC; node_count];
+        let mut core_nodes = Vec::new();
+        for (v, p) in place.iter_mut().enumerate() {
+            if !self.is_interior(v) {
+                *p = core_nodes.len() as u32;
+                core_nodes.push(v as NodeId);
+            }
+        }
+        self.out_heads = Vec::new();
+        self.out_degree = Vec::new();
+        (place, core_nodes)
     }
 }
 

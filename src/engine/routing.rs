@@ -161,30 +161,51 @@ pub fn nearest_origin_progress(
 ) -> (Vec<f64>, Vec<u32>) {
     let n = graph.node_count();
     let core = graph.core_node_count();
+    let stops = Stops::of(graph, origins);
+    let (mut best, heap) = seed(graph, &stops, origins);
+    let settled = search(graph, &stops, &mut best, heap, n, on_progress);
+    let result = spread_over_chains(graph, &stops, &best, core, settled, on_progress);
+    on_progress(n, n);
+    result
+}
 
-    // Origins inside chains, as (chain, position along it), and the stops.
-    let mut inside: Vec<(u32, u32)> = Vec::new();
-    for o in origins {
-        if let Place::Interior { chain, pos } = graph.locate(o.node) {
-            inside.push((chain, pos));
+impl Stops {
+    /// The origins inside chains, as stops: per chain (in chain order), their positions.
+    fn of(graph: &RoutingGraph, origins: &[Origin]) -> Stops {
+        let mut inside: Vec<(u32, u32)> = Vec::new();
+        for o in origins {
+            if let Place::Interior { chain, pos } = graph.locate(o.node) {
+                inside.push((chain, pos));
+            }
         }
-    }
-    inside.sort_unstable();
-    inside.dedup();
-    let mut stops = Stops {
-        chains: Vec::new(),
-        first: Vec::new(),
-        pos: Vec::new(),
-    };
-    for &(chain, pos) in &inside {
-        if stops.chains.last() != Some(&chain) {
-            stops.chains.push(chain);
-            stops.first.push(stops.pos.len() as u32);
+        inside.sort_unstable();
+        inside.dedup();
+        let mut stops = Stops {
+            chains: Vec::new(),
+            first: Vec::new(),
+            pos: Vec::new(),
+        };
+        for &(chain, pos) in &inside {
+            if stops.chains.last() != Some(&chain) {
+                stops.chains.push(chain);
+                stops.first.push(stops.pos.len() as u32);
+            }
+            stops.pos.push(pos);
         }
-        stops.pos.push(pos);
+        stops.first.push(stops.pos.len() as u32);
+        stops
     }
-    stops.first.push(stops.pos.len() as u32);
+}
 
+/// The search's start: every search node (core nodes, then stops) unreached, the ends of
+/// chains with stops and the stops marked special, and each origin's node holding its best
+/// origin, on the heap.
+fn seed(
+    graph: &RoutingGraph,
+    stops: &Stops,
+    origins: &[Origin],
+) -> (Vec<Best>, BinaryHeap<Reverse<u128>>) {
+    let core = graph.core_node_count();
     let mut best = vec![Best::NONE; core + stops.pos.len()];
     for &chain in &stops.chains {
         let ch = graph.chains[chain as usize];
@@ -209,7 +230,19 @@ pub fn nearest_origin_progress(
             heap.push(pack(o.minutes, o.label, c as u32));
         }
     }
+    (best, heap)
+}
 
+/// The search proper over the search nodes, settling each in travel-time order (ties by
+/// label, then node). Returns how many were settled.
+fn search(
+    graph: &RoutingGraph,
+    stops: &Stops,
+    best: &mut [Best],
+    mut heap: BinaryHeap<Reverse<u128>>,
+    n: usize,
+    on_progress: &mut dyn FnMut(usize, usize),
+) -> usize {
     let mut settled = 0usize;
     let mut special_arcs = Vec::new();
     while let Some(item) = heap.pop() {
@@ -242,19 +275,29 @@ pub fn nearest_origin_progress(
             for k in lo..hi {
                 let (target, w0) = graph.arcs[k];
                 let w1 = graph.arcs[k + 1].1;
-                relax(&mut best, target, &graph.weights[w0 as usize..w1 as usize]);
+                relax(best, target, &graph.weights[w0 as usize..w1 as usize]);
             }
         } else {
-            arcs_with_stops(graph, &stops, c as usize, &mut special_arcs);
+            arcs_with_stops(graph, stops, c as usize, &mut special_arcs);
             for &(target, w0, w1) in &special_arcs {
-                relax(&mut best, target, &graph.weights[w0..w1]);
+                relax(best, target, &graph.weights[w0..w1]);
             }
         }
     }
-    drop(heap);
+    settled
+}
 
-    // Every node's result: the core nodes' from the search, the chains' inner nodes from
-    // the ends of their stretch (the chain's ends, or its stops).
+/// Every node's result: the core nodes' from the search, the chains' inner nodes from the
+/// ends of their stretch (the chain's ends, or its stops).
+fn spread_over_chains(
+    graph: &RoutingGraph,
+    stops: &Stops,
+    best: &[Best],
+    core: usize,
+    settled: usize,
+    on_progress: &mut dyn FnMut(usize, usize),
+) -> (Vec<f64>, Vec<u32>) {
+    let n = graph.node_count();
     let mut minutes = vec![f64::INFINITY; n];
     let mut labels = vec![UNREACHED; n];
     for (c, &node) in graph.core_nodes.iter().enumerate() {
@@ -295,7 +338,6 @@ pub fn nearest_origin_progress(
             next_report = (done / PROGRESS_EVERY + 1) * PROGRESS_EVERY;
         }
     }
-    on_progress(n, n);
     (minutes, labels)
 }
 
