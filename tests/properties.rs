@@ -133,38 +133,14 @@ impl Plane {
         Plane { projector, origin }
     }
 
-    /// The lon/lat that projects to `origin + (dx, dy)` metres (Newton's method on the
-    /// engine's own forward projection).
+    /// The lon/lat that projects to `origin + (dx, dy)` metres (the engine's own inverse
+    /// projection).
     fn at(&self, dx: f64, dy: f64) -> LonLat {
         let target = Xy {
             x: self.origin.x + dx,
             y: self.origin.y + dy,
         };
-        let mut p = LonLat {
-            lon: 116.0 + dx / 85_000.0,
-            lat: 40.0 + dy / 111_000.0,
-        };
-        let h = 1e-7;
-        for _ in 0..20 {
-            let xy = self.projector.project(p);
-            let (ex, ey) = (target.x - xy.x, target.y - xy.y);
-            if ex.hypot(ey) < 1e-10 {
-                break;
-            }
-            let e = self.projector.project(LonLat {
-                lon: p.lon + h,
-                lat: p.lat,
-            });
-            let n = self.projector.project(LonLat {
-                lon: p.lon,
-                lat: p.lat + h,
-            });
-            let (a, b) = ((e.x - xy.x) / h, (n.x - xy.x) / h);
-            let (c, d) = ((e.y - xy.y) / h, (n.y - xy.y) / h);
-            let det = a * d - b * c;
-            p.lon += (d * ex - b * ey) / det;
-            p.lat += (a * ey - c * ex) / det;
-        }
+        let p = self.projector.unproject(target);
         let xy = self.projector.project(p);
         assert!(
             (xy.x - target.x).hypot(xy.y - target.y) < 1e-6,

@@ -35,43 +35,17 @@ fn projector() -> Projector {
 }
 
 /// The lon/lat of the point `x` metres east and `y` metres north of (LON0, LAT0) in the UTM
-/// zone 49N plane (Newton's method on the forward projection).
+/// zone 49N plane (the engine's own inverse projection).
 fn lonlat(x: f64, y: f64) -> LonLat {
     let p = projector();
     let o = p.project(LonLat {
         lon: LON0,
         lat: LAT0,
     });
-    let target = Xy {
+    p.unproject(Xy {
         x: o.x + x,
         y: o.y + y,
-    };
-    let mut g = LonLat {
-        lon: LON0 + x / 96_000.0,
-        lat: LAT0 + y / 110_900.0,
-    };
-    for _ in 0..20 {
-        let f = p.project(g);
-        let (ex, ey) = (target.x - f.x, target.y - f.y);
-        if ex.abs() < 1e-9 && ey.abs() < 1e-9 {
-            break;
-        }
-        let h = 1e-7;
-        let fx = p.project(LonLat {
-            lon: g.lon + h,
-            lat: g.lat,
-        });
-        let fy = p.project(LonLat {
-            lon: g.lon,
-            lat: g.lat + h,
-        });
-        let (a, b) = ((fx.x - f.x) / h, (fy.x - f.x) / h);
-        let (c, d) = ((fx.y - f.y) / h, (fy.y - f.y) / h);
-        let det = a * d - b * c;
-        g.lon += (d * ex - b * ey) / det;
-        g.lat += (a * ey - c * ex) / det;
-    }
-    g
+    })
 }
 
 fn position(x: f64, y: f64) -> Value {

@@ -924,8 +924,7 @@ fn is_residential(tags: &[(String, String)]) -> bool {
 
 /// WGS84 radii of curvature at `lat_deg`: (meridional, prime vertical), metres.
 fn radii(lat_deg: f64) -> (f64, f64) {
-    const A: f64 = 6_378_137.0;
-    const E2: f64 = 0.006_694_379_990_141_317;
+    use crate::engine::crs::wgs84::{A_M as A, E2};
     let s = lat_deg.to_radians().sin();
     let w = 1.0 - E2 * s * s;
     (A * (1.0 - E2) / (w * w.sqrt()), A / w.sqrt())
@@ -1371,19 +1370,11 @@ fn join_rings(ways: Vec<Vec<i64>>) -> Result<Vec<Vec<i64>>, String> {
     Ok(rings)
 }
 
-/// Even-odd test of a point against a closed ring (degrees, planar).
-fn ring_contains(ring: &[LonLat], p: LonLat) -> bool {
-    let mut inside = false;
-    for w in ring.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        if (a.lat > p.lat) != (b.lat > p.lat) {
-            let x = a.lon + (p.lat - a.lat) / (b.lat - a.lat) * (b.lon - a.lon);
-            if p.lon < x {
-                inside = !inside;
-            }
-        }
-    }
-    inside
+/// Whether an outer ring holds `p` (inside or on its boundary), by `geo`'s test.
+fn outer_contains(ring: &[LonLat], p: LonLat) -> bool {
+    use geo::Intersects;
+    let ring = geo::LineString::from(ring.iter().map(|q| (q.lon, q.lat)).collect::<Vec<_>>());
+    geo::Polygon::new(ring, Vec::new()).intersects(&geo::Point::new(p.lon, p.lat))
 }
 
 /// The polygons of a relation from its outer and inner member ways, when all are in the
@@ -1446,7 +1437,7 @@ fn assemble(b: &Builder<'_>, rel: &RawRelation) -> Result<Vec<Rings>, String> {
     for inner in inners {
         let probe = inner[0];
         let host = (0..polygons.len())
-            .filter(|&k| ring_contains(&polygons[k][0], probe))
+            .filter(|&k| outer_contains(&polygons[k][0], probe))
             .min_by(|&x, &y| areas[x].total_cmp(&areas[y]));
         if let Some(k) = host {
             polygons[k].push(inner);
