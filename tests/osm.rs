@@ -362,6 +362,7 @@ fn dataset(name: &str, import: &OsmImport) -> Dataset {
                 == medreach::engine::io::osm::PopulationSource::BuildingEstimate,
             buildings: Vec::new(),
             floor_m2_per_person: medreach::engine::io::osm::DEFAULT_FLOOR_M2_PER_PERSON,
+            extract: None,
         }],
     }
 }

@@ -4,7 +4,7 @@
 
 use super::options::{AnalysisError, Options, MAX_LON_SPAN_DEG};
 use crate::engine::admin::Hierarchy;
-use crate::engine::dataset::Dataset;
+use crate::engine::dataset::{Dataset, PopulationOrigin};
 use crate::engine::model::Layers;
 use crate::engine::network::{Mode, SpeedTable};
 use crate::engine::progress::{Progress, Stage};
@@ -25,6 +25,51 @@ pub struct Analysis {
     pub units: Vec<Vec<usize>>,
     /// The administrative hierarchy.
     pub hierarchy: Hierarchy,
+    /// What an OpenStreetMap extract adds to every report, when one is loaded.
+    pub extract: Option<ExtractAccount>,
+}
+
+/// What an OpenStreetMap extract adds to the report, taken from the dataset's one policy
+/// ([`Dataset::population_origin`], [`Dataset::extract_warnings`]): where the residents come
+/// from, the attribution, the warnings that still apply, and each settlement's OSM element.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExtractAccount {
+    /// Where the residents come from.
+    pub origin: PopulationOrigin,
+    /// The extract's warnings that apply, each naming its file.
+    pub warnings: Vec<String>,
+    /// Per settlement in use, its OSM element when it comes from an extract.
+    pub settlement_osm: Vec<Option<String>>,
+}
+
+impl ExtractAccount {
+    /// The account of `dataset`'s extracts for its `layers`; `None` without an extract.
+    pub fn of(dataset: &Dataset, layers: &Layers) -> Option<ExtractAccount> {
+        Some(ExtractAccount {
+            origin: dataset.population_origin()?,
+            warnings: dataset.extract_warnings(),
+            settlement_osm: layers
+                .settlements
+                .iter()
+                .map(|s| dataset.osm_element(s.source).map(|e| e.to_string()))
+                .collect(),
+        })
+    }
+
+    /// Writes the account into `report`: the population source and attribution, the
+    /// warnings first, and per settlement from an extract its element and whether its
+    /// population is an estimate.
+    pub fn annotate(&self, report: &mut Report) {
+        report.population_source = Some(self.origin.id().to_string());
+        report.attribution = Some(crate::engine::io::osm::ATTRIBUTION.to_string());
+        report.warnings.splice(0..0, self.warnings.iter().cloned());
+        for (row, osm) in report.settlements.iter_mut().zip(&self.settlement_osm) {
+            if let Some(osm) = osm {
+                row.osm = Some(osm.clone());
+                row.population_estimated = Some(self.origin.estimated());
+            }
+        }
+    }
 }
 
 impl Analysis {
@@ -45,7 +90,11 @@ impl Analysis {
         progress: Progress,
     ) -> Result<Analysis, AnalysisError> {
         let file_names = dataset.files.iter().map(|f| f.name.clone()).collect();
-        Analysis::run_layers(dataset.layers(), file_names, mode, speeds, progress)
+        let layers = dataset.layers();
+        let extract = ExtractAccount::of(dataset, &layers);
+        let mut analysis = Analysis::run_layers(layers, file_names, mode, speeds, progress)?;
+        analysis.extract = extract;
+        Ok(analysis)
     }
 
     /// [`Analysis::run_with`] over layers already gathered (kept, not copied), with the names
@@ -75,6 +124,7 @@ impl Analysis {
             layers,
             reach,
             units,
+            extract: None,
         })
     }
 
@@ -89,6 +139,9 @@ impl Analysis {
             &self.file_names,
             &self.units,
         );
+        if let Some(extract) = &self.extract {
+            extract.annotate(&mut report);
+        }
         super::text::word_report(&mut report, super::text::Lang::En);
         report
     }

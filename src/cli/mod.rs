@@ -11,10 +11,8 @@
 
 use crate::app::analysis::check;
 use crate::app::options::Options;
-use crate::engine::dataset::{Dataset, LoadedFile};
-use crate::engine::io::osm::{
-    estimate_residents, read_osm_pbf, OsmImport, OsmOptions, OsmWarning, PopulationSource,
-};
+use crate::engine::dataset::Dataset;
+use crate::engine::io::osm::OsmOptions;
 
 /// Usage text.
 pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
@@ -109,10 +107,9 @@ pub fn run(args: &[String]) -> Result<String, String> {
         }
     }
     let mut data = Dataset::default();
-    let osm_import = match &osm {
-        Some(path) => Some(load_osm(&mut data, path, &osm_options)?),
-        None => None,
-    };
+    if let Some(path) = &osm {
+        load_osm(&mut data, path, &osm_options)?;
+    }
     for (_, path) in &files {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
         let loaded = data.load(path, &text).map_err(|e| e.to_string())?;
@@ -123,190 +120,43 @@ pub fn run(args: &[String]) -> Result<String, String> {
             eprintln!("{n}");
         }
     }
-    let population = match (&osm, &osm_import) {
-        (Some(path), Some(import)) => Some(give_precedence(
-            &mut data,
-            path,
-            import,
-            &files,
-            &osm_options,
-        )),
-        _ => None,
-    };
-    let mut report = check(&data, &options).map_err(|e| e.to_string())?;
-    if let Some((_, osm_warnings)) = &population {
-        report.warnings.splice(0..0, osm_warnings.iter().cloned());
-    }
+    // Which layers win and where residents come from are the dataset's (the page's) policy;
+    // the report carries the extract's account (attribution, population source, warnings).
+    let report = check(&data, &options).map_err(|e| e.to_string())?;
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
-    let mut json = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-    if let (Some(path), Some(import), Some((source, _))) = (&osm, &osm_import, &population) {
-        annotate(&mut json, path, import, *source);
-    }
-    serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
+    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
 }
 
-/// Reads the extract at `path` into `data` as its first file.
-fn load_osm(data: &mut Dataset, path: &str, options: &OsmOptions) -> Result<OsmImport, String> {
+/// Reads the extract at `path` into `data` as its first file, printing what it skipped and
+/// its notes on stderr.
+fn load_osm(data: &mut Dataset, path: &str, options: &OsmOptions) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-    let import = read_osm_pbf(&bytes, options, data.files.len() as u32)
+    let loaded = data
+        .load_osm(path, &bytes, options)
         .map_err(|e| format!("{path}: {e}"))?;
-    for s in &import.layers.skipped {
-        let what = import.element(s.source).map_or_else(
+    let Some(extract) = &loaded.extract else {
+        return Ok(());
+    };
+    for s in &loaded.layers.skipped {
+        let what = extract.elements.get(s.source.feature as usize).map_or_else(
             || format!("feature {}", s.source.feature),
             |e| e.to_string(),
         );
         eprintln!("{path}: {what} skipped: {}", s.reason);
     }
-    // The extract's warnings go into the report's warnings (see `give_precedence`), not here.
-    let repeats: Vec<String> = import
+    // The extract's warnings go into the report's warnings (those that still apply with the
+    // user's layers: `Dataset::extract_warnings`), not here.
+    let repeats: Vec<String> = extract
         .warnings
         .iter()
         .map(|w| format!("OpenStreetMap extract: {w}"))
         .collect();
-    for n in import.layers.notes.iter().filter(|n| !repeats.contains(n)) {
+    for n in loaded.layers.notes.iter().filter(|n| !repeats.contains(n)) {
         eprintln!("{path}: {n}");
     }
-    data.files.push(LoadedFile {
-        name: path.to_string(),
-        layers: import.layers.clone(),
-        osm: true,
-        population_estimated: import.population_source == PopulationSource::BuildingEstimate,
-        // `give_precedence` applies the user's layers and spreads their admin populations
-        // itself (it also words the warnings), so the dataset needs no buildings.
-        buildings: Vec::new(),
-        floor_m2_per_person: options.floor_m2_per_person,
-    });
-    Ok(import)
-}
-
-/// Where the population comes from, as the report names it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Population {
-    /// The extract's own.
-    Osm(PopulationSource),
-    /// The user's settlements layer.
-    UserSettlements,
-    /// The extract's buildings, with the user's admin populations spread over them.
-    BuildingsInUserAdmin,
-}
-
-/// Drops each layer of the extract that a GeoJSON file replaces. Returns where the population
-/// comes from and the extract's warnings that still apply (a population estimate, a missing
-/// population or facility), each naming the file.
-fn give_precedence(
-    data: &mut Dataset,
-    path: &str,
-    import: &OsmImport,
-    files: &[(&str, String)],
-    options: &OsmOptions,
-) -> (Population, Vec<String>) {
-    let given = |kind: &str| files.iter().any(|(k, _)| *k == kind);
-    let user_admin: Vec<_> = data.files[1..]
-        .iter()
-        .flat_map(|f| f.layers.admin.iter().cloned())
-        .collect();
-    let osm = &mut data.files[0].layers;
-    if given("roads") {
-        osm.roads.clear();
-    }
-    if given("facilities") {
-        osm.facilities.clear();
-    }
-    if given("admin") {
-        osm.admin.clear();
-    }
-    let about_facilities = |w: &&OsmWarning| {
-        matches!(
-            w,
-            OsmWarning::NoFacility | OsmWarning::NoServicePoint { .. }
-        )
-    };
-    let mut warnings: Vec<OsmWarning> = if given("facilities") {
-        Vec::new()
-    } else {
-        import
-            .warnings
-            .iter()
-            .filter(about_facilities)
-            .cloned()
-            .collect()
-    };
-    let population = if given("settlements") {
-        osm.settlements.clear();
-        Population::UserSettlements
-    } else if user_admin.iter().any(|u| u.population.is_some()) && !import.buildings.is_empty() {
-        let estimate =
-            estimate_residents(&import.buildings, &user_admin, options.floor_m2_per_person);
-        for n in &estimate.notes {
-            eprintln!("{path}: {n}");
-        }
-        osm.settlements = estimate.settlements;
-        warnings.insert(
-            0,
-            OsmWarning::PopulationEstimated {
-                buildings: import.buildings.len(),
-                floor_m2_per_person: options.floor_m2_per_person,
-                units_spread: estimate.units_spread,
-            },
-        );
-        Population::BuildingsInUserAdmin
-    } else {
-        let about_population = import.warnings.iter().filter(|w| !about_facilities(w));
-        for (k, w) in about_population.enumerate() {
-            warnings.insert(k, w.clone());
-        }
-        Population::Osm(import.population_source)
-    };
-    (
-        population,
-        warnings.iter().map(|w| format!("{path}: {w}")).collect(),
-    )
-}
-
-/// Adds the extract's attribution, the population source and, per settlement from the extract,
-/// its OSM element and whether its population is an estimate.
-fn annotate(json: &mut serde_json::Value, path: &str, import: &OsmImport, population: Population) {
-    use serde_json::Value;
-    let estimated = match population {
-        Population::Osm(s) => s == PopulationSource::BuildingEstimate,
-        Population::BuildingsInUserAdmin => true,
-        Population::UserSettlements => false,
-    };
-    let source = match population {
-        Population::Osm(PopulationSource::PlaceNodes) => "osm_place_nodes",
-        Population::Osm(PopulationSource::BuildingEstimate) => "osm_building_estimate",
-        Population::Osm(PopulationSource::None) => "none",
-        Population::UserSettlements => "settlements_layer",
-        Population::BuildingsInUserAdmin => "osm_building_estimate_in_admin_layer",
-    };
-    let Some(obj) = json.as_object_mut() else {
-        return;
-    };
-    if let Some(Value::Array(rows)) = obj.get_mut("settlements") {
-        for row in rows {
-            if row.get("file").and_then(Value::as_str) != Some(path) {
-                continue;
-            }
-            let element = row
-                .get("index")
-                .and_then(Value::as_u64)
-                .and_then(|i| import.elements.get(i as usize));
-            if let (Some(e), Some(row)) = (element, row.as_object_mut()) {
-                row.insert("osm".into(), Value::String(e.to_string()));
-                row.insert("population_estimated".into(), Value::Bool(estimated));
-            }
-        }
-    }
-    obj.insert(
-        "population_source".into(),
-        Value::String(source.to_string()),
-    );
-    obj.insert(
-        "attribution".into(),
-        Value::String(crate::engine::io::osm::ATTRIBUTION.to_string()),
-    );
+    Ok(())
 }
 
 /// `medreach demo-county --out DIR [--seed N]`: writes the generated demo county's four GeoJSON
@@ -444,4 +294,123 @@ fn peak_memory_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::session::{InputFile, Session};
+    use crate::engine::network::Mode;
+    use crate::engine::rules::RuleParams;
+    use std::path::PathBuf;
+
+    fn data(rel: &str) -> String {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(rel)
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// The command line's report and the page's (the worker's session, given the same files
+    /// under the same names) are the same JSON: one layer-precedence and population policy.
+    fn page_and_cli_agree(osm: &str, geojson: &[(&str, String)], mode: Mode) -> serde_json::Value {
+        let mut args = vec!["check".to_string(), "--osm".into(), osm.to_string()];
+        for (flag, path) in geojson {
+            args.push(format!("--{flag}"));
+            args.push(path.clone());
+        }
+        args.extend(["--mode".into(), mode.id().to_string()]);
+        let cli: serde_json::Value = serde_json::from_str(&super::run(&args).unwrap()).unwrap();
+
+        let mut files = vec![InputFile {
+            name: osm.to_string(),
+            bytes: std::fs::read(osm).unwrap(),
+        }];
+        for (_, path) in geojson {
+            files.push(InputFile {
+                name: path.clone(),
+                bytes: std::fs::read(path).unwrap(),
+            });
+        }
+        let mut session = Session::new();
+        assert!(session.load(files, true, &mut |_, _, _| {}).is_empty());
+        let page = session
+            .run(mode, 15.0, &RuleParams::default(), &mut |_, _, _| {})
+            .unwrap()
+            .report;
+        // Both through the same text, as serde_json's parsing may round a last bit.
+        let page: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string_pretty(&page).unwrap()).unwrap();
+        if let Some(at) = first_difference(&page, &cli, String::new()) {
+            panic!("the page's and the command line's reports differ at {at}");
+        }
+        cli
+    }
+
+    /// Where two JSON values first differ, as a path with both values.
+    fn first_difference(
+        a: &serde_json::Value,
+        b: &serde_json::Value,
+        at: String,
+    ) -> Option<String> {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                let keys: std::collections::BTreeSet<_> = x.keys().chain(y.keys()).collect();
+                keys.into_iter().find_map(|k| {
+                    let (u, v) = (
+                        x.get(k).unwrap_or(&Value::Null),
+                        y.get(k).unwrap_or(&Value::Null),
+                    );
+                    first_difference(u, v, format!("{at}.{k}"))
+                })
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+                .iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (u, v))| first_difference(u, v, format!("{at}[{i}]"))),
+            _ => (a != b).then(|| format!("{at}: page {a}, command line {b}")),
+        }
+    }
+
+    #[test]
+    fn an_extract_alone_gives_the_same_report_in_the_page_and_the_command_line() {
+        let osm = data("tests/data/osm/liechtenstein.osm.pbf");
+        let report = page_and_cli_agree(&osm, &[], Mode::Drive);
+        assert_eq!(report["population_source"], "osm_place_nodes");
+    }
+
+    #[test]
+    fn user_settlements_replace_the_extracts_in_the_page_and_the_command_line() {
+        let osm = data("tests/data/osm/andorra.osm.pbf");
+        let settlements = data("tests/data/cases/andorra/settlements.geojson");
+        let report = page_and_cli_agree(&osm, &[("settlements", settlements)], Mode::Drive);
+        assert_eq!(report["population_source"], "settlements_layer");
+        assert_eq!(report["settlements"].as_array().unwrap().len(), 59);
+    }
+
+    #[test]
+    fn user_admin_populations_spread_over_buildings_alike_in_the_page_and_the_command_line() {
+        // One unit with a population over the middle of Baltimore's extract.
+        let dir = std::env::temp_dir().join(format!("medreach-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let admin = dir.join("admin.geojson");
+        std::fs::write(
+            &admin,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+              "properties":{"name":"Downtown","population":50000},
+              "geometry":{"type":"Polygon","coordinates":[[[-76.64,39.27],[-76.58,39.27],
+              [-76.58,39.31],[-76.64,39.31],[-76.64,39.27]]]}}]}"#,
+        )
+        .unwrap();
+        let osm = data("tests/data/osm/baltimore.osm.pbf");
+        let admin = admin.to_string_lossy().into_owned();
+        let report = page_and_cli_agree(&osm, &[("admin", admin)], Mode::Walk);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            report["population_source"],
+            "osm_building_estimate_in_admin_layer"
+        );
+        assert!(report["warnings"][0].as_str().unwrap().contains("ESTIMATE"));
+    }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Where a feature came from: the loaded file and its position in that file's `features`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
-    /// Index into [`Dataset::files`].
+    /// Index into [`crate::engine::dataset::Dataset::files`].
     pub file: u32,
     /// Zero-based position of the feature in the file's `features` array.
     pub feature: u32,

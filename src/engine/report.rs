@@ -66,6 +66,12 @@ pub struct SettlementRow {
     pub offroad_m: Option<f64>,
     /// Whether it lies in a special-area village (listed first).
     pub special_area: bool,
+    /// The OpenStreetMap element it comes from (`node/…`, `way/…`), when from an extract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub osm: Option<String>,
+    /// Whether its population is an estimate from buildings, when from an extract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_estimated: Option<bool>,
 }
 
 /// The 15-minute figures of one admin unit, over the settlements inside it.
@@ -223,6 +229,13 @@ pub struct Report {
     pub network: NetworkInfo,
     /// Things the user must know (e.g. straight lines used), in English.
     pub warnings: Vec<String>,
+    /// Where the residents come from, when an OpenStreetMap extract is loaded (see
+    /// `PopulationOrigin::id` in the dataset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_source: Option<String>,
+    /// The data's attribution, when an OpenStreetMap extract is loaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
 }
 
 #[derive(Default)]
@@ -362,6 +375,8 @@ pub fn build_report(
         rules: status,
         scorecard,
         parameters: params.clone(),
+        population_source: None,
+        attribution: None,
     }
 }
 
@@ -391,6 +406,8 @@ fn settlement_rows(
             within_limit: r.minutes.is_some_and(|m| m <= limit_min),
             offroad_m: r.offroad_m,
             special_area: false,
+            osm: None,
+            population_estimated: None,
         });
     }
     (settlements, all)

@@ -1,5 +1,5 @@
 //! Coordinate systems: WGS84 positions ([`LonLat`]), plane positions in metres ([`Xy`]), the
-//! WGS84 ellipsoid, and one file per projection ([`utm`]: WGS84 ↔ UTM, forward and inverse).
+//! WGS84 ellipsoid, and one file per projection (`utm`: WGS84 ↔ UTM, forward and inverse).
 //! Readers convert what they read to WGS84; the engine measures in the UTM plane.
 
 use serde::{Deserialize, Serialize};

@@ -3,6 +3,7 @@
 //! population is spread over an extract's buildings. The page and the command line both load
 //! through [`Dataset`], so they always see the same layers.
 
+use crate::engine::io::osm::{OsmRef, OsmWarning, PopulationSource};
 use crate::engine::model::{AdminUnit, Layers, Source};
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +67,58 @@ pub struct LoadedFile {
     /// The floor area per resident the extract was read with, m².
     #[serde(default = "default_floor_area")]
     pub floor_m2_per_person: f64,
+    /// An extract's own account of itself: where its residents come from, the OSM element
+    /// behind each feature, and what its reader warned of (see [`Dataset::extract_warnings`]).
+    #[serde(skip)]
+    pub extract: Option<ExtractFacts>,
+}
+
+/// What an OpenStreetMap extract's reader said about it, kept with the loaded file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExtractFacts {
+    /// Where the extract's own residents come from.
+    pub population_source: PopulationSource,
+    /// The OSM element behind every feature: [`Source::feature`] indexes this.
+    pub elements: Vec<OsmRef>,
+    /// The reader's warnings.
+    pub warnings: Vec<OsmWarning>,
+}
+
+/// Where the residents counted come from when an OpenStreetMap extract is loaded: THE answer,
+/// for the page and the command line alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PopulationOrigin {
+    /// The extract's own (place nodes, or its buildings).
+    Extract(PopulationSource),
+    /// The user's settlements layer, which replaces the extract's.
+    UserSettlements,
+    /// The extract's buildings, with the populations of the user's admin units spread over
+    /// them.
+    BuildingsInUserAdmin,
+}
+
+impl PopulationOrigin {
+    /// The id the report gives it (`population_source`).
+    pub fn id(self) -> &'static str {
+        match self {
+            PopulationOrigin::Extract(PopulationSource::PlaceNodes) => "osm_place_nodes",
+            PopulationOrigin::Extract(PopulationSource::BuildingEstimate) => {
+                "osm_building_estimate"
+            }
+            PopulationOrigin::Extract(PopulationSource::None) => "none",
+            PopulationOrigin::UserSettlements => "settlements_layer",
+            PopulationOrigin::BuildingsInUserAdmin => "osm_building_estimate_in_admin_layer",
+        }
+    }
+
+    /// Whether the extract's settlements in use are estimates from buildings.
+    pub fn estimated(self) -> bool {
+        match self {
+            PopulationOrigin::Extract(s) => s == PopulationSource::BuildingEstimate,
+            PopulationOrigin::BuildingsInUserAdmin => true,
+            PopulationOrigin::UserSettlements => false,
+        }
+    }
 }
 
 fn default_floor_area() -> f64 {
@@ -131,6 +184,7 @@ impl Dataset {
             population_estimated: false,
             buildings: Vec::new(),
             floor_m2_per_person: default_floor_area(),
+            extract: None,
         };
         Ok(self.put(loaded, slot))
     }
@@ -154,6 +208,11 @@ impl Dataset {
             osm: true,
             buildings: import.buildings,
             floor_m2_per_person: options.floor_m2_per_person,
+            extract: Some(ExtractFacts {
+                population_source: import.population_source,
+                elements: import.elements,
+                warnings: import.warnings,
+            }),
         };
         Ok(self.put(loaded, slot))
     }
@@ -282,6 +341,68 @@ impl Dataset {
         !self.user_layers().settlements
             && (self.files.iter().any(|f| f.population_estimated)
                 || !self.user_admin_to_spread().is_empty())
+    }
+
+    /// Where the residents come from, when an extract is loaded (`None` without one).
+    pub fn population_origin(&self) -> Option<PopulationOrigin> {
+        let extract = self.files.iter().find_map(|f| f.extract.as_ref())?;
+        Some(if self.user_layers().settlements {
+            PopulationOrigin::UserSettlements
+        } else if !self.user_admin_to_spread().is_empty() {
+            PopulationOrigin::BuildingsInUserAdmin
+        } else {
+            PopulationOrigin::Extract(extract.population_source)
+        })
+    }
+
+    /// The extracts' warnings that still apply with the user's layers in place, each after
+    /// its file's name: about residents first (none when the user brings settlements; the
+    /// estimate when the user's admin populations are spread over buildings), then about
+    /// facilities (none when the user brings facilities).
+    pub fn extract_warnings(&self) -> Vec<String> {
+        let user = self.user_layers();
+        let spread_over = self.user_admin_to_spread();
+        let mut out = Vec::new();
+        for f in &self.files {
+            let Some(extract) = &f.extract else {
+                continue;
+            };
+            let about_facilities = |w: &&OsmWarning| {
+                matches!(
+                    w,
+                    OsmWarning::NoFacility | OsmWarning::NoServicePoint { .. }
+                )
+            };
+            let mut warnings: Vec<OsmWarning> = Vec::new();
+            if user.settlements {
+            } else if !spread_over.is_empty() && !f.buildings.is_empty() {
+                let estimate = crate::engine::io::osm::estimate_residents(
+                    &f.buildings,
+                    &spread_over,
+                    f.floor_m2_per_person,
+                );
+                warnings.push(OsmWarning::PopulationEstimated {
+                    buildings: f.buildings.len(),
+                    floor_m2_per_person: f.floor_m2_per_person,
+                    units_spread: estimate.units_spread,
+                });
+            } else {
+                let about_population = extract.warnings.iter().filter(|w| !about_facilities(w));
+                warnings.extend(about_population.cloned());
+            }
+            if !user.facilities {
+                let facilities = extract.warnings.iter().filter(about_facilities);
+                warnings.extend(facilities.cloned());
+            }
+            out.extend(warnings.iter().map(|w| format!("{}: {w}", f.name)));
+        }
+        out
+    }
+
+    /// The OpenStreetMap element behind a feature, when it comes from an extract.
+    pub fn osm_element(&self, source: Source) -> Option<&OsmRef> {
+        let extract = self.files.get(source.file as usize)?.extract.as_ref()?;
+        extract.elements.get(source.feature as usize)
     }
 
     /// The name of the file a source points into.
