@@ -1,16 +1,17 @@
 //! Step 6, facilities: hospitals, health centers, clinics and their exceptions, old people's
 //! homes, and the places that are not medical service points.
 
-use super::builder::{Builder, FacilityPt};
+use super::builder::{Builder, FacilityPt, Marks};
 use super::names::base_name;
 use super::plan::{
-    BAIHE, DELONG, DINGYE, DONGXING, GAOFENG, LEAD_CENTERS, LONGQIAO, NASANG, PINGMENG, POHE,
-    SLOTS, TOWNSHIPS, XINXU,
+    BAIHE, CHENGZHONG, DELONG, DINGYE, DONGXING, GAOFENG, LEAD_CENTERS, LONGQIAO, NASANG, PINGMENG,
+    POHE, SHUANGJIANG, SLOTS, TOWNSHIPS, XINCHENG, XINXU,
 };
 use super::plane::p;
 use serde_json::json;
 
 impl Builder {
+    /// Adds a facility beside the node of `node_cell`, at offset `slot` of `SLOTS`.
     pub(super) fn facility(
         &mut self,
         name: String,
@@ -29,25 +30,43 @@ impl Builder {
         self.facilities.last_mut().expect("just pushed")
     }
 
+    /// Every facility, in the order of the layer: the county hospitals, the community health
+    /// service centers and stations, the township health centers and branches, the village
+    /// clinics and their stand-ins, the old people's homes, then the places that are not
+    /// medical service points.
     pub(super) fn place_facilities(&mut self) {
         let m = std::mem::take(&mut self.marks);
-        let c_cell = m.c_cell;
-        // County hospitals.
-        let f = self.facility("青岚县人民医院".into(), "县级综合医院", c_cell, 1);
+        self.place_county_hospitals(&m);
+        self.place_community_centers(&m);
+        self.place_township_centers(&m);
+        self.place_village_clinics(&m);
+        self.place_old_peoples_homes(&m);
+        self.place_other_facilities(&m);
+        self.marks = m;
+    }
+
+    /// The lead hospital in the county town's centre, the county TCM hospital at 新城街道's
+    /// office and the government-run first-level hospital at 双江街道's.
+    fn place_county_hospitals(&mut self, m: &Marks) {
+        let f = self.facility("青岚县人民医院".into(), "县级综合医院", m.c_cell, 1);
         f.extra = vec![
             ("等级", json!("三级")),
             ("所有制", json!("公立")),
             ("牵头医院", json!(true)),
             ("中心", json!(LEAD_CENTERS)),
         ];
-        let [cz, xc, sj] = [0, 1, 2].map(|k| m.subdistricts[k]);
-        let xc_office = self.units[xc].centre_cell;
+        let xc_office = self.units[m.subdistricts[XINCHENG]].centre_cell;
         let f = self.facility("青岚县中医医院".into(), "县中医院", xc_office, 4);
         f.extra = vec![("等级", json!("二级")), ("所有制", json!("公立"))];
-        let sj_office = self.units[sj].centre_cell;
+        let sj_office = self.units[m.subdistricts[SHUANGJIANG]].centre_cell;
         let f = self.facility("青岚县双江医院".into(), "政府办一级医院", sj_office, 0);
         f.extra = vec![("等级", json!("一级")), ("所有制", json!("政府办"))];
-        // Community health service centers and stations.
+    }
+
+    /// A community health service center at the offices of 城中街道 and 新城街道 (none in
+    /// 双江街道), and a station in every community that hosts no center, except the far one.
+    fn place_community_centers(&mut self, m: &Marks) {
+        let [cz, xc, sj] = [CHENGZHONG, XINCHENG, SHUANGJIANG].map(|k| m.subdistricts[k]);
         for sd in [cz, xc] {
             let name = format!("{}社区卫生服务中心", self.units[sd].name);
             let office = self.units[sd].centre_cell;
@@ -65,7 +84,11 @@ impl Builder {
                 self.facility(name, "社区卫生服务站", cell, 2);
             }
         }
-        // Township health centers, central centers and branches.
+    }
+
+    /// A health center (central or not) at every township seat but 坡荷镇's, a branch at the
+    /// dissolved 那桑乡's, then 百合镇's second center and 高峰镇's branch in their villages.
+    fn place_township_centers(&mut self, m: &Marks) {
         for (k, &t) in m.townships.iter().enumerate() {
             let seat = self.units[t].centre_cell;
             let base = base_name(TOWNSHIPS[k].name);
@@ -101,7 +124,11 @@ impl Builder {
             branch.centre_cell,
         );
         self.facility(name, "乡镇卫生院分院", cell, 4);
-        // Village clinics, service points, mobile stations.
+    }
+
+    /// A clinic in every village, or for the case villages a medical service point, a fixed
+    /// mobile station, a mobile medical station or nothing; and a second clinic in one village.
+    fn place_village_clinics(&mut self, m: &Marks) {
         let seat_without_clinic = [DELONG, XINXU].map(|k| self.units[m.townships[k]].children[0]);
         for &t in &m.townships {
             for v in self.units[t].children.clone() {
@@ -135,7 +162,11 @@ impl Builder {
             cell: dup.2,
             extra: Vec::new(),
         });
-        // Old people's homes: beside five centers, one a kilometre from 德隆镇's.
+    }
+
+    /// Old people's homes: beside five centers, one a kilometre from 德隆镇's, and the county
+    /// welfare home in 双江街道.
+    fn place_old_peoples_homes(&mut self, m: &Marks) {
         for (k, name) in [
             (PINGMENG, "平孟镇敬老院"),
             (DINGYE, "定业镇敬老院"),
@@ -145,6 +176,7 @@ impl Builder {
             let seat = self.units[m.townships[k]].centre_cell;
             self.facility(name.into(), "养老机构", seat, 6);
         }
+        let xc_office = self.units[m.subdistricts[XINCHENG]].centre_cell;
         self.facility("新城街道养老服务中心".into(), "养老机构", xc_office, 6);
         let delong_seat = self.units[m.townships[DELONG]].centre_cell;
         let county_cells = self.units[m.county].cells.clone();
@@ -157,10 +189,15 @@ impl Builder {
             })
             .expect("cells a kilometre from the seat");
         self.facility("德隆镇敬老院".into(), "养老机构", away, 0);
+        let sj = m.subdistricts[SHUANGJIANG];
         let sj_far = *self.units[sj].children.last().expect("communities");
         let cell = self.units[sj_far].centre_cell;
         self.facility("青岚县社会福利院".into(), "养老机构", cell, 5);
-        // Not medical service points: private clinics, a private hospital, pharmacies, a dentist.
+    }
+
+    /// Not medical service points: private clinics, a private hospital, pharmacies, a dentist.
+    fn place_other_facilities(&mut self, m: &Marks) {
+        let [cz, xc] = [CHENGZHONG, XINCHENG].map(|k| m.subdistricts[k]);
         let cz_child = |i: usize| self.units[self.units[cz].children[i]].centre_cell;
         let (cz1, cz2) = (cz_child(1), cz_child(2));
         let xc1 = self.units[self.units[xc].children[1]].centre_cell;
@@ -172,7 +209,7 @@ impl Builder {
             ("德隆镇李氏诊所", "诊所", dl, 5, Some("民营")),
             ("百合镇韦氏诊所", "诊所", bh, 5, Some("民营")),
             ("青岚仁爱医院", "民营医院", xc1, 7, Some("民营")),
-            ("康民大药房", "药店", c_cell, 7, None),
+            ("康民大药房", "药店", m.c_cell, 7, None),
             ("益寿堂药店", "药店", cz2, 7, None),
             ("平孟镇惠民药店", "药店", pm, 7, None),
             ("德隆镇百姓大药房", "药店", dl, 7, None),
@@ -187,6 +224,5 @@ impl Builder {
                 f.extra.insert(0, ("等级", json!("一级")));
             }
         }
-        self.marks = m;
     }
 }
