@@ -5,7 +5,7 @@
 //! minutes with its draw order as its label, so the search is exactly a multi-source Dijkstra
 //! from those nodes.
 
-use crate::devtools::synthetic::SplitMix64;
+use super::random::SplitMix64;
 use crate::engine::network::{NodeId, RoadNetwork};
 use crate::engine::routing::Origin;
 

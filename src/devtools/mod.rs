@@ -4,6 +4,7 @@
 //! needs (the synthetic network and the benchmark inputs).
 
 pub mod benchmark;
+pub mod random;
 // Native only (and in unit tests): the page ships the generated files, not the generator.
 #[cfg(any(test, not(target_arch = "wasm32")))]
 pub mod demo_county;

@@ -19,6 +19,7 @@
 //!
 //! The random numbers are SplitMix64, so a seed gives the same network on every platform.
 
+use super::random::{mix, SplitMix64};
 use crate::engine::crs::LonLat;
 use crate::engine::model::{
     AdminUnit, Facility, FacilityKind, Layers, Level, Oneway, Road, Settlement, Source,
@@ -44,35 +45,6 @@ pub const VILLAGE_SIDE: usize = 20;
 
 /// Villages (townships) along each side of a township (county).
 pub const UNITS_PER_SIDE: usize = 5;
-
-/// SplitMix64 (Steele, Lea and Flood 2014): small, fast, and the same everywhere.
-#[derive(Clone, Debug)]
-pub struct SplitMix64(pub u64);
-
-impl SplitMix64 {
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        mix(self.0)
-    }
-
-    /// A number in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// A whole number in `[0, n)` (`n > 0`).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-}
-
-/// SplitMix64's output function.
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 /// The grid: its size and where its points are.
 struct Grid {

@@ -1,38 +1,29 @@
 //! Randomness that gives the same bits everywhere: SplitMix64, one independent stream per
 //! (seed, tag, index), so that a change in one part of the county does not reshuffle the others.
 
-/// SplitMix64's output function.
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+use crate::devtools::random::SplitMix64;
 
-/// SplitMix64, one independent stream per (seed, tag, index), so that a change in one part of
-/// the county does not reshuffle the others.
+/// SplitMix64 ([`crate::devtools::random`]), one independent stream per (seed, tag, index),
+/// so that a change in one part of the county does not reshuffle the others.
 #[derive(Clone, Debug)]
-pub(super) struct Rng(u64);
+pub(super) struct Rng(SplitMix64);
 
 impl Rng {
     pub(super) fn stream(seed: u64, tag: u64, index: u64) -> Rng {
-        Rng(mix(mix(seed ^ mix(tag.wrapping_add(0x5EED))) ^ index))
-    }
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        mix(self.0)
+        Rng(SplitMix64::stream(seed, tag, index))
     }
     /// Uniform in [0, 1).
     pub(super) fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        self.0.unit()
     }
     pub(super) fn range(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.unit()
     }
     pub(super) fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
+        self.0.below(n as u64) as usize
     }
     pub(super) fn int(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next_u64() % (hi - lo + 1)
+        lo + self.0.below(hi - lo + 1)
     }
     pub(super) fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
