@@ -38,13 +38,12 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use medreach::devtools::benchmark::{checksum, median, nodes_in_road_order, seeded_origins};
+    use medreach::devtools::benchmark::time_pass;
     use medreach::engine::crs::Projector;
     use medreach::engine::dataset::Dataset;
     use medreach::engine::io::osm::{read_osm_pbf, OsmOptions};
     use medreach::engine::network::{Mode, RoadNetwork, RoutingGraph, SpeedTable};
-    use medreach::engine::routing::{nearest_origin, zone_for};
-    use std::hint::black_box;
+    use medreach::engine::routing::zone_for;
     use std::io::Write;
     use std::path::{Path, PathBuf};
     use std::time::Instant;
@@ -166,27 +165,21 @@ mod native {
         let graph_ms = ms(t);
         let n = graph.node_count();
 
-        // Distinct seeded-random nodes; the draw order is the label.
-        let order = nodes_in_road_order(&network);
-        let origins = seeded_origins(&order, args.facilities, args.seed)
-            .ok_or("too few road nodes for the facilities")?;
-        let sources: Vec<u32> = origins.iter().map(|o| o.node).collect();
+        // Distinct seeded-random nodes (the draw order is the label), timed as in the page.
+        let clock = Instant::now();
+        let pass = time_pass(
+            &network,
+            &graph,
+            args.facilities,
+            args.seed,
+            args.reps,
+            &mut || clock.elapsed().as_secs_f64() * 1e3,
+        )?;
+        let sources: Vec<u32> = pass.origins.iter().map(|o| o.node).collect();
+        let (minutes, labels, sum) = (&pass.minutes, &pass.labels, pass.checksum);
+        let (med, best) = (pass.median_ms(), pass.min_ms());
 
-        let (minutes, labels) = nearest_origin(&graph, &origins);
-        let sum = checksum(&minutes, &labels, &order);
-        let mut times = Vec::with_capacity(args.reps);
-        for _ in 0..args.reps {
-            let t = Instant::now();
-            let r = nearest_origin(black_box(&graph), black_box(&origins));
-            times.push(ms(t));
-            if checksum(&r.0, &r.1, &order) != sum {
-                return Err("nearest_origin is not deterministic".into());
-            }
-        }
-        let best = times.iter().copied().fold(f64::INFINITY, f64::min);
-        let med = median(&mut times);
-
-        export(&args.out, &graph, &sources, &minutes, &labels)?;
+        export(&args.out, &graph, &sources, minutes, labels)?;
         let reached = labels.iter().filter(|&&l| l != u32::MAX).count();
         let meta = serde_json::json!({
             "input": input.display().to_string(),

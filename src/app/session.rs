@@ -16,7 +16,7 @@ use crate::app::scene::Scene;
 use crate::app::text::Lang;
 use crate::engine::dataset::Dataset;
 use crate::engine::io::osm::OsmOptions;
-use crate::engine::model::Skipped;
+use crate::engine::model::{Layers, Skipped};
 use crate::engine::network::{Mode, SpeedTable};
 use crate::engine::progress::{Progress, Stage};
 use crate::engine::report::Report;
@@ -194,15 +194,12 @@ impl Session {
         problems
     }
 
-    /// Replaces what is loaded with the synthetic network of about `junctions` junctions
-    /// ([`crate::devtools::synthetic::generate`], seed 1), as one file named after it.
-    pub fn load_synthetic(&mut self, junctions: usize, progress: Progress) {
+    /// Replaces what is loaded with layers made by a program (the synthetic network of the
+    /// timing view), as one file called `name`.
+    pub fn load_generated(&mut self, name: &str, layers: Layers, progress: Progress) {
         progress(Stage::Reading, 0, 1);
         let mut data = Dataset::default();
-        data.add_generated(
-            &format!("synthetic-{junctions}"),
-            crate::devtools::synthetic::generate(junctions, 1),
-        );
+        data.add_generated(name, layers);
         self.data = data;
         self.extracts.clear();
         self.changed();
@@ -400,7 +397,11 @@ mod tests {
         let mut s = Session::new();
         s.load(demo_files(), true, &mut quiet());
         let version = s.summary().version;
-        s.load_synthetic(2_000, &mut quiet());
+        s.load_generated(
+            "synthetic-2000",
+            crate::devtools::synthetic::generate(2_000, 1),
+            &mut quiet(),
+        );
         let summary = s.summary();
         assert!(summary.version > version);
         assert_eq!(summary.files, vec![("synthetic-2000".to_string(), false)]);

@@ -191,7 +191,6 @@ fn demo_county(args: &[String]) -> Result<String, String> {
 /// a synthetic network ([`crate::devtools::synthetic`]), runs the check on it end to end and reports the
 /// sizes, the seconds of each stage, the peak memory and the bytes per junction as JSON.
 fn synthetic(args: &[String]) -> Result<String, String> {
-    use crate::app::analysis::Analysis;
     use std::time::Instant;
     let mut junctions: Option<usize> = None;
     let mut seed = 1u64;
@@ -221,45 +220,22 @@ fn synthetic(args: &[String]) -> Result<String, String> {
     options.validate().map_err(|e| e.to_string())?;
 
     let start = Instant::now();
-    let mut last = start;
-    let mut seconds = serde_json::Map::new();
-    let mut lap = |name: &str| {
-        let now = Instant::now();
-        seconds.insert(name.to_string(), (now - last).as_secs_f64().into());
-        last = now;
-    };
-    let layers = crate::devtools::synthetic::generate(junctions, seed);
-    lap("generate");
-    let (roads, facilities, settlements, admin_units) = (
-        layers.roads.len(),
-        layers.facilities.len(),
-        layers.settlements.len(),
-        layers.admin.len(),
-    );
-    // Each stage runs until the next one starts (the last until run_layers returns).
-    let mut current: Option<crate::engine::progress::Stage> = None;
-    let analysis = Analysis::run_layers(
-        layers,
-        vec!["synthetic".to_string()],
-        options.mode,
-        &options.speeds,
-        &mut |stage, _, _| {
-            if current != Some(stage) {
-                if let Some(previous) = current {
-                    lap(previous.id());
-                }
-                current = Some(stage);
-            }
-        },
+    let mut now = || start.elapsed().as_secs_f64() * 1e3;
+    let run = crate::devtools::benchmark::time_synthetic(
+        junctions,
+        seed,
+        &options,
+        &mut now,
+        &mut |_, _, _| {},
     )
     .map_err(|e| e.to_string())?;
-    if let Some(last_stage) = current {
-        lap(last_stage.id());
+    let mut seconds = serde_json::Map::new();
+    for (stage, ms) in &run.stage_ms {
+        seconds.insert(stage.to_string(), (ms / 1e3).into());
     }
-    let report = analysis.report(options.limit_min, &options.rules);
-    lap("report");
-    let total = start.elapsed().as_secs_f64();
-    seconds.insert("total".to_string(), total.into());
+    seconds.insert("total".to_string(), (run.total_ms / 1e3).into());
+    let (analysis, report) = (&run.analysis, &run.report);
+    let [roads, facilities, settlements, admin_units] = run.generated;
 
     let nodes = analysis.reach.network.nodes.len();
     let peak = peak_memory_bytes();

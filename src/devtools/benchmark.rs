@@ -1,13 +1,20 @@
-//! The nearest-facility benchmark problem, shared by the native benchmark
-//! (`examples/bench_route.rs`, compared with scipy, igraph and networkx by `scripts/bench.sh`)
-//! and the page's timing view (the same pass in WebAssembly): facilities on distinct road
-//! nodes drawn with a fixed-seed generator from the nodes in road order, each starting at 0
-//! minutes with its draw order as its label, so the search is exactly a multi-source Dijkstra
-//! from those nodes.
+//! The benchmarks, one timing for every caller (the native example `examples/bench_route.rs`
+//! that `scripts/bench.sh` compares with scipy, igraph and networkx; `medreach synthetic`; the
+//! page's timing view in WebAssembly). Each caller brings its own clock, in milliseconds.
+//!
+//! - The nearest-facility pass ([`time_pass`]): facilities on distinct road nodes drawn with a
+//!   fixed-seed generator from the nodes in road order, each starting at 0 minutes with its
+//!   draw order as its label, so the search is exactly a multi-source Dijkstra from those
+//!   nodes; the first run's checksum, then every run timed and checked against it.
+//! - A synthetic network checked end to end ([`time_synthetic`]): the time of each stage.
 
 use super::random::SplitMix64;
-use crate::engine::network::{NodeId, RoadNetwork};
-use crate::engine::routing::Origin;
+use crate::app::analysis::Analysis;
+use crate::app::options::{AnalysisError, Options};
+use crate::engine::network::{NodeId, RoadNetwork, RoutingGraph};
+use crate::engine::progress::{Progress, Stage};
+use crate::engine::report::Report;
+use crate::engine::routing::{nearest_origin, Origin};
 
 /// The default seed of the facility draw.
 pub const SEED: u64 = 20240601;
@@ -84,6 +91,143 @@ pub fn median(v: &mut [f64]) -> f64 {
         _ if n % 2 == 1 => v[n / 2],
         _ => (v[n / 2 - 1] + v[n / 2]) / 2.0,
     }
+}
+
+/// The nearest-facility pass timed: its result, the checksum every run matched, and each
+/// run's time.
+#[derive(Clone, Debug)]
+pub struct PassTiming {
+    /// Every node's minutes to its nearest facility (the first run's).
+    pub minutes: Vec<f64>,
+    /// Every node's nearest facility label (the first run's).
+    pub labels: Vec<u32>,
+    /// The origins searched from (the drawn facilities).
+    pub origins: Vec<Origin>,
+    /// [`checksum`] of the result over the nodes in road order.
+    pub checksum: u64,
+    /// Each timed run, ms.
+    pub times_ms: Vec<f64>,
+}
+
+impl PassTiming {
+    /// The median run, ms.
+    pub fn median_ms(&self) -> f64 {
+        median(&mut self.times_ms.clone())
+    }
+
+    /// The fastest run, ms.
+    pub fn min_ms(&self) -> f64 {
+        self.times_ms.iter().copied().fold(f64::INFINITY, f64::min)
+    }
+}
+
+/// Times [`nearest_origin`] on `graph` from `facilities` nodes of `network` drawn with `seed`
+/// ([`seeded_origins`] over [`nodes_in_road_order`]): one run for the checksum, then `reps`
+/// timed runs with `now` (ms), each checked to give the same bits.
+pub fn time_pass(
+    network: &RoadNetwork,
+    graph: &RoutingGraph,
+    facilities: usize,
+    seed: u64,
+    reps: usize,
+    now: &mut dyn FnMut() -> f64,
+) -> Result<PassTiming, String> {
+    let order = nodes_in_road_order(network);
+    let origins = seeded_origins(&order, facilities, seed)
+        .ok_or_else(|| format!("too few road nodes for {facilities} facilities"))?;
+    let (minutes, labels) = nearest_origin(graph, &origins);
+    let sum = checksum(&minutes, &labels, &order);
+    let mut times_ms = Vec::with_capacity(reps);
+    for _ in 0..reps.max(1) {
+        let t = now();
+        let r = nearest_origin(std::hint::black_box(graph), std::hint::black_box(&origins));
+        times_ms.push(now() - t);
+        if checksum(&r.0, &r.1, &order) != sum {
+            return Err("nearest_origin is not deterministic".into());
+        }
+    }
+    Ok(PassTiming {
+        minutes,
+        labels,
+        origins,
+        checksum: sum,
+        times_ms,
+    })
+}
+
+/// A synthetic network generated and checked end to end, timed.
+#[derive(Debug)]
+pub struct SyntheticTiming {
+    /// Roads, facilities, settlements and admin units generated.
+    pub generated: [usize; 4],
+    /// The analysis (network, travel times, hierarchy).
+    pub analysis: Analysis,
+    /// The report at the asked limit.
+    pub report: Report,
+    /// Each stage's time, ms, in order: `generate`, the engine's stages (`building`,
+    /// `joining`, `routing`, `summarising`) and `report`.
+    pub stage_ms: Vec<(&'static str, f64)>,
+    /// The whole run, ms.
+    pub total_ms: f64,
+}
+
+/// Generates the synthetic network of about `junctions` junctions with `seed`
+/// ([`crate::devtools::synthetic::generate`]) and checks it with `options`, timing each stage
+/// with `now` (ms); each stage runs until the next starts. `progress` hears the engine's
+/// stages as they go.
+pub fn time_synthetic(
+    junctions: usize,
+    seed: u64,
+    options: &Options,
+    now: &mut dyn FnMut() -> f64,
+    progress: Progress,
+) -> Result<SyntheticTiming, AnalysisError> {
+    let start = now();
+    let mut last = start;
+    let mut stage_ms: Vec<(&'static str, f64)> = Vec::new();
+    let layers = super::synthetic::generate(junctions, seed);
+    let t = now();
+    stage_ms.push(("generate", t - last));
+    last = t;
+    let generated = [
+        layers.roads.len(),
+        layers.facilities.len(),
+        layers.settlements.len(),
+        layers.admin.len(),
+    ];
+    let mut current: Option<Stage> = None;
+    let analysis = Analysis::run_layers(
+        layers,
+        vec!["synthetic".to_string()],
+        options.mode,
+        &options.speeds,
+        &mut |stage, done, total| {
+            if current != Some(stage) {
+                let t = now();
+                if let Some(previous) = current {
+                    stage_ms.push((previous.id(), t - last));
+                }
+                last = t;
+                current = Some(stage);
+            }
+            progress(stage, done, total);
+        },
+    )?;
+    if let Some(stage) = current {
+        let t = now();
+        stage_ms.push((stage.id(), t - last));
+        last = t;
+    }
+    let report = analysis.report(options.limit_min, &options.rules);
+    let t = now();
+    stage_ms.push(("report", t - last));
+    Ok(SyntheticTiming {
+        generated,
+        analysis,
+        report,
+        stage_ms,
+        total_ms: t - start,
+    })
 }
 
 #[cfg(test)]

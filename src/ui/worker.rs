@@ -120,8 +120,11 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
         ToWorker::Demo(Demo::Synthetic(junctions)) => {
             let mut r = Reporter::new();
             SESSION.with(|s| {
-                s.borrow_mut()
-                    .load_synthetic(junctions as usize, &mut |st, d, t| r.report(st, d, t))
+                s.borrow_mut().load_generated(
+                    &format!("synthetic-{junctions}"),
+                    crate::devtools::synthetic::generate(junctions as usize, 1),
+                    &mut |st, d, t| r.report(st, d, t),
+                )
             });
             send_data(Vec::new(), r);
         }
@@ -249,13 +252,11 @@ fn send_data(problems: Vec<crate::app::session::Bilingual>, r: Reporter) {
 /// The nearest-facility pass of `scripts/bench.sh` (drive, 30 seeded facilities) on the
 /// extract in `bytes`, timed here in WebAssembly.
 fn bench(bytes: &[u8], reps: u32) -> Result<Vec<String>, String> {
-    use crate::devtools::benchmark::{
-        checksum, median, nodes_in_road_order, seeded_origins, FACILITIES, SEED,
-    };
+    use crate::devtools::benchmark::{time_pass, FACILITIES, SEED};
     use crate::engine::crs::Projector;
     use crate::engine::io::osm::{read_osm_pbf, OsmOptions};
     use crate::engine::network::{Mode, RoadNetwork, SpeedTable};
-    use crate::engine::routing::{nearest_origin, zone_for};
+    use crate::engine::routing::zone_for;
     let t = now_ms();
     let layers = read_osm_pbf(bytes, &OsmOptions::default(), 0)
         .map_err(|e| e.to_string())?
@@ -271,31 +272,23 @@ fn bench(bytes: &[u8], reps: u32) -> Result<Vec<String>, String> {
     );
     let (graph, _) = network.routing_graph(&[]);
     let build_ms = now_ms() - t;
-    let order = nodes_in_road_order(&network);
-    let origins =
-        seeded_origins(&order, FACILITIES, SEED).ok_or("too few road nodes for 30 facilities")?;
-    let (m, l) = nearest_origin(&graph, &origins);
-    let sum = checksum(&m, &l, &order);
-    let mut times = Vec::new();
-    for _ in 0..reps.max(1) {
-        let t = now_ms();
-        let (m, l) = nearest_origin(&graph, &origins);
-        times.push(now_ms() - t);
-        if checksum(&m, &l, &order) != sum {
-            return Err("the pass is not deterministic".into());
-        }
-    }
-    let best = times.iter().copied().fold(f64::INFINITY, f64::min);
-    let med = median(&mut times);
+    let pass = time_pass(
+        &network,
+        &graph,
+        FACILITIES,
+        SEED,
+        reps as usize,
+        &mut now_ms,
+    )?;
     Ok(vec![
         format!("nodes: {}", graph.node_count()),
         format!("arcs: {}", graph.arc_count()),
         format!("read_ms: {read_ms:.1}"),
         format!("build_ms: {build_ms:.1}"),
-        format!("pass_median_ms: {med:.3}"),
-        format!("pass_min_ms: {best:.3}"),
-        format!("reps: {}", times.len()),
-        format!("checksum: {sum:016x}"),
+        format!("pass_median_ms: {:.3}", pass.median_ms()),
+        format!("pass_min_ms: {:.3}", pass.min_ms()),
+        format!("reps: {}", pass.times_ms.len()),
+        format!("checksum: {:016x}", pass.checksum),
     ])
 }
 
@@ -303,32 +296,26 @@ fn bench(bytes: &[u8], reps: u32) -> Result<Vec<String>, String> {
 /// the time of each stage and the memory per junction (what `medreach synthetic` measures
 /// natively).
 fn synthetic(junctions: usize) -> Vec<String> {
-    use crate::app::analysis::Analysis;
-    use crate::engine::network::{Mode, SpeedTable};
-    let start = now_ms();
-    let layers = crate::devtools::synthetic::generate(junctions, 1);
-    let generate_ms = now_ms() - start;
-    let (roads, facilities, settlements) = (
-        layers.roads.len(),
-        layers.facilities.len(),
-        layers.settlements.len(),
-    );
+    use crate::app::options::Options;
+    use crate::engine::network::Mode;
+    let options = Options {
+        mode: Mode::Drive,
+        ..Options::default()
+    };
     let mut r = Reporter::new();
-    let analysis = Analysis::run_layers(
-        layers,
-        vec!["synthetic".to_string()],
-        Mode::Drive,
-        &SpeedTable::default(),
+    let run = crate::devtools::benchmark::time_synthetic(
+        junctions,
+        1,
+        &options,
+        &mut now_ms,
         &mut |st, d, t| r.report(st, d, t),
     );
-    let analysis = match analysis {
-        Ok(a) => a,
+    let run = match run {
+        Ok(run) => run,
         Err(e) => return vec![format!("error: {e}")],
     };
-    r.report(Stage::Summarising, 0, 0);
-    let report = analysis.report(15.0, &crate::engine::rules::RuleParams::default());
-    let timings = r.finish();
-    let total_ms = now_ms() - start;
+    let (analysis, report) = (&run.analysis, &run.report);
+    let [roads, facilities, settlements, _] = run.generated;
     let nodes = analysis.reach.network.nodes.len().max(1);
     let m = memory();
     let mut lines = vec![
@@ -338,15 +325,14 @@ fn synthetic(junctions: usize) -> Vec<String> {
         format!("roads: {roads}"),
         format!("facilities: {facilities}"),
         format!("settlements: {settlements}"),
-        format!("generate_ms: {generate_ms:.0}"),
     ];
     lines.extend(
-        timings
+        run.stage_ms
             .iter()
-            .map(|(stage, ms)| format!("{}_ms: {ms:.0}", stage.id())),
+            .map(|(stage, ms)| format!("{stage}_ms: {ms:.0}")),
     );
     lines.extend([
-        format!("total_s: {:.2}", total_ms / 1000.0),
+        format!("total_s: {:.2}", run.total_ms / 1000.0),
         format!("wasm_memory_mb: {:.0}", m.wasm_bytes / 1048576.0),
         format!("peak_heap_mb: {:.0}", m.peak_heap_bytes / 1048576.0),
         format!("bytes_per_junction: {:.0}", m.wasm_bytes / nodes as f64),
