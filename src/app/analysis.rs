@@ -8,7 +8,7 @@ use crate::engine::dataset::{Dataset, PopulationOrigin};
 use crate::engine::model::Layers;
 use crate::engine::network::{Mode, SpeedTable};
 use crate::engine::progress::{Progress, Stage};
-use crate::engine::report::{build_report, settlements_in_units, Report};
+use crate::engine::report::{build_report, Report};
 use crate::engine::routing::{travel_times_with, Reach};
 use crate::engine::rules::RuleParams;
 
@@ -21,8 +21,6 @@ pub struct Analysis {
     pub file_names: Vec<String>,
     /// The travel times.
     pub reach: Reach,
-    /// Per admin unit, the settlements inside it.
-    pub units: Vec<Vec<usize>>,
     /// The administrative hierarchy.
     pub hierarchy: Hierarchy,
     /// What an OpenStreetMap extract adds to every report, when one is loaded.
@@ -116,14 +114,12 @@ impl Analysis {
         let reach = travel_times_with(&layers, mode, speeds, progress)
             .ok_or(AnalysisError::NothingLoaded)?;
         progress(Stage::Summarising, 0, 0);
-        let units = settlements_in_units(&layers);
         let hierarchy = Hierarchy::build(&layers);
         Ok(Analysis {
             hierarchy,
             file_names,
             layers,
             reach,
-            units,
             extract: None,
         })
     }
@@ -137,7 +133,6 @@ impl Analysis {
             limit_min,
             params,
             &self.file_names,
-            &self.units,
         );
         if let Some(extract) = &self.extract {
             extract.annotate(&mut report);

@@ -3,7 +3,10 @@
 //! Parents come from division codes (the 6- or 9-digit prefix of a 12-digit code) or, for a
 //! unit without a usable code, from the smallest unit of a higher tier whose polygon contains
 //! the unit's interior point. Facilities and settlements belong to the unit their
-//! `admin_code` names or else to the deepest, smallest unit whose polygon contains them.
+//! `admin_code` names or else to the deepest, smallest unit whose polygon contains them, and
+//! so to every unit above it; a unit without a level stands outside the tree and holds what
+//! its polygon contains. [`Hierarchy::settlements_in`] is the one answer to "what is in this
+//! unit" for the report's per-unit figures and the rules alike.
 //! A unit's population is its own figure where given, else the sum of the settlements in it
 //! and its descendants; [`PopulationSource`] says which.
 
@@ -218,22 +221,46 @@ impl Hierarchy {
             .iter()
             .map(|s| locate(&s.admin_code, s.at))
             .collect();
+        let mut facility_members = members(&units, &facility_unit);
+        let mut settlement_members = members(&units, &settlement_unit);
+        // A unit without a level is outside the tree: what lies inside its polygon is in it.
+        let loose: Vec<bool> = (0..units.len()).map(|i| tier(i).is_none()).collect();
+        if loose.iter().any(|&l| l) {
+            let inside = |at: LonLat| -> Vec<usize> {
+                let pt = geo::Point::new(at.lon, at.lat);
+                boxes
+                    .at(at)
+                    .into_iter()
+                    .filter(|&u| loose[u] && shapes[u].polygon.contains(&pt))
+                    .collect()
+            };
+            for (k, f) in layers.facilities.iter().enumerate() {
+                inside(f.at)
+                    .into_iter()
+                    .for_each(|u| facility_members[u].push(k));
+            }
+            for (k, s) in layers.settlements.iter().enumerate() {
+                inside(s.at)
+                    .into_iter()
+                    .for_each(|u| settlement_members[u].push(k));
+            }
+        }
         let mut h = Hierarchy {
-            facility_members: members(&units, &facility_unit),
-            settlement_members: members(&units, &settlement_unit),
+            facility_members,
+            settlement_members,
             units,
             facility_unit,
             settlement_unit,
         };
-        let mut sums = vec![(0.0, 0usize); h.units.len()];
-        for (k, unit) in h.settlement_unit.iter().enumerate() {
-            let mut cur = *unit;
-            while let Some(u) = cur {
-                sums[u].0 += layers.settlements[k].population;
-                sums[u].1 += 1;
-                cur = h.units[u].parent;
-            }
-        }
+        // Sums over each unit's members, in settlement order.
+        let sums: Vec<(f64, usize)> = h
+            .settlement_members
+            .iter()
+            .map(|m| {
+                let total = m.iter().map(|&k| layers.settlements[k].population).sum();
+                (total, m.len())
+            })
+            .collect();
         for (i, node) in h.units.iter_mut().enumerate() {
             (node.population, node.population_source) = match (layers.admin[i].population, sums[i])
             {

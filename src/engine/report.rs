@@ -10,7 +10,6 @@ use crate::engine::model::{Layers, Source};
 use crate::engine::network::Mode;
 use crate::engine::routing::Reach;
 use crate::engine::rules::{self, Context, Finding, Message, RuleParams, RuleStatus, Severity};
-use geo::{BoundingRect, Contains};
 use serde::{Deserialize, Serialize};
 
 /// Rule id of the 15-minute rule.
@@ -277,26 +276,6 @@ impl Tally {
     }
 }
 
-/// For each admin unit, the indices of the settlements that lie inside it.
-pub fn settlements_in_units(layers: &Layers) -> Vec<Vec<usize>> {
-    let shapes: Vec<geo::MultiPolygon<f64>> = layers
-        .admin
-        .iter()
-        .map(|unit| crate::engine::model::to_geo(&unit.polygons))
-        .collect();
-    let boxes = crate::engine::admin::UnitBoxes::new(shapes.iter().map(|mp| mp.bounding_rect()));
-    let mut units = vec![Vec::new(); shapes.len()];
-    for (i, s) in layers.settlements.iter().enumerate() {
-        let p = geo::Point::new(s.at.lon, s.at.lat);
-        for u in boxes.at(s.at) {
-            if shapes[u].contains(&p) {
-                units[u].push(i);
-            }
-        }
-    }
-    units
-}
-
 fn place_name(name: &Option<String>, file: &str, source: Source, what: &str) -> String {
     match name {
         Some(n) => n.clone(),
@@ -305,7 +284,8 @@ fn place_name(name: &Option<String>, file: &str, source: Source, what: &str) -> 
 }
 
 /// Builds the report for `limit_min` from computed travel times. `file_names` are the loaded
-/// files' names, indexed by [`Source::file`]; `units` comes from [`settlements_in_units`].
+/// files' names, indexed by [`Source::file`]. A unit's figures are over the settlements the
+/// hierarchy puts in it ([`Hierarchy::settlements_in`]).
 pub fn build_report(
     layers: &Layers,
     reach: &Reach,
@@ -313,10 +293,9 @@ pub fn build_report(
     limit_min: f64,
     params: &RuleParams,
     file_names: &[String],
-    units: &[Vec<usize>],
 ) -> Report {
     let (mut settlements, all) = settlement_rows(layers, reach, limit_min, file_names);
-    let admin = admin_rows(layers, reach, hierarchy, limit_min, units);
+    let admin = admin_rows(layers, reach, hierarchy, limit_min);
     let summary = Summary {
         population_total: all.total,
         population_within_limit: all.within,
@@ -419,16 +398,14 @@ fn admin_rows(
     reach: &Reach,
     hierarchy: &Hierarchy,
     limit_min: f64,
-    units: &[Vec<usize>],
 ) -> Vec<AdminRow> {
     layers
         .admin
         .iter()
-        .zip(units)
         .enumerate()
-        .map(|(i, (unit, members))| {
+        .map(|(i, unit)| {
             let mut t = Tally::default();
-            for &k in members {
+            for k in hierarchy.settlements_in(i) {
                 t.add(
                     layers.settlements[k].population,
                     reach.settlements[k].minutes,
