@@ -143,43 +143,18 @@ impl Session {
         for (i, file) in files.into_iter().enumerate() {
             progress(Stage::Reading, i as u64, total);
             let InputFile { name, bytes } = file;
-            if name.to_ascii_lowercase().ends_with(".pbf") {
-                match next.load_osm(&name, &bytes, &self.osm) {
-                    Ok(_) => {
-                        extracts.retain(|(n, _)| *n != name);
-                        extracts.push((name, bytes));
-                        loaded_any = true;
-                    }
-                    Err(e) => problems.push(Bilingual {
-                        en: format!("{name}: cannot read the OpenStreetMap extract: {e}"),
-                        zh: format!("{name}：无法读取 OpenStreetMap 文件（{e}）"),
-                    }),
-                }
-                continue;
-            }
-            let text = match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    problems.push(Bilingual {
-                        en: format!(
-                            "{name}: not UTF-8 text (invalid byte at offset {at}); GeoJSON must be UTF-8: save it as UTF-8 (files exported as GBK need converting)"
-                        ),
-                        zh: format!(
-                            "{name}：不是 UTF-8 文本（第 {at} 字节无效）；GeoJSON 必须是 UTF-8 编码，GBK 编码的文件请另存为 UTF-8"
-                        ),
-                    });
-                    continue;
-                }
-            };
-            match next.load(&name, &text) {
-                Ok(_) => {
+            match next.load_file(&name, &bytes, &self.osm) {
+                Ok(loaded) => {
+                    let osm = loaded.osm;
                     extracts.retain(|(n, _)| *n != name);
+                    if osm {
+                        extracts.push((name, bytes));
+                    }
                     loaded_any = true;
                 }
                 Err(e) => problems.push(Bilingual {
-                    en: crate::app::text::input_error(Lang::En, &e),
-                    zh: crate::app::text::input_error(Lang::Zh, &e),
+                    en: crate::app::text::read_error(Lang::En, &e),
+                    zh: crate::app::text::read_error(Lang::Zh, &e),
                 }),
             }
         }

@@ -5,6 +5,7 @@
 
 use crate::app::options::AnalysisError;
 use crate::engine::io::geojson::InputError;
+use crate::engine::io::ReadError;
 use crate::engine::model::SkipReason;
 use crate::engine::model::{AreaFlag, Center, FacilityKind};
 use crate::engine::rules::{LeadProblem, Message, Missing};
@@ -276,6 +277,20 @@ pub fn input_error(lang: Lang, e: &InputError) -> String {
             ),
             InputError::Empty { file } => format!("{file}：FeatureCollection 中没有要素"),
         },
+    }
+}
+
+/// Why a file could not be read, in `lang`.
+pub fn read_error(lang: Lang, e: &ReadError) -> String {
+    match (lang, e) {
+        (_, ReadError::GeoJson(e)) => input_error(lang, e),
+        (Lang::En, e) => e.to_string(),
+        (Lang::Zh, ReadError::NotUtf8 { file, offset }) => format!(
+            "{file}：不是 UTF-8 文本（第 {offset} 字节无效）；GeoJSON 必须是 UTF-8 编码，GBK 编码的文件请另存为 UTF-8"
+        ),
+        (Lang::Zh, ReadError::Osm { file, error }) => {
+            format!("{file}：无法读取 OpenStreetMap 文件（{error}）")
+        }
     }
 }
 

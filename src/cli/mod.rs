@@ -111,8 +111,10 @@ pub fn run(args: &[String]) -> Result<String, String> {
         load_osm(&mut data, path, &osm_options)?;
     }
     for (_, path) in &files {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-        let loaded = data.load(path, &text).map_err(|e| e.to_string())?;
+        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+        let loaded = data
+            .load_file(path, &bytes, &osm_options)
+            .map_err(|e| e.to_string())?;
         for s in &loaded.layers.skipped {
             eprintln!("{path}: feature {} skipped: {}", s.source.feature, s.reason);
         }

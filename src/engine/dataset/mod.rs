@@ -121,6 +121,42 @@ impl PopulationOrigin {
     }
 }
 
+impl LoadedFile {
+    /// A file of plain layers (not an extract).
+    fn plain(name: &str, layers: Layers) -> LoadedFile {
+        LoadedFile {
+            name: name.to_string(),
+            layers,
+            osm: false,
+            population_estimated: false,
+            buildings: Vec::new(),
+            floor_m2_per_person: default_floor_area(),
+            extract: None,
+        }
+    }
+
+    /// An OpenStreetMap extract, read with `options`.
+    fn extract(
+        name: &str,
+        import: crate::engine::io::osm::OsmImport,
+        options: &crate::engine::io::osm::OsmOptions,
+    ) -> LoadedFile {
+        LoadedFile {
+            name: name.to_string(),
+            population_estimated: import.population_source == PopulationSource::BuildingEstimate,
+            layers: import.layers,
+            osm: true,
+            buildings: import.buildings,
+            floor_m2_per_person: options.floor_m2_per_person,
+            extract: Some(ExtractFacts {
+                population_source: import.population_source,
+                elements: import.elements,
+                warnings: import.warnings,
+            }),
+        }
+    }
+}
+
 fn default_floor_area() -> f64 {
     crate::engine::io::osm::DEFAULT_FLOOR_M2_PER_PERSON
 }
@@ -133,6 +169,25 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Reads the file `name` holding `bytes`, in whichever format it is
+    /// ([`crate::engine::io::read`]), and adds it under `name`, replacing a file of the same
+    /// name. `osm` are the options of the extract reader. On error the dataset is unchanged.
+    pub fn load_file(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        osm: &crate::engine::io::osm::OsmOptions,
+    ) -> Result<&LoadedFile, crate::engine::io::ReadError> {
+        use crate::engine::io::{read, Import};
+        let slot = self.files.iter().position(|f| f.name == name);
+        let file_id = slot.unwrap_or(self.files.len()) as u32;
+        let loaded = match read(name, bytes, file_id, osm)? {
+            Import::Layers(layers) => LoadedFile::plain(name, layers),
+            Import::Extract(import) => LoadedFile::extract(name, import, osm),
+        };
+        Ok(self.put(loaded, slot))
+    }
+
     /// Reads `text` as GeoJSON and adds it under `name`, replacing a file of the same name.
     /// On error the dataset is unchanged.
     pub fn load(
@@ -177,16 +232,7 @@ impl Dataset {
     ) -> Result<&LoadedFile, E> {
         let slot = self.files.iter().position(|f| f.name == name);
         let layers = make(slot.unwrap_or(self.files.len()) as u32)?;
-        let loaded = LoadedFile {
-            name: name.to_string(),
-            layers,
-            osm: false,
-            population_estimated: false,
-            buildings: Vec::new(),
-            floor_m2_per_person: default_floor_area(),
-            extract: None,
-        };
-        Ok(self.put(loaded, slot))
+        Ok(self.put(LoadedFile::plain(name, layers), slot))
     }
 
     /// Reads an OpenStreetMap `.osm.pbf` extract and adds it under `name`, replacing a file of
@@ -200,21 +246,7 @@ impl Dataset {
         let slot = self.files.iter().position(|f| f.name == name);
         let file_id = slot.unwrap_or(self.files.len()) as u32;
         let import = crate::engine::io::osm::read_osm_pbf(bytes, options, file_id)?;
-        let loaded = LoadedFile {
-            name: name.to_string(),
-            population_estimated: import.population_source
-                == crate::engine::io::osm::PopulationSource::BuildingEstimate,
-            layers: import.layers,
-            osm: true,
-            buildings: import.buildings,
-            floor_m2_per_person: options.floor_m2_per_person,
-            extract: Some(ExtractFacts {
-                population_source: import.population_source,
-                elements: import.elements,
-                warnings: import.warnings,
-            }),
-        };
-        Ok(self.put(loaded, slot))
+        Ok(self.put(LoadedFile::extract(name, import, options), slot))
     }
 
     fn put(&mut self, loaded: LoadedFile, slot: Option<usize>) -> &LoadedFile {

@@ -1,6 +1,144 @@
 //! Readers: bytes in, [`crate::engine::model::Layers`] out. A reader only reads; which layer
 //! wins when several files are loaded is [`crate::engine::dataset`]'s business.
+//!
+//! [`read`] is the one door: it tells the format from the file's name and first bytes and
+//! hands the bytes to that format's reader. Every format turns its attributes into a property
+//! map and leaves their meaning to [`properties`], so all formats share one vocabulary.
+//!
+//! Adding a reader: a module here that turns bytes into [`Layers`] (through
+//! [`properties::push_road`], [`properties::push_point`], [`properties::push_admin`]), a
+//! [`Format`] variant recognised in [`Format::of`], its arm in [`read`], and its errors in
+//! [`ReadError`] (worded in [`crate::app::text`]).
 
 pub mod geojson;
 pub mod osm;
 pub mod properties;
+
+use crate::engine::model::Layers;
+
+/// The formats MedReach reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// GeoJSON (RFC 7946) text.
+    GeoJson,
+    /// An OpenStreetMap `.osm.pbf` extract.
+    OsmPbf,
+}
+
+impl Format {
+    /// The format of a file, from its name (`.pbf`) or else its first bytes (an OSM PBF
+    /// starts with the length of a `BlobHeader` whose type is `OSMHeader`); anything else is
+    /// read as GeoJSON text, whose reader says what is wrong with it.
+    pub fn of(name: &str, bytes: &[u8]) -> Format {
+        let pbf_name = name.to_ascii_lowercase().ends_with(".pbf");
+        let pbf_magic = bytes.len() >= 15
+            && bytes[..2] == [0, 0]
+            && bytes[4..bytes.len().min(32)]
+                .windows(9)
+                .any(|w| w == b"OSMHeader");
+        if pbf_name || pbf_magic {
+            Format::OsmPbf
+        } else {
+            Format::GeoJson
+        }
+    }
+}
+
+/// What [`read`] took in.
+#[derive(Debug)]
+pub enum Import {
+    /// A file of layers (GeoJSON).
+    Layers(Layers),
+    /// An OpenStreetMap extract, with what its reader says of it.
+    Extract(osm::OsmImport),
+}
+
+/// Why a file could not be read; nothing of it is used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReadError {
+    /// Text that is not UTF-8 (a GBK export, say).
+    #[error("{file}: not UTF-8 text (invalid byte at offset {offset}); GeoJSON must be UTF-8: save it as UTF-8 (files exported as GBK need converting)")]
+    NotUtf8 {
+        /// The file.
+        file: String,
+        /// The first invalid byte.
+        offset: usize,
+    },
+    /// The GeoJSON reader's complaint.
+    #[error(transparent)]
+    GeoJson(#[from] geojson::InputError),
+    /// The OpenStreetMap reader's complaint.
+    #[error("{file}: cannot read the OpenStreetMap extract: {error}")]
+    Osm {
+        /// The file.
+        file: String,
+        /// What went wrong.
+        error: osm::OsmError,
+    },
+}
+
+/// Reads the file `name` holding `bytes` in whichever format it is ([`Format::of`]), stamping
+/// `file_id` into every feature's source; `osm` are the options of the extract reader.
+pub fn read(
+    name: &str,
+    bytes: &[u8],
+    file_id: u32,
+    osm: &osm::OsmOptions,
+) -> Result<Import, ReadError> {
+    match Format::of(name, bytes) {
+        Format::OsmPbf => osm::read_osm_pbf(bytes, osm, file_id)
+            .map(Import::Extract)
+            .map_err(|error| ReadError::Osm {
+                file: name.to_string(),
+                error,
+            }),
+        Format::GeoJson => {
+            let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
+                file: name.to_string(),
+                offset: e.valid_up_to(),
+            })?;
+            Ok(Import::Layers(geojson::read_geojson(name, text, file_id)?))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_by_name_and_by_first_bytes() {
+        let pbf = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/osm/andorra.osm.pbf"),
+        )
+        .unwrap();
+        assert_eq!(Format::of("andorra.osm.pbf", &pbf), Format::OsmPbf);
+        assert_eq!(Format::of("download", &pbf), Format::OsmPbf);
+        assert_eq!(Format::of("x.PBF", b""), Format::OsmPbf);
+        assert_eq!(
+            Format::of("roads.geojson", b"{\"type\":1}"),
+            Format::GeoJson
+        );
+        assert_eq!(Format::of("roads.json", b"\xef\xbb\xbf{"), Format::GeoJson);
+    }
+
+    #[test]
+    fn every_format_is_read_through_one_door() {
+        let text = br#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"population":5},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#;
+        let Ok(Import::Layers(l)) = read("s.geojson", text, 3, &Default::default()) else {
+            panic!("GeoJSON reads");
+        };
+        assert_eq!(l.settlements[0].source.file, 3);
+        let gbk = b"{\"name\":\"\xb6\xab\xb4\xe5\"}";
+        assert_eq!(
+            read("gbk.geojson", gbk, 0, &Default::default()).unwrap_err(),
+            ReadError::NotUtf8 {
+                file: "gbk.geojson".into(),
+                offset: 9
+            }
+        );
+        let err = read("broken.osm.pbf", b"not a pbf", 0, &Default::default()).unwrap_err();
+        assert!(matches!(err, ReadError::Osm { .. }), "{err:?}");
+    }
+}
