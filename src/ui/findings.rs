@@ -1,8 +1,9 @@
 //! The findings panel (grouped by rule or by township, filtered by severity, rule and place,
 //! counts on top; a click focuses the map), the rule parameters, and the scorecard.
 
-use super::state::{AppState, Focus};
+use super::state::AppState;
 use crate::app::findings_view::{self, Filter, Group, GroupBy, SHOWN_PER_GROUP};
+use crate::app::scene::Focus;
 use crate::app::text::{message, missing, param_label, rule_title, suggestion, Key};
 use crate::engine::rules::{Finding, Severity};
 use crate::engine::rules::{RuleParams, CATALOG};
@@ -222,8 +223,8 @@ fn NotChecked() -> impl IntoView {
 
 fn finding_item(s: AppState, index: usize, f: Finding) -> impl IntoView {
     let sev = severity_id(f.severity);
-    let focus = Focus {
-        finding: index,
+    let focus = Focus::Finding {
+        index,
         at: f.at,
         unit: f.unit,
     };
@@ -233,7 +234,7 @@ fn finding_item(s: AppState, index: usize, f: Finding) -> impl IntoView {
         <li
             class=format!("finding {sev}")
             class:special=f.special_area
-            class:focused=move || s.focus.get().is_some_and(|x| x.finding == index)
+            class:focused=move || s.focus.get().is_some_and(|x| x.finding() == Some(index))
             data-testid="finding"
             data-rule=f.rule.clone()
             on:click=move |_| s.focus.set(Some(focus))
@@ -350,7 +351,7 @@ pub fn Scorecard() -> impl IntoView {
                             let unit = r.unit;
                             view! {
                                 <tr data-testid="scorecard-row" class:special=r.special_area
-                                    on:click=move |_| s.focus.set(Some(Focus { finding: usize::MAX, at: None, unit: Some(unit) }))>
+                                    on:click=move |_| s.focus.set(Some(Focus::Unit(unit)))>
                                     <td>{r.name.clone()}</td>
                                     <td class="num" title=move || if estimated { t(Key::PopulationEstimated) } else { "" }>
                                         {format!("{:.0}{}", r.population, if estimated { "*" } else { "" })}

@@ -208,7 +208,7 @@ fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppSt
     if let Some(focus) = state.focus.get_untracked() {
         ctx.set_stroke_style_str("#ff7f00");
         ctx.set_line_width(3.0);
-        if let Some(unit) = focus.unit {
+        if let Some(unit) = focus.unit() {
             for (ring, _) in scene
                 .admin_rings
                 .iter()
@@ -228,13 +228,17 @@ fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppSt
                 ctx.stroke();
             }
         }
-        if let Some(p) = focus.at.and_then(|at| scene.locate(at)) {
+        if let Some(p) = focus.at().and_then(|at| scene.locate(at)) {
             let (x, y) = view.to_screen(p);
             ctx.begin_path();
             ctx.arc(x, y, 14.0, 0.0, std::f64::consts::TAU).ok();
             ctx.stroke();
         }
-        let _ = canvas.set_attribute("data-focus", &focus.finding.to_string());
+        let focused = match focus.finding() {
+            Some(i) => i.to_string(),
+            None => format!("unit-{}", focus.unit().unwrap_or_default()),
+        };
+        let _ = canvas.set_attribute("data-focus", &focused);
     } else {
         let _ = canvas.remove_attribute("data-focus");
     }
@@ -385,16 +389,10 @@ pub fn Map() -> impl IntoView {
             return;
         };
         let (w, h) = canvas_size();
-        if let Some(bounds) = focus
-            .unit
-            .and_then(|u| scene.0.unit_bounds(u))
-            .filter(|_| focus.at.is_none() || focus.finding == usize::MAX)
-        {
-            view.set(Viewport::fit(bounds, w, h));
-        } else if let Some(p) = focus.at.and_then(|at| scene.0.locate(at)) {
-            view.update(|v| *v = v.centre_on(p, w, h, 0.05));
-        } else if let Some(bounds) = focus.unit.and_then(|u| scene.0.unit_bounds(u)) {
-            view.set(Viewport::fit(bounds, w, h));
+        let now = view.get_untracked();
+        let next = now.focus_on(&focus, &scene.0, w, h);
+        if next != now {
+            view.set(next);
         }
     });
 

@@ -4,7 +4,7 @@
 use super::protocol::Memory;
 use crate::app::jobs::{Demo, JobText, Notice, RunKey};
 use crate::app::options::AnalysisError;
-use crate::app::scene::Scene;
+use crate::app::scene::{Focus, Scene};
 use crate::app::session::{Bilingual, DataSummary};
 use crate::app::text::Lang;
 use crate::engine::network::Mode;
@@ -25,17 +25,6 @@ impl<T> PartialEq for Shared<T> {
 }
 
 const LANG_KEY: &str = "medreach.lang";
-
-/// What the map should bring into view and highlight.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Focus {
-    /// The finding's index in the report (`usize::MAX` when not a finding).
-    pub finding: usize,
-    /// A point to centre on.
-    pub at: Option<crate::engine::crs::LonLat>,
-    /// A unit to fit and outline.
-    pub unit: Option<usize>,
-}
 
 /// The engine's work in progress.
 #[derive(Clone, Debug, PartialEq)]
