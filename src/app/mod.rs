@@ -4,6 +4,8 @@
 //! ([`text`]): the engine gives data, this layer words it.
 
 pub mod analysis;
+pub mod findings_view;
+pub mod jobs;
 pub mod options;
 pub mod scene;
 pub mod session;

@@ -1,6 +1,7 @@
 //! What the map draws, in metres relative to an origin: road segments grouped by travel-time
 //! band, admin boundaries, facilities and settlements; and the viewport arithmetic (fit, pan,
-//! zoom about a point, picking) that turns metres into screen pixels.
+//! zoom about a point, bringing a focused finding or unit into view, picking) that turns
+//! metres into screen pixels.
 //!
 //! Pure data and arithmetic: the page only issues the drawing calls.
 
@@ -520,6 +521,63 @@ impl Viewport {
     }
 }
 
+/// What the map brings into view and highlights.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Focus {
+    /// A finding of the report: centred on its point, or its unit fitted when it has none.
+    Finding {
+        /// Its index in the report's findings.
+        index: usize,
+        /// Its point (WGS84).
+        at: Option<crate::engine::crs::LonLat>,
+        /// The admin unit it is about.
+        unit: Option<usize>,
+    },
+    /// An admin unit (a scorecard row): fitted and outlined.
+    Unit(usize),
+}
+
+impl Focus {
+    /// The finding focused, if it is one.
+    pub fn finding(&self) -> Option<usize> {
+        match self {
+            Focus::Finding { index, .. } => Some(*index),
+            Focus::Unit(_) => None,
+        }
+    }
+
+    /// The unit to outline.
+    pub fn unit(&self) -> Option<usize> {
+        match self {
+            Focus::Finding { unit, .. } => *unit,
+            Focus::Unit(u) => Some(*u),
+        }
+    }
+
+    /// The point to mark.
+    pub fn at(&self) -> Option<crate::engine::crs::LonLat> {
+        match self {
+            Focus::Finding { at, .. } => *at,
+            Focus::Unit(_) => None,
+        }
+    }
+}
+
+impl Viewport {
+    /// The view that brings `focus` into a `width` × `height` screen of `scene`: a unit (or
+    /// a finding without a point) fitted whole; a point centred, zoomed in to at least 0.05
+    /// pixels per metre; unchanged when the scene has neither.
+    pub fn focus_on(self, focus: &Focus, scene: &Scene, width: f64, height: f64) -> Viewport {
+        let bounds = focus.unit().and_then(|u| scene.unit_bounds(u));
+        let point = focus.at().and_then(|at| scene.locate(at));
+        match (point, bounds) {
+            (Some(p), _) => self.centre_on(p, width, height, 0.05),
+            (None, Some(b)) => Viewport::fit(b, width, height),
+            (None, None) => self,
+        }
+    }
+}
+
 /// The settlement whose circle is under (or nearest within `slack_px` of) a screen pixel.
 pub fn pick_settlement(
     scene: &Scene,
@@ -675,6 +733,121 @@ mod tests {
         let after = z.to_scene(100.0, 80.0);
         assert!((before.x - after.x).abs() < 1e-9 && (before.y - after.y).abs() < 1e-9);
         assert_eq!(z.scale, 1.0);
+    }
+
+    /// A scene in UTM 31N with its origin on `centre`, and unit 3 a 2 km × 1 km box north-east
+    /// of it.
+    fn focus_scene(centre: crate::engine::crs::LonLat) -> Scene {
+        let zone = crate::engine::crs::UtmZone::containing(centre);
+        let box_ = |x0: f64, y0: f64, x1: f64, y1: f64| {
+            vec![
+                Xy { x: x0, y: y0 },
+                Xy { x: x1, y: y0 },
+                Xy { x: x1, y: y1 },
+                Xy { x: x0, y: y1 },
+            ]
+        };
+        Scene {
+            origin: Projector::new(zone).project(centre),
+            zone: Some(zone),
+            admin_rings: vec![box_(0.0, 0.0, 2000.0, 1000.0), box_(-50.0, -50.0, 0.0, 0.0)],
+            ring_unit: vec![3, 4],
+            ..Scene::default()
+        }
+    }
+
+    #[test]
+    fn a_focused_unit_is_fitted_whole() {
+        let centre = crate::engine::crs::LonLat {
+            lon: 1.52,
+            lat: 42.5,
+        };
+        let scene = focus_scene(centre);
+        let v = Viewport::default().focus_on(&Focus::Unit(3), &scene, 800.0, 600.0);
+        assert_eq!(
+            v,
+            Viewport::fit(scene.unit_bounds(3).unwrap(), 800.0, 600.0)
+        );
+        let (x0, y0) = v.to_screen(Xy { x: 0.0, y: 0.0 });
+        let (x1, y1) = v.to_screen(Xy {
+            x: 2000.0,
+            y: 1000.0,
+        });
+        assert!(x0 >= 0.0 && x1 <= 800.0 && y1 >= 0.0 && y0 <= 600.0);
+        assert_eq!(Focus::Unit(3).finding(), None);
+        assert_eq!(Focus::Unit(3).unit(), Some(3));
+    }
+
+    #[test]
+    fn a_focused_finding_is_centred_on_its_point_or_fits_its_unit() {
+        let centre = crate::engine::crs::LonLat {
+            lon: 1.52,
+            lat: 42.5,
+        };
+        let scene = focus_scene(centre);
+        let start = Viewport::default();
+        let with_point = Focus::Finding {
+            index: 7,
+            at: Some(centre),
+            unit: Some(3),
+        };
+        let v = start.focus_on(&with_point, &scene, 800.0, 600.0);
+        // Centred on its point (the origin), zoomed in to at least 0.05 px/m.
+        assert_eq!(v.scale, 0.05);
+        let (x, y) = v.to_screen(Xy { x: 0.0, y: 0.0 });
+        assert!((x - 400.0).abs() < 1e-6 && (y - 300.0).abs() < 1e-6);
+        // A closer view keeps its scale.
+        let close = Viewport {
+            scale: 2.0,
+            ..start
+        };
+        assert_eq!(close.focus_on(&with_point, &scene, 800.0, 600.0).scale, 2.0);
+        assert_eq!(with_point.finding(), Some(7));
+        // Without a point, the finding's unit is fitted.
+        let without = Focus::Finding {
+            index: 8,
+            at: None,
+            unit: Some(4),
+        };
+        assert_eq!(
+            start.focus_on(&without, &scene, 800.0, 600.0),
+            Viewport::fit(scene.unit_bounds(4).unwrap(), 800.0, 600.0)
+        );
+    }
+
+    #[test]
+    fn a_focus_the_scene_cannot_place_leaves_the_view() {
+        let centre = crate::engine::crs::LonLat {
+            lon: 1.52,
+            lat: 42.5,
+        };
+        let mut scene = focus_scene(centre);
+        let start = Viewport {
+            scale: 0.3,
+            tx: 5.0,
+            ty: 6.0,
+        };
+        let nowhere = Focus::Finding {
+            index: 0,
+            at: None,
+            unit: None,
+        };
+        assert_eq!(start.focus_on(&nowhere, &scene, 800.0, 600.0), start);
+        assert_eq!(
+            start.focus_on(&Focus::Unit(99), &scene, 800.0, 600.0),
+            start
+        );
+        // A point without a plane to place it: its unit is fitted instead.
+        scene.zone = None;
+        let point_and_unit = Focus::Finding {
+            index: 1,
+            at: Some(centre),
+            unit: Some(3),
+        };
+        assert_eq!(
+            start.focus_on(&point_and_unit, &scene, 800.0, 600.0),
+            Viewport::fit(scene.unit_bounds(3).unwrap(), 800.0, 600.0)
+        );
     }
 
     #[test]

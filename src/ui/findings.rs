@@ -1,16 +1,14 @@
 //! The findings panel (grouped by rule or by township, filtered by severity, rule and place,
 //! counts on top; a click focuses the map), the rule parameters, and the scorecard.
 
-use super::state::{AppState, Focus};
+use super::state::AppState;
+use crate::app::findings_view::{self, Filter, Group, GroupBy, SHOWN_PER_GROUP};
+use crate::app::scene::Focus;
 use crate::app::text::{message, missing, param_label, rule_title, suggestion, Key};
 use crate::engine::rules::{Finding, Severity};
 use crate::engine::rules::{RuleParams, CATALOG};
 use leptos::prelude::*;
-use std::collections::HashMap;
-
-const SHOWN_PER_GROUP: usize = 200;
-/// Findings listed at once in the groups that start open.
-const OPEN_BUDGET: usize = 1_000;
+use std::sync::Arc;
 
 fn severity_id(s: Severity) -> &'static str {
     match s {
@@ -24,174 +22,209 @@ fn severity_id(s: Severity) -> &'static str {
 pub fn FindingsPanel() -> impl IntoView {
     let s = expect_context::<AppState>();
     let t = move |k: Key| k.text(s.lang.get());
-    let severity = RwSignal::new(String::new());
-    let rule = RwSignal::new(String::new());
-    let place = RwSignal::new(String::new());
-    let by_unit = RwSignal::new(false);
-    // Only the findings that pass the filters are copied out of the report.
-    let filtered = move || {
-        let (sev, rule, place) = (severity.get(), rule.get(), place.get());
-        s.report.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.findings
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, f)| sev.is_empty() || severity_id(f.severity) == sev)
-                        .filter(|(_, f)| rule.is_empty() || f.rule == rule)
-                        .filter(|(_, f)| place.is_empty() || f.place.contains(place.trim()))
-                        .map(|(i, f)| (i, f.clone()))
-                        .collect::<Vec<(usize, Finding)>>()
-                })
-                .unwrap_or_default()
-        })
-    };
-    // Group key: the rule, or the township-level part of the place ("county / township").
-    let groups = move || {
-        let mut groups: Vec<(String, Vec<(usize, Finding)>)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        for (i, f) in filtered() {
-            let key = if by_unit.get() {
-                f.place.split(" / ").take(2).collect::<Vec<_>>().join(" / ")
-            } else {
-                f.rule.clone()
-            };
-            match index.get(&key) {
-                Some(&g) => groups[g].1.push((i, f)),
-                None => {
-                    index.insert(key.clone(), groups.len());
-                    groups.push((key, vec![(i, f)]));
-                }
-            }
-        }
-        if !by_unit.get() {
-            groups.sort_by_key(|(k, _)| CATALOG.iter().position(|r| r.id == *k));
-        }
-        groups
-    };
-    let count = move |sev: Severity| {
-        s.report.with(|r| {
-            r.as_ref().map_or(0, |r| {
-                r.findings.iter().filter(|f| f.severity == sev).count()
-            })
-        })
-    };
-    let not_checked = move || {
-        s.report.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.rules
-                        .iter()
-                        .filter_map(|st| st.missing.map(|m| (st.rule.clone(), m)))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
+    let filter = RwSignal::new(Filter::default());
+    let by = RwSignal::new(GroupBy::Rule);
     view! {
         <section class="card findings" data-testid="findings-panel">
             <h3>{move || t(Key::Findings)}</h3>
-            <div class="finding-counts">
-                <span class="badge violation" data-testid="count-violations">{move || count(Severity::Violation)}</span>
-                " " {move || t(Key::Violations)} " · "
-                <span class="badge advisory" data-testid="count-advisories">{move || count(Severity::Advisory)}</span>
-                " " {move || t(Key::Advisories)} " · "
-                <span class="badge" data-testid="count-not-checked">{move || not_checked().len()}</span>
-                " " {move || t(Key::NotChecked)}
-            </div>
-            <div class="filters">
-                <select data-testid="filter-severity" on:change=move |ev| severity.set(event_target_value(&ev))>
-                    <option value="">{move || t(Key::AllSeverities)}</option>
-                    <option value="violation">{move || t(Key::Violations)}</option>
-                    <option value="advisory">{move || t(Key::Advisories)}</option>
-                </select>
-                <select data-testid="filter-rule" on:change=move |ev| rule.set(event_target_value(&ev))>
-                    <option value="">{move || t(Key::AllRules)}</option>
-                    {CATALOG.iter().map(|r| view! { <option value=r.id>{r.id}</option> }).collect_view()}
-                </select>
-                <input
-                    type="search"
-                    data-testid="filter-unit"
-                    placeholder=move || t(Key::FilterUnit)
-                    on:input=move |ev| place.set(event_target_value(&ev))
-                />
-                <label class="label">
-                    {move || t(Key::GroupBy)}
-                    <select data-testid="group-by" on:change=move |ev| by_unit.set(event_target_value(&ev) == "unit")>
-                        <option value="rule">{move || t(Key::ByRule)}</option>
-                        <option value="unit">{move || t(Key::ByUnit)}</option>
-                    </select>
-                </label>
-            </div>
-            {move || {
-                // Groups open while their findings fit in the budget; the rest start closed and
-                // build their lists when opened, so a province's thousands of townships do not
-                // put tens of thousands of findings in the page at once.
-                let mut budget = OPEN_BUDGET;
-                groups().into_iter().map(|(key, items)| {
-                    let lang = s.lang.get();
-                    let heading = if by_unit.get() {
-                        key.clone()
-                    } else {
-                        format!("{} · {}", key, rule_title(lang, &key))
-                    };
-                    let clause = if by_unit.get() { String::new() } else { crate::engine::rules::source_of(&key).to_string() };
-                    let n = items.len();
-                    let shown = n.min(SHOWN_PER_GROUP);
-                    let open_at_first = shown <= budget;
-                    budget = if open_at_first { budget - shown } else { 0 };
-                    let open = RwSignal::new(open_at_first);
-                    let items = std::sync::Arc::new(items);
-                    view! {
-                        <details
-                            class="group"
-                            open=open_at_first
-                            data-testid="finding-group"
-                            on:toggle=move |ev| {
-                                let now = ev
-                                    .target()
-                                    .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
-                                    .and_then(|v| v.as_bool())
-                                    .unwrap_or(false);
-                                if now != open.get_untracked() {
-                                    open.set(now);
-                                }
-                            }
-                        >
-                            <summary>
-                                <b>{heading}</b> " (" {n} ")"
-                                <span class="clause">{clause}</span>
-                            </summary>
-                            {move || open.get().then(|| {
-                                let items = items.clone();
-                                view! {
-                                    <ul class="finding-list">
-                                        {items.iter().take(SHOWN_PER_GROUP).map(|(i, f)| finding_item(s, *i, f.clone())).collect_view()}
-                                    </ul>
-                                    {(n > SHOWN_PER_GROUP).then(|| view! { <p class="note">{format!("{SHOWN_PER_GROUP} / {n} {}", Key::Shown.text(lang))}</p> })}
-                                }
-                            })}
-                        </details>
-                    }
-                }).collect_view()
-            }}
-            <Show when=move || !not_checked().is_empty()>
-                <h4>{move || t(Key::NotChecked)}</h4>
-                <ul class="not-checked">
-                    {move || not_checked().into_iter().map(|(rule, why)| view! {
-                        <li data-testid="not-checked"><b>{rule.clone()}</b> " " {move || rule_title(s.lang.get(), &rule)} ": " {move || missing(s.lang.get(), why)}</li>
-                    }).collect_view()}
-                </ul>
-            </Show>
+            <FindingCounts />
+            <Filters filter by />
+            <FindingGroups filter by />
+            <NotChecked />
             <ParamsEditor />
         </section>
     }
 }
 
+/// Violations, advisories and rules not checked, over the whole report.
+#[component]
+fn FindingCounts() -> impl IntoView {
+    let s = expect_context::<AppState>();
+    let t = move |k: Key| k.text(s.lang.get());
+    let counts = move || {
+        s.report
+            .with(|r| r.as_ref().map(findings_view::counts).unwrap_or_default())
+    };
+    let not_checked = move || {
+        s.report.with(|r| {
+            r.as_ref()
+                .map_or(0, |r| findings_view::not_checked(r).len())
+        })
+    };
+    view! {
+        <div class="finding-counts">
+            <span class="badge violation" data-testid="count-violations">{move || counts().0}</span>
+            " " {move || t(Key::Violations)} " · "
+            <span class="badge advisory" data-testid="count-advisories">{move || counts().1}</span>
+            " " {move || t(Key::Advisories)} " · "
+            <span class="badge" data-testid="count-not-checked">{not_checked}</span>
+            " " {move || t(Key::NotChecked)}
+        </div>
+    }
+}
+
+/// The filters (severity, rule, place) and the grouping.
+#[component]
+fn Filters(filter: RwSignal<Filter>, by: RwSignal<GroupBy>) -> impl IntoView {
+    let s = expect_context::<AppState>();
+    let t = move |k: Key| k.text(s.lang.get());
+    let severity = move |ev| {
+        let severity = match event_target_value(&ev).as_str() {
+            "violation" => Some(Severity::Violation),
+            "advisory" => Some(Severity::Advisory),
+            _ => None,
+        };
+        filter.update(|f| f.severity = severity);
+    };
+    let rule = move |ev| {
+        let rule = Some(event_target_value(&ev)).filter(|r| !r.is_empty());
+        filter.update(|f| f.rule = rule);
+    };
+    view! {
+        <div class="filters">
+            <select data-testid="filter-severity" on:change=severity>
+                <option value="">{move || t(Key::AllSeverities)}</option>
+                <option value="violation">{move || t(Key::Violations)}</option>
+                <option value="advisory">{move || t(Key::Advisories)}</option>
+            </select>
+            <select data-testid="filter-rule" on:change=rule>
+                <option value="">{move || t(Key::AllRules)}</option>
+                {CATALOG.iter().map(|r| view! { <option value=r.id>{r.id}</option> }).collect_view()}
+            </select>
+            <input
+                type="search"
+                data-testid="filter-unit"
+                placeholder=move || t(Key::FilterUnit)
+                on:input=move |ev| filter.update(|f| f.place = event_target_value(&ev))
+            />
+            <label class="label">
+                {move || t(Key::GroupBy)}
+                <select
+                    data-testid="group-by"
+                    on:change=move |ev| by.set(if event_target_value(&ev) == "unit" { GroupBy::Township } else { GroupBy::Rule })
+                >
+                    <option value="rule">{move || t(Key::ByRule)}</option>
+                    <option value="unit">{move || t(Key::ByUnit)}</option>
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// The groups of findings that pass the filters; only the findings a group lists are copied
+/// out of the report.
+#[component]
+fn FindingGroups(filter: RwSignal<Filter>, by: RwSignal<GroupBy>) -> impl IntoView {
+    let s = expect_context::<AppState>();
+    move || {
+        let by = by.get();
+        let groups = filter.with(|filter| {
+            s.report.with(|r| {
+                r.as_ref()
+                    .map(|r| {
+                        findings_view::groups(r, filter, by)
+                            .into_iter()
+                            .map(|g| {
+                                let listed = g
+                                    .listed()
+                                    .iter()
+                                    .map(|&i| (i, r.findings[i].clone()))
+                                    .collect::<Vec<_>>();
+                                (g, listed)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            })
+        });
+        groups
+            .into_iter()
+            .map(|(g, listed)| finding_group(s, by, g, listed))
+            .collect_view()
+    }
+}
+
+/// One group: a heading with its count, and its listed findings while it is open.
+fn finding_group(
+    s: AppState,
+    by: GroupBy,
+    group: Group,
+    listed: Vec<(usize, Finding)>,
+) -> impl IntoView {
+    let lang = s.lang.get();
+    let (heading, clause) = match by {
+        GroupBy::Township => (group.name.clone(), String::new()),
+        GroupBy::Rule => (
+            format!("{} · {}", group.name, rule_title(lang, &group.name)),
+            crate::engine::rules::source_of(&group.name).to_string(),
+        ),
+    };
+    let n = group.findings.len();
+    let cut = group.is_cut();
+    let open_at_first = group.open_at_first;
+    let open = RwSignal::new(open_at_first);
+    let listed = Arc::new(listed);
+    view! {
+        <details
+            class="group"
+            open=open_at_first
+            data-testid="finding-group"
+            on:toggle=move |ev| {
+                let now = ev
+                    .target()
+                    .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false);
+                if now != open.get_untracked() {
+                    open.set(now);
+                }
+            }
+        >
+            <summary>
+                <b>{heading}</b> " (" {n} ")"
+                <span class="clause">{clause}</span>
+            </summary>
+            {move || open.get().then(|| {
+                let listed = listed.clone();
+                view! {
+                    <ul class="finding-list">
+                        {listed.iter().map(|(i, f)| finding_item(s, *i, f.clone())).collect_view()}
+                    </ul>
+                    {cut.then(|| view! { <p class="note">{format!("{SHOWN_PER_GROUP} / {n} {}", Key::Shown.text(lang))}</p> })}
+                }
+            })}
+        </details>
+    }
+}
+
+/// The rules that could not be checked, and why.
+#[component]
+fn NotChecked() -> impl IntoView {
+    let s = expect_context::<AppState>();
+    let t = move |k: Key| k.text(s.lang.get());
+    let not_checked = move || {
+        s.report.with(|r| {
+            r.as_ref()
+                .map(findings_view::not_checked)
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <Show when=move || !not_checked().is_empty()>
+            <h4>{move || t(Key::NotChecked)}</h4>
+            <ul class="not-checked">
+                {move || not_checked().into_iter().map(|(rule, why)| view! {
+                    <li data-testid="not-checked"><b>{rule.clone()}</b> " " {move || rule_title(s.lang.get(), &rule)} ": " {move || missing(s.lang.get(), why)}</li>
+                }).collect_view()}
+            </ul>
+        </Show>
+    }
+}
+
 fn finding_item(s: AppState, index: usize, f: Finding) -> impl IntoView {
     let sev = severity_id(f.severity);
-    let focus = Focus {
-        finding: index,
+    let focus = Focus::Finding {
+        index,
         at: f.at,
         unit: f.unit,
     };
@@ -201,7 +234,7 @@ fn finding_item(s: AppState, index: usize, f: Finding) -> impl IntoView {
         <li
             class=format!("finding {sev}")
             class:special=f.special_area
-            class:focused=move || s.focus.get().is_some_and(|x| x.finding == index)
+            class:focused=move || s.focus.get().is_some_and(|x| x.finding() == Some(index))
             data-testid="finding"
             data-rule=f.rule.clone()
             on:click=move |_| s.focus.set(Some(focus))
@@ -318,7 +351,7 @@ pub fn Scorecard() -> impl IntoView {
                             let unit = r.unit;
                             view! {
                                 <tr data-testid="scorecard-row" class:special=r.special_area
-                                    on:click=move |_| s.focus.set(Some(Focus { finding: usize::MAX, at: None, unit: Some(unit) }))>
+                                    on:click=move |_| s.focus.set(Some(Focus::Unit(unit)))>
                                     <td>{r.name.clone()}</td>
                                     <td class="num" title=move || if estimated { t(Key::PopulationEstimated) } else { "" }>
                                         {format!("{:.0}{}", r.population, if estimated { "*" } else { "" })}

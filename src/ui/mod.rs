@@ -11,8 +11,8 @@ mod protocol;
 pub mod state;
 mod worker;
 
+use crate::app::jobs::Demo;
 use crate::app::text::Key;
-use demo::Demo;
 use leptos::prelude::*;
 use state::AppState;
 
@@ -32,6 +32,7 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    client::start(state);
     let t = move |k: Key| state.lang.get().pipe(|l| k.text(l));
     Effect::new(move |_| state.sync_document_language());
     view! {
@@ -41,7 +42,7 @@ pub fn App() -> impl IntoView {
             on:drop=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();
                 if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
-                    state.load_file_list(files);
+                    client::load_file_list(&state, files);
                 }
             }
         >
@@ -72,7 +73,7 @@ pub fn App() -> impl IntoView {
                         data-testid="demo-switch"
                         on:click=move |_| {
                             let other = if state.which_demo.get_untracked() == Demo::County { Demo::Andorra } else { Demo::County };
-                            state.show_demo(other);
+                            client::show_demo(&state, other);
                         }
                     >
                         {move || if state.which_demo.get() == Demo::County { t(Key::ShowAndorra) } else { t(Key::ShowCounty) }}

@@ -1,8 +1,8 @@
 //! The side panels: controls, the headline figure, what was loaded, per-unit and
 //! beyond-the-limit tables. They only read state and format it.
 
-use super::demo::Demo;
 use super::state::AppState;
+use crate::app::jobs::Demo;
 use crate::app::text::{analysis_error, facility_label, skip_reason, Key, Lang};
 use crate::engine::network::Mode;
 use leptos::prelude::*;
@@ -127,7 +127,7 @@ pub fn Headline() -> impl IntoView {
                         prop:value=move || s.summary.with(|d| d.floor_m2_per_person.to_string())
                         on:change=move |ev| {
                             if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                                s.set_floor_area(v);
+                                super::client::set_floor_area(v);
                             }
                         }
                     />
@@ -188,7 +188,7 @@ pub fn LoadPanel() -> impl IntoView {
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);
                         if let Some(files) = input.files() {
-                            s.load_file_list(files);
+                            super::client::load_file_list(&s, files);
                         }
                         input.set_value("");
                     }
@@ -196,7 +196,7 @@ pub fn LoadPanel() -> impl IntoView {
             </label>
             <p class="note">{move || t(Key::DropHint)} " " {move || t(Key::PrivacyNote)}</p>
             <Show when=move || !s.demo.get()>
-                <button class="link" on:click=move |_| s.show_demo(s.which_demo.get_untracked())>{move || t(Key::DemoReload)}</button>
+                <button class="link" on:click=move |_| super::client::show_demo(&s, s.which_demo.get_untracked())>{move || t(Key::DemoReload)}</button>
             </Show>
             <For
                 each=move || s.load_errors.get().into_iter().enumerate()
@@ -355,7 +355,7 @@ pub fn BeyondList() -> impl IntoView {
 /// What the engine is doing (stage, progress bar, cancel), and what happened to it.
 #[component]
 pub fn EngineStatus() -> impl IntoView {
-    use super::state::{JobText, Notice};
+    use crate::app::jobs::{JobText, Notice};
     use crate::engine::progress::Stage;
     let s = state();
     let t = move |k: Key| k.text(s.lang.get());
@@ -495,7 +495,7 @@ pub fn TimingPanel() -> impl IntoView {
                 </button>
                 <button
                     data-testid="synthetic-show"
-                    on:click=move |_| s.show_demo(Demo::Synthetic(junctions.get_untracked().min(u32::MAX as usize) as u32))
+                    on:click=move |_| super::client::show_demo(&s, Demo::Synthetic(junctions.get_untracked().min(u32::MAX as usize) as u32))
                 >
                     {move || t(Key::ShowOnMap)}
                 </button>

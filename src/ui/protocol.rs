@@ -3,7 +3,7 @@
 //! `ArrayBuffer`s (files going in, the encoded map coming out), so that nothing large goes
 //! through JSON or a structured clone of nested arrays.
 
-use super::demo::Demo;
+use crate::app::jobs::Demo;
 use crate::app::options::AnalysisError;
 use crate::app::session::{Bilingual, DataSummary};
 use crate::engine::network::Mode;

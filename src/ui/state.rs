@@ -1,11 +1,10 @@
 //! The page state: signals for what the user loaded and chose, memos for what the engine
 //! computes from them, and the actions that change them.
 
-use super::client::{self, Job};
-use super::demo::Demo;
 use super::protocol::Memory;
+use crate::app::jobs::{Demo, JobText, Notice, RunKey};
 use crate::app::options::AnalysisError;
-use crate::app::scene::Scene;
+use crate::app::scene::{Focus, Scene};
 use crate::app::session::{Bilingual, DataSummary};
 use crate::app::text::Lang;
 use crate::engine::network::Mode;
@@ -13,10 +12,7 @@ use crate::engine::progress::Stage;
 use crate::engine::report::Report;
 use crate::engine::rules::RuleParams;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use std::sync::Arc;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// An `Arc` compared by identity, so a memo of it only notifies on a real recomputation.
 #[derive(Clone, Debug)]
@@ -30,48 +26,6 @@ impl<T> PartialEq for Shared<T> {
 
 const LANG_KEY: &str = "medreach.lang";
 
-/// What the map should bring into view and highlight.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Focus {
-    /// The finding's index in the report (`usize::MAX` when not a finding).
-    pub finding: usize,
-    /// A point to centre on.
-    pub at: Option<crate::engine::crs::LonLat>,
-    /// A unit to fit and outline.
-    pub unit: Option<usize>,
-}
-
-/// The settings a report was computed with.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RunKey {
-    /// The data it was computed on ([`AppState::epoch`]).
-    pub epoch: u64,
-    /// Travel mode.
-    pub mode: Mode,
-    /// Limit, minutes.
-    pub limit: f64,
-    /// Rule parameters.
-    pub rules: RuleParams,
-}
-
-/// What the engine is doing, in words.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub enum JobText {
-    /// Loading a demo.
-    #[default]
-    Demo,
-    /// Loading these files.
-    Loading(String),
-    /// Giving a new engine the data loaded before.
-    Restoring,
-    /// Re-reading extracts with another floor area.
-    Floor,
-    /// Computing the report in a mode.
-    Computing(Mode),
-    /// A timing-page measurement.
-    Timing,
-}
-
 /// The engine's work in progress.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Busy {
@@ -83,26 +37,6 @@ pub struct Busy {
     pub done: u64,
     /// Items in that stage (0 when unknown).
     pub total: u64,
-}
-
-/// A message about the engine itself.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Notice {
-    /// The user cancelled; the previous results stay.
-    Cancelled,
-    /// The engine ended while doing `what`: out of memory, or `panic`.
-    EngineStopped {
-        /// What it was doing.
-        what: JobText,
-        /// The defect's message, if it was one.
-        panic: Option<String>,
-        /// Its memory before the work, MB.
-        wasm_mb: f64,
-        /// The memory limit set for tests (`?memory_limit_mb=`), MB.
-        limit_mb: Option<f64>,
-    },
-    /// No web worker could be started (the message says why).
-    NoWorker(String),
 }
 
 /// Stage timings of the last load and the last run, milliseconds.
@@ -150,7 +84,7 @@ pub struct AppState {
     /// The settings of the report shown.
     pub shown: RwSignal<Option<RunKey>>,
     /// The settings last asked for.
-    requested: RwSignal<Option<RunKey>>,
+    pub(super) requested: RwSignal<Option<RunKey>>,
     /// The engine's work in progress.
     pub busy: RwSignal<Option<Busy>>,
     /// A message about the engine.
@@ -174,7 +108,7 @@ fn query() -> String {
     window().location().search().unwrap_or_default()
 }
 
-fn query_value(name: &str) -> Option<String> {
+pub(super) fn query_value(name: &str) -> Option<String> {
     query()
         .trim_start_matches('?')
         .split('&')
@@ -182,8 +116,8 @@ fn query_value(name: &str) -> Option<String> {
 }
 
 impl AppState {
-    /// The initial state: the demo, walking, 15 minutes, the browser's language; starts the
-    /// engine.
+    /// The initial state: the demo, walking, 15 minutes, the browser's language (the engine
+    /// is started by [`super::client::start`]).
     pub fn new() -> AppState {
         let first = Demo::from_query(&query()).unwrap_or(Demo::County);
         let summary = RwSignal::new(DataSummary::default());
@@ -225,23 +159,6 @@ impl AppState {
                 .split('&')
                 .any(|kv| kv == "timing"),
         };
-        let memory_limit_mb = query_value("memory_limit_mb").and_then(|v| v.parse().ok());
-        client::start(state, first, memory_limit_mb);
-        // Whenever the data or a setting changes, ask for the report (the engine re-runs only
-        // what changed).
-        Effect::new(move |_| {
-            let key = RunKey {
-                epoch: state.epoch.get(),
-                mode: state.mode.get(),
-                limit: state.limit.get(),
-                rules: state.rules.get(),
-            };
-            if key.epoch == 0 || state.requested.with_untracked(|r| r.as_ref() == Some(&key)) {
-                return;
-            }
-            state.requested.set(Some(key.clone()));
-            client::run(key.epoch, key.mode, key.limit, key.rules);
-        });
         state
     }
 
@@ -296,63 +213,6 @@ impl AppState {
         self.mode.set(key.mode);
         self.limit.set(key.limit);
         self.rules.set(key.rules);
-    }
-
-    /// Shows a demo, replacing whatever is loaded.
-    pub fn show_demo(&self, demo: Demo) {
-        self.load_errors.set(Vec::new());
-        client::submit(Job::Demo {
-            demo,
-            restore: false,
-        });
-    }
-
-    /// Another floor area per resident for the extracts' building estimate.
-    pub fn set_floor_area(&self, m2: f64) {
-        client::submit(Job::Floor { m2, restore: false });
-    }
-
-    /// Reads the files and hands them to the engine: the first user load replaces the demo;
-    /// a file that fails leaves what was loaded untouched and is reported.
-    pub fn load_file_list(&self, list: web_sys::FileList) {
-        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-        if files.is_empty() {
-            return;
-        }
-        let state = *self;
-        spawn_local(async move {
-            let mut names = Vec::with_capacity(files.len());
-            let mut buffers = Vec::with_capacity(files.len());
-            let mut errors = Vec::new();
-            for file in files {
-                let name = file.name();
-                match JsFuture::from(file.array_buffer()).await {
-                    Ok(b) => {
-                        names.push(name);
-                        buffers.push(b.unchecked_into::<js_sys::ArrayBuffer>());
-                    }
-                    Err(e) => {
-                        let detail = e
-                            .dyn_into::<js_sys::Error>()
-                            .map(|e| String::from(e.message()))
-                            .unwrap_or_default();
-                        errors.push(Bilingual {
-                            en: format!("{name}: cannot read the file: {detail}"),
-                            zh: format!("{name}：无法读取文件（{detail}）"),
-                        });
-                    }
-                }
-            }
-            state.load_errors.set(errors);
-            if !names.is_empty() {
-                client::submit(Job::Load {
-                    names,
-                    buffers,
-                    replace: state.demo.get_untracked(),
-                    restore: false,
-                });
-            }
-        });
     }
 }
 

@@ -2,8 +2,8 @@
 //! dedicated worker. It holds a [`Session`] and answers the page's messages one at a time,
 //! posting progress as it goes; the page's main thread never runs the engine.
 
-use super::demo::Demo;
 use super::protocol::{envelope, from_buffer, open, to_buffer, FromWorker, Memory, ToWorker};
+use crate::app::jobs::Demo;
 use crate::app::session::{InputFile, Session};
 use crate::engine::progress::Stage;
 use std::cell::RefCell;
