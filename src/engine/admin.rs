@@ -122,6 +122,38 @@ fn members(units: &[UnitNode], item_unit: &[Option<usize>]) -> Vec<Vec<usize>> {
     out
 }
 
+/// A unit without a level stands outside the tree: what lies inside its polygon is in it.
+fn add_loose_members(
+    layers: &Layers,
+    shapes: &[Shape],
+    boxes: &UnitBoxes,
+    loose: &[bool],
+    facility_members: &mut [Vec<usize>],
+    settlement_members: &mut [Vec<usize>],
+) {
+    if !loose.iter().any(|&l| l) {
+        return;
+    }
+    let inside = |at: LonLat| -> Vec<usize> {
+        let pt = geo::Point::new(at.lon, at.lat);
+        boxes
+            .at(at)
+            .into_iter()
+            .filter(|&u| loose[u] && shapes[u].polygon.contains(&pt))
+            .collect()
+    };
+    for (k, f) in layers.facilities.iter().enumerate() {
+        inside(f.at)
+            .into_iter()
+            .for_each(|u| facility_members[u].push(k));
+    }
+    for (k, s) in layers.settlements.iter().enumerate() {
+        inside(s.at)
+            .into_iter()
+            .for_each(|u| settlement_members[u].push(k));
+    }
+}
+
 struct Shape {
     polygon: geo::MultiPolygon<f64>,
     bbox: Option<geo::Rect<f64>>,
@@ -223,28 +255,15 @@ impl Hierarchy {
             .collect();
         let mut facility_members = members(&units, &facility_unit);
         let mut settlement_members = members(&units, &settlement_unit);
-        // A unit without a level is outside the tree: what lies inside its polygon is in it.
         let loose: Vec<bool> = (0..units.len()).map(|i| tier(i).is_none()).collect();
-        if loose.iter().any(|&l| l) {
-            let inside = |at: LonLat| -> Vec<usize> {
-                let pt = geo::Point::new(at.lon, at.lat);
-                boxes
-                    .at(at)
-                    .into_iter()
-                    .filter(|&u| loose[u] && shapes[u].polygon.contains(&pt))
-                    .collect()
-            };
-            for (k, f) in layers.facilities.iter().enumerate() {
-                inside(f.at)
-                    .into_iter()
-                    .for_each(|u| facility_members[u].push(k));
-            }
-            for (k, s) in layers.settlements.iter().enumerate() {
-                inside(s.at)
-                    .into_iter()
-                    .for_each(|u| settlement_members[u].push(k));
-            }
-        }
+        add_loose_members(
+            layers,
+            &shapes,
+            &boxes,
+            &loose,
+            &mut facility_members,
+            &mut settlement_members,
+        );
         let mut h = Hierarchy {
             facility_members,
             settlement_members,
@@ -252,8 +271,14 @@ impl Hierarchy {
             facility_unit,
             settlement_unit,
         };
+        h.set_populations(layers);
+        h
+    }
+
+    /// Each unit's population: its own figure where given, else the sum over its members.
+    fn set_populations(&mut self, layers: &Layers) {
         // Sums over each unit's members, in settlement order.
-        let sums: Vec<(f64, usize)> = h
+        let sums: Vec<(f64, usize)> = self
             .settlement_members
             .iter()
             .map(|m| {
@@ -261,7 +286,7 @@ impl Hierarchy {
                 (total, m.len())
             })
             .collect();
-        for (i, node) in h.units.iter_mut().enumerate() {
+        for (i, node) in self.units.iter_mut().enumerate() {
             (node.population, node.population_source) = match (layers.admin[i].population, sums[i])
             {
                 (Some(p), _) => (p, PopulationSource::Given),
@@ -269,7 +294,6 @@ impl Hierarchy {
                 _ => (0.0, PopulationSource::None),
             };
         }
-        h
     }
 
     /// Whether `unit` is `ancestor` or lies below it.
