@@ -1,4 +1,3 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! The 14 rules of `docs/RULES.md` on small hand-made cases: for each rule one case
 //! where it fires and one where it passes, with its exceptions and parameters.
 //!

@@ -15,7 +15,6 @@
 //! (b) adding a facility never makes a time longer, nor a reachable settlement unreachable;
 //! (c) raising the limit never lowers the share (one analysis, several limits);
 //! (d) walking times do not depend on `oneway`.
-#![cfg(not(target_arch = "wasm32"))]
 
 use medreach::app::analysis::{check, Analysis};
 use medreach::app::options::Options;

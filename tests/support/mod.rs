@@ -1,0 +1,7 @@
+//! What the integration tests share (`tests/engine/` and `tests/cli/` include it with
+//! `#[path]`, as `benches/stages.rs` does `data`):
+//!
+//! - [`data`]: where the test data lives and how to read it (the gzip-compressed case files);
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+pub mod data;
