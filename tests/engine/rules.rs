@@ -1,18 +1,18 @@
 //! The 14 rules of `docs/RULES.md` on small hand-made cases: for each rule one case
 //! where it fires and one where it passes, with its exceptions and parameters.
 //!
-//! Every case is GeoJSON text built here: admin units are axis-aligned lon/lat rectangles near
+//! Every case is GeoJSON text built with `support::geojson::Scene`: admin units are axis-aligned lon/lat rectangles near
 //! lon 108.5, lat 30.5 (adjacent units share an edge exactly), facilities and settlements are
 //! points with the properties of `docs/VOCABULARY.md`. Positions are given in metres east and
 //! north of (108.5°E, 30.5°N) in UTM zone 49N, the plane MedReach measures in, so travel times
 //! can be computed by hand: walking 5 km/h (83.33 m/min) on roads, 4 km/h (66.67 m/min)
 //! off-road, and without roads straight lines at 4 km/h (1,000 m = 15 min).
 
+use crate::support::geojson::{Plane, Scene};
 use medreach::app::analysis::check;
 use medreach::app::options::{AnalysisError, Options};
 use medreach::engine::admin::PopulationSource;
-use medreach::engine::crs::{LonLat, Projector, UtmZone, Xy};
-use medreach::engine::dataset::Dataset;
+use medreach::engine::crs::{LonLat, Projector, UtmZone};
 use medreach::engine::model::{AreaFlag, Center, Level};
 use medreach::engine::report::Report;
 use medreach::engine::rules::{Finding, Severity};
@@ -33,23 +33,15 @@ fn projector() -> Projector {
     })
 }
 
+/// Metres east and north of (LON0, LAT0) in the UTM zone 49N plane.
+fn plane() -> Plane {
+    Plane::new(LON0, LAT0)
+}
+
 /// The lon/lat of the point `x` metres east and `y` metres north of (LON0, LAT0) in the UTM
 /// zone 49N plane (the engine's own inverse projection).
 fn lonlat(x: f64, y: f64) -> LonLat {
-    let p = projector();
-    let o = p.project(LonLat {
-        lon: LON0,
-        lat: LAT0,
-    });
-    p.unproject(Xy {
-        x: o.x + x,
-        y: o.y + y,
-    })
-}
-
-fn position(x: f64, y: f64) -> Value {
-    let p = lonlat(x, y);
-    json!([p.lon, p.lat])
+    plane().at(x, y)
 }
 
 #[test]
@@ -62,119 +54,9 @@ fn positions_are_exact_metre_offsets_in_utm_49n() {
     assert!((o.lon - LON0).abs() < 1e-12 && (o.lat - LAT0).abs() < 1e-12);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Building GeoJSON
-// ---------------------------------------------------------------------------------------------
-
-/// A FeatureCollection under construction. Coordinates are metres (see [`lonlat`]).
-#[derive(Clone, Default)]
-struct Scene {
-    features: Vec<Value>,
-}
-
-impl Scene {
-    fn new() -> Scene {
-        Scene::default()
-    }
-
-    fn feature(mut self, props: Value, geometry: Value) -> Scene {
-        self.features
-            .push(json!({"type": "Feature", "properties": props, "geometry": geometry}));
-        self
-    }
-
-    /// An admin unit: the lon/lat rectangle whose west and east edges are the meridians through
-    /// `x0` and `x1` metres east of the origin, and whose south and north edges are the
-    /// parallels through `y0` and `y1` metres north of it. Units that share an edge in metres
-    /// share it exactly in degrees.
-    fn unit(self, props: Value, x0: f64, y0: f64, x1: f64, y1: f64) -> Scene {
-        let (w, e) = (lonlat(x0, 0.0).lon, lonlat(x1, 0.0).lon);
-        let (s, n) = (lonlat(0.0, y0).lat, lonlat(0.0, y1).lat);
-        let ring = json!([[w, s], [e, s], [e, n], [w, n], [w, s]]);
-        self.feature(props, json!({"type": "Polygon", "coordinates": [ring]}))
-    }
-
-    /// An admin unit with a name and a level (Chinese keys).
-    fn admin(self, name: &str, level: &str, rect: [f64; 4]) -> Scene {
-        self.unit(
-            json!({"名称": name, "级别": level}),
-            rect[0],
-            rect[1],
-            rect[2],
-            rect[3],
-        )
-    }
-
-    /// An admin unit with a name, a level and a given population (English keys).
-    fn admin_pop(self, name: &str, level: &str, population: f64, rect: [f64; 4]) -> Scene {
-        self.unit(
-            json!({"name": name, "level": level, "population": population}),
-            rect[0],
-            rect[1],
-            rect[2],
-            rect[3],
-        )
-    }
-
-    fn point(self, props: Value, x: f64, y: f64) -> Scene {
-        self.feature(
-            props,
-            json!({"type": "Point", "coordinates": position(x, y)}),
-        )
-    }
-
-    /// A facility with a name and a kind (Chinese keys and values).
-    fn facility(self, name: &str, kind: &str, x: f64, y: f64) -> Scene {
-        self.point(json!({"名称": name, "类型": kind}), x, y)
-    }
-
-    /// A settlement with a name and residents.
-    fn settlement(self, name: &str, population: f64, x: f64, y: f64) -> Scene {
-        self.point(json!({"name": name, "人口": population}), x, y)
-    }
-
-    /// A residential road through the given points (metres).
-    fn road(self, points: &[(f64, f64)]) -> Scene {
-        let coords: Vec<Value> = points.iter().map(|&(x, y)| position(x, y)).collect();
-        self.feature(
-            json!({"highway": "residential"}),
-            json!({"type": "LineString", "coordinates": coords}),
-        )
-    }
-
-    fn text(&self) -> String {
-        json!({"type": "FeatureCollection", "features": self.features}).to_string()
-    }
-
-    fn dataset(&self) -> Dataset {
-        let mut data = Dataset::default();
-        let loaded = data
-            .load("case.geojson", &self.text())
-            .expect("valid GeoJSON");
-        assert!(
-            loaded.layers.skipped.is_empty(),
-            "skipped: {:?}",
-            loaded.layers.skipped
-        );
-        data
-    }
-
-    fn check(&self) -> Report {
-        self.check_with(RuleParams::default())
-    }
-
-    fn check_with(&self, rules: RuleParams) -> Report {
-        let options = Options {
-            rules,
-            ..Options::default()
-        };
-        check(&self.dataset(), &options).expect("the check runs")
-    }
-}
-
 /// The county every scene sits in, covering `[0, 0] – [x1, y1]` metres.
 fn county(x1: f64, y1: f64) -> Scene {
-    Scene::new().admin("清江县", "县", [0.0, 0.0, x1, y1])
+    Scene::on(plane()).admin("清江县", "县", [0.0, 0.0, x1, y1])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1572,7 +1454,7 @@ fn planning_elderly_care_passes_with_a_home_within_the_distance() {
 
 #[test]
 fn rules_without_their_data_are_not_checked() {
-    let r = Scene::new()
+    let r = Scene::on(plane())
         .facility("卫生室", "村卫生室", 0.0, 0.0)
         .settlement("屯", 100.0, 0.0, 500.0)
         .check();
@@ -1652,7 +1534,7 @@ fn rule_params_parse_toml_and_json_and_reject_unknown_keys() {
 
 #[test]
 fn levels_from_codes_and_parents_from_prefixes_or_containment() {
-    let r = Scene::new()
+    let r = Scene::on(plane())
         // No `level` anywhere: levels come from the codes.
         .unit(
             json!({"name": "清江县", "code": "500236"}),
