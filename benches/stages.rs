@@ -26,7 +26,7 @@ fn main() {}
 // The tests' data helper: reads a case file, decompressing `<name>.gz` when that is how it is
 // stored.
 #[cfg(not(target_arch = "wasm32"))]
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/support/data.rs"]
 mod common;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -19,24 +19,21 @@
 //!
 //! The roads and facilities read from the extracts are also checked against the independent
 //! reference results of `tests/data/cases/` (built from the same extracts): with the case's
-//! own settlements, every travel time matches.
-#![cfg(not(target_arch = "wasm32"))]
+//! own settlements, every travel time matches. (`tests/cli/osm.rs` runs the command line on
+//! the extracts.)
 
+use crate::support::data::{case_text, extract_path};
 use medreach::app::analysis::check;
 use medreach::app::options::Options;
 use medreach::engine::crs::LonLat;
 use medreach::engine::dataset::{Dataset, LoadedFile};
 use medreach::engine::io::osm::{
     estimate_residents, read_osm_pbf, OsmError, OsmImport, OsmOptions, OsmType, OsmWarning,
-    PopulationChoice, PopulationSource, ResidentialBuilding, ATTRIBUTION,
+    PopulationChoice, PopulationSource, ResidentialBuilding,
 };
 use medreach::engine::model::{AdminUnit, FacilityKind, Source};
 use medreach::engine::network::{Mode, SpeedTable};
 use serde_json::Value;
-mod common;
-
-use common::{case_path, case_text, extract_path};
-use std::process::Command;
 
 fn extract(name: &str) -> Vec<u8> {
     let path = extract_path(name);
@@ -764,127 +761,8 @@ fn first_blob_len(bytes: &[u8]) -> usize {
     4 + header_len + datasize
 }
 
-// ---------------------------------------------------------------------------------------------
-// The command line.
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_medreach"))
-        .args(args)
-        .output()
-        .expect("the medreach binary runs")
-}
-
-fn stdout_json(out: &std::process::Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}; stderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json(&String::from_utf8_lossy(&out.stdout))
-}
-
-#[test]
-fn cli_reads_an_extract_in_place_of_the_geojson_layers() {
-    let path = extract_path("liechtenstein");
-    let path = path.to_str().unwrap();
-    let report = stdout_json(&run(&["check", "--osm", path, "--mode", "drive"]));
-    assert_eq!(report["attribution"], ATTRIBUTION);
-    assert_eq!(report["population_source"], "osm_place_nodes");
-    let rows = report["settlements"].as_array().unwrap();
-    assert_eq!(rows.len(), 12);
-    let vaduz = rows.iter().find(|r| r["name"] == "Vaduz").expect("Vaduz");
-    assert_eq!(vaduz["osm"], "node/1932181216");
-    assert_eq!(vaduz["population_estimated"], false);
-    assert_eq!(vaduz["file"], path);
-    let share = report["summary"]["share_within_limit"].as_f64().unwrap();
-    assert!(share > 0.0 && share < 1.0);
-
-    // Baltimore's residents are estimated from buildings: every row says so, and so does a
-    // warning, with the floor area per person asked for.
-    let path = extract_path("baltimore");
-    let out = run(&[
-        "check",
-        "--osm",
-        path.to_str().unwrap(),
-        "--floor-m2-per-person",
-        "35",
-    ]);
-    let report = stdout_json(&out);
-    assert_eq!(report["population_source"], "osm_building_estimate");
-    let rows = report["settlements"].as_array().unwrap();
-    assert_eq!(rows.len(), 1253);
-    assert!(rows.iter().all(|r| r["population_estimated"] == true
-        && r["name"].as_str().unwrap().ends_with("(estimate)")
-        && r["osm"].as_str().unwrap().starts_with("way/")));
-    assert!(report["warnings"][0].as_str().unwrap().contains("ESTIMATE"));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("35 m² per person"));
-}
-
-#[test]
-fn cli_geojson_layers_take_precedence_over_the_extract() {
-    let osm = extract_path("andorra");
-    let settlements = case_path("andorra", "settlements.geojson");
-    let report = stdout_json(&run(&[
-        "check",
-        "--osm",
-        osm.to_str().unwrap(),
-        "--settlements",
-        settlements.to_str().unwrap(),
-        "--mode",
-        "drive",
-    ]));
-    assert_eq!(report["population_source"], "settlements_layer");
-    assert_eq!(report["settlements"].as_array().unwrap().len(), 59);
-    let reference = json(&case_text("andorra", "reference_drive.json"));
-    let want = reference["summary"]["share_within_threshold"]
-        .as_f64()
-        .unwrap();
-    let share = report["summary"]["share_within_limit"].as_f64().unwrap();
-    assert!(
-        (share - want).abs() < 1e-9,
-        "share {share}, reference {want}"
-    );
-}
-
-#[test]
-fn cli_errors_name_the_problem() {
-    let out = run(&["check", "--mode", "drive"]);
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("--osm") && stderr.contains("--roads"),
-        "{stderr}"
-    );
-
-    let geojson = case_path("andorra", "roads.geojson");
-    let geojson = geojson.to_str().unwrap();
-    let out = run(&["check", "--osm", geojson]);
-    assert!(!out.status.success() && out.stdout.is_empty());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains(geojson) && stderr.contains("not an OpenStreetMap PBF"),
-        "{stderr}"
-    );
-
-    let out = run(&["check", "--roads", geojson, "--floor-m2-per-person", "40"]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("applies to --osm"));
-
-    let osm = extract_path("andorra");
-    let out = run(&[
-        "check",
-        "--osm",
-        osm.to_str().unwrap(),
-        "--floor-m2-per-person",
-        "0",
-    ]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("positive"));
-}
-
-/// Reading time of each extract; run with `cargo test --release --test osm -- --ignored
-/// --nocapture`.
+/// Reading time of each extract; run with `cargo test --release --test engine osm::reading_times
+/// -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn reading_times() {

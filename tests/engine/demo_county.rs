@@ -1,4 +1,3 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! The generated demo county (`medreach::devtools::demo_county`): deterministic; loads with no skipped
 //! feature; valid, nested and tiling units with unique, consistent codes; every settlement in
 //! exactly one village or community; the travel times its rule table relies on; and the
@@ -603,7 +602,7 @@ fn the_committed_demo_is_the_generated_one() {
     } else {
         panic!(
             "demo/county/ differs from the generator's output in {differing:?}; if the change \
-             is intended, run `MEDREACH_BLESS=1 cargo test --test demo_county`, then review and \
+             is intended, run `MEDREACH_BLESS=1 cargo test --test engine demo_county`, then review and \
              commit the diff"
         );
     }

@@ -15,59 +15,29 @@
 //! (b) adding a facility never makes a time longer, nor a reachable settlement unreachable;
 //! (c) raising the limit never lowers the share (one analysis, several limits);
 //! (d) walking times do not depend on `oneway`.
-#![cfg(not(target_arch = "wasm32"))]
 
+use crate::support::geojson::{collection, point, Plane};
 use medreach::app::analysis::{check, Analysis};
 use medreach::app::options::Options;
-use medreach::engine::crs::{LonLat, Projector, UtmZone, Xy};
+use medreach::engine::crs::LonLat;
 use medreach::engine::dataset::Dataset;
 use medreach::engine::network::{Mode, SpeedTable};
 use medreach::engine::report::Report;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
+use serde_json::{json, Value};
+use std::fmt::Display;
 
 // ---------------------------------------------------------------------------------------------
-// GeoJSON text builders
-
-fn position(p: LonLat) -> String {
-    // `{}` prints the shortest decimal that reads back as the same f64.
-    format!("[{},{}]", p.lon, p.lat)
-}
-
-fn line_feature(points: &[LonLat], props: &str) -> String {
-    let coords: Vec<String> = points.iter().map(|p| position(*p)).collect();
-    format!(
-        r#"{{"type":"Feature","properties":{{{props}}},"geometry":{{"type":"LineString","coordinates":[{}]}}}}"#,
-        coords.join(",")
-    )
-}
-
-fn point_feature(p: LonLat, props: &str) -> String {
-    format!(
-        r#"{{"type":"Feature","properties":{{{props}}},"geometry":{{"type":"Point","coordinates":{}}}}}"#,
-        position(p)
-    )
-}
-
-fn collection(features: &[String]) -> String {
-    format!(
-        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-        features.join(",\n")
-    )
-}
+// Loading and checking
 
 /// Loads the three layers (an empty road list loads no road file) and checks them.
-fn run(
-    roads: &[String],
-    facilities: &[String],
-    settlements: &[String],
-    options: &Options,
-) -> Report {
+fn run<F: Display>(roads: &[F], facilities: &[F], settlements: &[F], options: &Options) -> Report {
     let data = dataset(roads, facilities, settlements);
     check(&data, options).expect("the check runs")
 }
 
-fn dataset(roads: &[String], facilities: &[String], settlements: &[String]) -> Dataset {
+fn dataset<F: Display>(roads: &[F], facilities: &[F], settlements: &[F]) -> Dataset {
     let mut data = Dataset::default();
     for (name, features) in [
         ("roads.geojson", roads),
@@ -114,52 +84,40 @@ const HAND_TOLERANCE_MIN: f64 = 1e-6;
 const WALK: f64 = 5000.0 / 60.0;
 const OFFROAD: f64 = 4000.0 / 60.0;
 
-/// Local metres ↔ lon/lat in UTM zone 50N around lon 116°, lat 40°.
-struct Plane {
-    projector: Projector,
-    origin: Xy,
+/// Local metres around lon 116°, lat 40° in UTM zone 50N.
+fn plane() -> Plane {
+    Plane::new(116.0, 40.0)
 }
 
-impl Plane {
-    fn new() -> Plane {
-        let projector = Projector::new(UtmZone {
-            number: 50,
-            north: true,
-        });
-        let origin = projector.project(LonLat {
-            lon: 116.0,
-            lat: 40.0,
-        });
-        Plane { projector, origin }
+/// A feature at `p` with `props`, the members of a JSON object (`"kind":"clinic"`).
+fn point_feature(p: LonLat, props: &str) -> Value {
+    point(p, members(props))
+}
+
+fn members(props: &str) -> Value {
+    serde_json::from_str(&format!("{{{props}}}"))
+        .unwrap_or_else(|e| panic!("{{{props}}} is not a JSON object: {e}"))
+}
+
+/// The hand-made networks' features on the plane: roads with the given properties, clinics
+/// that are medical service points, settlements with residents.
+trait HandMade {
+    fn road(&self, points: &[(f64, f64)], props: &str) -> Value;
+    fn clinic(&self, x: f64, y: f64) -> Value;
+    fn settlement(&self, x: f64, y: f64, population: f64) -> Value;
+}
+
+impl HandMade for Plane {
+    fn road(&self, points: &[(f64, f64)], props: &str) -> Value {
+        self.line(points, members(props))
     }
 
-    /// The lon/lat that projects to `origin + (dx, dy)` metres (the engine's own inverse
-    /// projection).
-    fn at(&self, dx: f64, dy: f64) -> LonLat {
-        let target = Xy {
-            x: self.origin.x + dx,
-            y: self.origin.y + dy,
-        };
-        let p = self.projector.unproject(target);
-        let xy = self.projector.project(p);
-        assert!(
-            (xy.x - target.x).hypot(xy.y - target.y) < 1e-6,
-            "inverse projection did not converge"
-        );
-        p
+    fn clinic(&self, x: f64, y: f64) -> Value {
+        self.point(x, y, json!({"kind": "clinic", "primary_care": true}))
     }
 
-    fn road(&self, points: &[(f64, f64)], props: &str) -> String {
-        let pts: Vec<LonLat> = points.iter().map(|&(x, y)| self.at(x, y)).collect();
-        line_feature(&pts, props)
-    }
-
-    fn clinic(&self, x: f64, y: f64) -> String {
-        point_feature(self.at(x, y), r#""kind":"clinic","primary_care":true"#)
-    }
-
-    fn settlement(&self, x: f64, y: f64, population: f64) -> String {
-        point_feature(self.at(x, y), &format!(r#""population":{population}"#))
+    fn settlement(&self, x: f64, y: f64, population: f64) -> Value {
+        self.point(x, y, json!({ "population": population }))
     }
 }
 
@@ -186,7 +144,7 @@ fn assert_time(report: &Report, settlement: usize, want: Option<f64>, what: &str
 ///   drive (residential): 0.75 + 1000/416.667 + 1.5 = 0.75 + 2.4 + 1.5 = 4.65 min
 #[test]
 fn straight_road_by_hand() {
-    let plane = Plane::new();
+    let plane = plane();
     let roads = [plane.road(&[(0.0, 0.0), (1000.0, 0.0)], r#""highway":"residential""#)];
     let facilities = [plane.clinic(0.0, 100.0)];
     let settlements = [plane.settlement(1000.0, -50.0, 120.0)];
@@ -230,7 +188,7 @@ fn straight_road_by_hand() {
 /// every walkable road).
 #[test]
 fn road_properties_by_hand() {
-    let plane = Plane::new();
+    let plane = plane();
     let facilities = [plane.clinic(0.0, 100.0)];
     let settlements = [plane.settlement(1000.0, -50.0, 120.0)];
     let legs = 0.75 + 1.5;
@@ -311,7 +269,7 @@ fn road_properties_by_hand() {
 /// 100 km/h: 0.75 + 1000/1666.667 + 1.5 = 2.85 min.
 #[test]
 fn a_motorway_alone_is_not_walked() {
-    let plane = Plane::new();
+    let plane = plane();
     let roads = [plane.road(&[(0.0, 0.0), (1000.0, 0.0)], r#""highway":"motorway""#)];
     let facilities = [plane.clinic(0.0, 100.0)];
     let settlements = [plane.settlement(1000.0, -50.0, 120.0)];
@@ -343,7 +301,7 @@ fn a_motorway_alone_is_not_walked() {
 ///   drive (motorway, 100 km/h): 1.5 + 2000/1666.667 + 1.5 = 4.2 min
 #[test]
 fn walkers_join_the_nearest_walkable_road() {
-    let plane = Plane::new();
+    let plane = plane();
     let roads = [
         plane.road(&[(0.0, 0.0), (2000.0, 0.0)], r#""highway":"motorway""#),
         plane.road(
@@ -382,7 +340,7 @@ fn walkers_join_the_nearest_walkable_road() {
 /// With settlement and clinic swapped the one-way road is the right way: 0.75 + 2.4 + 0.75.
 #[test]
 fn a_oneway_road_forces_a_detour_when_driving() {
-    let plane = Plane::new();
+    let plane = plane();
     let (a, b, c, d) = ((0.0, 0.0), (1000.0, 0.0), (1000.0, 1000.0), (0.0, 1000.0));
     let ring = plane.road(&[a, d, c, b], r#""highway":"residential""#);
     // Three ways of saying "only from B to A".
@@ -415,7 +373,7 @@ fn a_oneway_road_forces_a_detour_when_driving() {
 ///   connected: 0.75 + (1000 + 1000)/83.333 + 0.75 = 25.5 min walking.
 #[test]
 fn crossing_lines_connect_only_at_a_shared_vertex() {
-    let plane = Plane::new();
+    let plane = plane();
     let facilities = [plane.clinic(1000.0, 1050.0)];
     let settlements = [plane.settlement(-50.0, 0.0, 30.0)];
     let east_west = r#""highway":"residential""#;
@@ -480,7 +438,7 @@ fn crossing_lines_connect_only_at_a_shared_vertex() {
 ///   S2 (past F1): unreachable.
 #[test]
 fn settlements_and_clinics_snap_inside_a_segment() {
-    let plane = Plane::new();
+    let plane = plane();
     let facilities = [plane.clinic(0.0, -30.0), plane.clinic(800.0, -20.0)];
     let settlements = [
         plane.settlement(300.0, 40.0, 100.0),
@@ -538,7 +496,7 @@ fn settlements_and_clinics_snap_inside_a_segment() {
 /// says so. Settlement at (0, 0); clinics at (300, 400) (500 m, 7.5 min) and (0, -600).
 #[test]
 fn without_roads_times_are_straight_lines() {
-    let plane = Plane::new();
+    let plane = plane();
     let facilities = [plane.clinic(0.0, -600.0), plane.clinic(300.0, 400.0)];
     let settlements = [plane.settlement(0.0, 0.0, 5.0)];
     for mode in [Mode::Walk, Mode::Drive] {
@@ -552,7 +510,7 @@ fn without_roads_times_are_straight_lines() {
 /// A pharmacy is not a medical service point: it is never the nearest facility.
 #[test]
 fn only_medical_service_points_count() {
-    let plane = Plane::new();
+    let plane = plane();
     let roads = [plane.road(&[(0.0, 0.0), (1000.0, 0.0)], r#""highway":"residential""#)];
     let facilities = [
         point_feature(plane.at(1000.0, 10.0), r#""kind":"pharmacy""#),

@@ -7,8 +7,8 @@
 //! off-road leg within a millimetre. Overall: the same set of settlements within 15 minutes
 //! (`time <= 15.0`), the share within 1e-12, the population-weighted mean within 1e-6 min and
 //! the unreachable population equal.
-#![cfg(not(target_arch = "wasm32"))]
 
+use crate::support::data::{case_bytes, case_text};
 use medreach::app::analysis::check;
 use medreach::app::options::Options;
 use medreach::engine::dataset::Dataset;
@@ -16,9 +16,6 @@ use medreach::engine::network::Mode;
 use medreach::engine::report::Report;
 use serde_json::Value;
 use std::collections::BTreeSet;
-mod common;
-
-use common::case_text;
 use std::time::Instant;
 
 /// Largest difference in minutes allowed per settlement.
@@ -290,7 +287,7 @@ fn demo_andorra_is_the_andorra_case() {
         let copy =
             std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         assert!(
-            copy == common::case_bytes("andorra", name),
+            copy == case_bytes("andorra", name),
             "{} differs from tests/data/cases/andorra/{name}",
             path.display()
         );

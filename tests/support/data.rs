@@ -1,10 +1,10 @@
-//! What the integration tests share: where the test data lives and how to read it.
+//! Where the test data lives and how to read it.
 //!
 //! The data are in the repository, under `tests/data/` (see its README): the OpenStreetMap
 //! extracts in `osm/` and the reference cases in `cases/<case>/`. A case file over 1 MB is
 //! stored gzip-compressed as `<name>.gz`; the functions here take `<name>` if it is there and
 //! `<name>.gz` otherwise, so a test never needs to know which.
-#![allow(dead_code)] // each test crate uses its own part of this module
+#![allow(dead_code)] // each test binary (and `benches/stages.rs`) uses its own part of this module
 
 use flate2::read::GzDecoder;
 use std::io::Read;

@@ -1,8 +1,8 @@
 //! The golden report of the demo county: every rule's status and every finding (rule,
 //! severity, place, message, suggestion, clause) in drive mode, compared with
 //! `tests/golden/county_drive.json`. When the output changes on purpose, regenerate it with
-//! `MEDREACH_BLESS=1 cargo test --test golden_report` and review the diff before committing.
-#![cfg(not(target_arch = "wasm32"))]
+//! `MEDREACH_BLESS=1 cargo test --test engine golden_report` and review the diff before
+//! committing.
 
 use medreach::app::analysis::check;
 use medreach::app::options::Options;
@@ -65,7 +65,7 @@ fn demo_county_report_is_golden() {
     assert!(
         got == want,
         "the demo county's report changed; review and regenerate with \
-         MEDREACH_BLESS=1 cargo test --test golden_report"
+         MEDREACH_BLESS=1 cargo test --test engine golden_report"
     );
 }
 

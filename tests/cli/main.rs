@@ -7,15 +7,21 @@
 //! nearest_facility}` and `findings[].{rule, severity, place, message, source}` (the report
 //! carries more fields; these are the ones a script may rely on). On a bad argument or file it
 //! exits non-zero, prints nothing on stdout and names the problem (and the file) on stderr.
+//!
+//! `osm` runs it on OpenStreetMap extracts (`--osm`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use serde_json::Value;
-mod common;
+#[path = "../support/mod.rs"]
+mod support;
 
-use common::{case_path, case_text};
+mod osm;
+
+use serde_json::Value;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use support::data::{case_path, case_text};
 
 /// The Andorra case's files as `--roads R --facilities F --settlements S`.
 fn andorra_args() -> Vec<String> {
@@ -31,7 +37,8 @@ fn andorra_args() -> Vec<String> {
     args
 }
 
-fn run(args: &[String]) -> Output {
+/// Runs `medreach` with `args`.
+fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_medreach"))
         .args(args)
         .output()
