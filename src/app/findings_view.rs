@@ -7,7 +7,7 @@
 //! reading the place's name.
 
 use crate::engine::report::{AdminRow, Report};
-use crate::engine::rules::{Finding, Missing, Severity, CATALOG};
+use crate::engine::rules::{Finding, Missing, RuleId, Severity};
 use std::collections::HashMap;
 
 /// Findings listed in one group at most; its count is over all of them.
@@ -20,8 +20,8 @@ pub const OPEN_BUDGET: usize = 1_000;
 pub struct Filter {
     /// Only this severity.
     pub severity: Option<Severity>,
-    /// Only this rule id.
-    pub rule: Option<String>,
+    /// Only this rule.
+    pub rule: Option<RuleId>,
     /// Only places whose name contains this text (trimmed).
     pub place: String,
 }
@@ -30,7 +30,7 @@ impl Filter {
     /// Whether `f` passes.
     pub fn matches(&self, f: &Finding) -> bool {
         self.severity.is_none_or(|s| f.severity == s)
-            && self.rule.as_ref().is_none_or(|r| f.rule == *r)
+            && self.rule.is_none_or(|r| f.rule == r)
             && (self.place.is_empty() || f.place.contains(self.place.trim()))
     }
 }
@@ -49,7 +49,7 @@ pub enum GroupBy {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum GroupKey {
     /// The findings of this rule.
-    Rule(String),
+    Rule(RuleId),
     /// The findings about units in this township-level unit (`None`: about no unit, e.g. the
     /// planning area).
     Unit(Option<usize>),
@@ -93,12 +93,12 @@ pub fn groups(report: &Report, filter: &Filter, by: GroupBy) -> Vec<Group> {
             continue;
         }
         let key = match by {
-            GroupBy::Rule => GroupKey::Rule(f.rule.clone()),
+            GroupBy::Rule => GroupKey::Rule(f.rule),
             GroupBy::Township => GroupKey::Unit(f.unit.map(|u| township_of(&report.admin, u))),
         };
         let g = *index.entry(key.clone()).or_insert_with(|| {
             let name = match &key {
-                GroupKey::Rule(rule) => rule.clone(),
+                GroupKey::Rule(rule) => rule.id().to_string(),
                 GroupKey::Unit(Some(u)) => path_name(&report.admin, *u),
                 GroupKey::Unit(None) => f.place.clone(),
             };
@@ -113,7 +113,10 @@ pub fn groups(report: &Report, filter: &Filter, by: GroupBy) -> Vec<Group> {
         groups[g].findings.push(i);
     }
     if by == GroupBy::Rule {
-        groups.sort_by_key(|g| CATALOG.iter().position(|r| r.id == g.name));
+        groups.sort_by_key(|g| match g.key {
+            GroupKey::Rule(rule) => Some(rule),
+            GroupKey::Unit(_) => None,
+        });
     }
     let mut budget = OPEN_BUDGET;
     for g in &mut groups {
@@ -131,11 +134,11 @@ pub fn counts(report: &Report) -> (usize, usize) {
 }
 
 /// The rules that could not be checked, and what they missed.
-pub fn not_checked(report: &Report) -> Vec<(String, Missing)> {
+pub fn not_checked(report: &Report) -> Vec<(RuleId, Missing)> {
     report
         .rules
         .iter()
-        .filter_map(|st| st.missing.map(|m| (st.rule.clone(), m)))
+        .filter_map(|st| st.missing.map(|m| (st.rule, m)))
         .collect()
 }
 
@@ -265,13 +268,13 @@ mod tests {
         let groups = groups(report, &Filter::default(), GroupBy::Rule);
         let positions: Vec<usize> = groups
             .iter()
-            .map(|g| CATALOG.iter().position(|r| r.id == g.name).unwrap())
+            .map(|g| RuleId::ALL.iter().position(|r| r.id() == g.name).unwrap())
             .collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
         let total: usize = groups.iter().map(|g| g.findings.len()).sum();
         assert_eq!(total, report.findings.len());
         for g in &groups {
-            assert_eq!(g.key, GroupKey::Rule(g.name.clone()));
+            assert_eq!(g.key, GroupKey::Rule(RuleId::parse(&g.name).unwrap()));
             assert!(g
                 .findings
                 .iter()
@@ -300,7 +303,7 @@ mod tests {
         };
         assert_eq!(listed(severity).len(), advisories);
         let rule = Filter {
-            rule: Some("reach.15min".into()),
+            rule: Some(RuleId::Reach15Min),
             ..Filter::default()
         };
         let reach = listed(rule);
@@ -335,7 +338,7 @@ mod tests {
         // Filters combine.
         let both = listed(Filter {
             severity: Some(Severity::Advisory),
-            rule: Some("reach.15min".into()),
+            rule: Some(RuleId::Reach15Min),
             place: String::new(),
         });
         assert!(both.is_empty(), "reach.15min only gives violations");

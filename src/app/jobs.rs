@@ -12,7 +12,7 @@
 //!   synthetic network) whose first report does not fit is undone: the page goes back to the
 //!   data before it.
 //!
-//! Buffers (`B`) are the files' bytes as the page holds them (`js_sys::ArrayBuffer` in the
+//! Buffers (`B`) are the files' bytes as the page holds them (an `ArrayBuffer` in the
 //! browser); the machine only keeps and hands them back.
 
 use crate::engine::network::Mode;

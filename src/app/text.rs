@@ -8,7 +8,7 @@ use crate::engine::io::geojson::InputError;
 use crate::engine::io::ReadError;
 use crate::engine::model::SkipReason;
 use crate::engine::model::{AreaFlag, Center, FacilityKind};
-use crate::engine::rules::{LeadProblem, Message, Missing};
+use crate::engine::rules::{LeadProblem, Message, Missing, RuleId};
 use serde::{Deserialize, Serialize};
 
 /// A display language.
@@ -598,56 +598,59 @@ pub fn suggestion(lang: Lang, m: &Message) -> String {
 }
 
 /// A rule's title in `lang`.
-pub fn rule_title(lang: Lang, rule: &str) -> &'static str {
+pub fn rule_title(lang: Lang, rule: RuleId) -> &'static str {
     let (en, zh) = match rule {
-        "reach.15min" => (
+        RuleId::Reach15Min => (
             "Residents within 15 minutes of a medical service point",
             "居民15分钟可达医疗服务点",
         ),
-        "township.health-center" => (
+        RuleId::TownshipHealthCenter => (
             "One township health center per township",
             "一乡一所乡镇卫生院",
         ),
-        "township.merged" => (
+        RuleId::TownshipMerged => (
             "Merged townships keep only a branch",
             "撤并乡镇的卫生院仅保留为分院",
         ),
-        "township.central-center" => (
+        RuleId::TownshipCentralCenter => (
             "1–2 central township health centers per county",
             "每县 1–2 所中心乡镇卫生院",
         ),
-        "village.clinic" => (
+        RuleId::VillageClinic => (
             "A clinic in every administrative village",
             "每个行政村一个村卫生室",
         ),
-        "village.duplicate-clinics" => ("No duplicate village clinics", "一村不重复设置村卫生室"),
-        "village.special-areas" => (
+        RuleId::VillageDuplicateClinics => {
+            ("No duplicate village clinics", "一村不重复设置村卫生室")
+        }
+        RuleId::VillageSpecialAreas => (
             "Service points for special-area villages",
             "特殊区域村的医疗服务点",
         ),
-        "subdistrict.health-center" => (
+        RuleId::SubdistrictHealthCenter => (
             "One community health service center per sub-district",
             "每个街道一所社区卫生服务中心",
         ),
-        "subdistrict.large" => (
+        RuleId::SubdistrictLarge => (
             "Large sub-districts may expand",
             "人口多的街道可扩大或增设机构",
         ),
-        "community.station" => (
+        RuleId::CommunityStation => (
             "Stations where centers do not reach",
             "中心覆盖不到的社区设服务站",
         ),
-        "county.medical-community" => (
+        RuleId::CountyMedicalCommunity => (
             "County medical community and its ten centers",
             "县域医共体及其资源共享、临床服务中心",
         ),
-        "county.acute-care-centers" => ("Acute-care centers within reach", "急危重症救治中心可及"),
-        "county.referral" => ("Referral time to the lead hospital", "到牵头医院的转诊时间"),
-        "planning.elderly-care" => (
+        RuleId::CountyAcuteCareCenters => {
+            ("Acute-care centers within reach", "急危重症救治中心可及")
+        }
+        RuleId::CountyReferral => ("Referral time to the lead hospital", "到牵头医院的转诊时间"),
+        RuleId::PlanningElderlyCare => (
             "Elderly care next to health centers",
             "卫生院旁邻近建设养老机构",
         ),
-        _ => ("", ""),
     };
     match lang {
         Lang::En => en,

@@ -9,13 +9,8 @@ use crate::engine::admin::Hierarchy;
 use crate::engine::model::{Layers, Source};
 use crate::engine::network::Mode;
 use crate::engine::routing::Reach;
-use crate::engine::rules::{self, Context, Finding, Message, RuleParams, RuleStatus, Severity};
+use crate::engine::rules::{self, Context, Finding, RuleParams, Tally};
 use serde::{Deserialize, Serialize};
-
-/// Rule id of the 15-minute rule.
-pub const RULE_REACH: &str = "reach.15min";
-/// Where rule `reach.15min` comes from.
-pub const RULE_REACH_SOURCE: &str = "000 General Requirements; 001";
 
 /// The headline figures.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -237,52 +232,6 @@ pub struct Report {
     pub attribution: Option<String>,
 }
 
-#[derive(Default)]
-struct Tally {
-    total: f64,
-    within: f64,
-    unreachable: f64,
-    weighted_minutes: f64,
-    reachable_pop: f64,
-    count: usize,
-    beyond: usize,
-}
-
-impl Tally {
-    fn add(&mut self, population: f64, minutes: Option<f64>, limit: f64) {
-        self.total += population;
-        self.count += 1;
-        match minutes {
-            Some(m) => {
-                self.weighted_minutes += population * m;
-                self.reachable_pop += population;
-                if m <= limit {
-                    self.within += population;
-                } else {
-                    self.beyond += 1;
-                }
-            }
-            None => {
-                self.unreachable += population;
-                self.beyond += 1;
-            }
-        }
-    }
-    fn share(&self) -> Option<f64> {
-        (self.total > 0.0).then(|| self.within / self.total)
-    }
-    fn mean(&self) -> Option<f64> {
-        (self.reachable_pop > 0.0).then(|| self.weighted_minutes / self.reachable_pop)
-    }
-}
-
-fn place_name(name: &Option<String>, file: &str, source: Source, what: &str) -> String {
-    match name {
-        Some(n) => n.clone(),
-        None => format!("{what} #{} ({file})", source.feature),
-    }
-}
-
 /// Builds the report for `limit_min` from computed travel times. `file_names` are the loaded
 /// files' names, indexed by [`Source::file`]. A unit's figures are over the settlements the
 /// hierarchy puts in it ([`Hierarchy::settlements_in`]).
@@ -311,30 +260,20 @@ pub fn build_report(
         row.special_area = hierarchy.settlement_unit[k]
             .is_some_and(|u| !rules::special_flags(layers, hierarchy, params, u).is_empty());
     }
-    let mut findings = reach_findings(
-        layers,
-        hierarchy,
-        &summary,
-        &settlements,
-        &admin,
-        limit_min,
-        params,
-    );
-    let reach_status = reach_status(layers, findings.len());
     let ctx = Context {
         layers,
         hierarchy,
         reach,
         limit_min,
         params,
+        file_names,
     };
     let outcome = rules::check_all(&ctx);
-    findings.extend(outcome.findings);
+    let mut findings = outcome.findings;
     // Special-area villages first in every list; otherwise the rules' own order.
     findings.sort_by_key(|f| !f.special_area);
-    let mut status = vec![reach_status];
-    status.extend(outcome.status);
-    status.sort_by_key(|s| rules::CATALOG.iter().position(|r| r.id == s.rule));
+    let mut status = outcome.status;
+    status.sort_by_key(|s| s.rule);
     let scorecard = scorecard(layers, hierarchy, params, &admin);
     Report {
         mode: reach.mode,
@@ -452,115 +391,4 @@ fn warnings(layers: &Layers, reach: &Reach) -> Vec<String> {
         );
     }
     warnings
-}
-
-/// Rule `reach.15min`'s status: every settlement checked, or not checked without any.
-fn reach_status(layers: &Layers, violations: usize) -> RuleStatus {
-    RuleStatus {
-        rule: RULE_REACH.to_string(),
-        source: RULE_REACH_SOURCE.to_string(),
-        not_checked: None,
-        missing: layers
-            .settlements
-            .is_empty()
-            .then_some(rules::Missing::Settlements),
-        checked: layers.settlements.len(),
-        violations,
-        advisories: 0,
-    }
-}
-
-fn reach_findings(
-    layers: &Layers,
-    hierarchy: &Hierarchy,
-    summary: &Summary,
-    rows: &[SettlementRow],
-    admin: &[AdminRow],
-    limit: f64,
-    params: &RuleParams,
-) -> Vec<Finding> {
-    let target = params.target_share;
-    let finding = |place: String, detail: Message, at, value, unit, special_area| Finding {
-        rule: RULE_REACH.to_string(),
-        severity: Severity::Violation,
-        place,
-        message: String::new(),
-        suggestion: String::new(),
-        source: RULE_REACH_SOURCE.to_string(),
-        at,
-        value,
-        unit,
-        facility: None,
-        special_area,
-        detail,
-    };
-    let mut out = Vec::new();
-    if let Some(share) = summary.share_within_limit.filter(|s| *s < target) {
-        let detail = Message::ReachArea {
-            share,
-            within: summary.population_within_limit,
-            total: summary.population_total,
-            limit,
-        };
-        out.push(finding(
-            "planning area".to_string(),
-            detail,
-            None,
-            Some(share),
-            None,
-            false,
-        ));
-    }
-    for (i, row) in admin.iter().enumerate() {
-        if let Some(share) = row.share_within_limit.filter(|s| *s < target) {
-            let detail = Message::ReachUnit {
-                share,
-                within: row.population_within_limit,
-                total: row.population,
-                limit,
-            };
-            let place = hierarchy.path_name(layers, i);
-            let at = hierarchy.units[i].interior;
-            out.push(finding(
-                place,
-                detail,
-                at,
-                Some(share),
-                Some(i),
-                !rules::special_flags(layers, hierarchy, params, i).is_empty(),
-            ));
-        }
-    }
-    let special = |k: usize| rows[k].special_area;
-    let mut beyond: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].within_limit).collect();
-    beyond.sort_by(|&a, &b| {
-        special(b)
-            .cmp(&special(a))
-            .then(rows[b].population.total_cmp(&rows[a].population))
-            .then(a.cmp(&b))
-    });
-    for i in beyond {
-        let row = &rows[i];
-        let s = &layers.settlements[i];
-        let detail = Message::ReachSettlement {
-            population: row.population,
-            minutes: row.time_min,
-            facility: row.nearest_facility_name.clone(),
-            limit,
-        };
-        let name = place_name(&row.name, &row.file, s.source, "settlement");
-        let place = match hierarchy.settlement_unit[i] {
-            Some(u) => format!("{} / {name}", hierarchy.path_name(layers, u)),
-            None => name,
-        };
-        out.push(finding(
-            place,
-            detail,
-            Some(s.at),
-            row.time_min,
-            hierarchy.settlement_unit[i],
-            special(i),
-        ));
-    }
-    out
 }

@@ -2,11 +2,11 @@
 //! counts on top; a click focuses the map), the rule parameters, and the scorecard.
 
 use super::state::AppState;
-use crate::app::findings_view::{self, Filter, Group, GroupBy, SHOWN_PER_GROUP};
+use crate::app::findings_view::{self, Filter, Group, GroupBy, GroupKey, SHOWN_PER_GROUP};
 use crate::app::scene::Focus;
 use crate::app::text::{message, missing, param_label, rule_title, suggestion, Key};
 use crate::engine::rules::{Finding, Severity};
-use crate::engine::rules::{RuleParams, CATALOG};
+use crate::engine::rules::{RuleId, RuleParams};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -77,7 +77,7 @@ fn Filters(filter: RwSignal<Filter>, by: RwSignal<GroupBy>) -> impl IntoView {
         filter.update(|f| f.severity = severity);
     };
     let rule = move |ev| {
-        let rule = Some(event_target_value(&ev)).filter(|r| !r.is_empty());
+        let rule = RuleId::parse(&event_target_value(&ev));
         filter.update(|f| f.rule = rule);
     };
     view! {
@@ -89,7 +89,7 @@ fn Filters(filter: RwSignal<Filter>, by: RwSignal<GroupBy>) -> impl IntoView {
             </select>
             <select data-testid="filter-rule" on:change=rule>
                 <option value="">{move || t(Key::AllRules)}</option>
-                {CATALOG.iter().map(|r| view! { <option value=r.id>{r.id}</option> }).collect_view()}
+                {RuleId::ALL.iter().map(|r| view! { <option value=r.id()>{r.id()}</option> }).collect_view()}
             </select>
             <input
                 type="search"
@@ -152,12 +152,12 @@ fn finding_group(
     listed: Vec<(usize, Finding)>,
 ) -> impl IntoView {
     let lang = s.lang.get();
-    let (heading, clause) = match by {
-        GroupBy::Township => (group.name.clone(), String::new()),
-        GroupBy::Rule => (
-            format!("{} · {}", group.name, rule_title(lang, &group.name)),
-            crate::engine::rules::source_of(&group.name).to_string(),
+    let (heading, clause) = match (by, &group.key) {
+        (GroupBy::Rule, GroupKey::Rule(rule)) => (
+            format!("{} · {}", rule.id(), rule_title(lang, *rule)),
+            rule.clause().to_string(),
         ),
+        _ => (group.name.clone(), String::new()),
     };
     let n = group.findings.len();
     let cut = group.is_cut();
@@ -214,7 +214,7 @@ fn NotChecked() -> impl IntoView {
             <h4>{move || t(Key::NotChecked)}</h4>
             <ul class="not-checked">
                 {move || not_checked().into_iter().map(|(rule, why)| view! {
-                    <li data-testid="not-checked"><b>{rule.clone()}</b> " " {move || rule_title(s.lang.get(), &rule)} ": " {move || missing(s.lang.get(), why)}</li>
+                    <li data-testid="not-checked"><b>{rule.id()}</b> " " {move || rule_title(s.lang.get(), rule)} ": " {move || missing(s.lang.get(), why)}</li>
                 }).collect_view()}
             </ul>
         </Show>
@@ -236,7 +236,7 @@ fn finding_item(s: AppState, index: usize, f: Finding) -> impl IntoView {
             class:special=f.special_area
             class:focused=move || s.focus.get().is_some_and(|x| x.finding() == Some(index))
             data-testid="finding"
-            data-rule=f.rule.clone()
+            data-rule=f.rule.id()
             on:click=move |_| s.focus.set(Some(focus))
         >
             <span class=format!("badge {sev}")>{move || if sev == "violation" { Key::Violation.text(s.lang.get()) } else { Key::Advisory.text(s.lang.get()) }}</span>

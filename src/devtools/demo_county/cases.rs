@@ -1,5 +1,5 @@
 //! Output, the rule cases: where each rule fires and where it passes, by place name, and the
-//! landmarks whose travel times `tests/demo_county.rs` measures.
+//! landmarks whose travel times `tests/engine/demo_county.rs` measures.
 
 use super::builder::Builder;
 use super::names::base_name;

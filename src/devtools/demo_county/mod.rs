@@ -5,7 +5,7 @@
 //! [`generate`] returns the four GeoJSON layers (admin units, roads, facilities, settlements)
 //! as text in the property vocabulary of `docs/VOCABULARY.md` (Chinese keys and values), the
 //! [`RuleCase`]s that say where each rule fires and where it passes (by place name), and a
-//! README. The committed demo in `demo/county/` is `generate(SEED)`; `tests/demo_county.rs`
+//! README. The committed demo in `demo/county/` is `generate(SEED)`; `tests/engine/demo_county.rs`
 //! checks that it still is.
 //!
 //! How it is made:
@@ -112,7 +112,7 @@ pub struct RuleCase {
     pub passes: String,
 }
 
-/// Names of the places whose travel times make a rule fire or pass; `tests/demo_county.rs`
+/// Names of the places whose travel times make a rule fire or pass; `tests/engine/demo_county.rs`
 /// measures them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Landmarks {

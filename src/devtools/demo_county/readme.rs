@@ -46,9 +46,9 @@ impl Builder {
              like a real county and so that every rule of `docs/RULES.md` both fires and passes \
              somewhere in it. Names, the code {COUNTY_CODE} (not a real county), populations and facilities are \
              invented. The property vocabulary is that of `docs/VOCABULARY.md`, in Chinese.\n\n\
-             **Do not edit these files by hand.** `cargo test --test demo_county` fails when they differ from the \
+             **Do not edit these files by hand.** `cargo test --test engine demo_county` fails when they differ from the \
              generator's output; after changing the generator, run\n\n\
-             ```sh\nMEDREACH_BLESS=1 cargo test --test demo_county\n```\n\n\
+             ```sh\nMEDREACH_BLESS=1 cargo test --test engine demo_county\n```\n\n\
              which rewrites this folder (README included), then review and commit the diff. The test also checks \
              that the files load with no skipped feature, that every settlement lies in exactly one village or \
              community and every village in its township, that the codes are unique and nested, and the travel \
@@ -104,7 +104,7 @@ impl Builder {
         s.push_str(
             "\nTravel-time claims (the remote hamlets beyond 15 min by car, the county town within 15 min by car, the \
              small village's shared clinic within 15 min on foot, the far community beyond 15 min on foot from its \
-             center, the referral times) are measured with the engine by `tests/demo_county.rs`.\n",
+             center, the referral times) are measured with the engine by `tests/engine/demo_county.rs`.\n",
         );
         s
     }

@@ -3,14 +3,14 @@
 //! (`county.referral`), and elderly care next to health centers (`planning.elderly-care`).
 
 use super::township::{facility_in, scope_place, scopes, CENTERS};
-use super::{Context, LeadProblem, Message, Missing, Outcome, Severity};
+use super::{Context, LeadProblem, Message, Missing, Outcome, RuleId, Severity};
 use crate::engine::model::{Center, FacilityKind, Ownership};
 use crate::engine::routing::{Nearest, Site};
 
-const COMMUNITY: &str = "county.medical-community";
-const ACUTE: &str = "county.acute-care-centers";
-const REFERRAL: &str = "county.referral";
-const ELDERLY: &str = "planning.elderly-care";
+const COMMUNITY: RuleId = RuleId::CountyMedicalCommunity;
+const ACUTE: RuleId = RuleId::CountyAcuteCareCenters;
+const REFERRAL: RuleId = RuleId::CountyReferral;
+const ELDERLY: RuleId = RuleId::PlanningElderlyCare;
 
 fn leads(ctx: &Context, scope: Option<usize>) -> Vec<usize> {
     (0..ctx.layers.facilities.len())

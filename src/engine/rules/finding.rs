@@ -18,7 +18,7 @@ pub enum Severity {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Rule id, e.g. `reach.15min`.
-    pub rule: String,
+    pub rule: super::RuleId,
     /// Violation or advisory.
     pub severity: Severity,
     /// The place: a settlement, an admin unit, or the planning area.

@@ -6,6 +6,7 @@
 //! data is missing reports itself as not checked, with the reason, rather than passing.
 
 mod county;
+mod reach;
 mod township;
 mod urban;
 mod village;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 mod finding;
 pub use finding::{Finding, Severity};
+pub use reach::{settlement_name, Tally};
 
 /// Rule parameters a user can change; defaults are the policy's or a documented local setting.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -118,83 +120,214 @@ impl RuleParams {
     }
 }
 
-/// One rule of the catalog.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct RuleInfo {
-    /// Stable id.
-    pub id: &'static str,
-    /// The policy clause(s) it comes from (the 13-ministry guidance and the documents around it; see `docs/RULES.md`).
-    pub source: &'static str,
+/// The id of each rule of the catalog (`docs/RULES.md`); serialised as its text id
+/// (`village.clinic`). Titles, clauses and checks match on it exhaustively, so a rule cannot
+/// lack one and a misspelt id does not compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RuleId {
+    /// `reach.15min`
+    #[serde(rename = "reach.15min")]
+    Reach15Min,
+    /// `township.health-center`
+    #[serde(rename = "township.health-center")]
+    TownshipHealthCenter,
+    /// `township.merged`
+    #[serde(rename = "township.merged")]
+    TownshipMerged,
+    /// `township.central-center`
+    #[serde(rename = "township.central-center")]
+    TownshipCentralCenter,
+    /// `village.clinic`
+    #[serde(rename = "village.clinic")]
+    VillageClinic,
+    /// `village.duplicate-clinics`
+    #[serde(rename = "village.duplicate-clinics")]
+    VillageDuplicateClinics,
+    /// `village.special-areas`
+    #[serde(rename = "village.special-areas")]
+    VillageSpecialAreas,
+    /// `subdistrict.health-center`
+    #[serde(rename = "subdistrict.health-center")]
+    SubdistrictHealthCenter,
+    /// `subdistrict.large`
+    #[serde(rename = "subdistrict.large")]
+    SubdistrictLarge,
+    /// `community.station`
+    #[serde(rename = "community.station")]
+    CommunityStation,
+    /// `county.medical-community`
+    #[serde(rename = "county.medical-community")]
+    CountyMedicalCommunity,
+    /// `county.acute-care-centers`
+    #[serde(rename = "county.acute-care-centers")]
+    CountyAcuteCareCenters,
+    /// `county.referral`
+    #[serde(rename = "county.referral")]
+    CountyReferral,
+    /// `planning.elderly-care`
+    #[serde(rename = "planning.elderly-care")]
+    PlanningElderlyCare,
 }
 
-/// The 14 rules, in catalog order.
-pub const CATALOG: [RuleInfo; 14] = [
-    RuleInfo {
-        id: "reach.15min",
-        source: "000 General Requirements; 001",
+impl RuleId {
+    /// Every rule, in catalog order.
+    pub const ALL: [RuleId; 14] = [
+        RuleId::Reach15Min,
+        RuleId::TownshipHealthCenter,
+        RuleId::TownshipMerged,
+        RuleId::TownshipCentralCenter,
+        RuleId::VillageClinic,
+        RuleId::VillageDuplicateClinics,
+        RuleId::VillageSpecialAreas,
+        RuleId::SubdistrictHealthCenter,
+        RuleId::SubdistrictLarge,
+        RuleId::CommunityStation,
+        RuleId::CountyMedicalCommunity,
+        RuleId::CountyAcuteCareCenters,
+        RuleId::CountyReferral,
+        RuleId::PlanningElderlyCare,
+    ];
+
+    /// The text id, e.g. `village.clinic`.
+    pub fn id(self) -> &'static str {
+        match self {
+            RuleId::Reach15Min => "reach.15min",
+            RuleId::TownshipHealthCenter => "township.health-center",
+            RuleId::TownshipMerged => "township.merged",
+            RuleId::TownshipCentralCenter => "township.central-center",
+            RuleId::VillageClinic => "village.clinic",
+            RuleId::VillageDuplicateClinics => "village.duplicate-clinics",
+            RuleId::VillageSpecialAreas => "village.special-areas",
+            RuleId::SubdistrictHealthCenter => "subdistrict.health-center",
+            RuleId::SubdistrictLarge => "subdistrict.large",
+            RuleId::CommunityStation => "community.station",
+            RuleId::CountyMedicalCommunity => "county.medical-community",
+            RuleId::CountyAcuteCareCenters => "county.acute-care-centers",
+            RuleId::CountyReferral => "county.referral",
+            RuleId::PlanningElderlyCare => "planning.elderly-care",
+        }
+    }
+
+    /// The policy clause(s) it comes from (the 13-ministry guidance and the documents around
+    /// it; see `docs/RULES.md`).
+    pub fn clause(self) -> &'static str {
+        match self {
+            RuleId::Reach15Min => "000 General Requirements; 001",
+            RuleId::TownshipHealthCenter => "000 (一); 001 §1",
+            RuleId::TownshipMerged => "000 (一)",
+            RuleId::TownshipCentralCenter => "000 (一); 001 §1; 002 2.1",
+            RuleId::VillageClinic => "000 (二); 002 2.1; 004 2(3)",
+            RuleId::VillageDuplicateClinics => "000 (二)",
+            RuleId::VillageSpecialAreas => "000 (二); 002 2.1",
+            RuleId::SubdistrictHealthCenter => "000 (三); 001 §3",
+            RuleId::SubdistrictLarge => "000 (三); 001 §3",
+            RuleId::CommunityStation => "000 (四); 001 §4; 004 2(3)",
+            RuleId::CountyMedicalCommunity => "003; 000 (五); 004 3(3)",
+            RuleId::CountyAcuteCareCenters => "004 4(3)",
+            RuleId::CountyReferral => "002 2.2; 003",
+            RuleId::PlanningElderlyCare => "000 (九); 004 3(5)",
+        }
+    }
+
+    /// The rule with text id `id`.
+    pub fn parse(id: &str) -> Option<RuleId> {
+        RuleId::ALL.into_iter().find(|r| r.id() == id)
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        self.id() == other
+    }
+}
+
+impl PartialEq<String> for RuleId {
+    fn eq(&self, other: &String) -> bool {
+        self.id() == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.id() == *other
+    }
+}
+
+/// One rule: its id (which gives its clause and, in [`crate::app::text`], its title) and its
+/// check, which records what it checked and what it found in an [`Outcome`].
+pub struct Rule {
+    /// The rule.
+    pub id: RuleId,
+    /// Its check.
+    pub check: fn(&Context, &mut Outcome),
+}
+
+/// The 14 rules, in catalog order: adding a rule is a [`RuleId`] variant, its check (in the
+/// file of its group) and its line here.
+pub const CATALOG: [Rule; 14] = [
+    Rule {
+        id: RuleId::Reach15Min,
+        check: reach::check,
     },
-    RuleInfo {
-        id: "township.health-center",
-        source: "000 (一); 001 §1",
+    Rule {
+        id: RuleId::TownshipHealthCenter,
+        check: township::health_center,
     },
-    RuleInfo {
-        id: "township.merged",
-        source: "000 (一)",
+    Rule {
+        id: RuleId::TownshipMerged,
+        check: township::merged,
     },
-    RuleInfo {
-        id: "township.central-center",
-        source: "000 (一); 001 §1; 002 2.1",
+    Rule {
+        id: RuleId::TownshipCentralCenter,
+        check: township::central_center,
     },
-    RuleInfo {
-        id: "village.clinic",
-        source: "000 (二); 002 2.1; 004 2(3)",
+    Rule {
+        id: RuleId::VillageClinic,
+        check: village::clinic,
     },
-    RuleInfo {
-        id: "village.duplicate-clinics",
-        source: "000 (二)",
+    Rule {
+        id: RuleId::VillageDuplicateClinics,
+        check: village::duplicate_clinics,
     },
-    RuleInfo {
-        id: "village.special-areas",
-        source: "000 (二); 002 2.1",
+    Rule {
+        id: RuleId::VillageSpecialAreas,
+        check: village::special_areas,
     },
-    RuleInfo {
-        id: "subdistrict.health-center",
-        source: "000 (三); 001 §3",
+    Rule {
+        id: RuleId::SubdistrictHealthCenter,
+        check: urban::subdistrict_health_center,
     },
-    RuleInfo {
-        id: "subdistrict.large",
-        source: "000 (三); 001 §3",
+    Rule {
+        id: RuleId::SubdistrictLarge,
+        check: urban::subdistrict_large,
     },
-    RuleInfo {
-        id: "community.station",
-        source: "000 (四); 001 §4; 004 2(3)",
+    Rule {
+        id: RuleId::CommunityStation,
+        check: urban::community_station,
     },
-    RuleInfo {
-        id: "county.medical-community",
-        source: "003; 000 (五); 004 3(3)",
+    Rule {
+        id: RuleId::CountyMedicalCommunity,
+        check: county::medical_community,
     },
-    RuleInfo {
-        id: "county.acute-care-centers",
-        source: "004 4(3)",
+    Rule {
+        id: RuleId::CountyAcuteCareCenters,
+        check: county::acute_care,
     },
-    RuleInfo {
-        id: "county.referral",
-        source: "002 2.2; 003",
+    Rule {
+        id: RuleId::CountyReferral,
+        check: county::referral,
     },
-    RuleInfo {
-        id: "planning.elderly-care",
-        source: "000 (九); 004 3(5)",
+    Rule {
+        id: RuleId::PlanningElderlyCare,
+        check: county::elderly_care,
     },
 ];
-
-/// The source clause of a rule id.
-pub fn source_of(rule: &str) -> &'static str {
-    CATALOG
-        .iter()
-        .find(|r| r.id == rule)
-        .map(|r| r.source)
-        .unwrap_or("")
-}
 
 /// What a finding says, as data; [`crate::app::text::message`] and [`crate::app::text::suggestion`]
 /// put it into words.
@@ -345,7 +478,7 @@ pub enum Missing {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RuleStatus {
     /// Rule id.
-    pub rule: String,
+    pub rule: RuleId,
     /// The policy clause.
     pub source: String,
     /// `None` when checked; else what data was missing, worded (English in the command line's
@@ -390,6 +523,8 @@ pub struct Context<'a> {
     pub limit_min: f64,
     /// The parameters.
     pub params: &'a RuleParams,
+    /// The loaded files' names, indexed by [`crate::engine::model::Source::file`].
+    pub file_names: &'a [String],
 }
 
 /// Collects the findings and the per-rule tallies.
@@ -401,13 +536,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn rule(&mut self, rule: &str) -> &mut RuleStatus {
+    fn rule(&mut self, rule: RuleId) -> &mut RuleStatus {
         if let Some(i) = self.status.iter().position(|s| s.rule == rule) {
             return &mut self.status[i];
         }
         self.status.push(RuleStatus {
-            rule: rule.to_string(),
-            source: source_of(rule).to_string(),
+            rule,
+            source: rule.clause().to_string(),
             not_checked: None,
             missing: None,
             checked: 0,
@@ -418,19 +553,19 @@ impl Outcome {
     }
 
     /// Records that `rule` checked `n` places.
-    pub fn checked(&mut self, rule: &str, n: usize) {
+    pub fn checked(&mut self, rule: RuleId, n: usize) {
         self.rule(rule).checked += n;
     }
 
     /// Records that `rule` could not be checked and why.
-    pub fn not_checked(&mut self, rule: &str, missing: Missing) {
+    pub fn not_checked(&mut self, rule: RuleId, missing: Missing) {
         let status = self.rule(rule);
         status.missing = Some(missing);
     }
 
     /// Adds a finding.
     pub fn push(&mut self, finding: Finding) {
-        let status = self.rule(&finding.rule.clone());
+        let status = self.rule(finding.rule);
         match finding.severity {
             Severity::Violation => status.violations += 1,
             Severity::Advisory => status.advisories += 1,
@@ -488,18 +623,18 @@ impl Context<'_> {
     /// A finding of `rule` at `place`.
     pub fn finding(
         &self,
-        rule: &str,
+        rule: RuleId,
         severity: Severity,
         place: Place,
         detail: Message,
     ) -> Finding {
         Finding {
-            rule: rule.to_string(),
+            rule,
             severity,
             place: place.name,
             message: String::new(),
             suggestion: String::new(),
-            source: source_of(rule).to_string(),
+            source: rule.clause().to_string(),
             at: place.at,
             value: None,
             unit: place.unit,
@@ -523,24 +658,14 @@ impl Context<'_> {
     }
 }
 
-/// Runs every rule but `reach.15min` (which the report computes with the headline figure).
+/// Runs every rule of the [`CATALOG`], in its order.
 pub fn check_all(ctx: &Context) -> Outcome {
     let mut out = Outcome {
         findings: Vec::new(),
         status: Vec::new(),
     };
-    township::health_center(ctx, &mut out);
-    township::merged(ctx, &mut out);
-    township::central_center(ctx, &mut out);
-    village::clinic(ctx, &mut out);
-    village::duplicate_clinics(ctx, &mut out);
-    village::special_areas(ctx, &mut out);
-    urban::subdistrict_health_center(ctx, &mut out);
-    urban::subdistrict_large(ctx, &mut out);
-    urban::community_station(ctx, &mut out);
-    county::medical_community(ctx, &mut out);
-    county::acute_care(ctx, &mut out);
-    county::referral(ctx, &mut out);
-    county::elderly_care(ctx, &mut out);
+    for rule in &CATALOG {
+        (rule.check)(ctx, &mut out);
+    }
     out
 }

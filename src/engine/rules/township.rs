@@ -2,7 +2,7 @@
 //! townships keep theirs only as a branch (`township.merged`), and 1–2 central township
 //! health centers per county away from the county town (`township.central-center`).
 
-use super::{Candidate, Context, Message, Missing, Outcome, Place, Severity};
+use super::{Candidate, Context, Message, Missing, Outcome, Place, RuleId, Severity};
 use crate::engine::model::{FacilityKind, Level};
 use crate::engine::routing::Site;
 
@@ -12,9 +12,9 @@ pub(super) const CENTERS: [FacilityKind; 2] = [
     FacilityKind::CentralTownshipHealthCenter,
 ];
 
-const HEALTH_CENTER: &str = "township.health-center";
-const MERGED: &str = "township.merged";
-const CENTRAL: &str = "township.central-center";
+const HEALTH_CENTER: RuleId = RuleId::TownshipHealthCenter;
+const MERGED: RuleId = RuleId::TownshipMerged;
+const CENTRAL: RuleId = RuleId::TownshipCentralCenter;
 
 /// `township.health-center`.
 pub(super) fn health_center(ctx: &Context, out: &mut Outcome) {

@@ -2,14 +2,14 @@
 //! (`subdistrict.health-center`), large sub-districts (`subdistrict.large`), and stations where
 //! centers do not reach (`community.station`).
 
-use super::{Context, Message, Missing, Outcome, Severity};
+use super::{Context, Message, Missing, Outcome, RuleId, Severity};
 use crate::engine::model::{FacilityKind, Level};
 
-const SUB_CENTER: &str = "subdistrict.health-center";
-const SUB_LARGE: &str = "subdistrict.large";
-const STATION: &str = "community.station";
+const SUB_CENTER: RuleId = RuleId::SubdistrictHealthCenter;
+const SUB_LARGE: RuleId = RuleId::SubdistrictLarge;
+const STATION: RuleId = RuleId::CommunityStation;
 
-fn subdistricts(ctx: &Context, out: &mut Outcome, rule: &str) -> Vec<usize> {
+fn subdistricts(ctx: &Context, out: &mut Outcome, rule: RuleId) -> Vec<usize> {
     let s: Vec<usize> = ctx.hierarchy.units_of(Level::Subdistrict).collect();
     if s.is_empty() {
         out.not_checked(rule, Missing::Subdistricts);

@@ -3,15 +3,15 @@
 //! mobile stations for special-area villages (`village.special-areas`).
 
 use super::township::CENTERS;
-use super::{Context, Message, Missing, Outcome, Severity};
+use super::{Context, Message, Missing, Outcome, RuleId, Severity};
 use crate::engine::admin::UnitBoxes;
 use crate::engine::model::{AreaFlag, FacilityKind, Level};
 use crate::engine::routing::Site;
 use geo::{BoundingRect, Intersects};
 
-const CLINIC: &str = "village.clinic";
-const DUPLICATE: &str = "village.duplicate-clinics";
-const SPECIAL: &str = "village.special-areas";
+const CLINIC: RuleId = RuleId::VillageClinic;
+const DUPLICATE: RuleId = RuleId::VillageDuplicateClinics;
+const SPECIAL: RuleId = RuleId::VillageSpecialAreas;
 
 const OUTREACH: [FacilityKind; 2] = [
     FacilityKind::MedicalServicePoint,
@@ -23,7 +23,7 @@ pub(super) fn special_flags(ctx: &Context, unit: usize) -> Vec<AreaFlag> {
     super::special_flags(ctx.layers, ctx.hierarchy, ctx.params, unit)
 }
 
-fn villages(ctx: &Context, out: &mut Outcome, rule: &str) -> Vec<usize> {
+fn villages(ctx: &Context, out: &mut Outcome, rule: RuleId) -> Vec<usize> {
     let v: Vec<usize> = ctx.hierarchy.units_of(Level::Village).collect();
     if v.is_empty() {
         out.not_checked(rule, Missing::Villages);

@@ -19,11 +19,11 @@ fn rules_without_their_data_are_not_checked() {
         .facility("卫生室", "村卫生室", 0.0, 0.0)
         .settlement("屯", 100.0, 0.0, 500.0)
         .check();
-    let ids: Vec<&str> = r.rules.iter().map(|s| s.rule.as_str()).collect();
-    let catalog: Vec<&str> = CATALOG.iter().map(|c| c.id).collect();
+    let ids: Vec<&str> = r.rules.iter().map(|s| s.rule.id()).collect();
+    let catalog: Vec<&str> = CATALOG.iter().map(|c| c.id.id()).collect();
     assert_eq!(ids, catalog, "every rule, in catalog order");
     for s in &r.rules {
-        assert_eq!(s.source, source(&s.rule));
+        assert_eq!(s.source, source(s.rule.id()));
     }
     assert_eq!(checked(&r, "reach.15min").checked, 1);
     for rule in &catalog[1..] {
