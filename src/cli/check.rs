@@ -1,0 +1,246 @@
+//! `medreach check`: the report on GeoJSON layers (`--roads`, `--facilities`, `--settlements`,
+//! `--admin`) or an OpenStreetMap extract (`--osm`), as one JSON document. The layers load
+//! through the dataset, as in the page, so both give the same report on the same files.
+
+use super::USAGE;
+use crate::app::analysis::check;
+use crate::app::options::Options;
+use crate::engine::dataset::Dataset;
+use crate::engine::io::osm::OsmOptions;
+
+/// Runs `check` with its flags `args`.
+pub fn run(args: &[String]) -> Result<String, String> {
+    let mut it = args.iter();
+    let mut files: Vec<(&str, String)> = Vec::new();
+    let mut options = Options::default();
+    let mut osm: Option<String> = None;
+    let mut osm_options = OsmOptions::default();
+    let mut osm_only_flag: Option<&str> = None;
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
+        };
+        match flag.as_str() {
+            "--roads" | "--facilities" | "--settlements" | "--admin" => {
+                files.push((flag.trim_start_matches("--"), value()?.clone()))
+            }
+            "--osm" => osm = Some(value()?.clone()),
+            "--floor-m2-per-person" => {
+                let v = value()?;
+                osm_options.floor_m2_per_person = v
+                    .parse()
+                    .ok()
+                    .filter(|x: &f64| x.is_finite() && *x > 0.0)
+                    .ok_or_else(|| {
+                        format!("--floor-m2-per-person: \"{v}\" is not a positive number of m²")
+                    })?;
+                osm_only_flag = Some("--floor-m2-per-person");
+            }
+            "--population" => {
+                osm_options.population = value()?.parse()?;
+                osm_only_flag = Some("--population");
+            }
+            "--mode" => options.mode = value()?.parse()?,
+            "--limit-min" => {
+                let v = value()?;
+                options.limit_min = v
+                    .parse()
+                    .map_err(|_| format!("--limit-min: \"{v}\" is not a number"))?;
+            }
+            "--rules" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+                options.rules = crate::engine::rules::RuleParams::parse(&text)
+                    .map_err(|e| format!("{path}: {e}"))?;
+            }
+            "-h" | "--help" => return Ok(USAGE.to_string()),
+            other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
+        }
+    }
+    if osm.is_none() {
+        if let Some(flag) = osm_only_flag {
+            return Err(format!("{flag} applies to --osm FILE.osm.pbf\n\n{USAGE}"));
+        }
+        for required in ["roads", "facilities", "settlements"] {
+            if !files.iter().any(|(k, _)| *k == required) {
+                return Err(format!(
+                    "--{required} is required (or --osm FILE.osm.pbf)\n\n{USAGE}"
+                ));
+            }
+        }
+    }
+    let mut data = Dataset::default();
+    if let Some(path) = &osm {
+        load_osm(&mut data, path, &osm_options)?;
+    }
+    for (_, path) in &files {
+        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+        let loaded = data
+            .load_file(path, &bytes, &osm_options)
+            .map_err(|e| e.to_string())?;
+        for s in &loaded.layers.skipped {
+            eprintln!("{path}: feature {} skipped: {}", s.source.feature, s.reason);
+        }
+        for n in &loaded.layers.notes {
+            eprintln!("{n}");
+        }
+    }
+    // Which layers win and where residents come from are the dataset's (the page's) policy;
+    // the report carries the extract's account (attribution, population source, warnings).
+    let report = check(&data, &options).map_err(|e| e.to_string())?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+}
+
+/// Reads the extract at `path` into `data` as its first file, printing what it skipped and
+/// its notes on stderr.
+fn load_osm(data: &mut Dataset, path: &str, options: &OsmOptions) -> Result<(), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+    let loaded = data
+        .load_osm(path, &bytes, options)
+        .map_err(|e| format!("{path}: {e}"))?;
+    let Some(extract) = &loaded.extract else {
+        return Ok(());
+    };
+    for s in &loaded.layers.skipped {
+        let what = extract.elements.get(s.source.feature as usize).map_or_else(
+            || format!("feature {}", s.source.feature),
+            |e| e.to_string(),
+        );
+        eprintln!("{path}: {what} skipped: {}", s.reason);
+    }
+    // The extract's warnings go into the report's warnings (those that still apply with the
+    // user's layers: `Dataset::extract_warnings`), not here.
+    let repeats: Vec<String> = extract
+        .warnings
+        .iter()
+        .map(|w| format!("OpenStreetMap extract: {w}"))
+        .collect();
+    for n in loaded.layers.notes.iter().filter(|n| !repeats.contains(n)) {
+        eprintln!("{path}: {n}");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::session::{InputFile, Session};
+    use crate::engine::network::Mode;
+    use crate::engine::rules::RuleParams;
+    use std::path::PathBuf;
+
+    fn data(rel: &str) -> String {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(rel)
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// The command line's report and the page's (the worker's session, given the same files
+    /// under the same names) are the same JSON: one layer-precedence and population policy.
+    fn page_and_cli_agree(osm: &str, geojson: &[(&str, String)], mode: Mode) -> serde_json::Value {
+        let mut args = vec!["check".to_string(), "--osm".into(), osm.to_string()];
+        for (flag, path) in geojson {
+            args.push(format!("--{flag}"));
+            args.push(path.clone());
+        }
+        args.extend(["--mode".into(), mode.id().to_string()]);
+        let cli: serde_json::Value =
+            serde_json::from_str(&crate::cli::run(&args).unwrap()).unwrap();
+
+        let mut files = vec![InputFile {
+            name: osm.to_string(),
+            bytes: std::fs::read(osm).unwrap(),
+        }];
+        for (_, path) in geojson {
+            files.push(InputFile {
+                name: path.clone(),
+                bytes: std::fs::read(path).unwrap(),
+            });
+        }
+        let mut session = Session::new();
+        assert!(session.load(files, true, &mut |_, _, _| {}).is_empty());
+        let page = session
+            .run(mode, 15.0, &RuleParams::default(), &mut |_, _, _| {})
+            .unwrap()
+            .report;
+        // Both through the same text, as serde_json's parsing may round a last bit.
+        let page: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string_pretty(&page).unwrap()).unwrap();
+        if let Some(at) = first_difference(&page, &cli, String::new()) {
+            panic!("the page's and the command line's reports differ at {at}");
+        }
+        cli
+    }
+
+    /// Where two JSON values first differ, as a path with both values.
+    fn first_difference(
+        a: &serde_json::Value,
+        b: &serde_json::Value,
+        at: String,
+    ) -> Option<String> {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                let keys: std::collections::BTreeSet<_> = x.keys().chain(y.keys()).collect();
+                keys.into_iter().find_map(|k| {
+                    let (u, v) = (
+                        x.get(k).unwrap_or(&Value::Null),
+                        y.get(k).unwrap_or(&Value::Null),
+                    );
+                    first_difference(u, v, format!("{at}.{k}"))
+                })
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+                .iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (u, v))| first_difference(u, v, format!("{at}[{i}]"))),
+            _ => (a != b).then(|| format!("{at}: page {a}, command line {b}")),
+        }
+    }
+
+    #[test]
+    fn an_extract_alone_gives_the_same_report_in_the_page_and_the_command_line() {
+        let osm = data("tests/data/osm/liechtenstein.osm.pbf");
+        let report = page_and_cli_agree(&osm, &[], Mode::Drive);
+        assert_eq!(report["population_source"], "osm_place_nodes");
+    }
+
+    #[test]
+    fn user_settlements_replace_the_extracts_in_the_page_and_the_command_line() {
+        let osm = data("tests/data/osm/andorra.osm.pbf");
+        let settlements = data("tests/data/cases/andorra/settlements.geojson");
+        let report = page_and_cli_agree(&osm, &[("settlements", settlements)], Mode::Drive);
+        assert_eq!(report["population_source"], "settlements_layer");
+        assert_eq!(report["settlements"].as_array().unwrap().len(), 59);
+    }
+
+    #[test]
+    fn user_admin_populations_spread_over_buildings_alike_in_the_page_and_the_command_line() {
+        // One unit with a population over the middle of Baltimore's extract.
+        let dir = std::env::temp_dir().join(format!("medreach-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let admin = dir.join("admin.geojson");
+        std::fs::write(
+            &admin,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+              "properties":{"name":"Downtown","population":50000},
+              "geometry":{"type":"Polygon","coordinates":[[[-76.64,39.27],[-76.58,39.27],
+              [-76.58,39.31],[-76.64,39.31],[-76.64,39.27]]]}}]}"#,
+        )
+        .unwrap();
+        let osm = data("tests/data/osm/baltimore.osm.pbf");
+        let admin = admin.to_string_lossy().into_owned();
+        let report = page_and_cli_agree(&osm, &[("admin", admin)], Mode::Walk);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            report["population_source"],
+            "osm_building_estimate_in_admin_layer"
+        );
+        assert!(report["warnings"][0].as_str().unwrap().contains("ESTIMATE"));
+    }
+}
