@@ -2,7 +2,7 @@
 //!
 //! The expected counts were established independently: a Python script using pyosmium
 //! (libosmium's reader and its multipolygon assembler, installed from PyPI in a throw-away venv;
-//! not a dependency of this repository) applies the rules documented in `src/osm.rs`, written
+//! not a dependency of this repository) applies the rules documented in `src/engine/io/osm/`, written
 //! again from the documentation: roads are `highway=*` ways whose class is not in the
 //! not-a-road lists and that have two distinct positions; facilities are nodes, ways and
 //! multipolygons with `healthcare` or a health `amenity`; settlements are settlement `place`
