@@ -1,0 +1,251 @@
+//! Joining points to the network: the nearest point of the nearest usable segment, and the
+//! routing graph with a node at every join.
+
+use super::build::RoadNetwork;
+use super::graph::{NodeId, RoutingGraph};
+use crate::engine::crs::Xy;
+use serde::{Deserialize, Serialize};
+
+/// Where a point joins the network: the nearest point of the nearest usable segment.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snap {
+    /// The segment.
+    pub segment: u32,
+    /// Position along it, 0 at `a`, 1 at `b`.
+    pub t: f64,
+    /// The joining point, in metres.
+    pub at: Xy,
+    /// Length of the straight off-road leg, in metres.
+    pub offroad_m: f64,
+}
+
+/// Squared distance from `p` to the segment `a`–`b`, computed exactly as `rstar` computes it
+/// for a `Line`, so that the choice of the nearest segment is the same bit for bit.
+fn segment_distance_2(a: Xy, b: Xy, p: [f64; 2]) -> f64 {
+    let dir = [b.x - a.x, b.y - a.y];
+    let s = (0.0 + (p[0] - a.x) * dir[0] + (p[1] - a.y) * dir[1])
+        / (dir[1] * dir[1] + (dir[0] * dir[0] + 0.0));
+    let q = if 0.0 < s && s < 1.0 {
+        [a.x + dir[0] * s, a.y + dir[1] * s]
+    } else if s <= 0.0 {
+        [a.x, a.y]
+    } else {
+        [b.x, b.y]
+    };
+    let d = [q[0] - p[0], q[1] - p[1]];
+    d[1] * d[1] + (d[0] * d[0] + 0.0)
+}
+
+impl RoadNetwork {
+    /// Joins `p` to the nearest point of the nearest segment; among segments at the same
+    /// distance, the lowest-numbered. `None` when the network is empty.
+    pub fn snap(&self, p: Xy) -> Option<Snap> {
+        let q = [p.x, p.y];
+        let mut best: Option<(f64, u32)> = None;
+        for (run, bound) in self.index.nearest_neighbor_iter_with_distance_2(&q) {
+            if matches!(best, Some((bd2, _)) if bound > bd2) {
+                break;
+            }
+            for seg in run.first..run.first + run.len {
+                let s = self.segments[seg as usize];
+                let d2 = segment_distance_2(self.nodes[s.a as usize], self.nodes[s.b as usize], q);
+                let better = match best {
+                    None => true,
+                    Some((bd2, bi)) => d2 < bd2 || (d2 == bd2 && seg < bi),
+                };
+                if better {
+                    best = Some((d2, seg));
+                }
+            }
+        }
+        let (_, seg) = best?;
+        let s = self.segments[seg as usize];
+        let (a, b) = (self.nodes[s.a as usize], self.nodes[s.b as usize]);
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let t = (((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+        let at = if t == 0.0 {
+            a
+        } else if t == 1.0 {
+            b
+        } else {
+            Xy {
+                x: a.x + t * dx,
+                y: a.y + t * dy,
+            }
+        };
+        Some(Snap {
+            segment: seg,
+            t,
+            at,
+            offroad_m: p.distance_m(at),
+        })
+    }
+
+    /// The directed graph with a node added at every snap that falls inside a segment (several
+    /// on one segment are chained in order). Returns the graph and, per snap, its node.
+    pub fn routing_graph(&self, snaps: &[Snap]) -> (RoutingGraph, Vec<NodeId>) {
+        let mut snap_nodes = vec![0 as NodeId; snaps.len()];
+        // Snaps inside a segment: (segment, t, snap), in segment order, then along it.
+        let mut inner: Vec<(u32, f64, u32)> = Vec::new();
+        for (i, s) in snaps.iter().enumerate() {
+            let seg = self.segments[s.segment as usize];
+            if s.t <= 0.0 {
+                snap_nodes[i] = seg.a;
+            } else if s.t >= 1.0 {
+                snap_nodes[i] = seg.b;
+            } else {
+                inner.push((s.segment, s.t, i as u32));
+            }
+        }
+        inner.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2)));
+        let node_count = self.walk_arcs(
+            snaps,
+            &inner,
+            &mut |i, node| snap_nodes[i] = node,
+            &mut |_, _, _| {},
+        );
+        let graph = RoutingGraph::from_arc_source(node_count, |arc| {
+            self.walk_arcs(snaps, &inner, &mut |_, _| {}, arc);
+        });
+        (graph, snap_nodes)
+    }
+
+    /// Goes through the arcs of the routing graph in order: per segment, along then against it,
+    /// split at the snaps inside it (`inner`, sorted as [`RoadNetwork::routing_graph`] sorts
+    /// them). Gives each inner snap its node (numbered after the network's nodes, a new one per
+    /// distinct position) and returns the number of nodes.
+    fn walk_arcs(
+        &self,
+        snaps: &[Snap],
+        inner: &[(u32, f64, u32)],
+        on_snap: &mut dyn FnMut(usize, NodeId),
+        on_arc: &mut dyn FnMut(NodeId, NodeId, f64),
+    ) -> usize {
+        let mut node_count = self.nodes.len() as NodeId;
+        let mut next = 0;
+        for (si, s) in self.segments.iter().enumerate() {
+            let (forward, backward) = self.speeds(s);
+            let mut push = |from: NodeId, to: NodeId, length_m: f64| {
+                if let Some(v) = forward {
+                    on_arc(from, to, length_m / v);
+                }
+                if let Some(v) = backward {
+                    on_arc(to, from, length_m / v);
+                }
+            };
+            let split_end = next
+                + inner[next..]
+                    .iter()
+                    .take_while(|x| x.0 == si as u32)
+                    .count();
+            if split_end == next {
+                push(s.a, s.b, self.length_m(s));
+                continue;
+            }
+            let (pa, pb) = (self.nodes[s.a as usize], self.nodes[s.b as usize]);
+            let mut prev = (s.a, pa);
+            let mut prev_t = None;
+            for &(_, t, snap_idx) in &inner[next..split_end] {
+                if prev_t == Some(t) {
+                    on_snap(snap_idx as usize, prev.0);
+                    continue;
+                }
+                let id = node_count;
+                node_count += 1;
+                let at = snaps[snap_idx as usize].at;
+                push(prev.0, id, prev.1.distance_m(at));
+                on_snap(snap_idx as usize, id);
+                prev = (id, at);
+                prev_t = Some(t);
+            }
+            push(prev.0, s.b, prev.1.distance_m(pb));
+            next = split_end;
+        }
+        node_count as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::crs::Projector;
+    use crate::engine::network::{Mode, SpeedTable};
+    use rstar::PointDistance;
+
+    #[test]
+    fn segment_distance_is_rstars_bit_for_bit() {
+        use rstar::primitives::Line;
+        let mut x = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2000.0
+        };
+        for _ in 0..10_000 {
+            let (a, b) = (
+                Xy {
+                    x: next(),
+                    y: next(),
+                },
+                Xy {
+                    x: next(),
+                    y: next(),
+                },
+            );
+            let p = [next(), next()];
+            let line = Line::new([a.x, a.y], [b.x, b.y]);
+            assert_eq!(
+                segment_distance_2(a, b, p).to_bits(),
+                line.distance_2(&p).to_bits()
+            );
+        }
+    }
+
+    #[test]
+    fn snapping_finds_the_nearest_segment_and_the_lowest_at_ties() {
+        let layers = crate::devtools::synthetic::generate(3_000, 7);
+        let projector = Projector::new(crate::engine::crs::UtmZone::containing(
+            crate::devtools::synthetic::CENTRE,
+        ));
+        let net = RoadNetwork::build(
+            &layers.roads,
+            Mode::Drive,
+            &SpeedTable::default(),
+            &projector,
+        );
+        // Every distinct coordinate is one node.
+        let distinct: std::collections::HashSet<(u64, u64)> = layers
+            .roads
+            .iter()
+            .flat_map(|r| r.lines.iter().flatten())
+            .map(|p| (p.lon.to_bits(), p.lat.to_bits()))
+            .collect();
+        assert_eq!(net.nodes.len(), distinct.len());
+        let brute = |p: Xy| {
+            (0..net.segments.len() as u32)
+                .map(|i| {
+                    let s = net.segments[i as usize];
+                    let d2 = segment_distance_2(
+                        net.nodes[s.a as usize],
+                        net.nodes[s.b as usize],
+                        [p.x, p.y],
+                    );
+                    (d2, i)
+                })
+                .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
+                .unwrap()
+                .1
+        };
+        let mut queries: Vec<Xy> = layers
+            .settlements
+            .iter()
+            .map(|s| projector.project(s.at))
+            .collect();
+        // Nodes themselves, where every segment meeting there is at distance 0.
+        queries.extend(net.nodes.iter().step_by(37).copied());
+        for p in queries {
+            assert_eq!(net.snap(p).unwrap().segment, brute(p));
+        }
+    }
+}

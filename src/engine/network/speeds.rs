@@ -1,0 +1,130 @@
+//! Travel modes, the speed table by road class, and the speeds of a road in a mode.
+
+use crate::engine::model::{is_walk_only_class, Oneway, Road};
+use serde::{Deserialize, Serialize};
+
+/// How residents travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// On foot: 5 km/h on every road but motorways and trunk roads, both ways.
+    Walk,
+    /// By motor vehicle: the road's speed, one-way honoured; roads closed to motor vehicles
+    /// are walked.
+    Drive,
+}
+
+impl Mode {
+    /// `"walk"` or `"drive"`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Mode::Walk => "walk",
+            Mode::Drive => "drive",
+        }
+    }
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Mode, String> {
+        match s {
+            "walk" => Ok(Mode::Walk),
+            "drive" => Ok(Mode::Drive),
+            _ => Err(format!("unknown mode \"{s}\" (walk or drive)")),
+        }
+    }
+}
+
+/// Speeds by road class, in km/h (`RULES.md`, "Default speeds"; a local setting).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpeedTable {
+    /// Walking speed on any walkable road.
+    pub walk_kmh: f64,
+    /// Off-road speed for the straight legs to and from the network.
+    pub offroad_kmh: f64,
+    /// Motor-vehicle speed by OSM `highway` class when the road has no speed of its own.
+    pub drive_kmh: Vec<(String, f64)>,
+    /// Motor-vehicle speed for a drivable class missing from `drive_kmh`.
+    pub drive_default_kmh: f64,
+}
+
+impl Default for SpeedTable {
+    fn default() -> Self {
+        let drive = [
+            ("motorway", 100.0),
+            ("motorway_link", 60.0),
+            ("trunk", 80.0),
+            ("trunk_link", 50.0),
+            ("primary", 60.0),
+            ("primary_link", 45.0),
+            ("secondary", 50.0),
+            ("secondary_link", 40.0),
+            ("tertiary", 40.0),
+            ("tertiary_link", 30.0),
+            ("unclassified", 30.0),
+            ("road", 25.0),
+            ("residential", 25.0),
+            ("service", 15.0),
+            ("living_street", 10.0),
+        ];
+        SpeedTable {
+            walk_kmh: 5.0,
+            offroad_kmh: 4.0,
+            drive_kmh: drive.iter().map(|(c, v)| (c.to_string(), *v)).collect(),
+            drive_default_kmh: 25.0,
+        }
+    }
+}
+
+impl SpeedTable {
+    /// The table's motor-vehicle speed for `class`, if it lists one.
+    pub fn drive_class_kmh(&self, class: &str) -> Option<f64> {
+        self.drive_kmh
+            .iter()
+            .find(|(c, _)| c == class)
+            .map(|(_, v)| *v)
+    }
+}
+
+/// Classes closed to pedestrians: motorways and trunk roads with their links.
+pub fn is_walkable_class(class: &str) -> bool {
+    !matches!(class, "motorway" | "motorway_link" | "trunk" | "trunk_link")
+}
+
+/// Converts km/h to metres per minute.
+pub fn kmh_to_m_per_min(kmh: f64) -> f64 {
+    kmh * 1000.0 / 60.0
+}
+
+/// Speeds of a road in a mode, in m/min: (along the vertex order, against it). `None` when
+/// the road is not usable in this mode at all.
+pub fn road_speeds(
+    road: &Road,
+    mode: Mode,
+    speeds: &SpeedTable,
+) -> Option<(Option<f64>, Option<f64>)> {
+    let walk = kmh_to_m_per_min(speeds.walk_kmh);
+    match mode {
+        Mode::Walk => is_walkable_class(&road.class).then_some((Some(walk), Some(walk))),
+        Mode::Drive => {
+            let drive_kmh = if road.drivable {
+                road.speed_kmh
+                    .or_else(|| speeds.drive_class_kmh(&road.class))
+                    .or_else(|| {
+                        (!is_walk_only_class(&road.class)).then_some(speeds.drive_default_kmh)
+                    })
+            } else {
+                None
+            };
+            let Some(kmh) = drive_kmh else {
+                return Some((Some(walk), Some(walk)));
+            };
+            let v = kmh_to_m_per_min(kmh);
+            Some(match road.oneway {
+                Oneway::No => (Some(v), Some(v)),
+                Oneway::Forward => (Some(v), None),
+                Oneway::Backward => (None, Some(v)),
+            })
+        }
+    }
+}

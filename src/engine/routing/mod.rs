@@ -1,0 +1,25 @@
+//! Travel time from every settlement to its nearest medical service point.
+//!
+//! Semantics (`RULES.md`, "Travel time"): settlements and facilities join the network at the
+//! nearest point of the nearest usable segment with a straight off-road leg at the off-road
+//! speed; travel runs from the settlement to the facility; one multi-source Dijkstra, seeded
+//! with every facility, gives every node its time to the nearest facility (ties go to the
+//! lowest facility index). All times are in minutes. Without usable roads, times are
+//! straight-line distance at the off-road speed.
+//!
+//! The parts, each importing only those before it: `queue` (the search's heap entries),
+//! `search` (the multi-source search over the contracted graph), `travel_times` (joining a
+//! layer set to the network and timing every settlement, or straight lines without roads) and
+//! `local` (the same answers for a few places, from a search that stops once it has them).
+
+mod local;
+mod queue;
+mod search;
+mod travel_times;
+
+pub use local::{nearest_origin_local, Site};
+pub use search::{nearest_origin, nearest_origin_progress, Origin, PROGRESS_EVERY, UNREACHED};
+pub use travel_times::{
+    bounding_box, origins, travel_times, travel_times_with, zone_for, Join, Nearest, Reach, Router,
+    SettlementReach,
+};

@@ -1,0 +1,331 @@
+//! Travel times for a layer set: the network of a mode, every settlement and facility joined
+//! to it, and every settlement's time to its nearest medical service point; straight lines
+//! when the mode has no usable road.
+
+use super::search::{nearest_origin_progress, Origin, UNREACHED};
+use crate::engine::crs::{LonLat, Projector, UtmZone, Xy};
+use crate::engine::model::Layers;
+use crate::engine::network::{
+    kmh_to_m_per_min, Mode, NodeId, RoadNetwork, RoutingGraph, Snap, SpeedTable,
+};
+use crate::engine::progress::{tick, Progress, Stage};
+use serde::{Deserialize, Serialize};
+
+/// The result for one settlement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettlementReach {
+    /// Total minutes to the nearest medical service point, `None` when none can be reached.
+    pub minutes: Option<f64>,
+    /// Index (into the facilities of the analysed [`Layers`]) of that facility.
+    pub nearest: Option<usize>,
+    /// The settlement's own off-road leg, in metres (`None` without roads).
+    pub offroad_m: Option<f64>,
+}
+
+/// Everything computed for one mode: the network, every node's time, every settlement's.
+#[derive(Debug)]
+pub struct Reach {
+    /// The mode.
+    pub mode: Mode,
+    /// The plane of all measurements.
+    pub zone: UtmZone,
+    /// The usable network (its base nodes and segments; empty without roads).
+    pub network: RoadNetwork,
+    /// Per base node of `network`: minutes to the nearest facility (infinite if none).
+    pub node_minutes: Vec<f64>,
+    /// Per settlement, in the order of the layers.
+    pub settlements: Vec<SettlementReach>,
+    /// Projected settlement positions, in metres.
+    pub settlement_xy: Vec<Xy>,
+    /// Projected facility positions, in metres.
+    pub facility_xy: Vec<Xy>,
+    /// Indices of the facilities that count as medical service points.
+    pub service_points: Vec<usize>,
+    /// True when the mode has no usable road and straight lines were used.
+    pub straight_line: bool,
+    /// How times are computed, for further queries ([`Reach::nearest_among`]).
+    pub router: Router,
+}
+
+/// Bounding box `(west, south, east, north)` in degrees of all roads, facilities and
+/// settlements; `None` when there is nothing to place.
+pub fn bounding_box(layers: &Layers) -> Option<(f64, f64, f64, f64)> {
+    let mut bbox: Option<(f64, f64, f64, f64)> = None;
+    let mut add = |p: &LonLat| {
+        let b = bbox.get_or_insert((p.lon, p.lat, p.lon, p.lat));
+        b.0 = b.0.min(p.lon);
+        b.1 = b.1.min(p.lat);
+        b.2 = b.2.max(p.lon);
+        b.3 = b.3.max(p.lat);
+    };
+    layers
+        .roads
+        .iter()
+        .flat_map(|r| r.lines.iter().flatten())
+        .for_each(&mut add);
+    layers.facilities.iter().for_each(|f| add(&f.at));
+    layers.settlements.iter().for_each(|s| add(&s.at));
+    bbox
+}
+
+/// The UTM zone of the centre of the bounding box of all roads, facilities and settlements.
+/// `None` when there is nothing to place.
+pub fn zone_for(layers: &Layers) -> Option<UtmZone> {
+    let (x0, y0, x1, y1) = bounding_box(layers)?;
+    Some(UtmZone::containing(LonLat {
+        lon: (x0 + x1) / 2.0,
+        lat: (y0 + y1) / 2.0,
+    }))
+}
+
+/// Computes the travel time from every settlement to its nearest medical service point.
+/// `None` when nothing is loaded that can be placed.
+pub fn travel_times(layers: &Layers, mode: Mode, speeds: &SpeedTable) -> Option<Reach> {
+    travel_times_with(layers, mode, speeds, &mut |_, _, _| {})
+}
+
+/// [`travel_times`], reporting the start of its stages (building, joining, routing) to
+/// `progress`.
+pub fn travel_times_with(
+    layers: &Layers,
+    mode: Mode,
+    speeds: &SpeedTable,
+    progress: Progress,
+) -> Option<Reach> {
+    let zone = zone_for(layers)?;
+    let projector = Projector::new(zone);
+    progress(Stage::Building, 0, layers.roads.len() as u64);
+    let network = RoadNetwork::build(&layers.roads, mode, speeds, &projector);
+    let settlement_xy: Vec<Xy> = layers
+        .settlements
+        .iter()
+        .map(|s| projector.project(s.at))
+        .collect();
+    let facility_xy: Vec<Xy> = layers
+        .facilities
+        .iter()
+        .map(|f| projector.project(f.at))
+        .collect();
+    let service_points: Vec<usize> = (0..layers.facilities.len())
+        .filter(|&i| layers.facilities[i].primary_care)
+        .collect();
+    let offroad = kmh_to_m_per_min(speeds.offroad_kmh);
+    let router = if network.is_empty() {
+        Router::StraightLine {
+            offroad_m_per_min: offroad,
+        }
+    } else {
+        // Every settlement and every facility joins the network; one graph serves all queries.
+        let points = settlement_xy.len() + facility_xy.len();
+        let snaps: Vec<Snap> = settlement_xy
+            .iter()
+            .chain(&facility_xy)
+            .enumerate()
+            .map(|(i, p)| {
+                tick(progress, Stage::Joining, i, points);
+                network.snap(*p).expect("network is not empty")
+            })
+            .collect();
+        let (graph, snap_nodes) = network.routing_graph(&snaps);
+        let joins: Vec<Join> = snaps
+            .iter()
+            .zip(&snap_nodes)
+            .map(|(s, &node)| Join {
+                node,
+                offroad_m: s.offroad_m,
+                offroad_min: s.offroad_m / offroad,
+            })
+            .collect();
+        let facility_joins = joins[settlement_xy.len()..].to_vec();
+        let mut settlement_joins = joins;
+        settlement_joins.truncate(settlement_xy.len());
+        Router::Network {
+            graph,
+            settlement_joins,
+            facility_joins,
+        }
+    };
+    let mut reach = Reach {
+        mode,
+        zone,
+        network,
+        node_minutes: Vec::new(),
+        settlements: Vec::new(),
+        settlement_xy,
+        facility_xy,
+        service_points,
+        straight_line: matches!(router, Router::StraightLine { .. }),
+        router,
+    };
+    progress(Stage::Routing, 0, reach.graph_nodes() as u64);
+    let (nearest, node_minutes) = reach.route(&reach.service_points, &mut |done, total| {
+        progress(Stage::Routing, done as u64, total as u64)
+    });
+    reach.node_minutes = node_minutes;
+    reach.node_minutes.truncate(reach.network.nodes.len());
+    reach.settlements = nearest
+        .settlements
+        .iter()
+        .enumerate()
+        .map(|(i, n)| SettlementReach {
+            minutes: n.map(|(m, _)| m),
+            nearest: n.map(|(_, f)| f),
+            offroad_m: reach.settlement_offroad_m(i),
+        })
+        .collect();
+    Some(reach)
+}
+
+/// Where a point joins the routing graph.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Join {
+    /// The node it joins at.
+    pub node: NodeId,
+    /// Length of the off-road leg, metres.
+    pub offroad_m: f64,
+    /// Minutes of the off-road leg.
+    pub offroad_min: f64,
+}
+
+/// How travel times are computed: over the road network, or in straight lines when a mode has
+/// no usable road.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // One per analysis: boxing the graph would gain nothing.
+pub enum Router {
+    /// Over the network: the directed graph with a node for every join.
+    Network {
+        /// The graph.
+        graph: RoutingGraph,
+        /// Per settlement, where it joins.
+        settlement_joins: Vec<Join>,
+        /// Per facility (all of them), where it joins.
+        facility_joins: Vec<Join>,
+    },
+    /// Straight lines at the off-road speed.
+    StraightLine {
+        /// The off-road speed in metres per minute.
+        offroad_m_per_min: f64,
+    },
+}
+
+/// The search origins for target facilities: each at its join node, carrying its off-road
+/// minutes, labelled with its index.
+pub fn origins(facility_joins: &[Join], targets: &[usize]) -> Vec<Origin> {
+    targets
+        .iter()
+        .map(|&f| Origin {
+            node: facility_joins[f].node,
+            minutes: facility_joins[f].offroad_min,
+            label: f as u32,
+        })
+        .collect()
+}
+
+/// For every settlement and every facility, the minutes to the nearest of a set of target
+/// facilities and which one (`None` when none can be reached). A target facility is 0 minutes
+/// from itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Nearest {
+    /// Per settlement.
+    pub settlements: Vec<Option<(f64, usize)>>,
+    /// Per facility.
+    pub facilities: Vec<Option<(f64, usize)>>,
+}
+
+impl Reach {
+    /// Minutes from every settlement and facility to the nearest of `targets` (facility
+    /// indices), ties to the lowest index.
+    pub fn nearest_among(&self, targets: &[usize]) -> Nearest {
+        self.route(targets, &mut |_, _| {}).0
+    }
+
+    /// In straight lines at `m_per_min`: the minutes from `p` to the nearest of `targets` and
+    /// which (ties to the lowest index).
+    pub(super) fn straight_nearest(
+        &self,
+        p: Xy,
+        targets: &[usize],
+        m_per_min: f64,
+    ) -> Option<(f64, usize)> {
+        targets
+            .iter()
+            .map(|&t| (p.distance_m(self.facility_xy[t]) / m_per_min, t))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+    }
+
+    /// Nodes of the routing graph (with the join nodes); 0 without roads.
+    pub fn graph_nodes(&self) -> usize {
+        match &self.router {
+            Router::Network { graph, .. } => graph.node_count(),
+            Router::StraightLine { .. } => 0,
+        }
+    }
+
+    /// Directed arcs of the routing graph; 0 without roads.
+    pub fn graph_arcs(&self) -> usize {
+        match &self.router {
+            Router::Network { graph, .. } => graph.arc_count(),
+            Router::StraightLine { .. } => 0,
+        }
+    }
+
+    fn settlement_offroad_m(&self, i: usize) -> Option<f64> {
+        match &self.router {
+            Router::Network {
+                settlement_joins, ..
+            } => Some(settlement_joins[i].offroad_m),
+            Router::StraightLine { .. } => None,
+        }
+    }
+
+    /// The nearest target for everyone, and every graph node's minutes to it.
+    fn route(
+        &self,
+        targets: &[usize],
+        on_progress: &mut dyn FnMut(usize, usize),
+    ) -> (Nearest, Vec<f64>) {
+        let is_target = |f: usize| targets.contains(&f);
+        match &self.router {
+            Router::StraightLine { offroad_m_per_min } => {
+                let nearest = |p: Xy| self.straight_nearest(p, targets, *offroad_m_per_min);
+                let facilities = (0..self.facility_xy.len())
+                    .map(|f| {
+                        if is_target(f) {
+                            Some((0.0, f))
+                        } else {
+                            nearest(self.facility_xy[f])
+                        }
+                    })
+                    .collect();
+                let nearest = Nearest {
+                    settlements: self.settlement_xy.iter().map(|p| nearest(*p)).collect(),
+                    facilities,
+                };
+                (nearest, Vec::new())
+            }
+            Router::Network {
+                graph,
+                settlement_joins,
+                facility_joins,
+            } => {
+                let (minutes, labels) =
+                    nearest_origin_progress(graph, &origins(facility_joins, targets), on_progress);
+                let at = |j: &Join| {
+                    let n = j.node as usize;
+                    (labels[n] != UNREACHED)
+                        .then(|| (j.offroad_min + minutes[n], labels[n] as usize))
+                };
+                let facilities = facility_joins
+                    .iter()
+                    .enumerate()
+                    .map(|(f, j)| if is_target(f) { Some((0.0, f)) } else { at(j) })
+                    .collect();
+                let nearest = Nearest {
+                    settlements: settlement_joins.iter().map(at).collect(),
+                    facilities,
+                };
+                (nearest, minutes)
+            }
+        }
+    }
+}
