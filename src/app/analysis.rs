@@ -5,6 +5,7 @@
 use super::options::{AnalysisError, Options, MAX_LON_SPAN_DEG};
 use crate::engine::admin::Hierarchy;
 use crate::engine::dataset::{Dataset, PopulationOrigin};
+use crate::engine::io::osm::OsmRef;
 use crate::engine::model::Layers;
 use crate::engine::network::{Mode, SpeedTable};
 use crate::engine::progress::{Progress, Stage};
@@ -37,7 +38,7 @@ pub struct ExtractAccount {
     /// The extract's warnings that apply, each naming its file.
     pub warnings: Vec<String>,
     /// Per settlement in use, its OSM element when it comes from an extract.
-    pub settlement_osm: Vec<Option<String>>,
+    pub settlement_osm: Vec<Option<OsmRef>>,
 }
 
 impl ExtractAccount {
@@ -49,7 +50,7 @@ impl ExtractAccount {
             settlement_osm: layers
                 .settlements
                 .iter()
-                .map(|s| dataset.osm_element(s.source).map(|e| e.to_string()))
+                .map(|s| dataset.osm_element(s.source).copied())
                 .collect(),
         })
     }
@@ -63,7 +64,7 @@ impl ExtractAccount {
         report.warnings.splice(0..0, self.warnings.iter().cloned());
         for (row, osm) in report.settlements.iter_mut().zip(&self.settlement_osm) {
             if let Some(osm) = osm {
-                row.osm = Some(osm.clone());
+                row.osm = Some(osm.to_string());
                 row.population_estimated = Some(self.origin.estimated());
             }
         }
