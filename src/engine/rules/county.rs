@@ -4,7 +4,7 @@
 
 use super::township::{facility_in, scope_place, scopes, CENTERS};
 use super::{Context, LeadProblem, Message, Missing, Outcome, RuleId, Severity};
-use crate::engine::model::{Center, FacilityKind, Ownership};
+use crate::engine::model::{Center, FacilityKind, Ownership, UnitId};
 use crate::engine::routing::{Nearest, Site};
 
 const COMMUNITY: RuleId = RuleId::CountyMedicalCommunity;
@@ -12,7 +12,7 @@ const ACUTE: RuleId = RuleId::CountyAcuteCareCenters;
 const REFERRAL: RuleId = RuleId::CountyReferral;
 const ELDERLY: RuleId = RuleId::PlanningElderlyCare;
 
-fn leads(ctx: &Context, scope: Option<usize>) -> Vec<usize> {
+fn leads(ctx: &Context, scope: Option<UnitId>) -> Vec<usize> {
     (0..ctx.layers.facilities.len())
         .filter(|&f| ctx.layers.facilities[f].lead && facility_in(ctx, scope, f))
         .collect()

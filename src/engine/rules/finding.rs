@@ -35,7 +35,7 @@ pub struct Finding {
     /// The measured value (share 0–1 or minutes), for sorting.
     pub value: Option<f64>,
     /// The admin unit it is about (index in the admin layer), if any.
-    pub unit: Option<usize>,
+    pub unit: Option<crate::engine::model::UnitId>,
     /// The facility it is about (index in the facilities layer), if any.
     pub facility: Option<usize>,
     /// Whether it is about a special-area village (listed first).

@@ -110,7 +110,7 @@ pub(super) fn check(ctx: &Context, out: &mut Outcome) {
         };
         out.push(finding(place, detail, Some(share)));
     }
-    for i in 0..layers.admin.len() {
+    for i in layers.unit_ids() {
         let mut t = Tally::default();
         for k in ctx.hierarchy.settlements_in(i) {
             t.add(

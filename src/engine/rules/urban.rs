@@ -3,14 +3,14 @@
 //! centers do not reach (`community.station`).
 
 use super::{Context, Message, Missing, Outcome, RuleId, Severity};
-use crate::engine::model::{FacilityKind, Level};
+use crate::engine::model::{FacilityKind, Level, UnitId};
 
 const SUB_CENTER: RuleId = RuleId::SubdistrictHealthCenter;
 const SUB_LARGE: RuleId = RuleId::SubdistrictLarge;
 const STATION: RuleId = RuleId::CommunityStation;
 
-fn subdistricts(ctx: &Context, out: &mut Outcome, rule: RuleId) -> Vec<usize> {
-    let s: Vec<usize> = ctx.hierarchy.units_of(Level::Subdistrict).collect();
+fn subdistricts(ctx: &Context, out: &mut Outcome, rule: RuleId) -> Vec<UnitId> {
+    let s: Vec<UnitId> = ctx.hierarchy.units_of(Level::Subdistrict).collect();
     if s.is_empty() {
         out.not_checked(rule, Missing::Subdistricts);
     } else {
@@ -41,7 +41,7 @@ pub(super) fn subdistrict_health_center(ctx: &Context, out: &mut Outcome) {
 pub(super) fn subdistrict_large(ctx: &Context, out: &mut Outcome) {
     let threshold = ctx.params.subdistrict_large_population;
     for s in subdistricts(ctx, out, SUB_LARGE) {
-        let population = ctx.hierarchy.units[s].population;
+        let population = ctx.hierarchy.node(s).population;
         if population > threshold {
             let detail = Message::SubdistrictLarge {
                 population,
@@ -54,7 +54,7 @@ pub(super) fn subdistrict_large(ctx: &Context, out: &mut Outcome) {
 
 /// `community.station`.
 pub(super) fn community_station(ctx: &Context, out: &mut Outcome) {
-    let communities: Vec<usize> = ctx.hierarchy.units_of(Level::Community).collect();
+    let communities: Vec<UnitId> = ctx.hierarchy.units_of(Level::Community).collect();
     if communities.is_empty() {
         out.not_checked(STATION, Missing::Communities);
         return;
@@ -72,7 +72,7 @@ pub(super) fn community_station(ctx: &Context, out: &mut Outcome) {
         if !ctx.facilities_of(c, &served).is_empty() {
             continue;
         }
-        let population = ctx.hierarchy.units[c].population;
+        let population = ctx.hierarchy.node(c).population;
         let large = population > ctx.params.community_large_population;
         let times: Vec<Option<f64>> = ctx
             .hierarchy
