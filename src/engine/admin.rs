@@ -11,7 +11,7 @@
 //! and its descendants; [`PopulationSource`] says which.
 
 use crate::engine::crs::LonLat;
-use crate::engine::model::{AdminUnit, Layers, Level, UnitId};
+use crate::engine::model::{AdminUnit, FacilityId, Layers, Level, UnitId};
 use geo::{Area, BoundingRect, Contains, InteriorPoint};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
@@ -52,12 +52,12 @@ pub struct UnitNode {
 pub struct Hierarchy {
     /// Per admin unit (same order as `layers.admin`).
     pub units: Vec<UnitNode>,
-    /// Per facility, the unit it belongs to.
+    /// Per facility, the unit it belongs to (see [`Hierarchy::unit_of_facility`]).
     pub facility_unit: Vec<Option<UnitId>>,
     /// Per settlement, the unit it belongs to.
     pub settlement_unit: Vec<Option<UnitId>>,
     /// Per unit, the facilities in it or below it, ascending.
-    facility_members: Vec<Vec<usize>>,
+    facility_members: Vec<Vec<FacilityId>>,
     /// Per unit, the settlements in it or below it, ascending.
     settlement_members: Vec<Vec<usize>>,
 }
@@ -110,12 +110,16 @@ impl UnitBoxes {
 }
 
 /// Per unit, the items in it or in a unit below it, ascending.
-fn members(units: &[UnitNode], item_unit: &[Option<UnitId>]) -> Vec<Vec<usize>> {
+fn members<I: Copy>(
+    units: &[UnitNode],
+    item_unit: &[Option<UnitId>],
+    id: impl Fn(usize) -> I,
+) -> Vec<Vec<I>> {
     let mut out = vec![Vec::new(); units.len()];
     for (k, unit) in item_unit.iter().enumerate() {
         let mut cur = *unit;
         while let Some(u) = cur {
-            out[u.0].push(k);
+            out[u.0].push(id(k));
             cur = units[u.0].parent;
         }
     }
@@ -128,7 +132,7 @@ fn add_loose_members(
     shapes: &[Shape],
     boxes: &UnitBoxes,
     loose: &[bool],
-    facility_members: &mut [Vec<usize>],
+    facility_members: &mut [Vec<FacilityId>],
     settlement_members: &mut [Vec<usize>],
 ) {
     if !loose.iter().any(|&l| l) {
@@ -142,8 +146,8 @@ fn add_loose_members(
             .filter(|&u| loose[u.0] && shapes[u.0].polygon.contains(&pt))
             .collect()
     };
-    for (k, f) in layers.facilities.iter().enumerate() {
-        inside(f.at)
+    for k in layers.facility_ids() {
+        inside(layers.facility(k).at)
             .into_iter()
             .for_each(|u| facility_members[u.0].push(k));
     }
@@ -252,8 +256,8 @@ impl Hierarchy {
             .iter()
             .map(|s| locate(&s.admin_code, s.at))
             .collect();
-        let mut facility_members = members(&units, &facility_unit);
-        let mut settlement_members = members(&units, &settlement_unit);
+        let mut facility_members = members(&units, &facility_unit, FacilityId);
+        let mut settlement_members = members(&units, &settlement_unit, |k| k);
         let loose: Vec<bool> = layers.unit_ids().map(|i| tier(i).is_none()).collect();
         add_loose_members(
             layers,
@@ -300,6 +304,11 @@ impl Hierarchy {
         &self.units[id.0]
     }
 
+    /// The unit facility `f` belongs to.
+    pub fn unit_of_facility(&self, f: FacilityId) -> Option<UnitId> {
+        self.facility_unit[f.0]
+    }
+
     /// Whether `unit` is `ancestor` or lies below it.
     pub fn is_within(&self, unit: UnitId, ancestor: UnitId) -> bool {
         let mut cur = Some(unit);
@@ -313,7 +322,7 @@ impl Hierarchy {
     }
 
     /// Facilities that belong to `unit` or a unit below it.
-    pub fn facilities_in(&self, unit: UnitId) -> impl Iterator<Item = usize> + '_ {
+    pub fn facilities_in(&self, unit: UnitId) -> impl Iterator<Item = FacilityId> + '_ {
         self.facility_members[unit.0].iter().copied()
     }
 

@@ -592,6 +592,11 @@ layer_id!(
     UnitId
 );
 
+layer_id!(
+    /// A facility: its position in [`Layers::facilities`].
+    FacilityId
+);
+
 /// Everything recognised in one file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Layers {
@@ -618,6 +623,16 @@ impl Layers {
     /// The ids of the admin units, in order.
     pub fn unit_ids(&self) -> impl Iterator<Item = UnitId> {
         (0..self.admin.len()).map(UnitId)
+    }
+
+    /// The facility `id`.
+    pub fn facility(&self, id: FacilityId) -> &Facility {
+        &self.facilities[id.0]
+    }
+
+    /// The ids of the facilities, in order.
+    pub fn facility_ids(&self) -> impl Iterator<Item = FacilityId> {
+        (0..self.facilities.len()).map(FacilityId)
     }
 }
 

@@ -142,7 +142,7 @@ pub fn scorecard(
     let count = |unit: UnitId, kinds: &[K]| {
         hierarchy
             .facilities_in(unit)
-            .filter(|&f| kinds.contains(&layers.facilities[f].kind))
+            .filter(|&f| kinds.contains(&layers.facility(f).kind))
             .count()
     };
     let mut rows: Vec<ScoreRow> = layers
@@ -313,7 +313,7 @@ fn settlement_rows(
     let mut settlements = Vec::with_capacity(layers.settlements.len());
     for (s, r) in layers.settlements.iter().zip(&reach.settlements) {
         all.add(s.population, r.minutes, limit_min);
-        let nearest = r.nearest.map(|i| &layers.facilities[i]);
+        let nearest = r.nearest.map(|i| layers.facility(i));
         settlements.push(SettlementRow {
             index: s.source.feature as usize,
             file: file(s.source),

@@ -37,7 +37,7 @@ pub struct Finding {
     /// The admin unit it is about (index in the admin layer), if any.
     pub unit: Option<crate::engine::model::UnitId>,
     /// The facility it is about (index in the facilities layer), if any.
-    pub facility: Option<usize>,
+    pub facility: Option<crate::engine::model::FacilityId>,
     /// Whether it is about a special-area village (listed first).
     pub special_area: bool,
     /// The finding as data, for the page to put into either language.

@@ -13,7 +13,7 @@ mod village;
 
 use crate::engine::admin::{unit_name, Hierarchy};
 use crate::engine::crs::LonLat;
-use crate::engine::model::{AreaFlag, Center, FacilityKind, Layers, UnitId};
+use crate::engine::model::{AreaFlag, Center, FacilityId, FacilityKind, Layers, UnitId};
 use crate::engine::routing::Reach;
 use serde::{Deserialize, Serialize};
 
@@ -581,8 +581,8 @@ pub struct Place {
     pub name: String,
     /// The unit, if it is about a unit.
     pub unit: Option<UnitId>,
-    /// Facility index, if it is about a facility.
-    pub facility: Option<usize>,
+    /// The facility, if it is about a facility.
+    pub facility: Option<FacilityId>,
     /// Point to show.
     pub at: Option<LonLat>,
     /// Whether the place is (in) a special-area village.
@@ -602,9 +602,9 @@ impl Context<'_> {
     }
 
     /// The place of a facility (named, in its unit).
-    pub fn facility_place(&self, facility: usize) -> Place {
-        let f = &self.layers.facilities[facility];
-        let unit = self.hierarchy.facility_unit[facility];
+    pub fn facility_place(&self, facility: FacilityId) -> Place {
+        let f = self.layers.facility(facility);
+        let unit = self.hierarchy.unit_of_facility(facility);
         let own = f
             .name
             .clone()
@@ -646,10 +646,10 @@ impl Context<'_> {
     }
 
     /// Facilities of the given kinds inside `unit` (or below it).
-    pub fn facilities_of(&self, unit: UnitId, kinds: &[FacilityKind]) -> Vec<usize> {
+    pub fn facilities_of(&self, unit: UnitId, kinds: &[FacilityKind]) -> Vec<FacilityId> {
         self.hierarchy
             .facilities_in(unit)
-            .filter(|&f| kinds.contains(&self.layers.facilities[f].kind))
+            .filter(|&f| kinds.contains(&self.layers.facility(f).kind))
             .collect()
     }
 

@@ -156,7 +156,7 @@ fn settlements_beyond(ctx: &Context, out: &mut Outcome) {
         let detail = Message::ReachSettlement {
             population: s.population,
             minutes: r.minutes,
-            facility: r.nearest.and_then(|f| layers.facilities[f].name.clone()),
+            facility: r.nearest.and_then(|f| layers.facility(f).name.clone()),
             limit,
         };
         let name = settlement_name(ctx, k);

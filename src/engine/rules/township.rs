@@ -3,7 +3,7 @@
 //! health centers per county away from the county town (`township.central-center`).
 
 use super::{Candidate, Context, Message, Missing, Outcome, Place, RuleId, Severity};
-use crate::engine::model::{FacilityKind, Level, UnitId};
+use crate::engine::model::{FacilityId, FacilityKind, Level, UnitId};
 use crate::engine::routing::Site;
 
 /// Kinds that count as a township's health center (a branch never does).
@@ -100,10 +100,13 @@ pub(super) fn scopes(ctx: &Context) -> Vec<Option<UnitId>> {
 }
 
 /// Whether facility `f` lies in `scope`.
-pub(super) fn facility_in(ctx: &Context, scope: Option<UnitId>, f: usize) -> bool {
+pub(super) fn facility_in(ctx: &Context, scope: Option<UnitId>, f: FacilityId) -> bool {
     match scope {
         None => true,
-        Some(c) => ctx.hierarchy.facility_unit[f].is_some_and(|u| ctx.hierarchy.is_within(u, c)),
+        Some(c) => ctx
+            .hierarchy
+            .unit_of_facility(f)
+            .is_some_and(|u| ctx.hierarchy.is_within(u, c)),
     }
 }
 
@@ -123,12 +126,13 @@ pub(super) fn scope_place(ctx: &Context, scope: Option<UnitId>) -> Place {
 
 /// The county hospital of a scope: the lead hospital, else a county general hospital, else a
 /// county TCM hospital.
-pub(super) fn county_hospitals(ctx: &Context, scope: Option<UnitId>) -> Vec<usize> {
-    let fs = &ctx.layers.facilities;
-    let in_scope = |f: &usize| facility_in(ctx, scope, *f);
-    let lead: Vec<usize> = (0..fs.len())
+pub(super) fn county_hospitals(ctx: &Context, scope: Option<UnitId>) -> Vec<FacilityId> {
+    let fs = ctx.layers;
+    let in_scope = |f: &FacilityId| facility_in(ctx, scope, *f);
+    let lead: Vec<FacilityId> = fs
+        .facility_ids()
         .filter(in_scope)
-        .filter(|&f| fs[f].lead)
+        .filter(|&f| fs.facility(f).lead)
         .collect();
     if !lead.is_empty() {
         return lead;
@@ -137,9 +141,10 @@ pub(super) fn county_hospitals(ctx: &Context, scope: Option<UnitId>) -> Vec<usiz
         FacilityKind::CountyGeneralHospital,
         FacilityKind::CountyTcmHospital,
     ] {
-        let found: Vec<usize> = (0..fs.len())
+        let found: Vec<FacilityId> = fs
+            .facility_ids()
             .filter(in_scope)
-            .filter(|&f| fs[f].kind == kind)
+            .filter(|&f| fs.facility(f).kind == kind)
             .collect();
         if !found.is_empty() {
             return found;
@@ -157,13 +162,15 @@ pub(super) fn central_center(ctx: &Context, out: &mut Outcome) {
     let p = ctx.params;
     for scope in scopes(ctx) {
         out.checked(CENTRAL, 1);
-        let central: Vec<usize> = (0..ctx.layers.facilities.len())
-            .filter(|&f| ctx.layers.facilities[f].kind == FacilityKind::CentralTownshipHealthCenter)
+        let central: Vec<FacilityId> = ctx
+            .layers
+            .facility_ids()
+            .filter(|&f| ctx.layers.facility(f).kind == FacilityKind::CentralTownshipHealthCenter)
             .filter(|&f| facility_in(ctx, scope, f))
             .collect();
-        let (in_town, outside): (Vec<usize>, Vec<usize>) = central
+        let (in_town, outside): (Vec<FacilityId>, Vec<FacilityId>) = central
             .into_iter()
-            .partition(|&f| in_county_town(ctx, ctx.hierarchy.facility_unit[f]));
+            .partition(|&f| in_county_town(ctx, ctx.hierarchy.unit_of_facility(f)));
         for f in in_town {
             out.push(ctx.finding(
                 CENTRAL,
@@ -202,7 +209,7 @@ type Row = (UnitId, f64, Option<f64>);
 /// farther first).
 fn rank_candidates(ctx: &Context, scope: Option<UnitId>) -> Vec<Candidate> {
     let hospitals = county_hospitals(ctx, scope);
-    let townships: Vec<(UnitId, usize)> = ctx
+    let townships: Vec<(UnitId, FacilityId)> = ctx
         .hierarchy
         .units_of(Level::Township)
         .filter(|&u| ctx.layers.unit(u).merged_into.is_none())

@@ -3,7 +3,7 @@
 //! centers do not reach (`community.station`).
 
 use super::{Context, Message, Missing, Outcome, RuleId, Severity};
-use crate::engine::model::{FacilityKind, Level, UnitId};
+use crate::engine::model::{FacilityId, FacilityKind, Level, UnitId};
 
 const SUB_CENTER: RuleId = RuleId::SubdistrictHealthCenter;
 const SUB_LARGE: RuleId = RuleId::SubdistrictLarge;
@@ -60,8 +60,10 @@ pub(super) fn community_station(ctx: &Context, out: &mut Outcome) {
         return;
     }
     out.checked(STATION, communities.len());
-    let centers: Vec<usize> = (0..ctx.layers.facilities.len())
-        .filter(|&f| ctx.layers.facilities[f].kind == FacilityKind::CommunityHealthCenter)
+    let centers: Vec<FacilityId> = ctx
+        .layers
+        .facility_ids()
+        .filter(|&f| ctx.layers.facility(f).kind == FacilityKind::CommunityHealthCenter)
         .collect();
     let nearest = ctx.reach.nearest_among(&centers);
     let served = [

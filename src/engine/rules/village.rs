@@ -5,7 +5,7 @@
 use super::township::CENTERS;
 use super::{Context, Message, Missing, Outcome, RuleId, Severity};
 use crate::engine::admin::UnitBoxes;
-use crate::engine::model::{AreaFlag, FacilityKind, Level, UnitId};
+use crate::engine::model::{AreaFlag, FacilityId, FacilityKind, Level, UnitId};
 use crate::engine::routing::Site;
 use geo::{BoundingRect, Intersects};
 
@@ -79,8 +79,10 @@ pub(super) fn clinic(ctx: &Context, out: &mut Outcome) {
         return;
     }
     out.checked(CLINIC, villages.len());
-    let clinics: Vec<usize> = (0..ctx.layers.facilities.len())
-        .filter(|&f| ctx.layers.facilities[f].kind == FacilityKind::VillageClinic)
+    let clinics: Vec<FacilityId> = ctx
+        .layers
+        .facility_ids()
+        .filter(|&f| ctx.layers.facility(f).kind == FacilityKind::VillageClinic)
         .collect();
     let nearest = ctx.reach.nearest_among(&clinics);
     let neighbours = Neighbours::new(ctx, &villages);
@@ -99,11 +101,13 @@ pub(super) fn clinic(ctx: &Context, out: &mut Outcome) {
             // A small village may share the clinic of an adjacent village, reachable within the
             // limit from every one of its settlements.
             let near = neighbours.of(v);
-            let adjacent = |clinic: usize| {
-                ctx.hierarchy.facility_unit[clinic].is_some_and(|u| near.binary_search(&u).is_ok())
+            let adjacent = |clinic: FacilityId| {
+                ctx.hierarchy
+                    .unit_of_facility(clinic)
+                    .is_some_and(|u| near.binary_search(&u).is_ok())
             };
             let settlements: Vec<usize> = ctx.hierarchy.settlements_in(v).collect();
-            let mut times: Vec<Option<(f64, usize)>> = settlements
+            let mut times: Vec<Option<(f64, FacilityId)>> = settlements
                 .iter()
                 .map(|&s| nearest.settlements[s])
                 .collect();
@@ -114,7 +118,8 @@ pub(super) fn clinic(ctx: &Context, out: &mut Outcome) {
                 // A nearer clinic that is not an adjacent village's does not count: time the
                 // clinics of the adjacent villages alone, searching only as far as this
                 // village's settlements.
-                let shared: Vec<usize> = clinics.iter().copied().filter(|&c| adjacent(c)).collect();
+                let shared: Vec<FacilityId> =
+                    clinics.iter().copied().filter(|&c| adjacent(c)).collect();
                 let sites: Vec<Site> = settlements.iter().map(|&s| Site::Settlement(s)).collect();
                 times = ctx.reach.nearest_among_for(&shared, &sites);
             }
