@@ -11,7 +11,7 @@
 //! and its descendants; [`PopulationSource`] says which.
 
 use crate::engine::crs::LonLat;
-use crate::engine::model::{AdminUnit, FacilityId, Layers, Level, UnitId};
+use crate::engine::model::{AdminUnit, FacilityId, Layers, Level, SettlementId, UnitId};
 use geo::{Area, BoundingRect, Contains, InteriorPoint};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
@@ -54,12 +54,12 @@ pub struct Hierarchy {
     pub units: Vec<UnitNode>,
     /// Per facility, the unit it belongs to (see [`Hierarchy::unit_of_facility`]).
     pub facility_unit: Vec<Option<UnitId>>,
-    /// Per settlement, the unit it belongs to.
+    /// Per settlement, the unit it belongs to (see [`Hierarchy::unit_of_settlement`]).
     pub settlement_unit: Vec<Option<UnitId>>,
     /// Per unit, the facilities in it or below it, ascending.
     facility_members: Vec<Vec<FacilityId>>,
     /// Per unit, the settlements in it or below it, ascending.
-    settlement_members: Vec<Vec<usize>>,
+    settlement_members: Vec<Vec<SettlementId>>,
 }
 
 /// The bounding boxes of admin units in a spatial index, so that finding the units around a
@@ -133,7 +133,7 @@ fn add_loose_members(
     boxes: &UnitBoxes,
     loose: &[bool],
     facility_members: &mut [Vec<FacilityId>],
-    settlement_members: &mut [Vec<usize>],
+    settlement_members: &mut [Vec<SettlementId>],
 ) {
     if !loose.iter().any(|&l| l) {
         return;
@@ -151,8 +151,8 @@ fn add_loose_members(
             .into_iter()
             .for_each(|u| facility_members[u.0].push(k));
     }
-    for (k, s) in layers.settlements.iter().enumerate() {
-        inside(s.at)
+    for k in layers.settlement_ids() {
+        inside(layers.settlement(k).at)
             .into_iter()
             .for_each(|u| settlement_members[u.0].push(k));
     }
@@ -257,7 +257,7 @@ impl Hierarchy {
             .map(|s| locate(&s.admin_code, s.at))
             .collect();
         let mut facility_members = members(&units, &facility_unit, FacilityId);
-        let mut settlement_members = members(&units, &settlement_unit, |k| k);
+        let mut settlement_members = members(&units, &settlement_unit, SettlementId);
         let loose: Vec<bool> = layers.unit_ids().map(|i| tier(i).is_none()).collect();
         add_loose_members(
             layers,
@@ -285,7 +285,7 @@ impl Hierarchy {
             .settlement_members
             .iter()
             .map(|m| {
-                let total = m.iter().map(|&k| layers.settlements[k].population).sum();
+                let total = m.iter().map(|&k| layers.settlement(k).population).sum();
                 (total, m.len())
             })
             .collect();
@@ -309,6 +309,11 @@ impl Hierarchy {
         self.facility_unit[f.0]
     }
 
+    /// The unit settlement `s` belongs to.
+    pub fn unit_of_settlement(&self, s: SettlementId) -> Option<UnitId> {
+        self.settlement_unit[s.0]
+    }
+
     /// Whether `unit` is `ancestor` or lies below it.
     pub fn is_within(&self, unit: UnitId, ancestor: UnitId) -> bool {
         let mut cur = Some(unit);
@@ -327,7 +332,7 @@ impl Hierarchy {
     }
 
     /// Settlements that belong to `unit` or a unit below it.
-    pub fn settlements_in(&self, unit: UnitId) -> impl Iterator<Item = usize> + '_ {
+    pub fn settlements_in(&self, unit: UnitId) -> impl Iterator<Item = SettlementId> + '_ {
         self.settlement_members[unit.0].iter().copied()
     }
 

@@ -597,6 +597,11 @@ layer_id!(
     FacilityId
 );
 
+layer_id!(
+    /// A settlement: its position in [`Layers::settlements`].
+    SettlementId
+);
+
 /// Everything recognised in one file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Layers {
@@ -633,6 +638,16 @@ impl Layers {
     /// The ids of the facilities, in order.
     pub fn facility_ids(&self) -> impl Iterator<Item = FacilityId> {
         (0..self.facilities.len()).map(FacilityId)
+    }
+
+    /// The settlement `id`.
+    pub fn settlement(&self, id: SettlementId) -> &Settlement {
+        &self.settlements[id.0]
+    }
+
+    /// The ids of the settlements, in order.
+    pub fn settlement_ids(&self) -> impl Iterator<Item = SettlementId> {
+        (0..self.settlements.len()).map(SettlementId)
     }
 }
 

@@ -258,8 +258,9 @@ pub fn build_report(
         service_points: reach.service_points.len(),
         straight_line: reach.straight_line,
     };
-    for (k, row) in settlements.iter_mut().enumerate() {
-        row.special_area = hierarchy.settlement_unit[k]
+    for (k, row) in layers.settlement_ids().zip(settlements.iter_mut()) {
+        row.special_area = hierarchy
+            .unit_of_settlement(k)
             .is_some_and(|u| !rules::special_flags(layers, hierarchy, params, u).is_empty());
     }
     let ctx = Context {
@@ -347,8 +348,8 @@ fn admin_rows(
             let mut t = Tally::default();
             for k in hierarchy.settlements_in(i) {
                 t.add(
-                    layers.settlements[k].population,
-                    reach.settlements[k].minutes,
+                    layers.settlement(k).population,
+                    reach.settlement(k).minutes,
                     limit_min,
                 );
             }

@@ -4,7 +4,7 @@
 use super::queue::{pack, unpack};
 use super::search::{nearest_origin, Origin, UNREACHED};
 use super::travel_times::{origins, Reach, Router};
-use crate::engine::model::FacilityId;
+use crate::engine::model::{FacilityId, SettlementId};
 use crate::engine::network::{NodeId, RoutingGraph};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -86,11 +86,11 @@ pub fn nearest_origin_local(
     goals.iter().map(|g| best.get(g).copied()).collect()
 }
 
-/// A settlement (by index) or a facility, as a place to time.
+/// A settlement or a facility, as a place to time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Site {
     /// A settlement.
-    Settlement(usize),
+    Settlement(SettlementId),
     /// A facility.
     Facility(FacilityId),
 }
@@ -109,7 +109,7 @@ impl Reach {
                 .iter()
                 .map(|&p| {
                     let xy = match p {
-                        Site::Settlement(s) => self.settlement_xy[s],
+                        Site::Settlement(s) => self.settlement_xy[s.index()],
                         Site::Facility(f) if is_target(f) => return Some((0.0, f)),
                         Site::Facility(f) => self.facility_xy[f.index()],
                     };
@@ -122,7 +122,7 @@ impl Reach {
                 facility_joins,
             } => {
                 let join = |p: Site| match p {
-                    Site::Settlement(s) => settlement_joins[s],
+                    Site::Settlement(s) => settlement_joins[s.index()],
                     Site::Facility(f) => facility_joins[f.index()],
                 };
                 let goals: Vec<NodeId> = places.iter().map(|&p| join(p).node).collect();
@@ -160,13 +160,14 @@ mod tests {
                     .collect();
                 let whole = reach.nearest_among(&targets);
                 let mut sites: Vec<Site> = (0..40)
-                    .map(|_| Site::Settlement(rng.below(layers.settlements.len() as u64) as usize))
+                    .map(|_| rng.below(layers.settlements.len() as u64) as usize)
+                    .map(|s| Site::Settlement(SettlementId(s)))
                     .collect();
                 sites.extend(layers.facility_ids().map(Site::Facility));
                 let local = reach.nearest_among_for(&targets, &sites);
                 for (site, got) in sites.iter().zip(local) {
                     let want = match *site {
-                        Site::Settlement(s) => whole.settlements[s],
+                        Site::Settlement(s) => whole.settlement(s),
                         Site::Facility(f) => whole.facilities[f.index()],
                     };
                     assert_eq!(
@@ -209,7 +210,7 @@ mod tests {
         no_roads.roads.clear();
         let reach = travel_times(&no_roads, Mode::Walk, &SpeedTable::default()).unwrap();
         let sites = [
-            Site::Settlement(0),
+            Site::Settlement(SettlementId(0)),
             Site::Facility(FacilityId(1)),
             Site::Facility(FacilityId(2)),
         ];

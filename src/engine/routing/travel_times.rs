@@ -4,7 +4,7 @@
 
 use super::search::{nearest_origin_progress, Origin, UNREACHED};
 use crate::engine::crs::{LonLat, Projector, UtmZone, Xy};
-use crate::engine::model::{FacilityId, Layers};
+use crate::engine::model::{FacilityId, Layers, SettlementId};
 use crate::engine::network::{
     kmh_to_m_per_min, Mode, NodeId, RoadNetwork, RoutingGraph, Snap, SpeedTable,
 };
@@ -171,7 +171,7 @@ pub fn travel_times_with(
         .map(|(i, n)| SettlementReach {
             minutes: n.map(|(m, _)| m),
             nearest: n.map(|(_, f)| f),
-            offroad_m: reach.settlement_offroad_m(i),
+            offroad_m: reach.settlement_offroad_m(SettlementId(i)),
         })
         .collect();
     Some(reach)
@@ -233,7 +233,24 @@ pub struct Nearest {
     pub facilities: Vec<Option<(f64, FacilityId)>>,
 }
 
+impl Nearest {
+    /// Settlement `s`'s minutes to the nearest target and which.
+    pub fn settlement(&self, s: SettlementId) -> Option<(f64, FacilityId)> {
+        self.settlements[s.index()]
+    }
+
+    /// Facility `f`'s minutes to the nearest target and which.
+    pub fn facility(&self, f: FacilityId) -> Option<(f64, FacilityId)> {
+        self.facilities[f.index()]
+    }
+}
+
 impl Reach {
+    /// Settlement `s`'s travel time.
+    pub fn settlement(&self, s: SettlementId) -> &SettlementReach {
+        &self.settlements[s.index()]
+    }
+
     /// Minutes from every settlement and facility to the nearest of `targets` (facility
     /// ids), ties to the lowest index.
     pub fn nearest_among(&self, targets: &[FacilityId]) -> Nearest {
@@ -270,11 +287,11 @@ impl Reach {
         }
     }
 
-    fn settlement_offroad_m(&self, i: usize) -> Option<f64> {
+    fn settlement_offroad_m(&self, i: SettlementId) -> Option<f64> {
         match &self.router {
             Router::Network {
                 settlement_joins, ..
-            } => Some(settlement_joins[i].offroad_m),
+            } => Some(settlement_joins[i.index()].offroad_m),
             Router::StraightLine { .. } => None,
         }
     }

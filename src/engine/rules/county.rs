@@ -4,7 +4,7 @@
 
 use super::township::{facility_in, scope_place, scopes, CENTERS};
 use super::{Context, LeadProblem, Message, Missing, Outcome, RuleId, Severity};
-use crate::engine::model::{Center, FacilityId, FacilityKind, Ownership, UnitId};
+use crate::engine::model::{Center, FacilityId, FacilityKind, Ownership, SettlementId, UnitId};
 use crate::engine::routing::{Nearest, Site};
 
 const COMMUNITY: RuleId = RuleId::CountyMedicalCommunity;
@@ -113,9 +113,9 @@ pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
         .collect();
     for scope in scopes(ctx) {
         out.checked(ACUTE, 1);
-        let residents: Vec<usize> = match scope {
+        let residents: Vec<SettlementId> = match scope {
             Some(c) => ctx.hierarchy.settlements_in(c).collect(),
-            None => (0..ctx.layers.settlements.len()).collect(),
+            None => ctx.layers.settlement_ids().collect(),
         };
         for (center, nearest) in &by_center {
             let center = *center;
@@ -130,9 +130,9 @@ pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
             };
             let (mut total, mut within) = (0.0, 0.0);
             for &s in &residents {
-                let p = ctx.layers.settlements[s].population;
+                let p = ctx.layers.settlement(s).population;
                 total += p;
-                if nearest.settlements[s].is_some_and(|(m, _)| m <= limit) {
+                if nearest.settlement(s).is_some_and(|(m, _)| m <= limit) {
                     within += p;
                 }
             }

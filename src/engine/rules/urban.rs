@@ -79,7 +79,7 @@ pub(super) fn community_station(ctx: &Context, out: &mut Outcome) {
         let times: Vec<Option<f64>> = ctx
             .hierarchy
             .settlements_in(c)
-            .map(|s| nearest.settlements[s].map(|t| t.0))
+            .map(|s| nearest.settlement(s).map(|t| t.0))
             .collect();
         let max_minutes = if times.is_empty() {
             None

@@ -5,7 +5,7 @@
 use super::township::CENTERS;
 use super::{Context, Message, Missing, Outcome, RuleId, Severity};
 use crate::engine::admin::UnitBoxes;
-use crate::engine::model::{AreaFlag, FacilityId, FacilityKind, Level, UnitId};
+use crate::engine::model::{AreaFlag, FacilityId, FacilityKind, Level, SettlementId, UnitId};
 use crate::engine::routing::Site;
 use geo::{BoundingRect, Intersects};
 
@@ -106,11 +106,9 @@ pub(super) fn clinic(ctx: &Context, out: &mut Outcome) {
                     .unit_of_facility(clinic)
                     .is_some_and(|u| near.binary_search(&u).is_ok())
             };
-            let settlements: Vec<usize> = ctx.hierarchy.settlements_in(v).collect();
-            let mut times: Vec<Option<(f64, FacilityId)>> = settlements
-                .iter()
-                .map(|&s| nearest.settlements[s])
-                .collect();
+            let settlements: Vec<SettlementId> = ctx.hierarchy.settlements_in(v).collect();
+            let mut times: Vec<Option<(f64, FacilityId)>> =
+                settlements.iter().map(|&s| nearest.settlement(s)).collect();
             // A settlement no clinic reaches is reached by no adjacent one either.
             if times.iter().all(Option::is_some)
                 && !times.iter().flatten().all(|&(_, c)| adjacent(c))
