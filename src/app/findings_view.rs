@@ -6,6 +6,7 @@
 //! is found by the unit's id through the report's admin rows and their parent links, never by
 //! reading the place's name.
 
+use crate::engine::model::UnitId;
 use crate::engine::report::{AdminRow, Report};
 use crate::engine::rules::{Finding, Missing, RuleId, Severity};
 use std::collections::HashMap;
@@ -52,7 +53,7 @@ pub enum GroupKey {
     Rule(RuleId),
     /// The findings about units in this township-level unit (`None`: about no unit, e.g. the
     /// planning area).
-    Unit(Option<usize>),
+    Unit(Option<UnitId>),
 }
 
 /// One group of the panel.
@@ -145,11 +146,11 @@ pub fn not_checked(report: &Report) -> Vec<(RuleId, Missing)> {
 /// The township-level unit `unit` is in (or is): the nearest township or sub-district above
 /// it; when the levels are not known, the unit just below the top one, as place names read
 /// (`county / township / village`). A unit without a parent is its own.
-pub fn township_of(admin: &[AdminRow], unit: usize) -> usize {
+pub fn township_of(admin: &[AdminRow], unit: UnitId) -> UnitId {
     let chain = ancestors(admin, unit);
     if let Some(&t) = chain.iter().find(|&&u| {
         admin
-            .get(u)
+            .get(u.index())
             .and_then(|r| r.level)
             .is_some_and(|l| l.tier() == 1)
     }) {
@@ -159,11 +160,11 @@ pub fn township_of(admin: &[AdminRow], unit: usize) -> usize {
 }
 
 /// The unit's name with its ancestors', e.g. `某县 / 某镇`, as the findings name places.
-pub fn path_name(admin: &[AdminRow], unit: usize) -> String {
+pub fn path_name(admin: &[AdminRow], unit: UnitId) -> String {
     let mut names: Vec<String> = ancestors(admin, unit)
         .into_iter()
         .map(|u| {
-            let row = admin.get(u);
+            let row = admin.get(u.index());
             row.and_then(|r| r.name.clone().or_else(|| r.code.clone()))
                 .unwrap_or_else(|| format!("unit #{u}"))
         })
@@ -173,13 +174,13 @@ pub fn path_name(admin: &[AdminRow], unit: usize) -> String {
 }
 
 /// `unit` and the units above it, nearest first (`unit` alone when it has no row).
-fn ancestors(admin: &[AdminRow], unit: usize) -> Vec<usize> {
+fn ancestors(admin: &[AdminRow], unit: UnitId) -> Vec<UnitId> {
     let mut chain = vec![unit];
-    let mut cur = admin.get(unit).and_then(|r| r.parent);
+    let mut cur = admin.get(unit.index()).and_then(|r| r.parent);
     // Parent links form a tree; the bound only guards against a defect looping forever.
-    while let Some(u) = cur.filter(|&u| u < admin.len() && chain.len() <= admin.len()) {
+    while let Some(u) = cur.filter(|&u| u.index() < admin.len() && chain.len() <= admin.len()) {
         chain.push(u);
-        cur = admin[u].parent;
+        cur = admin[u.index()].parent;
     }
     chain
 }
@@ -249,7 +250,7 @@ mod tests {
                 continue;
             };
             assert!(
-                report.admin[t]
+                report.admin[t.index()]
                     .level
                     .is_some_and(|l| l == Level::County || l.tier() == 1),
                 "{}",
@@ -375,7 +376,7 @@ mod tests {
         let units = report.admin.len();
         assert!(units >= 8);
         for (i, f) in report.findings.iter_mut().enumerate() {
-            f.unit = Some(i.min(2_100) / 300);
+            f.unit = Some(UnitId(i.min(2_100) / 300));
         }
         for row in &mut report.admin {
             row.parent = None;
@@ -412,7 +413,7 @@ mod tests {
             .iter()
             .flat_map(|&(unit, n)| {
                 let f = Finding {
-                    unit: Some(unit),
+                    unit: Some(UnitId(unit)),
                     ..template.clone()
                 };
                 std::iter::repeat_n(f, n)
@@ -451,13 +452,15 @@ mod tests {
     #[test]
     fn the_township_of_a_unit_without_levels_is_the_one_below_the_top() {
         let mut admin = county().admin.clone();
-        let village = (0..admin.len())
-            .find(|&u| admin[u].level == Some(Level::Village))
-            .unwrap();
+        let village = UnitId(
+            (0..admin.len())
+                .find(|&u| admin[u].level == Some(Level::Village))
+                .unwrap(),
+        );
         let township = township_of(&admin, village);
-        assert_eq!(admin[township].level.map(|l| l.tier()), Some(1));
-        assert_eq!(admin[village].parent, Some(township));
-        let county = admin[township].parent.unwrap();
+        assert_eq!(admin[township.index()].level.map(|l| l.tier()), Some(1));
+        assert_eq!(admin[village.index()].parent, Some(township));
+        let county = admin[township.index()].parent.unwrap();
         assert_eq!(township_of(&admin, county), county);
         assert_eq!(township_of(&admin, township), township);
         for row in &mut admin {
@@ -466,15 +469,15 @@ mod tests {
         assert_eq!(township_of(&admin, village), township);
         assert_eq!(township_of(&admin, county), county);
         // A county of villages (no township level): each village is its own group.
-        admin[village].parent = Some(county);
-        admin[village].level = Some(Level::Village);
+        admin[village.index()].parent = Some(county);
+        admin[village.index()].level = Some(Level::Village);
         assert_eq!(township_of(&admin, village), village);
         assert_eq!(
             path_name(&admin, village),
             format!(
                 "{} / {}",
-                admin[county].name.clone().unwrap(),
-                admin[village].name.clone().unwrap()
+                admin[county.index()].name.clone().unwrap(),
+                admin[village.index()].name.clone().unwrap()
             )
         );
     }
@@ -482,16 +485,21 @@ mod tests {
     #[test]
     fn a_unit_is_named_by_its_code_or_position_without_a_name() {
         let mut admin = county().admin.clone();
-        let u = (0..admin.len())
-            .find(|&u| admin[u].parent.is_none())
-            .unwrap();
-        admin[u].name = None;
-        admin[u].code = Some("439001000000".into());
+        let u = UnitId(
+            (0..admin.len())
+                .find(|&u| admin[u].parent.is_none())
+                .unwrap(),
+        );
+        admin[u.index()].name = None;
+        admin[u.index()].code = Some("439001000000".into());
         assert_eq!(path_name(&admin, u), "439001000000");
-        admin[u].code = None;
+        admin[u.index()].code = None;
         assert_eq!(path_name(&admin, u), format!("unit #{u}"));
         // A unit the report has no row for stands alone.
-        assert_eq!(township_of(&admin, admin.len() + 5), admin.len() + 5);
+        assert_eq!(
+            township_of(&admin, UnitId(admin.len() + 5)),
+            UnitId(admin.len() + 5)
+        );
     }
 
     #[test]

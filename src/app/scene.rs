@@ -7,7 +7,7 @@
 
 use crate::app::analysis::Analysis;
 use crate::engine::crs::{Projector, Xy};
-use crate::engine::model::FacilityKind;
+use crate::engine::model::{FacilityKind, UnitId};
 use crate::engine::network::{road_speeds, SpeedTable};
 
 /// Upper bounds of the travel-time bands, in minutes: 0–5, 5–10, 10–15, 15–30, 30–60, 60+.
@@ -125,7 +125,7 @@ pub struct Scene {
     /// Admin unit rings relative to `origin`.
     pub admin_rings: Vec<Vec<Xy>>,
     /// Per ring of `admin_rings`, the admin unit it belongs to.
-    pub ring_unit: Vec<usize>,
+    pub ring_unit: Vec<UnitId>,
     /// The plane of the scene, to place further points.
     pub zone: Option<crate::engine::crs::UtmZone>,
     /// Facilities.
@@ -141,12 +141,13 @@ impl Scene {
     pub fn build(analysis: &Analysis, speeds: &SpeedTable) -> Scene {
         let reach = &analysis.reach;
         let projector = Projector::new(reach.zone);
-        let ring_unit: Vec<usize> = analysis
-            .layers
-            .admin
-            .iter()
-            .enumerate()
-            .flat_map(|(i, u)| std::iter::repeat_n(i, u.polygons.iter().map(Vec::len).sum()))
+        let layers = &analysis.layers;
+        let ring_unit: Vec<UnitId> = layers
+            .unit_ids()
+            .flat_map(|i| {
+                let rings = layers.unit(i).polygons.iter().map(Vec::len).sum();
+                std::iter::repeat_n(i, rings)
+            })
             .collect();
         let admin_abs: Vec<Vec<Xy>> = analysis
             .layers
@@ -254,7 +255,7 @@ impl Scene {
     }
 
     /// Bounding box of a unit's rings in scene metres.
-    pub fn unit_bounds(&self, unit: usize) -> Option<(Xy, Xy)> {
+    pub fn unit_bounds(&self, unit: UnitId) -> Option<(Xy, Xy)> {
         let pts = self
             .admin_rings
             .iter()
@@ -425,7 +426,7 @@ struct SceneHeader {
     band_lens: Vec<usize>,
     unusable_len: usize,
     ring_lens: Vec<usize>,
-    ring_unit: Vec<usize>,
+    ring_unit: Vec<UnitId>,
     zone: Option<crate::engine::crs::UtmZone>,
     facilities: Vec<(FacilityClass, bool)>,
     settlements_len: usize,
@@ -531,10 +532,10 @@ pub enum Focus {
         /// Its point (WGS84).
         at: Option<crate::engine::crs::LonLat>,
         /// The admin unit it is about.
-        unit: Option<usize>,
+        unit: Option<UnitId>,
     },
     /// An admin unit (a scorecard row): fitted and outlined.
-    Unit(usize),
+    Unit(UnitId),
 }
 
 impl Focus {
@@ -547,7 +548,7 @@ impl Focus {
     }
 
     /// The unit to outline.
-    pub fn unit(&self) -> Option<usize> {
+    pub fn unit(&self) -> Option<UnitId> {
         match self {
             Focus::Finding { unit, .. } => *unit,
             Focus::Unit(u) => Some(*u),
@@ -751,7 +752,7 @@ mod tests {
             origin: Projector::new(zone).project(centre),
             zone: Some(zone),
             admin_rings: vec![box_(0.0, 0.0, 2000.0, 1000.0), box_(-50.0, -50.0, 0.0, 0.0)],
-            ring_unit: vec![3, 4],
+            ring_unit: vec![UnitId(3), UnitId(4)],
             ..Scene::default()
         }
     }
@@ -763,10 +764,10 @@ mod tests {
             lat: 42.5,
         };
         let scene = focus_scene(centre);
-        let v = Viewport::default().focus_on(&Focus::Unit(3), &scene, 800.0, 600.0);
+        let v = Viewport::default().focus_on(&Focus::Unit(UnitId(3)), &scene, 800.0, 600.0);
         assert_eq!(
             v,
-            Viewport::fit(scene.unit_bounds(3).unwrap(), 800.0, 600.0)
+            Viewport::fit(scene.unit_bounds(UnitId(3)).unwrap(), 800.0, 600.0)
         );
         let (x0, y0) = v.to_screen(Xy { x: 0.0, y: 0.0 });
         let (x1, y1) = v.to_screen(Xy {
@@ -774,8 +775,8 @@ mod tests {
             y: 1000.0,
         });
         assert!(x0 >= 0.0 && x1 <= 800.0 && y1 >= 0.0 && y0 <= 600.0);
-        assert_eq!(Focus::Unit(3).finding(), None);
-        assert_eq!(Focus::Unit(3).unit(), Some(3));
+        assert_eq!(Focus::Unit(UnitId(3)).finding(), None);
+        assert_eq!(Focus::Unit(UnitId(3)).unit(), Some(UnitId(3)));
     }
 
     #[test]
@@ -789,7 +790,7 @@ mod tests {
         let with_point = Focus::Finding {
             index: 7,
             at: Some(centre),
-            unit: Some(3),
+            unit: Some(UnitId(3)),
         };
         let v = start.focus_on(&with_point, &scene, 800.0, 600.0);
         // Centred on its point (the origin), zoomed in to at least 0.05 px/m.
@@ -807,11 +808,11 @@ mod tests {
         let without = Focus::Finding {
             index: 8,
             at: None,
-            unit: Some(4),
+            unit: Some(UnitId(4)),
         };
         assert_eq!(
             start.focus_on(&without, &scene, 800.0, 600.0),
-            Viewport::fit(scene.unit_bounds(4).unwrap(), 800.0, 600.0)
+            Viewport::fit(scene.unit_bounds(UnitId(4)).unwrap(), 800.0, 600.0)
         );
     }
 
@@ -834,7 +835,7 @@ mod tests {
         };
         assert_eq!(start.focus_on(&nowhere, &scene, 800.0, 600.0), start);
         assert_eq!(
-            start.focus_on(&Focus::Unit(99), &scene, 800.0, 600.0),
+            start.focus_on(&Focus::Unit(UnitId(99)), &scene, 800.0, 600.0),
             start
         );
         // A point without a plane to place it: its unit is fitted instead.
@@ -842,11 +843,11 @@ mod tests {
         let point_and_unit = Focus::Finding {
             index: 1,
             at: Some(centre),
-            unit: Some(3),
+            unit: Some(UnitId(3)),
         };
         assert_eq!(
             start.focus_on(&point_and_unit, &scene, 800.0, 600.0),
-            Viewport::fit(scene.unit_bounds(3).unwrap(), 800.0, 600.0)
+            Viewport::fit(scene.unit_bounds(UnitId(3)).unwrap(), 800.0, 600.0)
         );
     }
 

@@ -433,7 +433,7 @@ mod tests {
         }
         for unit in h.settlement_unit.iter().chain(&h.facility_unit) {
             let u = unit.expect("every settlement and facility is inside a village");
-            assert_eq!(layers.admin[u].level, Some(Level::Village));
+            assert_eq!(layers.unit(u).level, Some(Level::Village));
         }
         let total: f64 = layers.settlements.iter().map(|s| s.population).sum();
         let counties: f64 = h

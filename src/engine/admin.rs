@@ -11,7 +11,7 @@
 //! and its descendants; [`PopulationSource`] says which.
 
 use crate::engine::crs::LonLat;
-use crate::engine::model::{AdminUnit, Layers, Level};
+use crate::engine::model::{AdminUnit, FacilityId, Layers, Level, SettlementId, UnitId};
 use geo::{Area, BoundingRect, Contains, InteriorPoint};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
@@ -36,9 +36,9 @@ pub struct UnitNode {
     /// Its level, when known.
     pub level: Option<Level>,
     /// The unit above it.
-    pub parent: Option<usize>,
+    pub parent: Option<UnitId>,
     /// The units directly below it.
-    pub children: Vec<usize>,
+    pub children: Vec<UnitId>,
     /// A point inside it (for the map and for containment of units).
     pub interior: Option<LonLat>,
     /// Population and where it comes from.
@@ -52,19 +52,19 @@ pub struct UnitNode {
 pub struct Hierarchy {
     /// Per admin unit (same order as `layers.admin`).
     pub units: Vec<UnitNode>,
-    /// Per facility, the unit it belongs to.
-    pub facility_unit: Vec<Option<usize>>,
-    /// Per settlement, the unit it belongs to.
-    pub settlement_unit: Vec<Option<usize>>,
+    /// Per facility, the unit it belongs to (see [`Hierarchy::unit_of_facility`]).
+    pub facility_unit: Vec<Option<UnitId>>,
+    /// Per settlement, the unit it belongs to (see [`Hierarchy::unit_of_settlement`]).
+    pub settlement_unit: Vec<Option<UnitId>>,
     /// Per unit, the facilities in it or below it, ascending.
-    facility_members: Vec<Vec<usize>>,
+    facility_members: Vec<Vec<FacilityId>>,
     /// Per unit, the settlements in it or below it, ascending.
-    settlement_members: Vec<Vec<usize>>,
+    settlement_members: Vec<Vec<SettlementId>>,
 }
 
 /// The bounding boxes of admin units in a spatial index, so that finding the units around a
 /// point looks at the few whose box holds it, not at every unit of a province.
-pub struct UnitBoxes(RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>);
+pub struct UnitBoxes(RTree<GeomWithData<Rectangle<[f64; 2]>, UnitId>>);
 
 impl UnitBoxes {
     /// Indexes the boxes (`None` for a unit without a polygon), by unit index.
@@ -77,7 +77,7 @@ impl UnitBoxes {
                     let b = b?;
                     Some(GeomWithData::new(
                         Rectangle::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]),
-                        i,
+                        UnitId(i),
                     ))
                 })
                 .collect(),
@@ -85,10 +85,10 @@ impl UnitBoxes {
     }
 
     /// The units whose box meets `rect` (edges included), ascending.
-    pub fn overlapping(&self, rect: geo::Rect<f64>) -> Vec<usize> {
+    pub fn overlapping(&self, rect: geo::Rect<f64>) -> Vec<UnitId> {
         let envelope =
             rstar::AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
-        let mut v: Vec<usize> = self
+        let mut v: Vec<UnitId> = self
             .0
             .locate_in_envelope_intersecting(&envelope)
             .map(|g| g.data)
@@ -98,8 +98,8 @@ impl UnitBoxes {
     }
 
     /// The units whose box holds `p` (edges included), ascending.
-    pub fn at(&self, p: LonLat) -> Vec<usize> {
-        let mut v: Vec<usize> = self
+    pub fn at(&self, p: LonLat) -> Vec<UnitId> {
+        let mut v: Vec<UnitId> = self
             .0
             .locate_all_at_point(&[p.lon, p.lat])
             .map(|g| g.data)
@@ -110,13 +110,17 @@ impl UnitBoxes {
 }
 
 /// Per unit, the items in it or in a unit below it, ascending.
-fn members(units: &[UnitNode], item_unit: &[Option<usize>]) -> Vec<Vec<usize>> {
+fn members<I: Copy>(
+    units: &[UnitNode],
+    item_unit: &[Option<UnitId>],
+    id: impl Fn(usize) -> I,
+) -> Vec<Vec<I>> {
     let mut out = vec![Vec::new(); units.len()];
     for (k, unit) in item_unit.iter().enumerate() {
         let mut cur = *unit;
         while let Some(u) = cur {
-            out[u].push(k);
-            cur = units[u].parent;
+            out[u.0].push(id(k));
+            cur = units[u.0].parent;
         }
     }
     out
@@ -128,29 +132,29 @@ fn add_loose_members(
     shapes: &[Shape],
     boxes: &UnitBoxes,
     loose: &[bool],
-    facility_members: &mut [Vec<usize>],
-    settlement_members: &mut [Vec<usize>],
+    facility_members: &mut [Vec<FacilityId>],
+    settlement_members: &mut [Vec<SettlementId>],
 ) {
     if !loose.iter().any(|&l| l) {
         return;
     }
-    let inside = |at: LonLat| -> Vec<usize> {
+    let inside = |at: LonLat| -> Vec<UnitId> {
         let pt = geo::Point::new(at.lon, at.lat);
         boxes
             .at(at)
             .into_iter()
-            .filter(|&u| loose[u] && shapes[u].polygon.contains(&pt))
+            .filter(|&u| loose[u.0] && shapes[u.0].polygon.contains(&pt))
             .collect()
     };
-    for (k, f) in layers.facilities.iter().enumerate() {
-        inside(f.at)
+    for k in layers.facility_ids() {
+        inside(layers.facility(k).at)
             .into_iter()
-            .for_each(|u| facility_members[u].push(k));
+            .for_each(|u| facility_members[u.0].push(k));
     }
-    for (k, s) in layers.settlements.iter().enumerate() {
-        inside(s.at)
+    for k in layers.settlement_ids() {
+        inside(layers.settlement(k).at)
             .into_iter()
-            .for_each(|u| settlement_members[u].push(k));
+            .for_each(|u| settlement_members[u.0].push(k));
     }
 }
 
@@ -173,27 +177,25 @@ impl Hierarchy {
     /// Builds the hierarchy of `layers`.
     pub fn build(layers: &Layers) -> Hierarchy {
         let shapes: Vec<Shape> = layers.admin.iter().map(shape).collect();
-        let by_code: HashMap<&str, usize> = layers
-            .admin
-            .iter()
-            .enumerate()
-            .filter_map(|(i, u)| u.code.as_deref().map(|c| (c, i)))
+        let by_code: HashMap<&str, UnitId> = layers
+            .unit_ids()
+            .filter_map(|i| layers.unit(i).code.as_deref().map(|c| (c, i)))
             .collect();
-        let tier = |i: usize| layers.admin[i].level.map(Level::tier);
+        let tier = |i: UnitId| layers.unit(i).level.map(Level::tier);
         let boxes = UnitBoxes::new(shapes.iter().map(|s| s.bbox));
         // The deepest, smallest unit containing a point, among units of tier below `max_tier`
         // (the last in input order among equals).
-        let containing = |p: LonLat, below_tier: u8| -> Option<usize> {
+        let containing = |p: LonLat, below_tier: u8| -> Option<UnitId> {
             let pt = geo::Point::new(p.lon, p.lat);
             boxes
                 .at(p)
                 .into_iter()
                 .filter(|&i| tier(i).is_some_and(|t| t < below_tier))
-                .filter(|&i| shapes[i].polygon.contains(&pt))
+                .filter(|&i| shapes[i.0].polygon.contains(&pt))
                 .max_by(|&a, &b| {
                     tier(a)
                         .cmp(&tier(b))
-                        .then(shapes[b].area.total_cmp(&shapes[a].area))
+                        .then(shapes[b.0].area.total_cmp(&shapes[a.0].area))
                 })
         };
         let mut units: Vec<UnitNode> = layers
@@ -212,12 +214,13 @@ impl Hierarchy {
                 population_source: PopulationSource::None,
             })
             .collect();
-        for i in 0..units.len() {
+        for i in layers.unit_ids() {
             let Some(t) = tier(i) else { continue };
             if t == 0 {
                 continue;
             }
-            let by_prefix = layers.admin[i]
+            let by_prefix = layers
+                .unit(i)
                 .code
                 .as_deref()
                 .filter(|c| c.len() == 12)
@@ -232,10 +235,10 @@ impl Hierarchy {
                         .copied()
                         .filter(|&p| tier(p).is_some_and(|pt| pt < t))
                 });
-            let parent = by_prefix.or_else(|| units[i].interior.and_then(|p| containing(p, t)));
-            units[i].parent = parent;
+            let parent = by_prefix.or_else(|| units[i.0].interior.and_then(|p| containing(p, t)));
+            units[i.0].parent = parent;
             if let Some(p) = parent {
-                units[p].children.push(i);
+                units[p.0].children.push(i);
             }
         }
         let locate = |code: &Option<String>, at: LonLat| {
@@ -243,19 +246,19 @@ impl Hierarchy {
                 .and_then(|c| by_code.get(c).copied())
                 .or_else(|| containing(at, 3))
         };
-        let facility_unit: Vec<Option<usize>> = layers
+        let facility_unit: Vec<Option<UnitId>> = layers
             .facilities
             .iter()
             .map(|f| locate(&f.admin_code, f.at))
             .collect();
-        let settlement_unit: Vec<Option<usize>> = layers
+        let settlement_unit: Vec<Option<UnitId>> = layers
             .settlements
             .iter()
             .map(|s| locate(&s.admin_code, s.at))
             .collect();
-        let mut facility_members = members(&units, &facility_unit);
-        let mut settlement_members = members(&units, &settlement_unit);
-        let loose: Vec<bool> = (0..units.len()).map(|i| tier(i).is_none()).collect();
+        let mut facility_members = members(&units, &facility_unit, FacilityId);
+        let mut settlement_members = members(&units, &settlement_unit, SettlementId);
+        let loose: Vec<bool> = layers.unit_ids().map(|i| tier(i).is_none()).collect();
         add_loose_members(
             layers,
             &shapes,
@@ -282,7 +285,7 @@ impl Hierarchy {
             .settlement_members
             .iter()
             .map(|m| {
-                let total = m.iter().map(|&k| layers.settlements[k].population).sum();
+                let total = m.iter().map(|&k| layers.settlement(k).population).sum();
                 (total, m.len())
             })
             .collect();
@@ -296,52 +299,69 @@ impl Hierarchy {
         }
     }
 
+    /// The unit `id`'s place in the hierarchy.
+    pub fn node(&self, id: UnitId) -> &UnitNode {
+        &self.units[id.0]
+    }
+
+    /// The unit facility `f` belongs to.
+    pub fn unit_of_facility(&self, f: FacilityId) -> Option<UnitId> {
+        self.facility_unit[f.0]
+    }
+
+    /// The unit settlement `s` belongs to.
+    pub fn unit_of_settlement(&self, s: SettlementId) -> Option<UnitId> {
+        self.settlement_unit[s.0]
+    }
+
     /// Whether `unit` is `ancestor` or lies below it.
-    pub fn is_within(&self, unit: usize, ancestor: usize) -> bool {
+    pub fn is_within(&self, unit: UnitId, ancestor: UnitId) -> bool {
         let mut cur = Some(unit);
         while let Some(u) = cur {
             if u == ancestor {
                 return true;
             }
-            cur = self.units[u].parent;
+            cur = self.node(u).parent;
         }
         false
     }
 
     /// Facilities that belong to `unit` or a unit below it.
-    pub fn facilities_in(&self, unit: usize) -> impl Iterator<Item = usize> + '_ {
-        self.facility_members[unit].iter().copied()
+    pub fn facilities_in(&self, unit: UnitId) -> impl Iterator<Item = FacilityId> + '_ {
+        self.facility_members[unit.0].iter().copied()
     }
 
     /// Settlements that belong to `unit` or a unit below it.
-    pub fn settlements_in(&self, unit: usize) -> impl Iterator<Item = usize> + '_ {
-        self.settlement_members[unit].iter().copied()
+    pub fn settlements_in(&self, unit: UnitId) -> impl Iterator<Item = SettlementId> + '_ {
+        self.settlement_members[unit.0].iter().copied()
     }
 
     /// The county above (or at) `unit`.
-    pub fn county_of(&self, unit: usize) -> Option<usize> {
+    pub fn county_of(&self, unit: UnitId) -> Option<UnitId> {
         let mut cur = Some(unit);
         while let Some(u) = cur {
-            if self.units[u].level == Some(Level::County) {
+            if self.node(u).level == Some(Level::County) {
                 return Some(u);
             }
-            cur = self.units[u].parent;
+            cur = self.node(u).parent;
         }
         None
     }
 
     /// Units of a level, in input order.
-    pub fn units_of(&self, level: Level) -> impl Iterator<Item = usize> + '_ {
-        (0..self.units.len()).filter(move |&i| self.units[i].level == Some(level))
+    pub fn units_of(&self, level: Level) -> impl Iterator<Item = UnitId> + '_ {
+        (0..self.units.len())
+            .map(UnitId)
+            .filter(move |&i| self.node(i).level == Some(level))
     }
 
     /// The unit's name with its ancestors', e.g. `某县 / 某镇 / 某村`.
-    pub fn path_name(&self, layers: &Layers, unit: usize) -> String {
+    pub fn path_name(&self, layers: &Layers, unit: UnitId) -> String {
         let mut names = Vec::new();
         let mut cur = Some(unit);
         while let Some(u) = cur {
             names.push(unit_name(layers, u));
-            cur = self.units[u].parent;
+            cur = self.node(u).parent;
         }
         names.reverse();
         names.join(" / ")
@@ -349,8 +369,8 @@ impl Hierarchy {
 }
 
 /// A unit's name, or its code, or its position.
-pub fn unit_name(layers: &Layers, unit: usize) -> String {
-    let u = &layers.admin[unit];
+pub fn unit_name(layers: &Layers, unit: UnitId) -> String {
+    let u = layers.unit(unit);
     u.name
         .clone()
         .or_else(|| u.code.clone())

@@ -562,6 +562,46 @@ impl std::fmt::Display for SkipReason {
     }
 }
 
+/// Defines an id: the position of a feature in one of the [`Layers`]' vectors, as its own type
+/// so that one layer's position cannot be passed where another's is expected. It serializes as
+/// the bare number.
+macro_rules! layer_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub usize);
+
+        impl $name {
+            /// The position in its layer.
+            pub fn index(self) -> usize {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+layer_id!(
+    /// An admin unit: its position in [`Layers::admin`].
+    UnitId
+);
+
+layer_id!(
+    /// A facility: its position in [`Layers::facilities`].
+    FacilityId
+);
+
+layer_id!(
+    /// A settlement: its position in [`Layers::settlements`].
+    SettlementId
+);
+
 /// Everything recognised in one file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Layers {
@@ -577,6 +617,38 @@ pub struct Layers {
     pub skipped: Vec<Skipped>,
     /// File-level remarks that do not stop the load (e.g. a declared CRS).
     pub notes: Vec<String>,
+}
+
+impl Layers {
+    /// The admin unit `id`.
+    pub fn unit(&self, id: UnitId) -> &AdminUnit {
+        &self.admin[id.0]
+    }
+
+    /// The ids of the admin units, in order.
+    pub fn unit_ids(&self) -> impl Iterator<Item = UnitId> {
+        (0..self.admin.len()).map(UnitId)
+    }
+
+    /// The facility `id`.
+    pub fn facility(&self, id: FacilityId) -> &Facility {
+        &self.facilities[id.0]
+    }
+
+    /// The ids of the facilities, in order.
+    pub fn facility_ids(&self) -> impl Iterator<Item = FacilityId> {
+        (0..self.facilities.len()).map(FacilityId)
+    }
+
+    /// The settlement `id`.
+    pub fn settlement(&self, id: SettlementId) -> &Settlement {
+        &self.settlements[id.0]
+    }
+
+    /// The ids of the settlements, in order.
+    pub fn settlement_ids(&self) -> impl Iterator<Item = SettlementId> {
+        (0..self.settlements.len()).map(SettlementId)
+    }
 }
 
 /// Classes that are never driven: walked at walking speed in either mode.

@@ -6,7 +6,7 @@
 //! population-weighted over reachable settlements.
 
 use crate::engine::admin::Hierarchy;
-use crate::engine::model::{Layers, Source};
+use crate::engine::model::{Layers, Source, UnitId};
 use crate::engine::network::Mode;
 use crate::engine::routing::Reach;
 use crate::engine::rules::{self, Context, Finding, RuleParams, Tally};
@@ -72,7 +72,7 @@ pub struct SettlementRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdminRow {
     /// Position of the unit in the combined admin layer.
-    pub unit: usize,
+    pub unit: UnitId,
     /// Name, if any.
     pub name: Option<String>,
     /// Division code, if any.
@@ -80,7 +80,7 @@ pub struct AdminRow {
     /// Its level, when known.
     pub level: Option<crate::engine::model::Level>,
     /// The unit above it (index in the admin layer).
-    pub parent: Option<usize>,
+    pub parent: Option<UnitId>,
     /// The unit's population for the rules: its own figure, or the sum of its settlements.
     pub unit_population: f64,
     /// Where `unit_population` comes from.
@@ -107,7 +107,7 @@ pub struct AdminRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScoreRow {
     /// The unit (index in the admin layer).
-    pub unit: usize,
+    pub unit: UnitId,
     /// Its name.
     pub name: String,
     /// Township or sub-district.
@@ -139,15 +139,17 @@ pub fn scorecard(
     admin: &[AdminRow],
 ) -> Vec<ScoreRow> {
     use crate::engine::model::{FacilityKind as K, Level};
-    let count = |unit: usize, kinds: &[K]| {
+    let count = |unit: UnitId, kinds: &[K]| {
         hierarchy
             .facilities_in(unit)
-            .filter(|&f| kinds.contains(&layers.facilities[f].kind))
+            .filter(|&f| kinds.contains(&layers.facility(f).kind))
             .count()
     };
-    let mut rows: Vec<ScoreRow> = (0..layers.admin.len())
+    let mut rows: Vec<ScoreRow> = layers
+        .unit_ids()
         .filter_map(|u| {
-            let level = hierarchy.units[u]
+            let level = hierarchy
+                .node(u)
                 .level
                 .filter(|l| matches!(l, Level::Township | Level::Subdistrict))?;
             let (centers, served): (&[K], &[K]) = if level == Level::Township {
@@ -161,21 +163,21 @@ pub fn scorecard(
                     &[K::CommunityHealthStation, K::CommunityHealthCenter],
                 )
             };
-            let children = &hierarchy.units[u].children;
+            let children = &hierarchy.node(u).children;
             Some(ScoreRow {
                 unit: u,
                 name: crate::engine::admin::unit_name(layers, u),
                 level,
-                population: hierarchy.units[u].population,
-                population_source: hierarchy.units[u].population_source,
+                population: hierarchy.node(u).population,
+                population_source: hierarchy.node(u).population_source,
                 health_centers: count(u, centers),
                 villages: children.len(),
                 villages_served: children.iter().filter(|&&c| count(c, served) > 0).count(),
-                share_within_limit: admin[u].share_within_limit,
+                share_within_limit: admin[u.index()].share_within_limit,
                 special_area: children
                     .iter()
                     .any(|&c| !rules::special_flags(layers, hierarchy, params, c).is_empty()),
-                dissolved: layers.admin[u].merged_into.is_some(),
+                dissolved: layers.unit(u).merged_into.is_some(),
             })
         })
         .collect();
@@ -256,8 +258,9 @@ pub fn build_report(
         service_points: reach.service_points.len(),
         straight_line: reach.straight_line,
     };
-    for (k, row) in settlements.iter_mut().enumerate() {
-        row.special_area = hierarchy.settlement_unit[k]
+    for (k, row) in layers.settlement_ids().zip(settlements.iter_mut()) {
+        row.special_area = hierarchy
+            .unit_of_settlement(k)
             .is_some_and(|u| !rules::special_flags(layers, hierarchy, params, u).is_empty());
     }
     let ctx = Context {
@@ -311,7 +314,7 @@ fn settlement_rows(
     let mut settlements = Vec::with_capacity(layers.settlements.len());
     for (s, r) in layers.settlements.iter().zip(&reach.settlements) {
         all.add(s.population, r.minutes, limit_min);
-        let nearest = r.nearest.map(|i| &layers.facilities[i]);
+        let nearest = r.nearest.map(|i| layers.facility(i));
         settlements.push(SettlementRow {
             index: s.source.feature as usize,
             file: file(s.source),
@@ -339,19 +342,18 @@ fn admin_rows(
     limit_min: f64,
 ) -> Vec<AdminRow> {
     layers
-        .admin
-        .iter()
-        .enumerate()
-        .map(|(i, unit)| {
+        .unit_ids()
+        .map(|i| {
+            let unit = layers.unit(i);
             let mut t = Tally::default();
             for k in hierarchy.settlements_in(i) {
                 t.add(
-                    layers.settlements[k].population,
-                    reach.settlements[k].minutes,
+                    layers.settlement(k).population,
+                    reach.settlement(k).minutes,
                     limit_min,
                 );
             }
-            let node = &hierarchy.units[i];
+            let node = hierarchy.node(i);
             AdminRow {
                 unit: i,
                 level: node.level,

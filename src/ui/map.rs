@@ -98,7 +98,7 @@ fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppSt
             draw_focus(&ctx, scene, view, &focus);
             let focused = match focus.finding() {
                 Some(i) => i.to_string(),
-                None => format!("unit-{}", focus.unit().unwrap_or_default()),
+                None => format!("unit-{}", focus.unit().map_or(0, |u| u.index())),
             };
             let _ = canvas.set_attribute("data-focus", &focused);
         }

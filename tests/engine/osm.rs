@@ -306,7 +306,7 @@ fn matches_reference(case: &str, mode: Mode) {
         // times to them may differ by a few 1e-5 min; every other time agrees to float noise.
         let to_area = ours
             .nearest
-            .and_then(|i| got.element(layers.facilities[i].source))
+            .and_then(|i| got.element(layers.facility(i).source))
             .is_some_and(|e| e.kind != OsmType::Node);
         let tolerance = if to_area { 1e-3 } else { 1e-6 };
         match (ours.minutes, theirs["time_min"].as_f64()) {
@@ -322,7 +322,7 @@ fn matches_reference(case: &str, mode: Mode) {
         }
         // The same nearest facility, identified by its position.
         if let (Some(i), Some(j)) = (ours.nearest, theirs["nearest_facility"].as_u64()) {
-            let at = layers.facilities[i].at;
+            let at = layers.facility(i).at;
             let c = &facilities_json["features"][j as usize]["geometry"]["coordinates"];
             let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
             assert!(

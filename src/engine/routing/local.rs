@@ -4,6 +4,7 @@
 use super::queue::{pack, unpack};
 use super::search::{nearest_origin, Origin, UNREACHED};
 use super::travel_times::{origins, Reach, Router};
+use crate::engine::model::{FacilityId, SettlementId};
 use crate::engine::network::{NodeId, RoutingGraph};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -85,13 +86,13 @@ pub fn nearest_origin_local(
     goals.iter().map(|g| best.get(g).copied()).collect()
 }
 
-/// A settlement or a facility, by index, as a place to time.
+/// A settlement or a facility, as a place to time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Site {
     /// A settlement.
-    Settlement(usize),
+    Settlement(SettlementId),
     /// A facility.
-    Facility(usize),
+    Facility(FacilityId),
 }
 
 impl Reach {
@@ -99,18 +100,18 @@ impl Reach {
     /// bit, from a search that stops once it has settled them ([`nearest_origin_local`]).
     pub fn nearest_among_for(
         &self,
-        targets: &[usize],
+        targets: &[FacilityId],
         places: &[Site],
-    ) -> Vec<Option<(f64, usize)>> {
-        let is_target = |f: usize| targets.contains(&f);
+    ) -> Vec<Option<(f64, FacilityId)>> {
+        let is_target = |f: FacilityId| targets.contains(&f);
         match &self.router {
             Router::StraightLine { offroad_m_per_min } => places
                 .iter()
                 .map(|&p| {
                     let xy = match p {
-                        Site::Settlement(s) => self.settlement_xy[s],
+                        Site::Settlement(s) => self.settlement_xy[s.index()],
                         Site::Facility(f) if is_target(f) => return Some((0.0, f)),
-                        Site::Facility(f) => self.facility_xy[f],
+                        Site::Facility(f) => self.facility_xy[f.index()],
                     };
                     self.straight_nearest(xy, targets, *offroad_m_per_min)
                 })
@@ -121,8 +122,8 @@ impl Reach {
                 facility_joins,
             } => {
                 let join = |p: Site| match p {
-                    Site::Settlement(s) => settlement_joins[s],
-                    Site::Facility(f) => facility_joins[f],
+                    Site::Settlement(s) => settlement_joins[s.index()],
+                    Site::Facility(f) => facility_joins[f.index()],
                 };
                 let goals: Vec<NodeId> = places.iter().map(|&p| join(p).node).collect();
                 let found = nearest_origin_local(graph, &origins(facility_joins, targets), &goals);
@@ -131,7 +132,7 @@ impl Reach {
                     .zip(found)
                     .map(|(&p, r)| match p {
                         Site::Facility(f) if is_target(f) => Some((0.0, f)),
-                        _ => r.map(|(m, l)| (join(p).offroad_min + m, l as usize)),
+                        _ => r.map(|(m, l)| (join(p).offroad_min + m, FacilityId(l as usize))),
                     })
                     .collect()
             }
@@ -154,19 +155,20 @@ mod tests {
             let mut rng = Rng(mode as u64 + 3);
             let f = layers.facilities.len();
             for round in 0..6 {
-                let targets: Vec<usize> = (0..1 + round * 2)
-                    .map(|_| rng.below(f as u64) as usize)
+                let targets: Vec<FacilityId> = (0..1 + round * 2)
+                    .map(|_| FacilityId(rng.below(f as u64) as usize))
                     .collect();
                 let whole = reach.nearest_among(&targets);
                 let mut sites: Vec<Site> = (0..40)
-                    .map(|_| Site::Settlement(rng.below(layers.settlements.len() as u64) as usize))
+                    .map(|_| rng.below(layers.settlements.len() as u64) as usize)
+                    .map(|s| Site::Settlement(SettlementId(s)))
                     .collect();
-                sites.extend((0..f).map(Site::Facility));
+                sites.extend(layers.facility_ids().map(Site::Facility));
                 let local = reach.nearest_among_for(&targets, &sites);
                 for (site, got) in sites.iter().zip(local) {
                     let want = match *site {
-                        Site::Settlement(s) => whole.settlements[s],
-                        Site::Facility(f) => whole.facilities[f],
+                        Site::Settlement(s) => whole.settlement(s),
+                        Site::Facility(f) => whole.facilities[f.index()],
                     };
                     assert_eq!(
                         got.map(|(m, l)| (m.to_bits(), l)),
@@ -207,9 +209,13 @@ mod tests {
         let mut no_roads = layers.clone();
         no_roads.roads.clear();
         let reach = travel_times(&no_roads, Mode::Walk, &SpeedTable::default()).unwrap();
-        let sites = [Site::Settlement(0), Site::Facility(1), Site::Facility(2)];
-        let local = reach.nearest_among_for(&[1, 3], &sites);
-        let whole = reach.nearest_among(&[1, 3]);
+        let sites = [
+            Site::Settlement(SettlementId(0)),
+            Site::Facility(FacilityId(1)),
+            Site::Facility(FacilityId(2)),
+        ];
+        let local = reach.nearest_among_for(&[FacilityId(1), FacilityId(3)], &sites);
+        let whole = reach.nearest_among(&[FacilityId(1), FacilityId(3)]);
         assert_eq!(
             local,
             vec![

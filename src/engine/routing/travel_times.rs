@@ -4,7 +4,7 @@
 
 use super::search::{nearest_origin_progress, Origin, UNREACHED};
 use crate::engine::crs::{LonLat, Projector, UtmZone, Xy};
-use crate::engine::model::Layers;
+use crate::engine::model::{FacilityId, Layers, SettlementId};
 use crate::engine::network::{
     kmh_to_m_per_min, Mode, NodeId, RoadNetwork, RoutingGraph, Snap, SpeedTable,
 };
@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 pub struct SettlementReach {
     /// Total minutes to the nearest medical service point, `None` when none can be reached.
     pub minutes: Option<f64>,
-    /// Index (into the facilities of the analysed [`Layers`]) of that facility.
-    pub nearest: Option<usize>,
+    /// That facility (of the analysed [`Layers`]).
+    pub nearest: Option<FacilityId>,
     /// The settlement's own off-road leg, in metres (`None` without roads).
     pub offroad_m: Option<f64>,
 }
@@ -39,8 +39,8 @@ pub struct Reach {
     pub settlement_xy: Vec<Xy>,
     /// Projected facility positions, in metres.
     pub facility_xy: Vec<Xy>,
-    /// Indices of the facilities that count as medical service points.
-    pub service_points: Vec<usize>,
+    /// The facilities that count as medical service points.
+    pub service_points: Vec<FacilityId>,
     /// True when the mode has no usable road and straight lines were used.
     pub straight_line: bool,
     /// How times are computed, for further queries ([`Reach::nearest_among`]).
@@ -106,8 +106,9 @@ pub fn travel_times_with(
         .iter()
         .map(|f| projector.project(f.at))
         .collect();
-    let service_points: Vec<usize> = (0..layers.facilities.len())
-        .filter(|&i| layers.facilities[i].primary_care)
+    let service_points: Vec<FacilityId> = layers
+        .facility_ids()
+        .filter(|&i| layers.facility(i).primary_care)
         .collect();
     let offroad = kmh_to_m_per_min(speeds.offroad_kmh);
     let router = if network.is_empty() {
@@ -170,7 +171,7 @@ pub fn travel_times_with(
         .map(|(i, n)| SettlementReach {
             minutes: n.map(|(m, _)| m),
             nearest: n.map(|(_, f)| f),
-            offroad_m: reach.settlement_offroad_m(i),
+            offroad_m: reach.settlement_offroad_m(SettlementId(i)),
         })
         .collect();
     Some(reach)
@@ -210,13 +211,13 @@ pub enum Router {
 
 /// The search origins for target facilities: each at its join node, carrying its off-road
 /// minutes, labelled with its index.
-pub fn origins(facility_joins: &[Join], targets: &[usize]) -> Vec<Origin> {
+pub fn origins(facility_joins: &[Join], targets: &[FacilityId]) -> Vec<Origin> {
     targets
         .iter()
         .map(|&f| Origin {
-            node: facility_joins[f].node,
-            minutes: facility_joins[f].offroad_min,
-            label: f as u32,
+            node: facility_joins[f.index()].node,
+            minutes: facility_joins[f.index()].offroad_min,
+            label: f.index() as u32,
         })
         .collect()
 }
@@ -227,15 +228,32 @@ pub fn origins(facility_joins: &[Join], targets: &[usize]) -> Vec<Origin> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Nearest {
     /// Per settlement.
-    pub settlements: Vec<Option<(f64, usize)>>,
-    /// Per facility.
-    pub facilities: Vec<Option<(f64, usize)>>,
+    pub settlements: Vec<Option<(f64, FacilityId)>>,
+    /// Per facility (by [`FacilityId::index`]).
+    pub facilities: Vec<Option<(f64, FacilityId)>>,
+}
+
+impl Nearest {
+    /// Settlement `s`'s minutes to the nearest target and which.
+    pub fn settlement(&self, s: SettlementId) -> Option<(f64, FacilityId)> {
+        self.settlements[s.index()]
+    }
+
+    /// Facility `f`'s minutes to the nearest target and which.
+    pub fn facility(&self, f: FacilityId) -> Option<(f64, FacilityId)> {
+        self.facilities[f.index()]
+    }
 }
 
 impl Reach {
+    /// Settlement `s`'s travel time.
+    pub fn settlement(&self, s: SettlementId) -> &SettlementReach {
+        &self.settlements[s.index()]
+    }
+
     /// Minutes from every settlement and facility to the nearest of `targets` (facility
-    /// indices), ties to the lowest index.
-    pub fn nearest_among(&self, targets: &[usize]) -> Nearest {
+    /// ids), ties to the lowest index.
+    pub fn nearest_among(&self, targets: &[FacilityId]) -> Nearest {
         self.route(targets, &mut |_, _| {}).0
     }
 
@@ -244,12 +262,12 @@ impl Reach {
     pub(super) fn straight_nearest(
         &self,
         p: Xy,
-        targets: &[usize],
+        targets: &[FacilityId],
         m_per_min: f64,
-    ) -> Option<(f64, usize)> {
+    ) -> Option<(f64, FacilityId)> {
         targets
             .iter()
-            .map(|&t| (p.distance_m(self.facility_xy[t]) / m_per_min, t))
+            .map(|&t| (p.distance_m(self.facility_xy[t.index()]) / m_per_min, t))
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
     }
 
@@ -269,11 +287,11 @@ impl Reach {
         }
     }
 
-    fn settlement_offroad_m(&self, i: usize) -> Option<f64> {
+    fn settlement_offroad_m(&self, i: SettlementId) -> Option<f64> {
         match &self.router {
             Router::Network {
                 settlement_joins, ..
-            } => Some(settlement_joins[i].offroad_m),
+            } => Some(settlement_joins[i.index()].offroad_m),
             Router::StraightLine { .. } => None,
         }
     }
@@ -281,19 +299,20 @@ impl Reach {
     /// The nearest target for everyone, and every graph node's minutes to it.
     fn route(
         &self,
-        targets: &[usize],
+        targets: &[FacilityId],
         on_progress: &mut dyn FnMut(usize, usize),
     ) -> (Nearest, Vec<f64>) {
-        let is_target = |f: usize| targets.contains(&f);
+        let is_target = |f: FacilityId| targets.contains(&f);
         match &self.router {
             Router::StraightLine { offroad_m_per_min } => {
                 let nearest = |p: Xy| self.straight_nearest(p, targets, *offroad_m_per_min);
                 let facilities = (0..self.facility_xy.len())
+                    .map(FacilityId)
                     .map(|f| {
                         if is_target(f) {
                             Some((0.0, f))
                         } else {
-                            nearest(self.facility_xy[f])
+                            nearest(self.facility_xy[f.index()])
                         }
                     })
                     .collect();
@@ -313,12 +332,19 @@ impl Reach {
                 let at = |j: &Join| {
                     let n = j.node as usize;
                     (labels[n] != UNREACHED)
-                        .then(|| (j.offroad_min + minutes[n], labels[n] as usize))
+                        .then(|| (j.offroad_min + minutes[n], FacilityId(labels[n] as usize)))
                 };
                 let facilities = facility_joins
                     .iter()
                     .enumerate()
-                    .map(|(f, j)| if is_target(f) { Some((0.0, f)) } else { at(j) })
+                    .map(|(f, j)| {
+                        let f = FacilityId(f);
+                        if is_target(f) {
+                            Some((0.0, f))
+                        } else {
+                            at(j)
+                        }
+                    })
                     .collect();
                 let nearest = Nearest {
                     settlements: settlement_joins.iter().map(at).collect(),

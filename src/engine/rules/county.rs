@@ -4,7 +4,7 @@
 
 use super::township::{facility_in, scope_place, scopes, CENTERS};
 use super::{Context, LeadProblem, Message, Missing, Outcome, RuleId, Severity};
-use crate::engine::model::{Center, FacilityKind, Ownership};
+use crate::engine::model::{Center, FacilityId, FacilityKind, Ownership, SettlementId, UnitId};
 use crate::engine::routing::{Nearest, Site};
 
 const COMMUNITY: RuleId = RuleId::CountyMedicalCommunity;
@@ -12,9 +12,10 @@ const ACUTE: RuleId = RuleId::CountyAcuteCareCenters;
 const REFERRAL: RuleId = RuleId::CountyReferral;
 const ELDERLY: RuleId = RuleId::PlanningElderlyCare;
 
-fn leads(ctx: &Context, scope: Option<usize>) -> Vec<usize> {
-    (0..ctx.layers.facilities.len())
-        .filter(|&f| ctx.layers.facilities[f].lead && facility_in(ctx, scope, f))
+fn leads(ctx: &Context, scope: Option<UnitId>) -> Vec<FacilityId> {
+    ctx.layers
+        .facility_ids()
+        .filter(|&f| ctx.layers.facility(f).lead && facility_in(ctx, scope, f))
         .collect()
 }
 
@@ -43,7 +44,7 @@ pub(super) fn medical_community(ctx: &Context, out: &mut Outcome) {
             ));
         }
         for &f in &lead {
-            let h = &ctx.layers.facilities[f];
+            let h = &ctx.layers.facility(f);
             let mut problems = Vec::new();
             if !matches!(
                 h.kind,
@@ -66,9 +67,11 @@ pub(super) fn medical_community(ctx: &Context, out: &mut Outcome) {
                 ));
             }
         }
-        let hosted: Vec<Center> = (0..ctx.layers.facilities.len())
+        let hosted: Vec<Center> = ctx
+            .layers
+            .facility_ids()
             .filter(|&f| facility_in(ctx, scope, f))
-            .flat_map(|f| ctx.layers.facilities[f].centers.iter().copied())
+            .flat_map(|f| ctx.layers.facility(f).centers.iter().copied())
             .collect();
         for (clinical, group) in [(false, Center::RESOURCE_SHARING), (true, Center::CLINICAL)] {
             let centers: Vec<Center> = group.into_iter().filter(|c| !hosted.contains(c)).collect();
@@ -97,8 +100,10 @@ pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
     let by_center: Vec<(Center, Option<Nearest>)> = Center::ACUTE
         .into_iter()
         .map(|center| {
-            let hosts: Vec<usize> = (0..ctx.layers.facilities.len())
-                .filter(|&f| ctx.layers.facilities[f].centers.contains(&center))
+            let hosts: Vec<FacilityId> = ctx
+                .layers
+                .facility_ids()
+                .filter(|&f| ctx.layers.facility(f).centers.contains(&center))
                 .collect();
             (
                 center,
@@ -108,9 +113,9 @@ pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
         .collect();
     for scope in scopes(ctx) {
         out.checked(ACUTE, 1);
-        let residents: Vec<usize> = match scope {
+        let residents: Vec<SettlementId> = match scope {
             Some(c) => ctx.hierarchy.settlements_in(c).collect(),
-            None => (0..ctx.layers.settlements.len()).collect(),
+            None => ctx.layers.settlement_ids().collect(),
         };
         for (center, nearest) in &by_center {
             let center = *center;
@@ -125,9 +130,9 @@ pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
             };
             let (mut total, mut within) = (0.0, 0.0);
             for &s in &residents {
-                let p = ctx.layers.settlements[s].population;
+                let p = ctx.layers.settlement(s).population;
                 total += p;
-                if nearest.settlements[s].is_some_and(|(m, _)| m <= limit) {
+                if nearest.settlement(s).is_some_and(|(m, _)| m <= limit) {
                     within += p;
                 }
             }
@@ -156,10 +161,10 @@ pub(super) fn referral(ctx: &Context, out: &mut Outcome) {
             out.not_checked(REFERRAL, Missing::LeadHospital);
             continue;
         }
-        let centers: Vec<usize> = (0..ctx.layers.facilities.len())
-            .filter(|&f| {
-                kinds.contains(&ctx.layers.facilities[f].kind) && facility_in(ctx, scope, f)
-            })
+        let centers: Vec<FacilityId> = ctx
+            .layers
+            .facility_ids()
+            .filter(|&f| kinds.contains(&ctx.layers.facility(f).kind) && facility_in(ctx, scope, f))
             .collect();
         if centers.is_empty() {
             out.not_checked(REFERRAL, Missing::TownshipCenters);
@@ -202,25 +207,27 @@ pub(super) fn referral(ctx: &Context, out: &mut Outcome) {
 
 /// `planning.elderly-care`.
 pub(super) fn elderly_care(ctx: &Context, out: &mut Outcome) {
-    let fs = &ctx.layers.facilities;
+    let fs = ctx.layers;
     let kinds = [CENTERS[0], CENTERS[1], FacilityKind::CommunityHealthCenter];
-    let centers: Vec<usize> = (0..fs.len())
-        .filter(|&f| kinds.contains(&fs[f].kind))
+    let centers: Vec<FacilityId> = fs
+        .facility_ids()
+        .filter(|&f| kinds.contains(&fs.facility(f).kind))
         .collect();
     if centers.is_empty() {
         out.not_checked(ELDERLY, Missing::HealthCenters);
         return;
     }
     out.checked(ELDERLY, centers.len());
-    let homes: Vec<usize> = (0..fs.len())
-        .filter(|&f| fs[f].kind == FacilityKind::ElderlyCare)
+    let homes: Vec<FacilityId> = fs
+        .facility_ids()
+        .filter(|&f| fs.facility(f).kind == FacilityKind::ElderlyCare)
         .collect();
     let limit_m = ctx.params.elderly_adjacent_m;
     for f in centers {
-        let at = ctx.reach.facility_xy[f];
+        let at = ctx.reach.facility_xy[f.index()];
         let distance_m = homes
             .iter()
-            .map(|&h| at.distance_m(ctx.reach.facility_xy[h]))
+            .map(|&h| at.distance_m(ctx.reach.facility_xy[h.index()]))
             .min_by(f64::total_cmp);
         if distance_m.is_none_or(|d| d > limit_m) {
             let detail = Message::ElderlyNotAdjacent {

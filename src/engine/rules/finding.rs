@@ -35,9 +35,9 @@ pub struct Finding {
     /// The measured value (share 0–1 or minutes), for sorting.
     pub value: Option<f64>,
     /// The admin unit it is about (index in the admin layer), if any.
-    pub unit: Option<usize>,
+    pub unit: Option<crate::engine::model::UnitId>,
     /// The facility it is about (index in the facilities layer), if any.
-    pub facility: Option<usize>,
+    pub facility: Option<crate::engine::model::FacilityId>,
     /// Whether it is about a special-area village (listed first).
     pub special_area: bool,
     /// The finding as data, for the page to put into either language.

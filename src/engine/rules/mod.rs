@@ -13,7 +13,7 @@ mod village;
 
 use crate::engine::admin::{unit_name, Hierarchy};
 use crate::engine::crs::LonLat;
-use crate::engine::model::{AreaFlag, Center, FacilityKind, Layers};
+use crate::engine::model::{AreaFlag, Center, FacilityId, FacilityKind, Layers, UnitId};
 use crate::engine::routing::Reach;
 use serde::{Deserialize, Serialize};
 
@@ -500,10 +500,11 @@ pub fn special_flags(
     layers: &Layers,
     hierarchy: &Hierarchy,
     params: &RuleParams,
-    unit: usize,
+    unit: UnitId,
 ) -> Vec<AreaFlag> {
-    let small = hierarchy.units[unit].population < params.small_village_population;
-    layers.admin[unit]
+    let small = hierarchy.node(unit).population < params.small_village_population;
+    layers
+        .unit(unit)
         .flags
         .iter()
         .copied()
@@ -578,10 +579,10 @@ impl Outcome {
 pub struct Place {
     /// Display name.
     pub name: String,
-    /// Unit index, if it is about a unit.
-    pub unit: Option<usize>,
-    /// Facility index, if it is about a facility.
-    pub facility: Option<usize>,
+    /// The unit, if it is about a unit.
+    pub unit: Option<UnitId>,
+    /// The facility, if it is about a facility.
+    pub facility: Option<FacilityId>,
     /// Point to show.
     pub at: Option<LonLat>,
     /// Whether the place is (in) a special-area village.
@@ -590,20 +591,20 @@ pub struct Place {
 
 impl Context<'_> {
     /// The place of a unit.
-    pub fn unit_place(&self, unit: usize) -> Place {
+    pub fn unit_place(&self, unit: UnitId) -> Place {
         Place {
             name: self.hierarchy.path_name(self.layers, unit),
             unit: Some(unit),
             facility: None,
-            at: self.hierarchy.units[unit].interior,
+            at: self.hierarchy.node(unit).interior,
             special_area: !special_flags(self.layers, self.hierarchy, self.params, unit).is_empty(),
         }
     }
 
     /// The place of a facility (named, in its unit).
-    pub fn facility_place(&self, facility: usize) -> Place {
-        let f = &self.layers.facilities[facility];
-        let unit = self.hierarchy.facility_unit[facility];
+    pub fn facility_place(&self, facility: FacilityId) -> Place {
+        let f = self.layers.facility(facility);
+        let unit = self.hierarchy.unit_of_facility(facility);
         let own = f
             .name
             .clone()
@@ -645,15 +646,15 @@ impl Context<'_> {
     }
 
     /// Facilities of the given kinds inside `unit` (or below it).
-    pub fn facilities_of(&self, unit: usize, kinds: &[FacilityKind]) -> Vec<usize> {
+    pub fn facilities_of(&self, unit: UnitId, kinds: &[FacilityKind]) -> Vec<FacilityId> {
         self.hierarchy
             .facilities_in(unit)
-            .filter(|&f| kinds.contains(&self.layers.facilities[f].kind))
+            .filter(|&f| kinds.contains(&self.layers.facility(f).kind))
             .collect()
     }
 
     /// Name of a unit.
-    pub fn name(&self, unit: usize) -> String {
+    pub fn name(&self, unit: UnitId) -> String {
         unit_name(self.layers, unit)
     }
 }

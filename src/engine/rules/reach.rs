@@ -8,6 +8,7 @@
 //! and the report's figures alike.
 
 use super::{special_flags, Context, Message, Missing, Outcome, Place, RuleId, Severity};
+use crate::engine::model::SettlementId;
 
 const REACH: RuleId = RuleId::Reach15Min;
 
@@ -64,8 +65,8 @@ impl Tally {
 }
 
 /// The display name of a settlement: its name, else its feature number and file.
-pub fn settlement_name(ctx: &Context, k: usize) -> String {
-    let s = &ctx.layers.settlements[k];
+pub fn settlement_name(ctx: &Context, k: SettlementId) -> String {
+    let s = ctx.layers.settlement(k);
     match &s.name {
         Some(n) => n.clone(),
         None => {
@@ -110,12 +111,12 @@ pub(super) fn check(ctx: &Context, out: &mut Outcome) {
         };
         out.push(finding(place, detail, Some(share)));
     }
-    for i in 0..layers.admin.len() {
+    for i in layers.unit_ids() {
         let mut t = Tally::default();
         for k in ctx.hierarchy.settlements_in(i) {
             t.add(
-                layers.settlements[k].population,
-                reach.settlements[k].minutes,
+                layers.settlement(k).population,
+                reach.settlement(k).minutes,
                 limit,
             );
         }
@@ -135,15 +136,14 @@ pub(super) fn check(ctx: &Context, out: &mut Outcome) {
 /// One finding per settlement beyond the limit: special areas first, then the most populous.
 fn settlements_beyond(ctx: &Context, out: &mut Outcome) {
     let (layers, reach, limit) = (ctx.layers, ctx.reach, ctx.limit_min);
-    let special = |k: usize| {
-        ctx.hierarchy.settlement_unit[k]
+    let special = |k: SettlementId| {
+        ctx.hierarchy
+            .unit_of_settlement(k)
             .is_some_and(|u| !special_flags(layers, ctx.hierarchy, ctx.params, u).is_empty())
     };
-    let within = |k: usize| reach.settlements[k].minutes.is_some_and(|m| m <= limit);
-    let mut beyond: Vec<usize> = (0..layers.settlements.len())
-        .filter(|&k| !within(k))
-        .collect();
-    let population = |k: usize| layers.settlements[k].population;
+    let within = |k: SettlementId| reach.settlement(k).minutes.is_some_and(|m| m <= limit);
+    let mut beyond: Vec<SettlementId> = layers.settlement_ids().filter(|&k| !within(k)).collect();
+    let population = |k: SettlementId| layers.settlement(k).population;
     beyond.sort_by(|&a, &b| {
         special(b)
             .cmp(&special(a))
@@ -151,16 +151,16 @@ fn settlements_beyond(ctx: &Context, out: &mut Outcome) {
             .then(a.cmp(&b))
     });
     for k in beyond {
-        let s = &layers.settlements[k];
-        let r = &reach.settlements[k];
+        let s = layers.settlement(k);
+        let r = reach.settlement(k);
         let detail = Message::ReachSettlement {
             population: s.population,
             minutes: r.minutes,
-            facility: r.nearest.and_then(|f| layers.facilities[f].name.clone()),
+            facility: r.nearest.and_then(|f| layers.facility(f).name.clone()),
             limit,
         };
         let name = settlement_name(ctx, k);
-        let unit = ctx.hierarchy.settlement_unit[k];
+        let unit = ctx.hierarchy.unit_of_settlement(k);
         let place = Place {
             name: match unit {
                 Some(u) => format!("{} / {name}", ctx.hierarchy.path_name(layers, u)),

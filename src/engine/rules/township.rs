@@ -3,7 +3,7 @@
 //! health centers per county away from the county town (`township.central-center`).
 
 use super::{Candidate, Context, Message, Missing, Outcome, Place, RuleId, Severity};
-use crate::engine::model::{FacilityKind, Level};
+use crate::engine::model::{FacilityId, FacilityKind, Level, UnitId};
 use crate::engine::routing::Site;
 
 /// Kinds that count as a township's health center (a branch never does).
@@ -18,10 +18,10 @@ const CENTRAL: RuleId = RuleId::TownshipCentralCenter;
 
 /// `township.health-center`.
 pub(super) fn health_center(ctx: &Context, out: &mut Outcome) {
-    let townships: Vec<usize> = ctx
+    let townships: Vec<UnitId> = ctx
         .hierarchy
         .units_of(Level::Township)
-        .filter(|&u| ctx.layers.admin[u].merged_into.is_none())
+        .filter(|&u| ctx.layers.unit(u).merged_into.is_none())
         .collect();
     if townships.is_empty() {
         out.not_checked(HEALTH_CENTER, Missing::Townships);
@@ -46,10 +46,10 @@ pub(super) fn health_center(ctx: &Context, out: &mut Outcome) {
 
 /// `township.merged`.
 pub(super) fn merged(ctx: &Context, out: &mut Outcome) {
-    let dissolved: Vec<usize> = ctx
+    let dissolved: Vec<UnitId> = ctx
         .hierarchy
         .units_of(Level::Township)
-        .filter(|&u| ctx.layers.admin[u].merged_into.is_some())
+        .filter(|&u| ctx.layers.unit(u).merged_into.is_some())
         .collect();
     if dissolved.is_empty() {
         out.not_checked(MERGED, Missing::MergedTownships);
@@ -57,12 +57,14 @@ pub(super) fn merged(ctx: &Context, out: &mut Outcome) {
     }
     out.checked(MERGED, dissolved.len());
     for u in dissolved {
-        let target = ctx.layers.admin[u].merged_into.clone().unwrap_or_default();
+        let target = ctx.layers.unit(u).merged_into.clone().unwrap_or_default();
         let into = ctx
             .layers
-            .admin
-            .iter()
-            .position(|a| a.code.as_deref() == Some(&target) || a.name.as_deref() == Some(&target))
+            .unit_ids()
+            .find(|&i| {
+                let a = ctx.layers.unit(i);
+                a.code.as_deref() == Some(&target) || a.name.as_deref() == Some(&target)
+            })
             .map(|i| ctx.name(i))
             .unwrap_or(target);
         for f in ctx.facilities_of(u, &CENTERS) {
@@ -73,23 +75,23 @@ pub(super) fn merged(ctx: &Context, out: &mut Outcome) {
 }
 
 /// Whether a unit is part of the county town: flagged so itself or above, or a sub-district.
-pub(super) fn in_county_town(ctx: &Context, unit: Option<usize>) -> bool {
+pub(super) fn in_county_town(ctx: &Context, unit: Option<UnitId>) -> bool {
     let mut cur = unit;
     while let Some(u) = cur {
-        let a = &ctx.layers.admin[u];
+        let a = &ctx.layers.unit(u);
         if a.county_town || a.level == Some(Level::Subdistrict) || a.level == Some(Level::Community)
         {
             return true;
         }
-        cur = ctx.hierarchy.units[u].parent;
+        cur = ctx.hierarchy.node(u).parent;
     }
     false
 }
 
 /// The counties to check county-level rules in: every county unit, or the whole data as one
 /// planning area when there is none.
-pub(super) fn scopes(ctx: &Context) -> Vec<Option<usize>> {
-    let counties: Vec<Option<usize>> = ctx.hierarchy.units_of(Level::County).map(Some).collect();
+pub(super) fn scopes(ctx: &Context) -> Vec<Option<UnitId>> {
+    let counties: Vec<Option<UnitId>> = ctx.hierarchy.units_of(Level::County).map(Some).collect();
     if counties.is_empty() {
         vec![None]
     } else {
@@ -98,15 +100,18 @@ pub(super) fn scopes(ctx: &Context) -> Vec<Option<usize>> {
 }
 
 /// Whether facility `f` lies in `scope`.
-pub(super) fn facility_in(ctx: &Context, scope: Option<usize>, f: usize) -> bool {
+pub(super) fn facility_in(ctx: &Context, scope: Option<UnitId>, f: FacilityId) -> bool {
     match scope {
         None => true,
-        Some(c) => ctx.hierarchy.facility_unit[f].is_some_and(|u| ctx.hierarchy.is_within(u, c)),
+        Some(c) => ctx
+            .hierarchy
+            .unit_of_facility(f)
+            .is_some_and(|u| ctx.hierarchy.is_within(u, c)),
     }
 }
 
 /// The place of a scope.
-pub(super) fn scope_place(ctx: &Context, scope: Option<usize>) -> Place {
+pub(super) fn scope_place(ctx: &Context, scope: Option<UnitId>) -> Place {
     match scope {
         Some(c) => ctx.unit_place(c),
         None => Place {
@@ -121,12 +126,13 @@ pub(super) fn scope_place(ctx: &Context, scope: Option<usize>) -> Place {
 
 /// The county hospital of a scope: the lead hospital, else a county general hospital, else a
 /// county TCM hospital.
-pub(super) fn county_hospitals(ctx: &Context, scope: Option<usize>) -> Vec<usize> {
-    let fs = &ctx.layers.facilities;
-    let in_scope = |f: &usize| facility_in(ctx, scope, *f);
-    let lead: Vec<usize> = (0..fs.len())
+pub(super) fn county_hospitals(ctx: &Context, scope: Option<UnitId>) -> Vec<FacilityId> {
+    let fs = ctx.layers;
+    let in_scope = |f: &FacilityId| facility_in(ctx, scope, *f);
+    let lead: Vec<FacilityId> = fs
+        .facility_ids()
         .filter(in_scope)
-        .filter(|&f| fs[f].lead)
+        .filter(|&f| fs.facility(f).lead)
         .collect();
     if !lead.is_empty() {
         return lead;
@@ -135,9 +141,10 @@ pub(super) fn county_hospitals(ctx: &Context, scope: Option<usize>) -> Vec<usize
         FacilityKind::CountyGeneralHospital,
         FacilityKind::CountyTcmHospital,
     ] {
-        let found: Vec<usize> = (0..fs.len())
+        let found: Vec<FacilityId> = fs
+            .facility_ids()
             .filter(in_scope)
-            .filter(|&f| fs[f].kind == kind)
+            .filter(|&f| fs.facility(f).kind == kind)
             .collect();
         if !found.is_empty() {
             return found;
@@ -155,13 +162,15 @@ pub(super) fn central_center(ctx: &Context, out: &mut Outcome) {
     let p = ctx.params;
     for scope in scopes(ctx) {
         out.checked(CENTRAL, 1);
-        let central: Vec<usize> = (0..ctx.layers.facilities.len())
-            .filter(|&f| ctx.layers.facilities[f].kind == FacilityKind::CentralTownshipHealthCenter)
+        let central: Vec<FacilityId> = ctx
+            .layers
+            .facility_ids()
+            .filter(|&f| ctx.layers.facility(f).kind == FacilityKind::CentralTownshipHealthCenter)
             .filter(|&f| facility_in(ctx, scope, f))
             .collect();
-        let (in_town, outside): (Vec<usize>, Vec<usize>) = central
+        let (in_town, outside): (Vec<FacilityId>, Vec<FacilityId>) = central
             .into_iter()
-            .partition(|&f| in_county_town(ctx, ctx.hierarchy.facility_unit[f]));
+            .partition(|&f| in_county_town(ctx, ctx.hierarchy.unit_of_facility(f)));
         for f in in_town {
             out.push(ctx.finding(
                 CENTRAL,
@@ -193,17 +202,17 @@ pub(super) fn central_center(ctx: &Context, out: &mut Outcome) {
 }
 
 /// A candidate township: unit, population, minutes from its center to the county hospital.
-type Row = (usize, f64, Option<f64>);
+type Row = (UnitId, f64, Option<f64>);
 
 /// Townships outside the county town with a health center, ranked by population served and
 /// travel time from the center to the county hospital (sum of the two ranks; larger and
 /// farther first).
-fn rank_candidates(ctx: &Context, scope: Option<usize>) -> Vec<Candidate> {
+fn rank_candidates(ctx: &Context, scope: Option<UnitId>) -> Vec<Candidate> {
     let hospitals = county_hospitals(ctx, scope);
-    let townships: Vec<(usize, usize)> = ctx
+    let townships: Vec<(UnitId, FacilityId)> = ctx
         .hierarchy
         .units_of(Level::Township)
-        .filter(|&u| ctx.layers.admin[u].merged_into.is_none())
+        .filter(|&u| ctx.layers.unit(u).merged_into.is_none())
         .filter(|&u| scope.is_none_or(|c| ctx.hierarchy.is_within(u, c)))
         .filter(|&u| !in_county_town(ctx, Some(u)))
         .filter_map(|u| Some((u, ctx.facilities_of(u, &CENTERS).into_iter().next()?)))
@@ -214,7 +223,7 @@ fn rank_candidates(ctx: &Context, scope: Option<usize>) -> Vec<Candidate> {
     let mut rows: Vec<Row> = townships
         .iter()
         .zip(to_hospital)
-        .map(|(&(u, _), time)| (u, ctx.hierarchy.units[u].population, time.map(|(m, _)| m)))
+        .map(|(&(u, _), time)| (u, ctx.hierarchy.node(u).population, time.map(|(m, _)| m)))
         .collect();
     let rank = |key: &dyn Fn(&Row) -> f64| -> Vec<usize> {
         let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -235,7 +244,7 @@ fn rank_candidates(ctx: &Context, scope: Option<usize>) -> Vec<Candidate> {
         .collect();
     let mut out = Vec::with_capacity(picked.len());
     for i in picked {
-        let (u, population, minutes) = std::mem::replace(&mut rows[i], (0, 0.0, None));
+        let (u, population, minutes) = std::mem::replace(&mut rows[i], (UnitId(0), 0.0, None));
         out.push(Candidate {
             name: ctx.name(u),
             population,

@@ -3,14 +3,14 @@
 //! centers do not reach (`community.station`).
 
 use super::{Context, Message, Missing, Outcome, RuleId, Severity};
-use crate::engine::model::{FacilityKind, Level};
+use crate::engine::model::{FacilityId, FacilityKind, Level, UnitId};
 
 const SUB_CENTER: RuleId = RuleId::SubdistrictHealthCenter;
 const SUB_LARGE: RuleId = RuleId::SubdistrictLarge;
 const STATION: RuleId = RuleId::CommunityStation;
 
-fn subdistricts(ctx: &Context, out: &mut Outcome, rule: RuleId) -> Vec<usize> {
-    let s: Vec<usize> = ctx.hierarchy.units_of(Level::Subdistrict).collect();
+fn subdistricts(ctx: &Context, out: &mut Outcome, rule: RuleId) -> Vec<UnitId> {
+    let s: Vec<UnitId> = ctx.hierarchy.units_of(Level::Subdistrict).collect();
     if s.is_empty() {
         out.not_checked(rule, Missing::Subdistricts);
     } else {
@@ -41,7 +41,7 @@ pub(super) fn subdistrict_health_center(ctx: &Context, out: &mut Outcome) {
 pub(super) fn subdistrict_large(ctx: &Context, out: &mut Outcome) {
     let threshold = ctx.params.subdistrict_large_population;
     for s in subdistricts(ctx, out, SUB_LARGE) {
-        let population = ctx.hierarchy.units[s].population;
+        let population = ctx.hierarchy.node(s).population;
         if population > threshold {
             let detail = Message::SubdistrictLarge {
                 population,
@@ -54,14 +54,16 @@ pub(super) fn subdistrict_large(ctx: &Context, out: &mut Outcome) {
 
 /// `community.station`.
 pub(super) fn community_station(ctx: &Context, out: &mut Outcome) {
-    let communities: Vec<usize> = ctx.hierarchy.units_of(Level::Community).collect();
+    let communities: Vec<UnitId> = ctx.hierarchy.units_of(Level::Community).collect();
     if communities.is_empty() {
         out.not_checked(STATION, Missing::Communities);
         return;
     }
     out.checked(STATION, communities.len());
-    let centers: Vec<usize> = (0..ctx.layers.facilities.len())
-        .filter(|&f| ctx.layers.facilities[f].kind == FacilityKind::CommunityHealthCenter)
+    let centers: Vec<FacilityId> = ctx
+        .layers
+        .facility_ids()
+        .filter(|&f| ctx.layers.facility(f).kind == FacilityKind::CommunityHealthCenter)
         .collect();
     let nearest = ctx.reach.nearest_among(&centers);
     let served = [
@@ -72,12 +74,12 @@ pub(super) fn community_station(ctx: &Context, out: &mut Outcome) {
         if !ctx.facilities_of(c, &served).is_empty() {
             continue;
         }
-        let population = ctx.hierarchy.units[c].population;
+        let population = ctx.hierarchy.node(c).population;
         let large = population > ctx.params.community_large_population;
         let times: Vec<Option<f64>> = ctx
             .hierarchy
             .settlements_in(c)
-            .map(|s| nearest.settlements[s].map(|t| t.0))
+            .map(|s| nearest.settlement(s).map(|t| t.0))
             .collect();
         let max_minutes = if times.is_empty() {
             None

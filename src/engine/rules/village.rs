@@ -5,7 +5,7 @@
 use super::township::CENTERS;
 use super::{Context, Message, Missing, Outcome, RuleId, Severity};
 use crate::engine::admin::UnitBoxes;
-use crate::engine::model::{AreaFlag, FacilityKind, Level};
+use crate::engine::model::{AreaFlag, FacilityId, FacilityKind, Level, SettlementId, UnitId};
 use crate::engine::routing::Site;
 use geo::{BoundingRect, Intersects};
 
@@ -19,12 +19,12 @@ const OUTREACH: [FacilityKind; 2] = [
 ];
 
 /// The special-area flags that count for a village (see [`super::special_flags`]).
-pub(super) fn special_flags(ctx: &Context, unit: usize) -> Vec<AreaFlag> {
+pub(super) fn special_flags(ctx: &Context, unit: UnitId) -> Vec<AreaFlag> {
     super::special_flags(ctx.layers, ctx.hierarchy, ctx.params, unit)
 }
 
-fn villages(ctx: &Context, out: &mut Outcome, rule: RuleId) -> Vec<usize> {
-    let v: Vec<usize> = ctx.hierarchy.units_of(Level::Village).collect();
+fn villages(ctx: &Context, out: &mut Outcome, rule: RuleId) -> Vec<UnitId> {
+    let v: Vec<UnitId> = ctx.hierarchy.units_of(Level::Village).collect();
     if v.is_empty() {
         out.not_checked(rule, Missing::Villages);
     }
@@ -38,10 +38,10 @@ struct Neighbours {
 }
 
 impl Neighbours {
-    fn new(ctx: &Context, villages: &[usize]) -> Neighbours {
+    fn new(ctx: &Context, villages: &[UnitId]) -> Neighbours {
         let mut shapes = vec![None; ctx.layers.admin.len()];
         for &v in villages {
-            shapes[v] = Some(crate::engine::model::to_geo(&ctx.layers.admin[v].polygons));
+            shapes[v.index()] = Some(crate::engine::model::to_geo(&ctx.layers.unit(v).polygons));
         }
         let boxes = UnitBoxes::new(
             shapes
@@ -52,8 +52,8 @@ impl Neighbours {
     }
 
     /// The other villages touching or overlapping village `v`, ascending.
-    fn of(&self, v: usize) -> Vec<usize> {
-        let Some(shape) = &self.shapes[v] else {
+    fn of(&self, v: UnitId) -> Vec<UnitId> {
+        let Some(shape) = &self.shapes[v.index()] else {
             return Vec::new();
         };
         let Some(rect) = shape.bounding_rect() else {
@@ -62,7 +62,12 @@ impl Neighbours {
         self.boxes
             .overlapping(rect)
             .into_iter()
-            .filter(|&u| u != v && self.shapes[u].as_ref().is_some_and(|s| s.intersects(shape)))
+            .filter(|&u| {
+                u != v
+                    && self.shapes[u.index()]
+                        .as_ref()
+                        .is_some_and(|s| s.intersects(shape))
+            })
             .collect()
     }
 }
@@ -74,8 +79,10 @@ pub(super) fn clinic(ctx: &Context, out: &mut Outcome) {
         return;
     }
     out.checked(CLINIC, villages.len());
-    let clinics: Vec<usize> = (0..ctx.layers.facilities.len())
-        .filter(|&f| ctx.layers.facilities[f].kind == FacilityKind::VillageClinic)
+    let clinics: Vec<FacilityId> = ctx
+        .layers
+        .facility_ids()
+        .filter(|&f| ctx.layers.facility(f).kind == FacilityKind::VillageClinic)
         .collect();
     let nearest = ctx.reach.nearest_among(&clinics);
     let neighbours = Neighbours::new(ctx, &villages);
@@ -88,20 +95,20 @@ pub(super) fn clinic(ctx: &Context, out: &mut Outcome) {
         {
             continue;
         }
-        let population = ctx.hierarchy.units[v].population;
+        let population = ctx.hierarchy.node(v).population;
         let mut shared_minutes = None;
         if population < ctx.params.small_village_population {
             // A small village may share the clinic of an adjacent village, reachable within the
             // limit from every one of its settlements.
             let near = neighbours.of(v);
-            let adjacent = |clinic: usize| {
-                ctx.hierarchy.facility_unit[clinic].is_some_and(|u| near.binary_search(&u).is_ok())
+            let adjacent = |clinic: FacilityId| {
+                ctx.hierarchy
+                    .unit_of_facility(clinic)
+                    .is_some_and(|u| near.binary_search(&u).is_ok())
             };
-            let settlements: Vec<usize> = ctx.hierarchy.settlements_in(v).collect();
-            let mut times: Vec<Option<(f64, usize)>> = settlements
-                .iter()
-                .map(|&s| nearest.settlements[s])
-                .collect();
+            let settlements: Vec<SettlementId> = ctx.hierarchy.settlements_in(v).collect();
+            let mut times: Vec<Option<(f64, FacilityId)>> =
+                settlements.iter().map(|&s| nearest.settlement(s)).collect();
             // A settlement no clinic reaches is reached by no adjacent one either.
             if times.iter().all(Option::is_some)
                 && !times.iter().flatten().all(|&(_, c)| adjacent(c))
@@ -109,7 +116,8 @@ pub(super) fn clinic(ctx: &Context, out: &mut Outcome) {
                 // A nearer clinic that is not an adjacent village's does not count: time the
                 // clinics of the adjacent villages alone, searching only as far as this
                 // village's settlements.
-                let shared: Vec<usize> = clinics.iter().copied().filter(|&c| adjacent(c)).collect();
+                let shared: Vec<FacilityId> =
+                    clinics.iter().copied().filter(|&c| adjacent(c)).collect();
                 let sites: Vec<Site> = settlements.iter().map(|&s| Site::Settlement(s)).collect();
                 times = ctx.reach.nearest_among_for(&shared, &sites);
             }
@@ -151,7 +159,7 @@ pub(super) fn duplicate_clinics(ctx: &Context, out: &mut Outcome) {
 
 /// `village.special-areas`.
 pub(super) fn special_areas(ctx: &Context, out: &mut Outcome) {
-    let special: Vec<usize> = ctx
+    let special: Vec<UnitId> = ctx
         .hierarchy
         .units_of(Level::Village)
         .filter(|&v| !special_flags(ctx, v).is_empty())

@@ -5,7 +5,7 @@ use super::plane;
 use crate::support::geojson::Scene;
 use crate::support::report::{none, one, unit_index};
 use medreach::engine::admin::PopulationSource;
-use medreach::engine::model::Level;
+use medreach::engine::model::{Level, UnitId};
 use medreach::engine::rules::Severity;
 use serde_json::json;
 
@@ -87,7 +87,7 @@ fn levels_from_codes_and_parents_from_prefixes_or_containment() {
     ];
     for (name, level, parent) in expect {
         assert_eq!(row(name).level, Some(level), "{name}");
-        assert_eq!(row(name).parent, parent.map(idx), "{name}");
+        assert_eq!(row(name).parent, parent.map(|p| UnitId(idx(p))), "{name}");
     }
     assert_eq!(row("西乡").code.as_deref(), Some("500236201000"));
     // Population: given, or summed from the settlements below (甲屯 counts for 东镇's tree).
