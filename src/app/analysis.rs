@@ -4,12 +4,12 @@
 
 use super::options::{AnalysisError, Options, MAX_LON_SPAN_DEG};
 use crate::engine::admin::Hierarchy;
-use crate::engine::dataset::{Dataset, PopulationOrigin};
+use crate::engine::dataset::{Dataset, ExtractWarning, PopulationOrigin};
 use crate::engine::io::osm::OsmRef;
 use crate::engine::model::Layers;
 use crate::engine::network::{Mode, SpeedTable};
 use crate::engine::progress::{Progress, Stage};
-use crate::engine::report::{build_report, Report};
+use crate::engine::report::{build_report, Caveat, Report};
 use crate::engine::routing::{travel_times_with, Reach};
 use crate::engine::rules::RuleParams;
 
@@ -35,8 +35,8 @@ pub struct Analysis {
 pub struct ExtractAccount {
     /// Where the residents come from.
     pub origin: PopulationOrigin,
-    /// The extract's warnings that apply, each naming its file.
-    pub warnings: Vec<String>,
+    /// The extract's warnings that apply, each with its file.
+    pub warnings: Vec<ExtractWarning>,
     /// Per settlement in use, its OSM element when it comes from an extract.
     pub settlement_osm: Vec<Option<OsmRef>>,
 }
@@ -61,7 +61,8 @@ impl ExtractAccount {
     pub fn annotate(&self, report: &mut Report) {
         report.population_source = Some(self.origin.id().to_string());
         report.attribution = Some(crate::engine::io::osm::ATTRIBUTION.to_string());
-        report.warnings.splice(0..0, self.warnings.iter().cloned());
+        let extract = self.warnings.iter().cloned().map(Caveat::Extract);
+        report.caveats.splice(0..0, extract);
         for (row, osm) in report.settlements.iter_mut().zip(&self.settlement_osm) {
             if let Some(osm) = osm {
                 row.osm = Some(osm.to_string());

@@ -4,10 +4,14 @@
 //! Messages with values ([`input_error`], [`skip_reason`]) are built here too.
 
 use crate::app::options::AnalysisError;
+use crate::engine::dataset::ExtractWarning;
 use crate::engine::io::geojson::InputError;
+use crate::engine::io::osm::OsmWarning;
 use crate::engine::io::ReadError;
 use crate::engine::model::SkipReason;
 use crate::engine::model::{AreaFlag, Center, FacilityKind};
+use crate::engine::network::Mode;
+use crate::engine::report::Caveat;
 use crate::engine::rules::{LeadProblem, Message, Missing, RuleId};
 use serde::{Deserialize, Serialize};
 
@@ -791,6 +795,75 @@ pub fn word_report(report: &mut crate::engine::report::Report, lang: Lang) {
     for r in &mut report.rules {
         r.not_checked = r.missing.map(|m| missing(lang, m));
     }
+    report.warnings = report.caveats.iter().map(|c| caveat(lang, c)).collect();
+}
+
+/// A caveat of the report in `lang`.
+pub fn caveat(lang: Lang, c: &Caveat) -> String {
+    match (lang, c) {
+        (Lang::En, Caveat::StraightLine { mode }) => format!(
+            "No usable roads for {}: times are straight-line distance at the off-road speed, not travel over a road network.",
+            mode.id()
+        ),
+        (Lang::Zh, Caveat::StraightLine { mode }) => format!(
+            "{}没有可用的道路：时间按路外速度的直线距离计算，而非沿路网出行。",
+            match mode {
+                Mode::Walk => Key::Walk.text(Lang::Zh),
+                Mode::Drive => Key::Drive.text(Lang::Zh),
+            }
+        ),
+        (Lang::En, Caveat::NoServicePoint) => {
+            "No medical service point is loaded: nobody can reach one.".to_string()
+        }
+        (Lang::Zh, Caveat::NoServicePoint) => "未载入任何医疗服务点：没有人能到达。".to_string(),
+        (Lang::En, Caveat::NoSettlements) => {
+            "No settlements with population are loaded: there is no one to count.".to_string()
+        }
+        (Lang::Zh, Caveat::NoSettlements) => {
+            "未载入带人口的居民点：没有可统计的居民。".to_string()
+        }
+        (_, Caveat::Extract(ExtractWarning { file, warning })) => match lang {
+            Lang::En => format!("{file}: {}", osm_warning(lang, warning)),
+            Lang::Zh => format!("{file}：{}", osm_warning(lang, warning)),
+        },
+    }
+}
+
+/// A warning of the OpenStreetMap reader in `lang`.
+pub fn osm_warning(lang: Lang, w: &OsmWarning) -> String {
+    if lang == Lang::En {
+        return w.to_string();
+    }
+    match w {
+        OsmWarning::NoPopulation => "该 OpenStreetMap 文件没有可用的人口数据（没有带 population 标签的地名节点，也没有住宅建筑）：请载入人口图层（带人口的 GeoJSON 点，或带人口的行政区划面）".to_string(),
+        OsmWarning::NoFacility => "该 OpenStreetMap 文件没有医疗机构（amenity=hospital/clinic/doctors/…，healthcare=*）：请载入医疗机构图层".to_string(),
+        OsmWarning::NoServicePoint { facilities } => format!(
+            "该 OpenStreetMap 文件的 {facilities} 个医疗机构中没有医疗服务点（医院、诊所、医生）：请载入医疗机构图层"
+        ),
+        OsmWarning::PopulationEstimated {
+            buildings,
+            floor_m2_per_person,
+            units_spread,
+        } => {
+            let mut s = format!(
+                "居民人数是根据 {buildings} 栋住宅建筑估算的（占地面积 × 层数 ÷ 每人 {floor_m2_per_person} 平方米）"
+            );
+            if *units_spread > 0 {
+                s.push_str(&format!(
+                    "；在 {units_spread} 个有人口的行政区内，人口按建筑面积分摊到其中的建筑"
+                ));
+            }
+            s.push_str("。请载入人口图层以获得真实数字");
+            s
+        }
+        OsmWarning::PartialPlacePopulation {
+            with_population,
+            without_population,
+        } => format!(
+            "该文件 {} 个地名节点中只有 {with_population} 个有人口，其余 {without_population} 个未计入：请为其余地点载入人口图层",
+            with_population + without_population
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -813,5 +886,35 @@ mod tests {
         };
         assert!(input_error(Lang::Zh, &e).starts_with("a.geojson："));
         assert!(input_error(Lang::En, &e).starts_with("a.geojson: "));
+    }
+
+    /// Caveats are data in the engine and words here, in both languages; an extract's
+    /// warning names its file.
+    #[test]
+    fn caveats_are_worded_in_both_languages() {
+        let straight = Caveat::StraightLine { mode: Mode::Walk };
+        assert!(caveat(Lang::En, &straight).starts_with("No usable roads for walk"));
+        assert!(caveat(Lang::Zh, &straight).starts_with("步行没有可用的道路"));
+        let estimate = Caveat::Extract(ExtractWarning {
+            file: "b.osm.pbf".into(),
+            warning: OsmWarning::PopulationEstimated {
+                buildings: 3,
+                floor_m2_per_person: 35.0,
+                units_spread: 1,
+            },
+        });
+        let en = caveat(Lang::En, &estimate);
+        assert!(
+            en.starts_with("b.osm.pbf: residents are an ESTIMATE from 3"),
+            "{en}"
+        );
+        let zh = caveat(Lang::Zh, &estimate);
+        assert!(
+            zh.starts_with("b.osm.pbf：居民人数是根据 3 栋") && zh.contains("35"),
+            "{zh}"
+        );
+        for c in [Caveat::NoServicePoint, Caveat::NoSettlements] {
+            assert!(!caveat(Lang::En, &c).is_empty() && !caveat(Lang::Zh, &c).is_ascii());
+        }
     }
 }

@@ -12,6 +12,23 @@ use crate::engine::routing::Reach;
 use crate::engine::rules::{self, Context, Finding, RuleParams, Tally};
 use serde::{Deserialize, Serialize};
 
+/// Something the user must know to read the figures, as data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Caveat {
+    /// No usable roads for the mode: times are straight-line distances at the off-road speed.
+    StraightLine {
+        /// The mode.
+        mode: Mode,
+    },
+    /// No medical service point is loaded.
+    NoServicePoint,
+    /// No settlement with a population is loaded.
+    NoSettlements,
+    /// An extract's reader warned of something that still applies.
+    Extract(crate::engine::dataset::ExtractWarning),
+}
+
 /// The headline figures.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -223,7 +240,11 @@ pub struct Report {
     pub parameters: crate::engine::rules::RuleParams,
     /// The network used.
     pub network: NetworkInfo,
-    /// Things the user must know (e.g. straight lines used), in English.
+    /// Things the user must know (straight lines used, an estimated population…), as data.
+    #[serde(default)]
+    pub caveats: Vec<Caveat>,
+    /// The caveats worded (English in the command line's report; empty until the report is
+    /// worded by `app::text::word_report`).
     pub warnings: Vec<String>,
     /// Where the residents come from, when an OpenStreetMap extract is loaded (see
     /// `PopulationOrigin::id` in the dataset).
@@ -292,7 +313,8 @@ pub fn build_report(
             arcs: reach.graph_arcs(),
             zero_length_segments_dropped: reach.network.zero_length_dropped,
         },
-        warnings: warnings(layers, reach),
+        caveats: caveats(layers, reach),
+        warnings: Vec::new(),
         rules: status,
         scorecard,
         parameters: params.clone(),
@@ -376,21 +398,16 @@ fn admin_rows(
 }
 
 /// What the figures cannot say: no roads, no service point, nobody to count.
-fn warnings(layers: &Layers, reach: &Reach) -> Vec<String> {
-    let mut warnings = Vec::new();
+fn caveats(layers: &Layers, reach: &Reach) -> Vec<Caveat> {
+    let mut caveats = Vec::new();
     if reach.straight_line {
-        warnings.push(format!(
-            "No usable roads for {}: times are straight-line distance at the off-road speed, not travel over a road network.",
-            reach.mode.id()
-        ));
+        caveats.push(Caveat::StraightLine { mode: reach.mode });
     }
     if reach.service_points.is_empty() {
-        warnings.push("No medical service point is loaded: nobody can reach one.".to_string());
+        caveats.push(Caveat::NoServicePoint);
     }
     if layers.settlements.is_empty() {
-        warnings.push(
-            "No settlements with population are loaded: there is no one to count.".to_string(),
-        );
+        caveats.push(Caveat::NoSettlements);
     }
-    warnings
+    caveats
 }

@@ -84,6 +84,15 @@ pub struct ExtractFacts {
     pub warnings: Vec<OsmWarning>,
 }
 
+/// A warning of an extract's reader that still applies, with the extract's name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExtractWarning {
+    /// The extract's file name.
+    pub file: String,
+    /// The warning, as data.
+    pub warning: OsmWarning,
+}
+
 /// Where the residents counted come from when an OpenStreetMap extract is loaded: THE answer,
 /// for the page and the command line alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -387,11 +396,11 @@ impl Dataset {
         })
     }
 
-    /// The extracts' warnings that still apply with the user's layers in place, each after
+    /// The extracts' warnings that still apply with the user's layers in place, each with
     /// its file's name: about residents first (none when the user brings settlements; the
     /// estimate when the user's admin populations are spread over buildings), then about
     /// facilities (none when the user brings facilities).
-    pub fn extract_warnings(&self) -> Vec<String> {
+    pub fn extract_warnings(&self) -> Vec<ExtractWarning> {
         let user = self.user_layers();
         let spread_over = self.user_admin_to_spread();
         let mut out = Vec::new();
@@ -426,7 +435,10 @@ impl Dataset {
                 let facilities = extract.warnings.iter().filter(about_facilities);
                 warnings.extend(facilities.cloned());
             }
-            out.extend(warnings.iter().map(|w| format!("{}: {w}", f.name)));
+            out.extend(warnings.into_iter().map(|warning| ExtractWarning {
+                file: f.name.clone(),
+                warning,
+            }));
         }
         out
     }
