@@ -27,7 +27,7 @@ after(async () => {
 test('(i) an .osm.pbf extract loads in the page', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   await withApp(t, browser, async (page) => {
     await loadFiles(page, [osmPath('andorra')]);
-    // Counts established independently with pyosmium (see tests/osm.rs).
+    // Counts established independently with pyosmium (see tests/engine/osm.rs).
     await waitForCount(page, 'roads', 1613);
     await waitForCount(page, 'facilities', 10);
     await page.waitForSelector(`${tid('map-canvas')}[data-drawn="true"]`);
