@@ -14,7 +14,7 @@ use crate::app::analysis::Analysis;
 use crate::app::options::{AnalysisError, Options};
 use crate::app::scene::Scene;
 use crate::app::text::Lang;
-use crate::engine::dataset::Dataset;
+use crate::engine::dataset::{Dataset, LayerCounts};
 use crate::engine::io::osm::OsmOptions;
 use crate::engine::model::{Layers, Skipped};
 use crate::engine::network::{Mode, SpeedTable};
@@ -60,7 +60,7 @@ pub struct DataSummary {
     /// Loaded file names, in load order, with whether each is an OpenStreetMap extract.
     pub files: Vec<(String, bool)>,
     /// Roads, facilities, settlements, admin units, skipped features in use.
-    pub counts: [usize; 5],
+    pub counts: LayerCounts,
     /// Skipped features with their file name (the first [`MAX_SKIPPED_SHOWN`]).
     pub skipped: Vec<(String, Skipped)>,
     /// File-level remarks.
@@ -381,8 +381,9 @@ mod tests {
         assert!(summary.version > version);
         assert_eq!(summary.files, vec![("synthetic-2000".to_string(), false)]);
         let layers = crate::devtools::synthetic::generate(2_000, 1);
+        let c = summary.counts;
         assert_eq!(
-            summary.counts[..4],
+            [c.roads, c.facilities, c.settlements, c.admin],
             [
                 layers.roads.len(),
                 layers.facilities.len(),
@@ -435,8 +436,8 @@ mod tests {
         let after = s.summary();
         assert!(after.version > before.version);
         assert_eq!(after.files.len(), before.files.len() + 1);
-        assert_eq!(after.counts[2], before.counts[2] + 1);
-        assert_eq!(after.counts[0], before.counts[0]);
+        assert_eq!(after.counts.settlements, before.counts.settlements + 1);
+        assert_eq!(after.counts.roads, before.counts.roads);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::state::AppState;
 use crate::app::jobs::Demo;
 use crate::app::text::{analysis_error, facility_label, skip_reason, Key, Lang};
+use crate::engine::dataset::LayerCounts;
 use crate::engine::network::Mode;
 use leptos::prelude::*;
 
@@ -174,7 +175,7 @@ fn s_lang() -> Lang {
 pub fn LoadPanel() -> impl IntoView {
     let s = state();
     let t = move |k: Key| k.text(s.lang.get());
-    let count = move |layer: usize| move || s.summary.with(|d| d.counts[layer]);
+    let count = move |pick: fn(&LayerCounts) -> usize| move || s.summary.with(|d| pick(&d.counts));
     let skipped = move || s.summary.with(|d| d.skipped.clone());
     view! {
         <section class="card load">
@@ -207,11 +208,11 @@ pub fn LoadPanel() -> impl IntoView {
             </For>
             <h3>{move || t(Key::Layers)}</h3>
             <table class="counts">
-                <tr><td>{move || t(Key::Roads)}</td><td data-testid="count-roads">{count(0)}</td></tr>
-                <tr><td>{move || t(Key::Facilities)}</td><td data-testid="count-facilities">{count(1)}</td></tr>
-                <tr><td>{move || t(Key::Settlements)}</td><td data-testid="count-settlements">{count(2)}</td></tr>
-                <tr><td>{move || t(Key::AdminUnits)}</td><td data-testid="count-admin">{count(3)}</td></tr>
-                <tr><td>{move || t(Key::Skipped)}</td><td data-testid="count-skipped">{count(4)}</td></tr>
+                <tr><td>{move || t(Key::Roads)}</td><td data-testid="count-roads">{count(|c| c.roads)}</td></tr>
+                <tr><td>{move || t(Key::Facilities)}</td><td data-testid="count-facilities">{count(|c| c.facilities)}</td></tr>
+                <tr><td>{move || t(Key::Settlements)}</td><td data-testid="count-settlements">{count(|c| c.settlements)}</td></tr>
+                <tr><td>{move || t(Key::AdminUnits)}</td><td data-testid="count-admin">{count(|c| c.admin)}</td></tr>
+                <tr><td>{move || t(Key::Skipped)}</td><td data-testid="count-skipped">{count(|c| c.skipped)}</td></tr>
             </table>
             <Show when=move || s.summary.with(|d| !d.skipped.is_empty() || !d.notes.is_empty())>
                 <details class="skipped">

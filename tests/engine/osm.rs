@@ -535,7 +535,7 @@ fn user_layers_replace_the_extracts_and_user_admin_populations_are_spread_over_i
     let people: f64 = spread.iter().map(|s| s.population).sum();
     assert!((people - 12345.0).abs() < 1e-6, "{people}");
     assert!(data.population_estimated());
-    assert_eq!(data.counts()[2], spread.len());
+    assert_eq!(data.counts().settlements, spread.len());
     // The user's admin layer replaced the extract's (Baltimore's has none, so one unit).
     assert_eq!(data.layers().admin.len(), 1);
     // The user's own roads replace the extract's.
@@ -547,7 +547,7 @@ fn user_layers_replace_the_extracts_and_user_admin_populations_are_spread_over_i
     )
     .unwrap();
     assert_eq!(data.layers().roads.len(), 1);
-    assert_eq!(data.counts()[0], 1);
+    assert_eq!(data.counts().roads, 1);
     // Settlements of their own end the estimate.
     data.load(
         "mine.geojson",

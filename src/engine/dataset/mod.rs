@@ -84,6 +84,21 @@ pub struct ExtractFacts {
     pub warnings: Vec<OsmWarning>,
 }
 
+/// How many features of each layer are in use, and how many were skipped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerCounts {
+    /// Roads.
+    pub roads: usize,
+    /// Facilities.
+    pub facilities: usize,
+    /// Settlements.
+    pub settlements: usize,
+    /// Admin units.
+    pub admin: usize,
+    /// Features skipped, with their reasons.
+    pub skipped: usize,
+}
+
 /// A warning of an extract's reader that still applies, with the extract's name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExtractWarning {
@@ -346,33 +361,33 @@ impl Dataset {
     }
 
     /// How many features of each layer are in use (see [`Dataset::layers`] for which layers
-    /// of an extract drop out): roads, facilities, settlements, admin units, skipped features.
-    pub fn counts(&self) -> [usize; 5] {
+    /// of an extract drop out), and how many were skipped.
+    pub fn counts(&self) -> LayerCounts {
         let user = self.user_layers();
         let spread = !self.user_admin_to_spread().is_empty();
-        let mut n = [0; 5];
+        let mut n = LayerCounts::default();
         for f in &self.files {
             let l = &f.layers;
             let own = !f.osm;
-            n[0] += if own || !user.roads { l.roads.len() } else { 0 };
-            n[1] += if own || !user.facilities {
+            n.roads += if own || !user.roads { l.roads.len() } else { 0 };
+            n.facilities += if own || !user.facilities {
                 l.facilities.len()
             } else {
                 0
             };
-            n[3] += if own || !user.admin { l.admin.len() } else { 0 };
-            n[4] += l.skipped.len();
+            n.admin += if own || !user.admin { l.admin.len() } else { 0 };
+            n.skipped += l.skipped.len();
             if !own && spread {
                 continue;
             }
-            n[2] += if own || !user.settlements {
+            n.settlements += if own || !user.settlements {
                 l.settlements.len()
             } else {
                 0
             };
         }
         if spread {
-            n[2] = self.layers().settlements.len();
+            n.settlements = self.layers().settlements.len();
         }
         n
     }
