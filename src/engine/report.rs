@@ -297,6 +297,7 @@ pub fn build_report(
     // Special-area villages first in every list; otherwise the rules' own order.
     findings.sort_by_key(|f| !f.special_area);
     let mut status = outcome.status;
+    // RuleId orders as the catalog does (its variants are declared in catalog order).
     status.sort_by_key(|s| s.rule);
     let scorecard = scorecard(layers, hierarchy, params, &admin);
     Report {

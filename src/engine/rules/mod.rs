@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 mod finding;
 pub use finding::{Finding, Severity};
-pub use reach::{settlement_name, Tally};
+pub use reach::Tally;
 
 /// Rule parameters a user can change; defaults are the policy's or a documented local setting.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

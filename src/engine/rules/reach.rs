@@ -65,7 +65,7 @@ impl Tally {
 }
 
 /// The display name of a settlement: its name, else its feature number and file.
-pub fn settlement_name(ctx: &Context, k: SettlementId) -> String {
+fn settlement_name(ctx: &Context, k: SettlementId) -> String {
     let s = ctx.layers.settlement(k);
     match &s.name {
         Some(n) => n.clone(),
