@@ -29,7 +29,7 @@ pub struct Analysis {
 }
 
 /// What an OpenStreetMap extract adds to the report, taken from the dataset's one policy
-/// ([`Dataset::population_origin`], [`Dataset::extract_warnings`]): where the residents come
+/// ([`Dataset::population_origin`], [`Dataset::layers_and_warnings`]): where the residents come
 /// from, the attribution, the warnings that still apply, and each settlement's OSM element.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExtractAccount {
@@ -42,11 +42,16 @@ pub struct ExtractAccount {
 }
 
 impl ExtractAccount {
-    /// The account of `dataset`'s extracts for its `layers`; `None` without an extract.
-    pub fn of(dataset: &Dataset, layers: &Layers) -> Option<ExtractAccount> {
+    /// The account of `dataset`'s extracts for its `layers` and the `warnings` that still
+    /// apply ([`Dataset::layers_and_warnings`]); `None` without an extract.
+    pub fn of(
+        dataset: &Dataset,
+        layers: &Layers,
+        warnings: Vec<ExtractWarning>,
+    ) -> Option<ExtractAccount> {
         Some(ExtractAccount {
             origin: dataset.population_origin()?,
-            warnings: dataset.extract_warnings(),
+            warnings,
             settlement_osm: layers
                 .settlements
                 .iter()
@@ -90,8 +95,8 @@ impl Analysis {
         progress: Progress,
     ) -> Result<Analysis, AnalysisError> {
         let file_names = dataset.files.iter().map(|f| f.name.clone()).collect();
-        let layers = dataset.layers();
-        let extract = ExtractAccount::of(dataset, &layers);
+        let (layers, warnings) = dataset.layers_and_warnings();
+        let extract = ExtractAccount::of(dataset, &layers, warnings);
         let mut analysis = Analysis::run_layers(layers, file_names, mode, speeds, progress)?;
         analysis.extract = extract;
         Ok(analysis)

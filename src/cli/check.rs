@@ -113,7 +113,7 @@ fn load_osm(data: &mut Dataset, path: &str, options: &OsmOptions) -> Result<(), 
         eprintln!("{path}: {what} skipped: {}", s.reason);
     }
     // The extract's warnings go into the report's warnings (those that still apply with the
-    // user's layers: `Dataset::extract_warnings`), not here.
+    // user's layers: `Dataset::layers_and_warnings`), not here.
     let repeats: Vec<String> = extract
         .warnings
         .iter()

@@ -68,7 +68,7 @@ pub struct LoadedFile {
     #[serde(default = "default_floor_area")]
     pub floor_m2_per_person: f64,
     /// An extract's own account of itself: where its residents come from, the OSM element
-    /// behind each feature, and what its reader warned of (see [`Dataset::extract_warnings`]).
+    /// behind each feature, and what its reader warned of (see [`Dataset::layers_and_warnings`]).
     #[serde(skip)]
     pub extract: Option<ExtractFacts>,
 }
@@ -332,10 +332,18 @@ impl Dataset {
     /// settlements, an extract's residents are re-estimated from its buildings with those
     /// populations spread over them.
     pub fn layers(&self) -> Layers {
+        self.layers_and_warnings().0
+    }
+
+    /// [`Dataset::layers`], and the extracts' warnings that still apply with the user's
+    /// layers in place, in one pass (an extract's building estimate is made once for both).
+    pub fn layers_and_warnings(&self) -> (Layers, Vec<ExtractWarning>) {
         let user = self.user_layers();
         let spread_over = self.user_admin_to_spread();
         let mut all = Layers::default();
-        for f in &self.files {
+        // Per extract whose residents were re-estimated: the units spread over its buildings.
+        let mut units_spread = vec![None; self.files.len()];
+        for (i, f) in self.files.iter().enumerate() {
             if !f.osm {
                 all.append(&f.layers, Kept::ALL);
                 continue;
@@ -353,11 +361,13 @@ impl Dataset {
                     &spread_over,
                     f.floor_m2_per_person,
                 );
+                units_spread[i] = Some(estimate.units_spread);
                 all.settlements.extend(estimate.settlements);
                 all.notes.extend(estimate.notes);
             }
         }
-        all
+        let warnings = self.extract_warnings(user, &units_spread);
+        (all, warnings)
     }
 
     /// How many features of each layer are in use (see [`Dataset::layers`] for which layers
@@ -413,13 +423,12 @@ impl Dataset {
 
     /// The extracts' warnings that still apply with the user's layers in place, each with
     /// its file's name: about residents first (none when the user brings settlements; the
-    /// estimate when the user's admin populations are spread over buildings), then about
-    /// facilities (none when the user brings facilities).
-    pub fn extract_warnings(&self) -> Vec<ExtractWarning> {
-        let user = self.user_layers();
-        let spread_over = self.user_admin_to_spread();
+    /// estimate when the user's admin populations were spread over an extract's buildings, with
+    /// `units_spread[i]` units for file `i`), then about facilities (none when the user brings
+    /// facilities).
+    fn extract_warnings(&self, user: Kept, units_spread: &[Option<usize>]) -> Vec<ExtractWarning> {
         let mut out = Vec::new();
-        for f in &self.files {
+        for (f, spread) in self.files.iter().zip(units_spread) {
             let Some(extract) = &f.extract else {
                 continue;
             };
@@ -431,16 +440,11 @@ impl Dataset {
             };
             let mut warnings: Vec<OsmWarning> = Vec::new();
             if user.settlements {
-            } else if !spread_over.is_empty() && !f.buildings.is_empty() {
-                let estimate = crate::engine::io::osm::estimate_residents(
-                    &f.buildings,
-                    &spread_over,
-                    f.floor_m2_per_person,
-                );
+            } else if let Some(units_spread) = *spread {
                 warnings.push(OsmWarning::PopulationEstimated {
                     buildings: f.buildings.len(),
                     floor_m2_per_person: f.floor_m2_per_person,
-                    units_spread: estimate.units_spread,
+                    units_spread,
                 });
             } else {
                 let about_population = extract.warnings.iter().filter(|w| !about_facilities(w));
