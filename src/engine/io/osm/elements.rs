@@ -193,7 +193,9 @@ fn read_roads(b: &mut Builder<'_>, layers: &mut Layers, stats: &mut OsmStats) {
             continue;
         }
         let mut props = serde_json::Map::new();
-        for key in ROAD_TAGS {
+        // With the access keys, so that the one access policy of every reader decides.
+        let access = super::super::properties::MOTOR_VEHICLE_ACCESS_KEYS;
+        for key in ROAD_TAGS.iter().chain(access) {
             if let Some(v) = tag(tags, key) {
                 props.insert(key.to_string(), serde_json::Value::String(v.to_string()));
             }

@@ -39,16 +39,7 @@ pub(super) const OSM_NOT_WAYS: &[&str] = &[
 ];
 
 /// Tags of a road way handed as they are to the GeoJSON reader's road conversion.
-pub(super) const ROAD_TAGS: &[&str] = &[
-    "highway",
-    "name",
-    "name:zh",
-    "oneway",
-    "motorcar",
-    "motor_vehicle",
-    "vehicle",
-    "access",
-];
+pub(super) const ROAD_TAGS: &[&str] = &["highway", "name", "name:zh", "oneway"];
 
 /// `amenity` values read as health facilities.
 const HEALTH_AMENITIES: &[&str] = &[
