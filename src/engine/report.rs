@@ -9,7 +9,7 @@ use crate::engine::admin::Hierarchy;
 use crate::engine::model::{Layers, Source, UnitId};
 use crate::engine::network::Mode;
 use crate::engine::routing::Reach;
-use crate::engine::rules::{self, Context, Finding, RuleParams, Tally};
+use crate::engine::rules::{self, Context, Figures, Finding, RuleParams};
 use serde::{Deserialize, Serialize};
 
 /// Something the user must know to read the figures, as data.
@@ -266,8 +266,10 @@ pub fn build_report(
     params: &RuleParams,
     file_names: &[String],
 ) -> Report {
-    let (mut settlements, all) = settlement_rows(layers, reach, limit_min, file_names);
-    let admin = admin_rows(layers, reach, hierarchy, limit_min);
+    let figures = Figures::count(layers, reach, hierarchy, params, limit_min);
+    let all = &figures.all;
+    let settlements = settlement_rows(layers, reach, &figures, limit_min, file_names);
+    let admin = admin_rows(layers, hierarchy, &figures);
     let summary = Summary {
         population_total: all.total,
         population_within_limit: all.within,
@@ -279,11 +281,6 @@ pub fn build_report(
         service_points: reach.service_points.len(),
         straight_line: reach.straight_line,
     };
-    for (k, row) in layers.settlement_ids().zip(settlements.iter_mut()) {
-        row.special_area = hierarchy
-            .unit_of_settlement(k)
-            .is_some_and(|u| !rules::special_flags(layers, hierarchy, params, u).is_empty());
-    }
     let ctx = Context {
         layers,
         hierarchy,
@@ -291,6 +288,7 @@ pub fn build_report(
         limit_min,
         params,
         file_names,
+        figures: &figures,
     };
     let outcome = rules::check_all(&ctx);
     let mut findings = outcome.findings;
@@ -324,19 +322,23 @@ pub fn build_report(
     }
 }
 
-/// One row per settlement (its time, nearest service point, whether within the limit), and
-/// the tally over all of them.
+/// One row per settlement: its time, nearest service point, whether within the limit and
+/// whether in a special area.
 fn settlement_rows(
     layers: &Layers,
     reach: &Reach,
+    figures: &Figures,
     limit_min: f64,
     file_names: &[String],
-) -> (Vec<SettlementRow>, Tally) {
+) -> Vec<SettlementRow> {
     let file = |s: Source| file_names.get(s.file as usize).cloned().unwrap_or_default();
-    let mut all = Tally::default();
     let mut settlements = Vec::with_capacity(layers.settlements.len());
-    for (s, r) in layers.settlements.iter().zip(&reach.settlements) {
-        all.add(s.population, r.minutes, limit_min);
+    for ((s, r), &special_area) in layers
+        .settlements
+        .iter()
+        .zip(&reach.settlements)
+        .zip(&figures.special)
+    {
         let nearest = r.nearest.map(|i| layers.facility(i));
         settlements.push(SettlementRow {
             index: s.source.feature as usize,
@@ -349,33 +351,21 @@ fn settlement_rows(
             nearest_facility_kind: nearest.map(|f| f.kind),
             within_limit: r.minutes.is_some_and(|m| m <= limit_min),
             offroad_m: r.offroad_m,
-            special_area: false,
+            special_area,
             osm: None,
             population_estimated: None,
         });
     }
-    (settlements, all)
+    settlements
 }
 
 /// One row per admin unit: its place in the hierarchy and the tally of its settlements.
-fn admin_rows(
-    layers: &Layers,
-    reach: &Reach,
-    hierarchy: &Hierarchy,
-    limit_min: f64,
-) -> Vec<AdminRow> {
+fn admin_rows(layers: &Layers, hierarchy: &Hierarchy, figures: &Figures) -> Vec<AdminRow> {
     layers
         .unit_ids()
-        .map(|i| {
+        .zip(&figures.units)
+        .map(|(i, t)| {
             let unit = layers.unit(i);
-            let mut t = Tally::default();
-            for k in hierarchy.settlements_in(i) {
-                t.add(
-                    layers.settlement(k).population,
-                    reach.settlement(k).minutes,
-                    limit_min,
-                );
-            }
             let node = hierarchy.node(i);
             AdminRow {
                 unit: i,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 mod finding;
 pub use finding::{Finding, Severity};
-pub use reach::Tally;
+pub use reach::{Figures, Tally};
 
 /// Rule parameters a user can change; defaults are the policy's or a documented local setting.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -526,6 +526,8 @@ pub struct Context<'a> {
     pub params: &'a RuleParams,
     /// The loaded files' names, indexed by [`crate::engine::model::Source::file`].
     pub file_names: &'a [String],
+    /// The reach figures, counted once for the rules and the report.
+    pub figures: &'a Figures,
 }
 
 /// Collects the findings and the per-rule tallies.

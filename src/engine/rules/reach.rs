@@ -7,8 +7,12 @@
 //! population-weighted over reachable settlements. [`Tally`] is that arithmetic, for this rule
 //! and the report's figures alike.
 
-use super::{special_flags, Context, Message, Missing, Outcome, Place, RuleId, Severity};
-use crate::engine::model::SettlementId;
+use super::{
+    special_flags, Context, Message, Missing, Outcome, Place, RuleId, RuleParams, Severity,
+};
+use crate::engine::admin::Hierarchy;
+use crate::engine::model::{Layers, SettlementId};
+use crate::engine::routing::Reach;
 
 const REACH: RuleId = RuleId::Reach15Min;
 
@@ -64,6 +68,63 @@ impl Tally {
     }
 }
 
+/// What the reach rule and the report both read, counted once per report: the tally over
+/// every settlement, the tally of each admin unit over its members
+/// ([`crate::engine::admin::Hierarchy::settlements_in`]), and whether each settlement lies in
+/// a special-area unit (listed first).
+#[derive(Clone, Debug, Default)]
+pub struct Figures {
+    /// Over every settlement.
+    pub all: Tally,
+    /// Per admin unit, indexed by [`crate::engine::model::UnitId`].
+    pub units: Vec<Tally>,
+    /// Per settlement, indexed by [`SettlementId`]: in a special-area unit.
+    pub special: Vec<bool>,
+}
+
+impl Figures {
+    /// Counts the settlements of `layers` against `limit` minutes with the times of `reach`.
+    pub fn count(
+        layers: &Layers,
+        reach: &Reach,
+        hierarchy: &Hierarchy,
+        params: &RuleParams,
+        limit: f64,
+    ) -> Figures {
+        let mut all = Tally::default();
+        for (s, r) in layers.settlements.iter().zip(&reach.settlements) {
+            all.add(s.population, r.minutes, limit);
+        }
+        let units = layers
+            .unit_ids()
+            .map(|i| {
+                let mut t = Tally::default();
+                for k in hierarchy.settlements_in(i) {
+                    t.add(
+                        layers.settlement(k).population,
+                        reach.settlement(k).minutes,
+                        limit,
+                    );
+                }
+                t
+            })
+            .collect();
+        let special = layers
+            .settlement_ids()
+            .map(|k| {
+                hierarchy
+                    .unit_of_settlement(k)
+                    .is_some_and(|u| !special_flags(layers, hierarchy, params, u).is_empty())
+            })
+            .collect();
+        Figures {
+            all,
+            units,
+            special,
+        }
+    }
+}
+
 /// The display name of a settlement: its name, else its feature number and file.
 fn settlement_name(ctx: &Context, k: SettlementId) -> String {
     let s = ctx.layers.settlement(k);
@@ -80,16 +141,13 @@ fn settlement_name(ctx: &Context, k: SettlementId) -> String {
 }
 
 pub(super) fn check(ctx: &Context, out: &mut Outcome) {
-    let (layers, reach, limit) = (ctx.layers, ctx.reach, ctx.limit_min);
+    let (layers, limit) = (ctx.layers, ctx.limit_min);
     out.checked(REACH, layers.settlements.len());
     if layers.settlements.is_empty() {
         out.not_checked(REACH, Missing::Settlements);
     }
     let target = ctx.params.target_share;
-    let mut all = Tally::default();
-    for (s, r) in layers.settlements.iter().zip(&reach.settlements) {
-        all.add(s.population, r.minutes, limit);
-    }
+    let all = &ctx.figures.all;
     let finding = |place: Place, detail: Message, value: Option<f64>| {
         let mut f = ctx.finding(REACH, Severity::Violation, place, detail);
         f.value = value;
@@ -111,15 +169,7 @@ pub(super) fn check(ctx: &Context, out: &mut Outcome) {
         };
         out.push(finding(place, detail, Some(share)));
     }
-    for i in layers.unit_ids() {
-        let mut t = Tally::default();
-        for k in ctx.hierarchy.settlements_in(i) {
-            t.add(
-                layers.settlement(k).population,
-                reach.settlement(k).minutes,
-                limit,
-            );
-        }
+    for (i, t) in layers.unit_ids().zip(&ctx.figures.units) {
         if let Some(share) = t.share().filter(|s| *s < target) {
             let detail = Message::ReachUnit {
                 share,
@@ -136,11 +186,7 @@ pub(super) fn check(ctx: &Context, out: &mut Outcome) {
 /// One finding per settlement beyond the limit: special areas first, then the most populous.
 fn settlements_beyond(ctx: &Context, out: &mut Outcome) {
     let (layers, reach, limit) = (ctx.layers, ctx.reach, ctx.limit_min);
-    let special = |k: SettlementId| {
-        ctx.hierarchy
-            .unit_of_settlement(k)
-            .is_some_and(|u| !special_flags(layers, ctx.hierarchy, ctx.params, u).is_empty())
-    };
+    let special = |k: SettlementId| ctx.figures.special[k.index()];
     let within = |k: SettlementId| reach.settlement(k).minutes.is_some_and(|m| m <= limit);
     let mut beyond: Vec<SettlementId> = layers.settlement_ids().filter(|&k| !within(k)).collect();
     let population = |k: SettlementId| layers.settlement(k).population;
