@@ -7,7 +7,7 @@
 //! file recomputes everything. The map's geometry ([`Scene`]) is only produced when the
 //! travel times behind it changed.
 //!
-//! Pure Rust like the rest of the engine: the worker (`src/ui/worker.rs`) only moves bytes and
+//! Pure Rust, like everything below the page: the worker (`src/ui/worker.rs`) only moves bytes and
 //! messages, and everything here is tested natively.
 
 use crate::app::analysis::Analysis;
@@ -23,8 +23,8 @@ use crate::engine::report::Report;
 use crate::engine::rules::RuleParams;
 use serde::{Deserialize, Serialize};
 
-/// A file as the user gave it: its name and its bytes. Names ending in `.pbf` are
-/// OpenStreetMap extracts; everything else is read as GeoJSON (UTF-8).
+/// A file as the user gave it: its name and its bytes. Its format is told from both
+/// ([`crate::engine::io::Format::of`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputFile {
     /// The file name.
@@ -127,7 +127,7 @@ impl Session {
         replace: bool,
         progress: Progress,
     ) -> Vec<Bilingual> {
-        // Each file loads whole or not at all (`Dataset::load` leaves the data as it was on
+        // Each file loads whole or not at all (`Dataset::load_file` leaves the data as it was on
         // an error), so files added to what is loaded go straight in: copying a province's
         // layers to add a file would double the memory. A replacement is built aside and
         // taken only if a file loads, so that the demo stays when every file is refused.
