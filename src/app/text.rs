@@ -214,6 +214,8 @@ texts! {
     StageJoining => ("Joining settlements and facilities", "连接居民点和机构"),
     StageRouting => ("Routing", "计算通行时间"),
     StageSummarising => ("Summarising", "汇总"),
+    StageSurface => ("Travel-time surface", "计算通行时间面"),
+    StagePlanning => ("Choosing sites", "选址计算"),
     Waiting => ("Starting", "启动中"),
     LoadingDemo => ("Loading the demo", "载入演示"),
     LoadingFilesPrefix => ("Loading", "载入"),

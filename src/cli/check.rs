@@ -11,88 +11,126 @@ use crate::engine::io::osm::OsmOptions;
 /// Runs `check` with its flags `args`.
 pub fn run(args: &[String]) -> Result<String, String> {
     let mut it = args.iter();
-    let mut files: Vec<(&str, String)> = Vec::new();
-    let mut options = Options::default();
-    let mut osm: Option<String> = None;
-    let mut osm_options = OsmOptions::default();
-    let mut osm_only_flag: Option<&str> = None;
+    let mut inputs = Inputs::default();
     while let Some(flag) = it.next() {
         let mut value = || {
             it.next()
+                .cloned()
                 .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
         };
+        if inputs.take(flag, &mut value)? {
+            continue;
+        }
         match flag.as_str() {
-            "--roads" | "--facilities" | "--settlements" | "--admin" => {
-                files.push((flag.trim_start_matches("--"), value()?.clone()))
-            }
-            "--osm" => osm = Some(value()?.clone()),
-            "--floor-m2-per-person" => {
-                let v = value()?;
-                osm_options.floor_m2_per_person = v
-                    .parse()
-                    .ok()
-                    .filter(|x: &f64| x.is_finite() && *x > 0.0)
-                    .ok_or_else(|| {
-                        format!("--floor-m2-per-person: \"{v}\" is not a positive number of m²")
-                    })?;
-                osm_only_flag = Some("--floor-m2-per-person");
-            }
-            "--population" => {
-                osm_options.population = value()?.parse()?;
-                osm_only_flag = Some("--population");
-            }
-            "--mode" => options.mode = value()?.parse()?,
-            "--limit-min" => {
-                let v = value()?;
-                options.limit_min = v
-                    .parse()
-                    .map_err(|_| format!("--limit-min: \"{v}\" is not a number"))?;
-            }
             "--rules" => {
                 let path = value()?;
-                let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-                options.rules = crate::engine::rules::RuleParams::parse(&text)
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                inputs.options.rules = crate::engine::rules::RuleParams::parse(&text)
                     .map_err(|e| format!("{path}: {e}"))?;
             }
             "-h" | "--help" => return Ok(USAGE.to_string()),
             other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
         }
     }
-    if osm.is_none() {
-        if let Some(flag) = osm_only_flag {
-            return Err(format!("{flag} applies to --osm FILE.osm.pbf\n\n{USAGE}"));
-        }
-        for required in ["roads", "facilities", "settlements"] {
-            if !files.iter().any(|(k, _)| *k == required) {
-                return Err(format!(
-                    "--{required} is required (or --osm FILE.osm.pbf)\n\n{USAGE}"
-                ));
-            }
-        }
-    }
-    let mut data = Dataset::default();
-    if let Some(path) = &osm {
-        load_osm(&mut data, path, &osm_options)?;
-    }
-    for (_, path) in &files {
-        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-        let loaded = data
-            .load_file(path, &bytes, &osm_options)
-            .map_err(|e| e.to_string())?;
-        for s in &loaded.layers.skipped {
-            eprintln!("{path}: feature {} skipped: {}", s.source.feature, s.reason);
-        }
-        for n in &loaded.layers.notes {
-            eprintln!("{n}");
-        }
-    }
+    let data = inputs.load()?;
     // Which layers win and where residents come from are the dataset's (the page's) policy;
     // the report carries the extract's account (attribution, population source, warnings).
-    let report = check(&data, &options).map_err(|e| e.to_string())?;
+    let report = check(&data, &inputs.options).map_err(|e| e.to_string())?;
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+}
+
+/// The data and analysis flags every command that analyses layers shares: the layer files,
+/// an OpenStreetMap extract and its options, the mode and the limit.
+#[derive(Default)]
+pub struct Inputs {
+    /// `(kind, path)` of each GeoJSON layer, in order.
+    pub files: Vec<(String, String)>,
+    /// The extract, if any.
+    pub osm: Option<String>,
+    /// How the extract is read.
+    pub osm_options: OsmOptions,
+    /// A flag given that only applies with `--osm`.
+    osm_only_flag: Option<&'static str>,
+    /// Mode, limit and rule parameters.
+    pub options: Options,
+}
+
+impl Inputs {
+    /// Takes `flag` (and its value, from `value`) if it is one of the shared flags: `Ok(true)`
+    /// when taken, `Ok(false)` when it is not one of them.
+    pub fn take(
+        &mut self,
+        flag: &str,
+        value: &mut dyn FnMut() -> Result<String, String>,
+    ) -> Result<bool, String> {
+        match flag {
+            "--roads" | "--facilities" | "--settlements" | "--admin" => self
+                .files
+                .push((flag.trim_start_matches("--").to_string(), value()?)),
+            "--osm" => self.osm = Some(value()?),
+            "--floor-m2-per-person" => {
+                let v = value()?;
+                self.osm_options.floor_m2_per_person = v
+                    .parse()
+                    .ok()
+                    .filter(|x: &f64| x.is_finite() && *x > 0.0)
+                    .ok_or_else(|| {
+                        format!("--floor-m2-per-person: \"{v}\" is not a positive number of m²")
+                    })?;
+                self.osm_only_flag = Some("--floor-m2-per-person");
+            }
+            "--population" => {
+                self.osm_options.population = value()?.parse()?;
+                self.osm_only_flag = Some("--population");
+            }
+            "--mode" => self.options.mode = value()?.parse()?,
+            "--limit-min" => {
+                let v = value()?;
+                self.options.limit_min = v
+                    .parse()
+                    .map_err(|_| format!("--limit-min: \"{v}\" is not a number"))?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Checks that the layers needed were given and loads them into a dataset, printing on
+    /// stderr what each file skipped.
+    pub fn load(&self) -> Result<Dataset, String> {
+        if self.osm.is_none() {
+            if let Some(flag) = self.osm_only_flag {
+                return Err(format!("{flag} applies to --osm FILE.osm.pbf\n\n{USAGE}"));
+            }
+            for required in ["roads", "facilities", "settlements"] {
+                if !self.files.iter().any(|(k, _)| k == required) {
+                    return Err(format!(
+                        "--{required} is required (or --osm FILE.osm.pbf)\n\n{USAGE}"
+                    ));
+                }
+            }
+        }
+        let mut data = Dataset::default();
+        if let Some(path) = &self.osm {
+            load_osm(&mut data, path, &self.osm_options)?;
+        }
+        for (_, path) in &self.files {
+            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            let loaded = data
+                .load_file(path, &bytes, &self.osm_options)
+                .map_err(|e| e.to_string())?;
+            for s in &loaded.layers.skipped {
+                eprintln!("{path}: feature {} skipped: {}", s.source.feature, s.reason);
+            }
+            for n in &loaded.layers.notes {
+                eprintln!("{n}");
+            }
+        }
+        Ok(data)
+    }
 }
 
 /// Reads the extract at `path` into `data` as its first file, printing what it skipped and

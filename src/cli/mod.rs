@@ -8,16 +8,19 @@
 //!   carries `attribution` (OpenStreetMap's, required wherever its data are exported),
 //!   `population_source` and, per settlement from the extract, its `osm` element and whether
 //!   its `population_estimated`.
+//! - [`surface`]: the travel-time surface as a GeoTIFF and its isochrones as GeoJSON.
 //! - [`synthetic`]: a generated network checked end to end, timed.
 //! - [`demo_county`]: writes the generated demo county.
 
 pub mod check;
 pub mod demo_county;
+pub mod surface;
 pub mod synthetic;
 
 /// Usage text.
 pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
        medreach check --osm FILE.osm.pbf [--roads FILE] [--facilities FILE] [--settlements FILE] [--admin FILE] [--floor-m2-per-person 40] [--population auto|places|buildings] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
+       medreach surface --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--cell-m 100] --out FILE.tif [--isochrones FILE.geojson] [--bands 5,10,15,30,60]
        medreach demo-county --out DIR [--seed 2025]
        medreach synthetic --junctions N [--seed 1] [--mode walk|drive] [--limit-min 15]
 
@@ -32,6 +35,11 @@ ESTIMATED from residential buildings (footprint x levels / --floor-m2-per-person
 default; --population chooses the source). A GeoJSON layer given as well replaces the extract's
 layer of that kind. OpenStreetMap data (c) OpenStreetMap contributors, ODbL 1.0.
 
+surface writes the travel time from every cell of a grid (--cell-m metres, at least 25, aligned
+on the UTM zone's multiples; cells outside the admin units left empty) to its nearest medical
+service point as a GeoTIFF (float32 minutes, NaN for empty or unreachable, EPSG of the UTM zone),
+and with --isochrones the cumulative bands as GeoJSON (one MultiPolygon per band, `max_min`).
+
 synthetic generates a road network of about N junctions with facilities and settlements (see
 medreach::devtools::synthetic), runs the whole check on it and prints, as JSON, its size, the seconds of
 each stage, the peak memory and the bytes per junction.";
@@ -43,6 +51,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
         Some("check") => check::run(&args[1..]),
         Some("demo-county") => demo_county::run(&args[1..]),
         Some("synthetic") => synthetic::run(&args[1..]),
+        Some("surface") => surface::run(&args[1..]),
         Some("-h") | Some("--help") => Ok(USAGE.to_string()),
         None => Err(USAGE.to_string()),
         Some(other) => Err(format!("unknown command \"{other}\"\n\n{USAGE}")),

@@ -23,3 +23,4 @@ pub mod progress;
 pub mod report;
 pub mod routing;
 pub mod rules;
+pub mod surface;

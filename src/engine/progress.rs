@@ -20,16 +20,22 @@ pub enum Stage {
     Routing,
     /// The report, the rules and the map.
     Summarising,
+    /// The travel-time surface and its isochrones.
+    Surface,
+    /// Choosing new sites.
+    Planning,
 }
 
 impl Stage {
     /// Every stage, in order.
-    pub const ALL: [Stage; 5] = [
+    pub const ALL: [Stage; 7] = [
         Stage::Reading,
         Stage::Building,
         Stage::Joining,
         Stage::Routing,
         Stage::Summarising,
+        Stage::Surface,
+        Stage::Planning,
     ];
 
     /// A stable identifier (`reading`, `building`, …).
@@ -40,6 +46,8 @@ impl Stage {
             Stage::Joining => "joining",
             Stage::Routing => "routing",
             Stage::Summarising => "summarising",
+            Stage::Surface => "surface",
+            Stage::Planning => "planning",
         }
     }
 }

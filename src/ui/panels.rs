@@ -376,6 +376,8 @@ pub fn EngineStatus() -> impl IntoView {
         Some(Stage::Joining) => Key::StageJoining,
         Some(Stage::Routing) => Key::StageRouting,
         Some(Stage::Summarising) => Key::StageSummarising,
+        Some(Stage::Surface) => Key::StageSurface,
+        Some(Stage::Planning) => Key::StagePlanning,
     };
     let notice = move || {
         let lang = s.lang.get();

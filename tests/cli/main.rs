@@ -15,6 +15,7 @@
 mod support;
 
 mod osm;
+mod surface;
 
 use serde_json::Value;
 use std::ffi::OsStr;

@@ -20,3 +20,4 @@ mod osm;
 mod properties;
 mod reference_cases;
 mod rules;
+mod surface;

@@ -179,6 +179,18 @@ impl Scene {
         self
     }
 
+    /// A road with its own properties through the given points (metres).
+    pub fn road_with(mut self, props: Value, points: &[(f64, f64)]) -> Scene {
+        let road = self.plane.line(points, props);
+        self.features.push(road);
+        self
+    }
+
+    /// The plane the scene is placed on.
+    pub fn plane(&self) -> &Plane {
+        &self.plane
+    }
+
     pub fn text(&self) -> String {
         collection(&self.features)
     }

@@ -120,6 +120,7 @@ impl Reach {
                 graph,
                 settlement_joins,
                 facility_joins,
+                ..
             } => {
                 let join = |p: Site| match p {
                     Site::Settlement(s) => settlement_joins[s.index()],

@@ -31,7 +31,10 @@ pub struct Reach {
     pub zone: UtmZone,
     /// The usable network (its base nodes and segments; empty without roads).
     pub network: RoadNetwork,
-    /// Per base node of `network`: minutes to the nearest facility (infinite if none).
+    /// Per node of the routing graph: minutes to the nearest medical service point (infinite
+    /// if none). The network's base nodes come first (`network.nodes`' indices), then the
+    /// nodes added where settlements and facilities join inside a segment; empty without
+    /// roads.
     pub node_minutes: Vec<f64>,
     /// Per settlement, in the order of the layers.
     pub settlements: Vec<SettlementReach>,
@@ -135,6 +138,7 @@ pub fn travel_times_with(
                 node,
                 offroad_m: s.offroad_m,
                 offroad_min: s.offroad_m / offroad,
+                snap: *s,
             })
             .collect();
         let facility_joins = joins[settlement_xy.len()..].to_vec();
@@ -144,6 +148,7 @@ pub fn travel_times_with(
             graph,
             settlement_joins,
             facility_joins,
+            offroad_m_per_min: offroad,
         }
     };
     let mut reach = Reach {
@@ -163,7 +168,6 @@ pub fn travel_times_with(
         progress(Stage::Routing, done as u64, total as u64)
     });
     reach.node_minutes = node_minutes;
-    reach.node_minutes.truncate(reach.network.nodes.len());
     reach.settlements = nearest
         .settlements
         .iter()
@@ -186,6 +190,8 @@ pub struct Join {
     pub offroad_m: f64,
     /// Minutes of the off-road leg.
     pub offroad_min: f64,
+    /// Where on the network it joins (segment, position, point).
+    pub snap: Snap,
 }
 
 /// How travel times are computed: over the road network, or in straight lines when a mode has
@@ -201,6 +207,8 @@ pub enum Router {
         settlement_joins: Vec<Join>,
         /// Per facility (all of them), where it joins.
         facility_joins: Vec<Join>,
+        /// The off-road speed in metres per minute.
+        offroad_m_per_min: f64,
     },
     /// Straight lines at the off-road speed.
     StraightLine {
@@ -259,7 +267,7 @@ impl Reach {
 
     /// In straight lines at `m_per_min`: the minutes from `p` to the nearest of `targets` and
     /// which (ties to the lowest index).
-    pub(super) fn straight_nearest(
+    pub(crate) fn straight_nearest(
         &self,
         p: Xy,
         targets: &[FacilityId],
@@ -326,6 +334,7 @@ impl Reach {
                 graph,
                 settlement_joins,
                 facility_joins,
+                ..
             } => {
                 let (minutes, labels) =
                     nearest_origin_progress(graph, &origins(facility_joins, targets), on_progress);

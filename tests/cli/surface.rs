@@ -1,0 +1,96 @@
+//! `medreach surface`: a GeoTIFF of the demo county's travel-time surface and its isochrones.
+
+use super::{assert_fails, run, stdout_json, TempFile};
+use std::path::Path;
+
+fn demo_args(command: &str) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/county");
+    let mut args = vec![command.to_string()];
+    for (flag, file) in [
+        ("--roads", "roads"),
+        ("--facilities", "facilities"),
+        ("--settlements", "settlements"),
+        ("--admin", "admin"),
+    ] {
+        args.push(flag.into());
+        args.push(dir.join(format!("{file}.geojson")).to_string_lossy().into());
+    }
+    args
+}
+
+#[test]
+fn surface_writes_a_geotiff_and_isochrones_of_the_demo_county() {
+    let tif = TempFile::new("surface.tif", "");
+    let iso = TempFile::new("iso.geojson", "");
+    let mut args = demo_args("surface");
+    args.extend(
+        [
+            "--cell-m",
+            "200",
+            "--out",
+            &tif.path(),
+            "--isochrones",
+            &iso.path(),
+            "--bands",
+            "10,15,30",
+        ]
+        .map(String::from),
+    );
+    let summary = stdout_json(&run(&args));
+    let (cols, rows) = (
+        summary["cols"].as_u64().unwrap(),
+        summary["rows"].as_u64().unwrap(),
+    );
+    assert_eq!(summary["epsg"], 32648);
+    assert_eq!(summary["west"].as_f64().unwrap() % 200.0, 0.0);
+    let bands = summary["bands"].as_array().unwrap();
+    assert_eq!(bands.len(), 5, "3 bands, beyond, unreachable");
+    let total: f64 = bands
+        .iter()
+        .map(|b| b["population"].as_f64().unwrap())
+        .sum();
+    assert!(total > 100_000.0);
+    let bytes = std::fs::read(&tif.0).unwrap();
+    assert_eq!(&bytes[..4], b"II*\0");
+    // Every pixel is there, after the header.
+    assert!(bytes.len() as u64 > cols * rows * 4);
+    let geojson: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&iso.0).unwrap()).unwrap();
+    let features = geojson["features"].as_array().unwrap();
+    let limits: Vec<f64> = features
+        .iter()
+        .map(|f| f["properties"]["max_min"].as_f64().unwrap())
+        .collect();
+    assert_eq!(limits, vec![10.0, 15.0, 30.0]);
+    for f in features {
+        assert_eq!(f["geometry"]["type"], "MultiPolygon");
+    }
+    // Cumulative: the 15-minute band holds the cells of the first two rows.
+    let cells = |i: usize| features[i]["properties"]["cells"].as_u64().unwrap();
+    assert_eq!(
+        cells(1),
+        bands[0]["cells"].as_u64().unwrap() + bands[1]["cells"].as_u64().unwrap()
+    );
+}
+
+#[test]
+fn surface_refuses_bad_cells_and_bands() {
+    let mut args = demo_args("surface");
+    args.extend(["--out", "/tmp/never-written.tif", "--cell-m", "5"].map(String::from));
+    assert_fails(&args, &["--cell-m 5", "at least 25"]);
+    let mut args = demo_args("surface");
+    args.extend(
+        [
+            "--out",
+            "/tmp/never-written.tif",
+            "--cell-m",
+            "25",
+            "--bands",
+            "15,5",
+        ]
+        .map(String::from),
+    );
+    assert_fails(&args, &["--bands", "ascend"]);
+    let args = demo_args("surface");
+    assert_fails(&args, &["--out"]);
+}
