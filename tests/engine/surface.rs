@@ -242,3 +242,33 @@ fn isochrones_are_valid_and_have_the_cells_area() {
         );
     }
 }
+
+/// The grid is filled by blocks and segment by segment; every cell must still be what the
+/// point query gives at its centre, bit for bit.
+#[test]
+fn every_cell_is_the_point_query_at_its_centre() {
+    let synthetic = medreach::devtools::synthetic::generate(5_000, 3);
+    let demo = demo_layers();
+    for (layers, cell_m) in [(&synthetic, 25.0), (&demo, 150.0)] {
+        for mode in [Mode::Walk, Mode::Drive] {
+            let reach = travel_times(layers, mode, &SpeedTable::default()).unwrap();
+            let s = Surface::compute(layers, &reach, cell_m, &mut |_, _, _| {}).unwrap();
+            let sampler = Sampler::new(&reach);
+            let g = s.grid;
+            let mut compared = 0;
+            for row in 0..g.rows {
+                for col in 0..g.cols {
+                    let want = match s.cell(col, row) {
+                        Cell::Empty => continue,
+                        Cell::Unreachable => None,
+                        Cell::Minutes(m) => Some(m.to_bits()),
+                    };
+                    let got = sampler.minutes_at(g.centre(col, row)).map(f64::to_bits);
+                    assert_eq!(got, want, "{mode:?} cell ({col}, {row})");
+                    compared += 1;
+                }
+            }
+            assert!(compared > 1_000, "{compared}");
+        }
+    }
+}

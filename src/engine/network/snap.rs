@@ -59,6 +59,57 @@ impl RoadNetwork {
             }
         }
         let (_, seg) = best?;
+        Some(self.join(p, seg))
+    }
+
+    /// Every segment within `distance_m` of `p` (appended to `out`, ascending), and perhaps a
+    /// few more: with `distance_m` at least the distance from `p` to its nearest segment plus
+    /// twice `r`, the result holds every segment that can be nearest to a point within `r` of
+    /// `p`, so [`RoadNetwork::snap_among`] over it joins such a point as [`RoadNetwork::snap`].
+    pub fn segments_near(&self, p: Xy, distance_m: f64, out: &mut Vec<u32>) {
+        let start = out.len();
+        let q = [p.x, p.y];
+        let d2 = distance_m * distance_m;
+        for run in self.index.locate_within_distance(q, d2) {
+            for seg in run.first..run.first + run.len {
+                let s = self.segments[seg as usize];
+                if segment_distance_2(self.nodes[s.a as usize], self.nodes[s.b as usize], q) <= d2 {
+                    out.push(seg);
+                }
+            }
+        }
+        out[start..].sort_unstable();
+    }
+
+    /// [`RoadNetwork::snap`] among `candidates` only (ascending segment numbers): the same
+    /// join, bit for bit, whenever they hold every segment as near to `p` as its nearest.
+    pub fn snap_among(&self, p: Xy, candidates: &[u32]) -> Option<Snap> {
+        let q = [p.x, p.y];
+        let mut best: Option<(f64, u32)> = None;
+        for &seg in candidates {
+            let s = self.segments[seg as usize];
+            let d2 = segment_distance_2(self.nodes[s.a as usize], self.nodes[s.b as usize], q);
+            if best.is_none_or(|(bd2, _)| d2 < bd2) {
+                best = Some((d2, seg));
+            }
+        }
+        let (_, seg) = best?;
+        Some(self.join(p, seg))
+    }
+
+    /// The squared distance from `p` to segment `seg`, exactly as [`RoadNetwork::snap`]
+    /// compares segments (nearest first, then the lowest-numbered).
+    pub fn distance_2(&self, seg: u32, p: Xy) -> f64 {
+        let s = self.segments[seg as usize];
+        segment_distance_2(
+            self.nodes[s.a as usize],
+            self.nodes[s.b as usize],
+            [p.x, p.y],
+        )
+    }
+
+    /// Where `p` joins segment `seg`: its nearest point on it.
+    pub fn join(&self, p: Xy, seg: u32) -> Snap {
         let s = self.segments[seg as usize];
         let (a, b) = (self.nodes[s.a as usize], self.nodes[s.b as usize]);
         let (dx, dy) = (b.x - a.x, b.y - a.y);
@@ -73,12 +124,12 @@ impl RoadNetwork {
                 y: a.y + t * dy,
             }
         };
-        Some(Snap {
+        Snap {
             segment: seg,
             t,
             at,
             offroad_m: p.distance_m(at),
-        })
+        }
     }
 
     /// The directed graph with a node added at every snap that falls inside a segment (several

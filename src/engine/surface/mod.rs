@@ -16,7 +16,7 @@ pub use grid::{Grid, GridError, DEFAULT_CELL_M, MAX_CELLS, MIN_CELL_M};
 pub use sample::Sampler;
 
 use crate::engine::model::Layers;
-use crate::engine::progress::{Progress, Stage};
+use crate::engine::progress::Progress;
 use crate::engine::routing::Reach;
 use serde::{Deserialize, Serialize};
 
@@ -56,20 +56,7 @@ impl Surface {
     ) -> Result<Surface, GridError> {
         let grid = Grid::covering(layers, reach.zone, cell_m)?;
         let mask = grid.admin_mask(layers);
-        let sampler = Sampler::new(reach);
-        let mut minutes = vec![f64::NAN; grid.len()];
-        for row in 0..grid.rows {
-            progress(Stage::Surface, row as u64, grid.rows as u64);
-            for col in 0..grid.cols {
-                let i = row * grid.cols + col;
-                if mask.as_ref().is_some_and(|m| !m[i]) {
-                    continue;
-                }
-                minutes[i] = sampler
-                    .minutes_at(grid.centre(col, row))
-                    .unwrap_or(f64::INFINITY);
-            }
-        }
+        let minutes = Sampler::new(reach).fill(&grid, mask.as_deref(), progress);
         Ok(Surface { grid, minutes })
     }
 
