@@ -116,13 +116,13 @@ impl<'a> Sampler<'a> {
                 offroad_m_per_min, ..
             } => {
                 let snap = reach.network.snap(p)?;
-                self.from_join(&snap, *offroad_m_per_min)
+                self.minutes_via(&snap, *offroad_m_per_min)
             }
         }
     }
 
     /// The minutes of a point that joins the network at `snap`.
-    fn from_join(&self, snap: &Snap, offroad_m_per_min: f64) -> Option<f64> {
+    fn minutes_via(&self, snap: &Snap, offroad_m_per_min: f64) -> Option<f64> {
         let offroad_min = snap.offroad_m / offroad_m_per_min;
         let on_road = self.on_road(snap.segment, snap.t, snap.at)?;
         Some(offroad_min + on_road).filter(|m| m.is_finite())
@@ -199,7 +199,7 @@ impl<'a> Sampler<'a> {
             }
             let p = grid.centre(i % grid.cols, i / grid.cols);
             minutes[i] = self
-                .from_join(&net.join(p, seg), offroad_m_per_min)
+                .minutes_via(&net.join(p, seg), offroad_m_per_min)
                 .unwrap_or(f64::INFINITY);
         }
     }
@@ -253,7 +253,7 @@ impl<'a> Sampler<'a> {
         for &(c, r) in &todo {
             let m = net
                 .snap_among(grid.centre(c, r), candidates)
-                .and_then(|snap| self.from_join(&snap, *offroad_m_per_min));
+                .and_then(|snap| self.minutes_via(&snap, *offroad_m_per_min));
             minutes[r * grid.cols + c] = m.unwrap_or(f64::INFINITY);
         }
     }
