@@ -9,11 +9,13 @@
 //!   `population_source` and, per settlement from the extract, its `osm` element and whether
 //!   its `population_estimated`.
 //! - [`surface`]: the travel-time surface as a GeoTIFF and its isochrones as GeoJSON.
+//! - [`plan`]: where to add sites (maximal or set covering), with a proven bound.
 //! - [`synthetic`]: a generated network checked end to end, timed.
 //! - [`demo_county`]: writes the generated demo county.
 
 pub mod check;
 pub mod demo_county;
+pub mod plan;
 pub mod surface;
 pub mod synthetic;
 
@@ -21,6 +23,7 @@ pub mod synthetic;
 pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
        medreach check --osm FILE.osm.pbf [--roads FILE] [--facilities FILE] [--settlements FILE] [--admin FILE] [--floor-m2-per-person 40] [--population auto|places|buildings] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
        medreach surface --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--cell-m 100] --out FILE.tif [--isochrones FILE.geojson] [--bands 5,10,15,30,60]
+       medreach plan --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] (--add K | --target-share 1.0) [--candidates FILE.geojson] [--spacing-m 300] [--kind medical_service_point]
        medreach demo-county --out DIR [--seed 2025]
        medreach synthetic --junctions N [--seed 1] [--mode walk|drive] [--limit-min 15]
 
@@ -40,6 +43,14 @@ on the UTM zone's multiples; cells outside the admin units left empty) to its ne
 service point as a GeoTIFF (float32 minutes, NaN for empty or unreachable, EPSG of the UTM zone),
 and with --isochrones the cumulative bands as GeoJSON (one MultiPolygon per band, `max_min`).
 
+plan suggests where to add medical service points: --add K chooses at most K sites that bring the
+most residents within the limit (maximal covering), --target-share S the fewest that bring that
+share within it (set covering; when no choice can, the fewest reaching the best share possible).
+Candidates are every feature of --candidates (indices are positions in that file), or else
+generated at the settlements beyond the limit and every --spacing-m metres along the roads near
+them. The JSON gives the residents within the limit before and after, a proven upper bound, the
+gap to it, and each site with the residents it adds.
+
 synthetic generates a road network of about N junctions with facilities and settlements (see
 medreach::devtools::synthetic), runs the whole check on it and prints, as JSON, its size, the seconds of
 each stage, the peak memory and the bytes per junction.";
@@ -52,6 +63,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
         Some("demo-county") => demo_county::run(&args[1..]),
         Some("synthetic") => synthetic::run(&args[1..]),
         Some("surface") => surface::run(&args[1..]),
+        Some("plan") => plan::run(&args[1..]),
         Some("-h") | Some("--help") => Ok(USAGE.to_string()),
         None => Err(USAGE.to_string()),
         Some(other) => Err(format!("unknown command \"{other}\"\n\n{USAGE}")),

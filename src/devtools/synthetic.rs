@@ -258,6 +258,7 @@ pub fn generate(junctions: usize, seed: u64) -> Layers {
                 lead: false,
                 centers: Vec::new(),
                 admin_code: None,
+                planned: false,
             }
         })
         .collect();

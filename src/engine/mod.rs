@@ -19,6 +19,7 @@ pub mod dataset;
 pub mod io;
 pub mod model;
 pub mod network;
+pub mod planning;
 pub mod progress;
 pub mod report;
 pub mod routing;

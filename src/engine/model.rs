@@ -438,6 +438,10 @@ pub struct Facility {
     pub centers: Vec<Center>,
     /// Code of the admin unit it belongs to, if given (else found by position).
     pub admin_code: Option<String>,
+    /// A planned site (the `planned` / `规划` property, or added from a site suggestion), not
+    /// one that exists yet.
+    #[serde(default)]
+    pub planned: bool,
 }
 
 /// A settlement: a point where people live, with its population.

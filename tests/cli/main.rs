@@ -15,7 +15,7 @@
 mod support;
 
 mod osm;
-mod surface;
+mod planning;
 
 use serde_json::Value;
 use std::ffi::OsStr;

@@ -17,6 +17,7 @@ mod support;
 mod demo_county;
 mod golden_report;
 mod osm;
+mod planning;
 mod properties;
 mod reference_cases;
 mod rules;

@@ -12,6 +12,7 @@
 
 pub mod geojson;
 pub mod osm;
+pub mod points;
 pub mod properties;
 
 use crate::engine::model::Layers;

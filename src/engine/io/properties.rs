@@ -301,6 +301,7 @@ pub fn push_point(
             centers,
             admin_code: prop_str(props, &["admin_code", "所属区划代码", "区划代码"])
                 .map(|c| normalize_code(&c)),
+            planned: prop_bool(props, &["planned", "规划", "拟建"]).unwrap_or(false),
         }
     };
     if let Some(kind) = kind {

@@ -237,6 +237,7 @@ fn read_facilities(b: &mut Builder<'_>, layers: &mut Layers) {
             lead: false,
             centers: Vec::new(),
             admin_code: None,
+            planned: false,
         });
     };
     for (id, at, tags) in &raw.tagged_nodes {
