@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod findings_view;
 pub mod jobs;
 pub mod options;
+pub mod planning;
 pub mod scene;
 pub mod session;
 pub mod text;

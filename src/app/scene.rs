@@ -109,6 +109,8 @@ pub struct FacilityMark {
     pub class: FacilityClass,
     /// Whether it counts as a medical service point.
     pub service_point: bool,
+    /// A planned site, not one that exists yet.
+    pub planned: bool,
 }
 
 /// Everything the map draws for one analysis.
@@ -233,6 +235,7 @@ impl Scene {
                     at: rel(*p),
                     class: FacilityClass::of(f.kind),
                     service_point: f.primary_care,
+                    planned: f.planned,
                 })
                 .collect(),
             settlements: reach.settlement_xy.iter().map(|p| rel(*p)).collect(),
@@ -300,7 +303,7 @@ impl Scene {
             facilities: self
                 .facilities
                 .iter()
-                .map(|f| (f.class, f.service_point))
+                .map(|f| (f.class, f.service_point, f.planned))
                 .collect(),
             settlements_len: self.settlements.len(),
         };
@@ -354,11 +357,12 @@ impl Scene {
         let facilities = header
             .facilities
             .iter()
-            .map(|&(class, service_point)| {
+            .map(|&(class, service_point, planned)| {
                 Ok(FacilityMark {
                     at: r.xy()?,
                     class,
                     service_point,
+                    planned,
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
@@ -428,7 +432,7 @@ struct SceneHeader {
     ring_lens: Vec<usize>,
     ring_unit: Vec<UnitId>,
     zone: Option<crate::engine::crs::UtmZone>,
-    facilities: Vec<(FacilityClass, bool)>,
+    facilities: Vec<(FacilityClass, bool, bool)>,
     settlements_len: usize,
 }
 

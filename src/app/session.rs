@@ -12,12 +12,15 @@
 
 use crate::app::analysis::Analysis;
 use crate::app::options::{AnalysisError, Options};
+use crate::app::planning::{self, PlanAsk, SurfaceInfo};
 use crate::app::scene::Scene;
+pub use crate::app::text::Bilingual;
 use crate::app::text::Lang;
 use crate::engine::dataset::{Dataset, LayerCounts};
 use crate::engine::io::osm::OsmOptions;
 use crate::engine::model::{Layers, Skipped};
 use crate::engine::network::{Mode, SpeedTable};
+use crate::engine::planning::Plan;
 use crate::engine::progress::{Progress, Stage};
 use crate::engine::report::Report;
 use crate::engine::rules::RuleParams;
@@ -31,25 +34,6 @@ pub struct InputFile {
     pub name: String,
     /// Its content.
     pub bytes: Vec<u8>,
-}
-
-/// A message for the user in both languages.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Bilingual {
-    /// English.
-    pub en: String,
-    /// Chinese.
-    pub zh: String,
-}
-
-impl Bilingual {
-    /// The text in `lang`.
-    pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
-        }
-    }
 }
 
 /// What is loaded, as the page shows it.
@@ -268,14 +252,7 @@ impl Session {
             rules: rules.clone(),
         }
         .validate()?;
-        let at = match self.analyses.iter().position(|(m, _)| *m == mode) {
-            Some(i) => i,
-            None => {
-                let analysis = Analysis::run_with(&self.data, mode, &speeds, progress)?;
-                self.analyses.push((mode, analysis));
-                self.analyses.len() - 1
-            }
-        };
+        let at = self.analysis_index(mode, progress)?;
         progress(Stage::Summarising, 0, 0);
         let analysis = &self.analyses[at].1;
         let report = analysis.report(limit_min, rules);
@@ -289,9 +266,50 @@ impl Session {
         })
     }
 
+    /// The position in `analyses` of `mode`'s analysis, computing it if it is not known yet.
+    fn analysis_index(&mut self, mode: Mode, progress: Progress) -> Result<usize, AnalysisError> {
+        if let Some(i) = self.analyses.iter().position(|(m, _)| *m == mode) {
+            return Ok(i);
+        }
+        let analysis = Analysis::run_with(&self.data, mode, &SpeedTable::default(), progress)?;
+        self.analyses.push((mode, analysis));
+        Ok(self.analyses.len() - 1)
+    }
+
+    /// The travel-time surface of `mode` at `cell_m` ([`planning::surface_for_page`]).
+    pub fn surface(
+        &mut self,
+        mode: Mode,
+        cell_m: f64,
+        progress: Progress,
+    ) -> Result<(SurfaceInfo, Vec<f32>), Bilingual> {
+        let at = self.analysis_index(mode, progress).map_err(bilingual)?;
+        planning::surface_for_page(&self.analyses[at].1, cell_m, progress)
+    }
+
+    /// Site suggestions for `ask` ([`planning::plan_for_page`]), with the candidates file's
+    /// bytes when it names one.
+    pub fn plan(
+        &mut self,
+        ask: &PlanAsk,
+        candidates: Option<&[u8]>,
+        progress: Progress,
+    ) -> Result<Plan, Bilingual> {
+        let at = self.analysis_index(ask.mode, progress).map_err(bilingual)?;
+        planning::plan_for_page(&self.analyses[at].1, ask, candidates, progress)
+    }
+
     /// Forgets that a scene was sent (the page lost it, e.g. a new page connected).
     pub fn resend_scene(&mut self) {
         self.scene_sent = None;
+    }
+}
+
+/// An analysis error in both languages.
+fn bilingual(e: AnalysisError) -> Bilingual {
+    Bilingual {
+        en: crate::app::text::analysis_error(Lang::En, &e),
+        zh: crate::app::text::analysis_error(Lang::Zh, &e),
     }
 }
 
@@ -512,5 +530,63 @@ mod tests {
             (at_20 - 2.0 * at_40).abs() < 1e-6 * at_40,
             "{at_20} vs {at_40}"
         );
+    }
+
+    #[test]
+    fn suggested_sites_load_as_planned_facilities_and_raise_the_share() {
+        let mut s = Session::new();
+        assert!(s.load(demo_files(), true, &mut |_, _, _| {}).is_empty());
+        let rules = RuleParams::default();
+        let before = s
+            .run(Mode::Walk, 15.0, &rules, &mut |_, _, _| {})
+            .unwrap()
+            .report;
+        let ask = PlanAsk {
+            mode: Mode::Walk,
+            limit_min: 15.0,
+            objective: crate::engine::planning::Objective::MaxCovering { k: 3 },
+            kind: crate::engine::model::FacilityKind::VillageClinic,
+            spacing_m: 300.0,
+            candidates_file: None,
+        };
+        let plan = s.plan(&ask, None, &mut |_, _, _| {}).unwrap();
+        assert_eq!(plan.sites.len(), 3);
+        assert_eq!(
+            plan.population_within_limit_before,
+            before.summary.population_within_limit
+        );
+        let file = InputFile {
+            name: crate::app::planning::PLANNED_FILE.into(),
+            bytes: crate::app::planning::planned_sites_geojson(&plan, ask.kind, 0).into_bytes(),
+        };
+        assert!(s.load(vec![file], false, &mut |_, _, _| {}).is_empty());
+        let after = s.run(Mode::Walk, 15.0, &rules, &mut |_, _, _| {}).unwrap();
+        assert_eq!(
+            after.report.summary.population_within_limit,
+            plan.population_within_limit_after
+        );
+        let planned = after
+            .scene
+            .expect("new data, new map")
+            .facilities
+            .iter()
+            .filter(|f| f.planned)
+            .count();
+        assert_eq!(planned, 3);
+        // The surface of the analysis, and a cell size too fine for a tab, said in both
+        // languages.
+        let (info, minutes) = s.surface(Mode::Walk, 100.0, &mut |_, _, _| {}).unwrap();
+        assert_eq!(minutes.len(), info.cols * info.rows);
+        let e = s.surface(Mode::Walk, 25.0, &mut |_, _, _| {});
+        if let Err(e) = e {
+            assert!(e.en.contains("cells") && e.zh.contains("栅格"));
+        }
+        // A bad candidates file is named.
+        let bad = PlanAsk {
+            candidates_file: Some("c.geojson".into()),
+            ..ask
+        };
+        let e = s.plan(&bad, Some(b"{}"), &mut |_, _, _| {}).unwrap_err();
+        assert!(e.en.starts_with("c.geojson") && e.zh.starts_with("c.geojson"));
     }
 }

@@ -286,6 +286,25 @@ pub fn input_error(lang: Lang, e: &InputError) -> String {
     }
 }
 
+/// A message for the user in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Bilingual {
+    /// English.
+    pub en: String,
+    /// Chinese.
+    pub zh: String,
+}
+
+impl Bilingual {
+    /// The text in `lang`.
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
 /// Why a file could not be read, in `lang`.
 pub fn read_error(lang: Lang, e: &ReadError) -> String {
     match (lang, e) {
@@ -918,5 +937,61 @@ mod tests {
         for c in [Caveat::NoServicePoint, Caveat::NoSettlements] {
             assert!(!caveat(Lang::En, &c).is_empty() && !caveat(Lang::Zh, &c).is_ascii());
         }
+    }
+}
+
+/// Why no surface could be made, in `lang`.
+pub fn grid_error(lang: Lang, e: &crate::engine::surface::GridError) -> String {
+    use crate::engine::surface::{GridError, MIN_CELL_M};
+    match (lang, e) {
+        (Lang::En, e) => e.to_string(),
+        (Lang::Zh, GridError::CellSize { cell_m }) => {
+            format!("栅格边长 {cell_m} 米：请至少用 {MIN_CELL_M} 米")
+        }
+        (Lang::Zh, GridError::TooManyCells {
+            cells,
+            max,
+            suggested_cell_m,
+        }) => format!(
+            "按此栅格边长将有 {cells} 个栅格，超过浏览器页面能容纳的 {max} 个；请用 {suggested_cell_m} 米或更大的栅格"
+        ),
+        (Lang::Zh, GridError::Empty) => Key::NothingLoaded.text(lang).to_string(),
+    }
+}
+
+/// Why no sites could be suggested, in `lang`.
+pub fn plan_error(lang: Lang, e: &crate::engine::planning::PlanError) -> String {
+    use crate::engine::planning::PlanError;
+    match (lang, e) {
+        (Lang::En, e) => e.to_string(),
+        (Lang::Zh, PlanError::NoCandidates) => "没有候选站点".to_string(),
+        (Lang::Zh, PlanError::MoreSitesThanCandidates { k, candidates }) => {
+            format!("要求选 {k} 个站点，但只有 {candidates} 个候选点")
+        }
+        (Lang::Zh, PlanError::NoSites) => "请至少选 1 个站点".to_string(),
+        (Lang::Zh, PlanError::TargetShare(s)) => {
+            format!("目标覆盖率 {s}：请给 0 到 1 之间的比例（1 = 全部居民）")
+        }
+        (Lang::Zh, PlanError::NothingLoaded) => Key::NothingLoaded.text(lang).to_string(),
+    }
+}
+
+/// Why a candidates file cannot be used, in `lang`.
+pub fn points_error(lang: Lang, e: &crate::engine::io::points::PointsError) -> String {
+    use crate::engine::io::points::PointsError;
+    match (lang, e) {
+        (Lang::En, e) => e.to_string(),
+        (Lang::Zh, PointsError::NotGeoJson { file, reason }) => {
+            format!("{file}：不是 GeoJSON 文件（{reason}）")
+        }
+        (Lang::Zh, PointsError::Empty { file }) => format!("{file}：没有要素，因此没有候选站点"),
+        (
+            Lang::Zh,
+            PointsError::Feature {
+                file,
+                feature,
+                what,
+            },
+        ) => format!("{file}：第 {feature} 个要素没有可用位置（{what}）；候选点须为 WGS84 经纬度"),
     }
 }
