@@ -887,59 +887,6 @@ pub fn osm_warning(lang: Lang, w: &OsmWarning) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chinese_and_english_differ_for_sentences() {
-        for key in [
-            Key::Tagline,
-            Key::DemoBanner,
-            Key::StraightLine,
-            Key::RuleReachClause,
-        ] {
-            assert_ne!(key.text(Lang::Zh), key.text(Lang::En));
-            assert!(!key.text(Lang::Zh).is_empty());
-        }
-        let e = InputError::Empty {
-            file: "a.geojson".into(),
-        };
-        assert!(input_error(Lang::Zh, &e).starts_with("a.geojson："));
-        assert!(input_error(Lang::En, &e).starts_with("a.geojson: "));
-    }
-
-    /// Caveats are data in the engine and words here, in both languages; an extract's
-    /// warning names its file.
-    #[test]
-    fn caveats_are_worded_in_both_languages() {
-        let straight = Caveat::StraightLine { mode: Mode::Walk };
-        assert!(caveat(Lang::En, &straight).starts_with("No usable roads for walk"));
-        assert!(caveat(Lang::Zh, &straight).starts_with("步行没有可用的道路"));
-        let estimate = Caveat::Extract(ExtractWarning {
-            file: "b.osm.pbf".into(),
-            warning: OsmWarning::PopulationEstimated {
-                buildings: 3,
-                floor_m2_per_person: 35.0,
-                units_spread: 1,
-            },
-        });
-        let en = caveat(Lang::En, &estimate);
-        assert!(
-            en.starts_with("b.osm.pbf: residents are an ESTIMATE from 3"),
-            "{en}"
-        );
-        let zh = caveat(Lang::Zh, &estimate);
-        assert!(
-            zh.starts_with("b.osm.pbf：居民人数是根据 3 栋") && zh.contains("35"),
-            "{zh}"
-        );
-        for c in [Caveat::NoServicePoint, Caveat::NoSettlements] {
-            assert!(!caveat(Lang::En, &c).is_empty() && !caveat(Lang::Zh, &c).is_ascii());
-        }
-    }
-}
-
 /// Why no surface could be made, in `lang`.
 pub fn grid_error(lang: Lang, e: &crate::engine::surface::GridError) -> String {
     use crate::engine::surface::{GridError, MIN_CELL_M};
@@ -993,5 +940,58 @@ pub fn points_error(lang: Lang, e: &crate::engine::io::points::PointsError) -> S
                 what,
             },
         ) => format!("{file}：第 {feature} 个要素没有可用位置（{what}）；候选点须为 WGS84 经纬度"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_and_english_differ_for_sentences() {
+        for key in [
+            Key::Tagline,
+            Key::DemoBanner,
+            Key::StraightLine,
+            Key::RuleReachClause,
+        ] {
+            assert_ne!(key.text(Lang::Zh), key.text(Lang::En));
+            assert!(!key.text(Lang::Zh).is_empty());
+        }
+        let e = InputError::Empty {
+            file: "a.geojson".into(),
+        };
+        assert!(input_error(Lang::Zh, &e).starts_with("a.geojson："));
+        assert!(input_error(Lang::En, &e).starts_with("a.geojson: "));
+    }
+
+    /// Caveats are data in the engine and words here, in both languages; an extract's
+    /// warning names its file.
+    #[test]
+    fn caveats_are_worded_in_both_languages() {
+        let straight = Caveat::StraightLine { mode: Mode::Walk };
+        assert!(caveat(Lang::En, &straight).starts_with("No usable roads for walk"));
+        assert!(caveat(Lang::Zh, &straight).starts_with("步行没有可用的道路"));
+        let estimate = Caveat::Extract(ExtractWarning {
+            file: "b.osm.pbf".into(),
+            warning: OsmWarning::PopulationEstimated {
+                buildings: 3,
+                floor_m2_per_person: 35.0,
+                units_spread: 1,
+            },
+        });
+        let en = caveat(Lang::En, &estimate);
+        assert!(
+            en.starts_with("b.osm.pbf: residents are an ESTIMATE from 3"),
+            "{en}"
+        );
+        let zh = caveat(Lang::Zh, &estimate);
+        assert!(
+            zh.starts_with("b.osm.pbf：居民人数是根据 3 栋") && zh.contains("35"),
+            "{zh}"
+        );
+        for c in [Caveat::NoServicePoint, Caveat::NoSettlements] {
+            assert!(!caveat(Lang::En, &c).is_empty() && !caveat(Lang::Zh, &c).is_ascii());
+        }
     }
 }
