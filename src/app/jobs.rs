@@ -66,6 +66,8 @@ pub struct RunKey {
     pub limit: f64,
     /// Rule parameters.
     pub rules: RuleParams,
+    /// Cell size of the travel-time surface, metres.
+    pub cell_m: f64,
 }
 
 /// What the engine is doing, in words.
@@ -84,6 +86,8 @@ pub enum JobText {
     Computing(Mode),
     /// A timing-page measurement.
     Timing,
+    /// Choosing sites.
+    Planning,
 }
 
 /// A message about the engine itself.
@@ -148,6 +152,13 @@ pub enum Job<B> {
         /// Junctions.
         junctions: usize,
     },
+    /// Suggest sites.
+    Plan {
+        /// What to suggest.
+        ask: crate::app::planning::PlanAsk,
+        /// The candidates file's bytes, when the ask names one.
+        candidates: Option<B>,
+    },
 }
 
 impl<B> Job<B> {
@@ -176,6 +187,7 @@ impl<B> Job<B> {
             Job::Floor { .. } => JobText::Floor,
             Job::Run(key) => JobText::Computing(key.mode),
             Job::Bench { .. } | Job::Synthetic { .. } => JobText::Timing,
+            Job::Plan { .. } => JobText::Planning,
         }
     }
 }
@@ -230,6 +242,8 @@ pub enum Command<B> {
     ShowFailure(Option<RunKey>),
     /// Show the answer's timing lines.
     ShowTiming,
+    /// Show the site suggestions that came back.
+    ShowPlan,
 }
 
 /// The data the user has loaded, to give a new engine.
@@ -482,6 +496,14 @@ impl<B: Clone> Jobs<B> {
         commands
     }
 
+    /// The engine answered a site suggestion (with sites or why not).
+    pub fn planned(&mut self) -> Vec<Command<B>> {
+        self.in_flight = None;
+        let mut commands = vec![Command::ShowPlan];
+        commands.extend(self.pump());
+        commands
+    }
+
     fn demo_shown(&mut self, demo: Demo) -> Vec<Command<B>> {
         if let Demo::Synthetic(n) = demo {
             // A network of any size: if its first report does not fit, undo it as a load of
@@ -586,6 +608,7 @@ mod tests {
             mode: Mode::Walk,
             limit,
             rules: RuleParams::default(),
+            cell_m: 100.0,
         }
     }
 
@@ -1007,6 +1030,20 @@ mod tests {
             vec![post(Job::Synthetic { junctions: 1000 }, None)]
         );
         assert_eq!(jobs.timing(), vec![Command::ShowTiming, Command::Idle]);
+        let plan: Job<&'static str> = Job::Plan {
+            ask: crate::app::planning::PlanAsk {
+                mode: Mode::Walk,
+                limit_min: 15.0,
+                objective: crate::engine::planning::Objective::MaxCovering { k: 3 },
+                kind: crate::engine::model::FacilityKind::VillageClinic,
+                spacing_m: 300.0,
+                candidates_file: None,
+            },
+            candidates: None,
+        };
+        assert_eq!(plan.describe(), JobText::Planning);
+        assert_eq!(jobs.submit(plan.clone()), vec![post(plan, None)]);
+        assert_eq!(jobs.planned(), vec![Command::ShowPlan, Command::Idle]);
         let bench = Job::Bench {
             buffer: "x.pbf",
             reps: 3,

@@ -4,6 +4,7 @@
 //! ([`text`]): the engine gives data, this layer words it.
 
 pub mod analysis;
+pub mod coverage_map;
 pub mod findings_view;
 pub mod jobs;
 pub mod options;

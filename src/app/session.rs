@@ -89,6 +89,8 @@ pub struct Session {
     analyses: Vec<(Mode, Analysis)>,
     /// The data version and mode of the last scene sent.
     scene_sent: Option<(u64, Mode)>,
+    /// The data version, mode and cell size of the last surface sent.
+    surface_sent: Option<(u64, Mode, u64)>,
 }
 
 impl Session {
@@ -204,6 +206,7 @@ impl Session {
         self.version += 1;
         self.analyses.clear();
         self.scene_sent = None;
+        self.surface_sent = None;
     }
 
     /// What is loaded.
@@ -287,6 +290,22 @@ impl Session {
         planning::surface_for_page(&self.analyses[at].1, cell_m, progress)
     }
 
+    /// [`Session::surface`] when it changed since the last one sent (new data, mode or cell
+    /// size), else `None`.
+    pub fn surface_update(
+        &mut self,
+        mode: Mode,
+        cell_m: f64,
+        progress: Progress,
+    ) -> Option<Result<(SurfaceInfo, Vec<f32>), Bilingual>> {
+        let key = (self.version, mode, cell_m.to_bits());
+        if self.surface_sent == Some(key) {
+            return None;
+        }
+        self.surface_sent = Some(key);
+        Some(self.surface(mode, cell_m, progress))
+    }
+
     /// Site suggestions for `ask` ([`planning::plan_for_page`]), with the candidates file's
     /// bytes when it names one.
     pub fn plan(
@@ -302,6 +321,7 @@ impl Session {
     /// Forgets that a scene was sent (the page lost it, e.g. a new page connected).
     pub fn resend_scene(&mut self) {
         self.scene_sent = None;
+        self.surface_sent = None;
     }
 }
 
@@ -577,6 +597,14 @@ mod tests {
         // languages.
         let (info, minutes) = s.surface(Mode::Walk, 100.0, &mut |_, _, _| {}).unwrap();
         assert_eq!(minutes.len(), info.cols * info.rows);
+        assert!(s
+            .surface_update(Mode::Walk, 200.0, &mut |_, _, _| {})
+            .is_some());
+        assert!(
+            s.surface_update(Mode::Walk, 200.0, &mut |_, _, _| {})
+                .is_none(),
+            "sent"
+        );
         let e = s.surface(Mode::Walk, 25.0, &mut |_, _, _| {});
         if let Err(e) = e {
             assert!(e.en.contains("cells") && e.zh.contains("栅格"));

@@ -5,7 +5,7 @@
 //! the page's signals.
 
 use super::protocol::{envelope, from_buffer, open, FromWorker, ToWorker};
-use super::state::{query_value, AppState, Busy, Shared};
+use super::state::{query_value, AppState, Busy, Shared, SurfaceLayer};
 use crate::app::jobs::{self, Command, Demo, Jobs, Loaded, Notice, RunKey};
 use crate::app::scene::Scene;
 use leptos::prelude::*;
@@ -69,6 +69,7 @@ pub fn start(state: AppState) {
             mode: state.mode.get(),
             limit: state.limit.get(),
             rules: state.rules.get(),
+            cell_m: state.cell_m.get(),
         };
         if key.epoch == 0 || state.requested.with_untracked(|r| r.as_ref() == Some(&key)) {
             return;
@@ -300,8 +301,13 @@ fn to_worker(job: &Job, run_id: Option<u64>) -> (ToWorker, Vec<js_sys::ArrayBuff
                 mode: key.mode,
                 limit_min: key.limit,
                 rules: key.rules.clone(),
+                cell_m: key.cell_m,
             },
             Vec::new(),
+        ),
+        Job::Plan { ask, candidates } => (
+            ToWorker::Plan(ask.clone()),
+            candidates.iter().cloned().collect(),
         ),
         Job::Bench { buffer, reps } => (ToWorker::Bench { reps: *reps }, vec![buffer.clone()]),
         Job::Synthetic { junctions } => (
@@ -359,6 +365,10 @@ impl Client {
                 s.memory.set(*memory);
                 self.jobs.timing()
             }
+            FromWorker::Planned { memory, .. } => {
+                s.memory.set(*memory);
+                self.jobs.planned()
+            }
         };
         self.apply(commands, Some(answer));
     }
@@ -398,6 +408,7 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
                         scene,
                         timings,
                         graph_nodes,
+                        surface,
                         ..
                     },
                 buffers,
@@ -405,6 +416,24 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
             {
                 if scene {
                     show_scene(s, buffers.first());
+                }
+                match surface {
+                    Some(Ok(info)) => {
+                        let minutes = buffers
+                            .last()
+                            .map(|b| js_sys::Float32Array::new(b).to_vec())
+                            .unwrap_or_default();
+                        if minutes.len() == info.cols * info.rows {
+                            s.surface_error.set(None);
+                            s.surface
+                                .set(Some(Shared(Arc::new(SurfaceLayer { info, minutes }))));
+                        }
+                    }
+                    Some(Err(why)) => {
+                        s.surface.set(None);
+                        s.surface_error.set(Some(why));
+                    }
+                    None => {}
                 }
                 if let Some(key) = key {
                     s.shown.set(Some(key));
@@ -427,6 +456,16 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
                 s.analysis_error.set(Some(error));
                 s.report.set(None);
                 s.scene.set(None);
+                s.surface.set(None);
+            }
+        }
+        Command::ShowPlan => {
+            if let Some(Answer {
+                message: FromWorker::Planned { result, .. },
+                ..
+            }) = answer.take()
+            {
+                s.plan.set(Some(result.map(|p| *p)));
             }
         }
         Command::ShowTiming => {

@@ -5,12 +5,14 @@
 //! browser's stroker takes seconds per redraw, so the roads are drawn by the engine's own
 //! rasteriser ([`rasterise_roads`]) into an image instead.
 
-use super::state::{AppState, Shared};
+use super::state::{AppState, Shared, SurfaceLayer};
+use crate::app::coverage_map;
 use crate::app::scene::{
     pick_settlement, rasterise_roads, settlement_radius_px, FacilityClass, Focus, Scene, Viewport,
     BAND_COLOURS, BAND_LIMITS_MIN, RASTER_ABOVE_SEGMENTS,
 };
 use crate::app::text::Key;
+use crate::engine::crs::Xy;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -84,15 +86,47 @@ fn fit_backing_store(canvas: &HtmlCanvasElement) -> (f64, f64, f64) {
 
 /// Draws the whole map: roads and boundaries, facilities, settlements, the focus; and says on
 /// the canvas what it drew (`data-render`, `data-focus`, `data-view`, `data-segments`).
-fn draw(canvas: &HtmlCanvasElement, paths: &Paths, view: Viewport, state: &AppState) {
+fn draw(
+    canvas: &HtmlCanvasElement,
+    paths: &Paths,
+    coverage: Option<&CoverageDraw>,
+    view: Viewport,
+    state: &AppState,
+) {
     let Some(ctx) = context(canvas) else { return };
     let (w, h, dpr) = fit_backing_store(canvas);
     let scene = &paths.scene.0;
-    let render = draw_roads(&ctx, canvas, paths, view, dpr, (w, h));
+    let shown = coverage.filter(|_| state.show_surface.get_untracked());
+    let under = |ctx: &CanvasRenderingContext2d, over_raster: bool| {
+        if let Some(c) = shown {
+            draw_surface(
+                ctx,
+                c,
+                view,
+                dpr,
+                state.surface_opacity.get_untracked(),
+                over_raster,
+            );
+        }
+    };
+    let render = draw_roads(&ctx, canvas, paths, view, dpr, (w, h), &under);
     let _ = canvas.set_attribute("data-render", render);
+    if let Some(c) = shown {
+        draw_outlines(&ctx, c, view, dpr, state.limit.get_untracked());
+    }
+    let _ = canvas.set_attribute(
+        "data-surface",
+        if shown.is_some() { "drawn" } else { "none" },
+    );
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
-    draw_facilities(&ctx, scene, view);
+    draw_facilities(&ctx, scene, view, false);
     draw_settlements(&ctx, scene, view, state, (w, h));
+    // Planned and suggested sites over the settlements they often stand on.
+    draw_facilities(&ctx, scene, view, true);
+    let suggested = draw_suggested(&ctx, scene, view, state);
+    let planned = scene.facilities.iter().filter(|f| f.planned).count();
+    let _ = canvas.set_attribute("data-planned", &planned.to_string());
+    let _ = canvas.set_attribute("data-suggested", &suggested.to_string());
     match state.focus.get_untracked() {
         Some(focus) => {
             draw_focus(&ctx, scene, view, &focus);
@@ -123,6 +157,7 @@ fn draw_roads(
     view: Viewport,
     dpr: f64,
     (w, h): (f64, f64),
+    under: &dyn Fn(&CanvasRenderingContext2d, bool),
 ) -> &'static str {
     let k = view.scale;
     let admin = |ctx: &CanvasRenderingContext2d| {
@@ -144,6 +179,7 @@ fn draw_roads(
             ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
             ctx.set_fill_style_str(crate::app::scene::BACKGROUND);
             ctx.fill_rect(0.0, 0.0, w, h);
+            under(ctx, false);
             to_pixels(ctx);
             admin(ctx);
             ctx.set_stroke_style_str(crate::app::scene::UNUSABLE_COLOUR);
@@ -170,6 +206,7 @@ fn draw_roads(
             ) {
                 ctx.put_image_data(&image, 0.0, 0.0).ok();
             }
+            under(ctx, true);
             to_pixels(ctx);
             admin(ctx);
             "raster"
@@ -177,26 +214,169 @@ fn draw_roads(
     }
 }
 
-/// Facilities as squares, red with a cross when a medical service point.
-fn draw_facilities(ctx: &CanvasRenderingContext2d, scene: &Scene, view: Viewport) {
-    for f in &scene.facilities {
+/// Facilities by their class's symbol (as in the legend), red when a medical service point;
+/// the existing ones, or the planned ones (inside a dashed ring).
+fn draw_facilities(ctx: &CanvasRenderingContext2d, scene: &Scene, view: Viewport, planned: bool) {
+    for f in scene.facilities.iter().filter(|f| f.planned == planned) {
         let (x, y) = view.to_screen(f.at);
-        ctx.set_fill_style_str(if f.service_point {
-            "#d7191c"
-        } else {
-            "#8c8c8c"
-        });
-        ctx.set_stroke_style_str("#ffffff");
-        ctx.set_line_width(1.5);
-        ctx.begin_path();
-        ctx.rect(x - 5.0, y - 5.0, 10.0, 10.0);
-        ctx.fill();
-        ctx.stroke();
-        if f.service_point {
-            ctx.set_fill_style_str("#ffffff");
-            ctx.fill_rect(x - 3.5, y - 1.0, 7.0, 2.0);
-            ctx.fill_rect(x - 1.0, y - 3.5, 2.0, 7.0);
+        facility_symbol(ctx, x, y, f.class, f.service_point);
+        if f.planned {
+            planned_ring(ctx, x, y);
         }
+    }
+}
+
+/// The dashed ring that marks a planned site.
+fn planned_ring(ctx: &CanvasRenderingContext2d, x: f64, y: f64) {
+    ctx.set_stroke_style_str(PLANNED_COLOUR);
+    ctx.set_line_width(2.0);
+    ctx.set_line_dash(&js_sys::Array::of2(&3.0.into(), &2.0.into()))
+        .ok();
+    ctx.begin_path();
+    ctx.arc(x, y, 10.0, 0.0, std::f64::consts::TAU).ok();
+    ctx.stroke();
+    ctx.set_line_dash(&js_sys::Array::new()).ok();
+}
+
+/// Colour of planned and suggested sites.
+const PLANNED_COLOUR: &str = "#2b6cb0";
+
+/// The suggested sites, numbered in the order of what each adds; returns how many.
+fn draw_suggested(
+    ctx: &CanvasRenderingContext2d,
+    scene: &Scene,
+    view: Viewport,
+    state: &AppState,
+) -> usize {
+    state.plan.with_untracked(|plan| {
+        let Some(Ok(plan)) = plan else { return 0 };
+        ctx.set_font("bold 11px sans-serif");
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        for (i, site) in plan.sites.iter().enumerate() {
+            let at = crate::engine::crs::LonLat {
+                lon: site.lon,
+                lat: site.lat,
+            };
+            let Some(p) = scene.locate(at) else { continue };
+            let (x, y) = view.to_screen(p);
+            ctx.begin_path();
+            ctx.arc(x, y, 9.0, 0.0, std::f64::consts::TAU).ok();
+            ctx.set_fill_style_str(PLANNED_COLOUR);
+            ctx.fill();
+            ctx.set_stroke_style_str("#ffffff");
+            ctx.set_line_width(2.0);
+            ctx.stroke();
+            ctx.set_fill_style_str("#ffffff");
+            ctx.fill_text(&(i + 1).to_string(), x, y + 0.5).ok();
+        }
+        plan.sites.len()
+    })
+}
+
+/// The coverage map ready to draw: the cells as an image, the isochrone outlines as paths in
+/// scene metres.
+struct CoverageDraw {
+    layer: Shared<SurfaceLayer>,
+    image: HtmlCanvasElement,
+    /// Per band limit (minutes), its outline.
+    outlines: Vec<(f64, Path2d)>,
+    /// The grid's north-west corner in scene metres.
+    corner: Xy,
+}
+
+fn build_coverage(layer: &Shared<SurfaceLayer>, scene: &Scene) -> Option<CoverageDraw> {
+    let info = &layer.0.info;
+    let image: HtmlCanvasElement = document().create_element("canvas").ok()?.dyn_into().ok()?;
+    image.set_width(info.cols as u32);
+    image.set_height(info.rows as u32);
+    let pixels = coverage_map::surface_rgba(&layer.0.minutes);
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&pixels),
+        info.cols as u32,
+        info.rows as u32,
+    )
+    .ok()?;
+    context(&image)?.put_image_data(&data, 0.0, 0.0).ok()?;
+    let corner = Xy {
+        x: info.west - scene.origin.x,
+        y: info.north - scene.origin.y,
+    };
+    let outlines = coverage_map::outlines(&layer.0.minutes, info.cols, info.rows)
+        .into_iter()
+        .filter_map(|(limit, edges)| {
+            let p = Path2d::new().ok()?;
+            let at = |c: u32, r: u32| {
+                (
+                    corner.x + c as f64 * info.cell_m,
+                    corner.y - r as f64 * info.cell_m,
+                )
+            };
+            for [c0, r0, c1, r1] in edges {
+                let (x0, y0) = at(c0, r0);
+                let (x1, y1) = at(c1, r1);
+                p.move_to(x0, y0);
+                p.line_to(x1, y1);
+            }
+            Some((limit, p))
+        })
+        .collect();
+    Some(CoverageDraw {
+        layer: layer.clone(),
+        image,
+        outlines,
+        corner,
+    })
+}
+
+/// The surface's cells, scaled to the view without smoothing, under the roads (or blended
+/// over the rasterised roads).
+fn draw_surface(
+    ctx: &CanvasRenderingContext2d,
+    c: &CoverageDraw,
+    view: Viewport,
+    dpr: f64,
+    opacity: f64,
+    over_raster: bool,
+) {
+    let info = &c.layer.0.info;
+    let (x0, y0) = view.to_screen(c.corner);
+    let (x1, y1) = view.to_screen(Xy {
+        x: c.corner.x + info.cols as f64 * info.cell_m,
+        y: c.corner.y - info.rows as f64 * info.cell_m,
+    });
+    ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
+    ctx.set_image_smoothing_enabled(false);
+    ctx.set_global_alpha(opacity.clamp(0.0, 1.0));
+    if over_raster {
+        ctx.set_global_composite_operation("multiply").ok();
+    }
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&c.image, x0, y0, x1 - x0, y1 - y0)
+        .ok();
+    ctx.set_global_alpha(1.0);
+    ctx.set_global_composite_operation("source-over").ok();
+}
+
+/// The isochrone outlines: thin for every band limit, bold at the limit in use.
+fn draw_outlines(
+    ctx: &CanvasRenderingContext2d,
+    c: &CoverageDraw,
+    view: Viewport,
+    dpr: f64,
+    limit: f64,
+) {
+    let k = view.scale;
+    ctx.set_transform(dpr * k, 0.0, 0.0, -dpr * k, dpr * view.tx, dpr * view.ty)
+        .ok();
+    for (l, path) in &c.outlines {
+        let at_limit = *l == limit;
+        ctx.set_stroke_style_str(if at_limit {
+            "#202020"
+        } else {
+            "rgba(40,40,40,0.45)"
+        });
+        ctx.set_line_width(if at_limit { 2.0 / k } else { 0.8 / k });
+        ctx.stroke_with_path(path);
     }
 }
 
@@ -409,22 +589,39 @@ impl MapView {
         });
     }
 
+    /// A new surface (or scene): rebuild the coverage image and outlines.
+    fn follow_surface(self, coverage: StoredValue<Option<CoverageDraw>, LocalStorage>) {
+        let s = self.s;
+        Effect::new(move |_| {
+            let surface = s.surface.get();
+            let scene = s.scene.get();
+            coverage.set_value(match (surface, scene) {
+                (Some(layer), Some(scene)) => build_coverage(&layer, &scene.0),
+                _ => None,
+            });
+        });
+    }
+
     /// Anything visible changed: redraw.
     fn redraw_on_change(
         self,
         paths: StoredValue<Option<Paths>, LocalStorage>,
+        coverage: StoredValue<Option<CoverageDraw>, LocalStorage>,
         resized: RwSignal<u32>,
     ) {
         let s = self.s;
         Effect::new(move |_| {
             let v = self.view.get();
             s.report.track();
+            s.surface.track();
+            s.plan.track();
             let _ = (s.selected.get(), s.focus.get(), resized.get());
+            let _ = (s.show_surface.get(), s.surface_opacity.get(), s.limit.get());
             let Some(canvas) = self.canvas.get() else {
                 return;
             };
             paths.with_value(|p| match p {
-                Some(p) => draw(&canvas, p, v, &s),
+                Some(p) => coverage.with_value(|c| draw(&canvas, p, c.as_ref(), v, &s)),
                 None => {
                     if let Some(ctx) = context(&canvas) {
                         let (w, h, _) = fit_backing_store(&canvas);
@@ -484,11 +681,14 @@ pub fn Map() -> impl IntoView {
         view,
     };
     let paths = StoredValue::new_local(None::<Paths>);
+    let coverage = StoredValue::new_local(None::<CoverageDraw>);
+    let hover = RwSignal::new(None::<(f64, f64, String)>);
     let drag = StoredValue::new_local(None::<(f64, f64, bool)>);
     let resized = RwSignal::new(0u32);
     let _resize = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
     map.follow_scene(paths);
-    map.redraw_on_change(paths, resized);
+    map.follow_surface(coverage);
+    map.redraw_on_change(paths, coverage, resized);
     map.follow_selection();
     map.follow_focus();
     let zoom = move |factor: f64| {
@@ -506,15 +706,21 @@ pub fn Map() -> impl IntoView {
                     drag.set_value(Some((x, y, false)));
                 }
                 on:mousemove=move |ev| {
+                    let (x, y) = map.local_xy(&ev);
                     if let Some((x0, y0, _)) = drag.get_value() {
-                        let (x, y) = map.local_xy(&ev);
                         if (x - x0).abs() + (y - y0).abs() > 2.0 {
                             view.update(|v| *v = v.pan(x - x0, y - y0));
                             drag.set_value(Some((x, y, true)));
                         }
+                        hover.set(None);
+                        return;
                     }
+                    hover.set(cell_time(&s, view.get_untracked(), x, y).map(|t| (x, y, t)));
                 }
-                on:mouseleave=move |_| drag.set_value(None)
+                on:mouseleave=move |_| {
+                    drag.set_value(None);
+                    hover.set(None);
+                }
                 on:mouseup=move |ev| {
                     let moved = drag.get_value().is_some_and(|d| d.2);
                     drag.set_value(None);
@@ -537,11 +743,57 @@ pub fn Map() -> impl IntoView {
                 <button data-testid="fit" title=move || t(Key::Fit) on:click=move |_| map.fit()>"⤢"</button>
             </div>
             <SettlementPopup />
+            {move || hover.get().map(|(x, y, text)| view! {
+                <div class="cell-time" data-testid="cell-time" style=format!("left:{:.0}px;top:{:.0}px", x + 14.0, y + 10.0)>{text}</div>
+            })}
+            <ScaleBar view />
             <Legend />
             <Show when=move || s.osm_data.get()>
                 <div class="attribution" data-testid="attribution">{move || t(Key::Attribution)}</div>
             </Show>
         </div>
+    }
+}
+
+/// The time of the surface's cell under the screen point (`x`, `y`), in words.
+fn cell_time(s: &AppState, view: Viewport, x: f64, y: f64) -> Option<String> {
+    if !s.show_surface.get_untracked() {
+        return None;
+    }
+    let scene = s.scene.get_untracked()?;
+    let layer = s.surface.get_untracked()?;
+    let p = view.to_scene(x, y);
+    let at = Xy {
+        x: p.x + scene.0.origin.x,
+        y: p.y + scene.0.origin.y,
+    };
+    let i = coverage_map::cell_at(&layer.0.info, at)?;
+    let m = layer.0.minutes[i];
+    let lang = s.lang.get_untracked();
+    if m.is_nan() {
+        None
+    } else if m.is_infinite() {
+        Some(Key::Unreachable.text(lang).to_string())
+    } else {
+        Some(format!("{m:.1} {}", Key::Minutes.text(lang)))
+    }
+}
+
+/// The scale bar: a round length and its bar, for the current zoom.
+#[component]
+fn ScaleBar(view: RwSignal<Viewport>) -> impl IntoView {
+    let s = expect_context::<AppState>();
+    move || {
+        s.scene.get()?;
+        let (m, px) = coverage_map::scale_bar(view.get().scale, 120.0);
+        (m > 0.0).then(|| {
+            view! {
+                <div class="scale-bar" data-testid="scale-bar" data-metres=m.to_string()>
+                    <div class="scale-line" style=format!("width:{px:.0}px")></div>
+                    <span>{coverage_map::scale_label(m)}</span>
+                </div>
+            }
+        })
     }
 }
 

@@ -96,6 +96,8 @@ pub fn App() -> impl IntoView {
                         <panels::TimingPanel />
                     </Show>
                     <panels::Headline />
+                    <panels::CoveragePanel />
+                    <panels::SuggestPanel />
                     <findings::FindingsPanel />
                     <findings::Scorecard />
                     <panels::LoadPanel />

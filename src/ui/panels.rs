@@ -368,6 +368,7 @@ pub fn EngineStatus() -> impl IntoView {
         JobText::Computing(Mode::Walk) => Key::ComputingWalk.text(lang).to_string(),
         JobText::Computing(Mode::Drive) => Key::ComputingDrive.text(lang).to_string(),
         JobText::Timing => Key::Measuring.text(lang).to_string(),
+        JobText::Planning => Key::StagePlanning.text(lang).to_string(),
     };
     let stage_key = |stage: Option<Stage>| match stage {
         None => Key::Waiting,
@@ -505,5 +506,276 @@ pub fn TimingPanel() -> impl IntoView {
             </div>
             <pre data-testid="timing-lines">{move || s.timing_lines.get().join("\n")}</pre>
         </section>
+    }
+}
+
+/// The coverage map's controls and the area and population per travel-time band.
+#[component]
+pub fn CoveragePanel() -> impl IntoView {
+    let s = state();
+    let t = move |k: Key| k.text(s.lang.get());
+    let band_label = move |b: &crate::engine::surface::BandRow| match (b.from_min, b.to_min) {
+        (Some(f), Some(to)) => format!("{f}–{to} {}", t(Key::Minutes)),
+        (Some(f), None) => format!("> {f} {}", t(Key::Minutes)),
+        _ => t(Key::Unreachable).to_string(),
+    };
+    let total_pop = move || {
+        s.surface.with(|l| {
+            l.as_ref()
+                .map(|l| l.0.info.bands.iter().map(|b| b.population).sum::<f64>())
+                .unwrap_or(0.0)
+        })
+    };
+    view! {
+        <Show when=move || s.scene.with(Option::is_some)>
+            <section class="card" data-testid="coverage-panel">
+                <h3>{move || t(Key::CoverageMap)}</h3>
+                <div class="row">
+                    <label>
+                        <input type="checkbox" data-testid="surface-toggle"
+                            prop:checked=move || s.show_surface.get()
+                            on:change=move |ev| s.show_surface.set(event_target_checked(&ev)) />
+                        " " {move || t(Key::ShowSurface)}
+                    </label>
+                </div>
+                <div class="row">
+                    <label>{move || t(Key::Opacity)} " "
+                        <input type="range" min="0.1" max="1" step="0.05" data-testid="surface-opacity"
+                            prop:value=move || s.surface_opacity.get().to_string()
+                            on:input=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                    s.surface_opacity.set(v);
+                                }
+                            } />
+                    </label>
+                    <label>{move || t(Key::CellSize)} " "
+                        <select data-testid="cell-size"
+                            on:change=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                    s.cell_m.set(v);
+                                }
+                            }>
+                            {[25.0, 50.0, 100.0, 200.0, 500.0].map(|c| view! {
+                                <option value=c.to_string() selected=move || s.cell_m.get() == c>{format!("{c} m")}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+                {move || s.surface_error.get().map(|e| view! {
+                    <p class="error" data-testid="surface-error">{e.text(s.lang.get()).to_string()}</p>
+                })}
+                <table class="data" data-testid="band-table">
+                    <thead><tr>
+                        <th>{move || t(Key::Band)}</th>
+                        <th class="num">{move || t(Key::AreaKm2)}</th>
+                        <th class="num">{move || t(Key::Population)}</th>
+                        <th class="num">{move || t(Key::Share)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || {
+                            let total = total_pop();
+                            s.surface.get().map(|l| l.0.info.bands.iter().enumerate().map(|(i, b)| {
+                                let colour = crate::app::scene::BAND_COLOURS[i.min(crate::app::scene::BAND_COLOURS.len() - 1)];
+                                view! {
+                                    <tr data-testid="band-row">
+                                        <td><i class="swatch-band" style=format!("background:{colour}")></i>{band_label(b)}</td>
+                                        <td class="num">{format!("{:.1}", b.area_km2)}</td>
+                                        <td class="num">{people(b.population)}</td>
+                                        <td class="num">{percent((total > 0.0).then(|| b.population / total))}</td>
+                                    </tr>
+                                }
+                            }).collect_view())
+                        }}
+                    </tbody>
+                </table>
+                <p class="note">{move || t(Key::SurfaceNote)}</p>
+            </section>
+        </Show>
+    }
+}
+
+/// Site suggestions: how many sites (or what share), of which kind, from which candidates;
+/// the sites with what each adds, the share before and after, the proven gap; and one click to
+/// add them as planned facilities.
+#[component]
+pub fn SuggestPanel() -> impl IntoView {
+    use crate::app::planning::PlanAsk;
+    use crate::engine::model::FacilityKind;
+    use crate::engine::planning::Objective;
+    let s = state();
+    let t = move |k: Key| k.text(s.lang.get());
+    let by_share = RwSignal::new(false);
+    let k = RwSignal::new(3usize);
+    let share = RwSignal::new(0.9f64);
+    let kind = RwSignal::new(FacilityKind::MedicalServicePoint);
+    let spacing = RwSignal::new(crate::engine::planning::DEFAULT_SPACING_M);
+    let file = RwSignal::new_local(None::<(String, js_sys::ArrayBuffer)>);
+    let kinds = [
+        FacilityKind::MedicalServicePoint,
+        FacilityKind::VillageClinic,
+        FacilityKind::MobileStation,
+    ];
+    let run = move |_| {
+        let objective = if by_share.get_untracked() {
+            Objective::SetCovering {
+                target_share: share.get_untracked(),
+            }
+        } else {
+            Objective::MaxCovering {
+                k: k.get_untracked(),
+            }
+        };
+        let chosen = file.get_untracked();
+        let ask = PlanAsk {
+            mode: s.mode.get_untracked(),
+            limit_min: s.limit.get_untracked(),
+            objective,
+            kind: kind.get_untracked(),
+            spacing_m: spacing.get_untracked(),
+            candidates_file: chosen.as_ref().map(|(n, _)| n.clone()),
+        };
+        s.plan.set(None);
+        super::client::submit(crate::app::jobs::Job::Plan {
+            ask,
+            candidates: chosen.map(|(_, b)| b),
+        });
+    };
+    let pick_file = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(f) = input.files().and_then(|l| l.get(0)) else {
+            file.set(None);
+            return;
+        };
+        let name = f.name();
+        leptos::task::spawn_local(async move {
+            if let Ok(b) = wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
+                file.set(Some((name, b.unchecked_into())));
+            }
+        });
+    };
+    let add = move |_| {
+        let Some(Ok(plan)) = s.plan.get_untracked() else {
+            return;
+        };
+        let already = s.scene.with_untracked(|sc| {
+            sc.as_ref()
+                .map_or(0, |sc| sc.0.facilities.iter().filter(|f| f.planned).count())
+        });
+        let text =
+            crate::app::planning::planned_sites_geojson(&plan, kind.get_untracked(), already);
+        let name = format!("{}-{}", already + 1, crate::app::planning::PLANNED_FILE);
+        let buffer = js_sys::Uint8Array::from(text.as_bytes()).buffer();
+        s.plan.set(None);
+        super::client::submit(crate::app::jobs::Job::Load {
+            names: vec![name],
+            buffers: vec![buffer],
+            replace: false,
+            restore: false,
+        });
+    };
+    let result = move || {
+        let lang = s.lang.get();
+        s.plan.get().map(|r| match r {
+            Err(e) => view! { <p class="error" data-testid="suggest-error">{e.text(lang).to_string()}</p> }.into_any(),
+            Ok(plan) => {
+                let total = plan.population_total.max(1.0);
+                let gap = plan.gap();
+                let quality = if plan.proven_optimal && gap.is_some_and(|g| g <= 0.0) {
+                    Key::ProvenOptimal.text(lang).to_string()
+                } else {
+                    match gap {
+                        Some(g) => format!("{} {:.2} % {}", Key::WithinOfBest.text(lang), g * 100.0, Key::OfBest.text(lang)),
+                        None => String::new(),
+                    }
+                };
+                let sites = plan.sites.clone();
+                view! {
+                    <div data-testid="suggest-result">
+                        <p class="headline-small" data-testid="suggest-shares">
+                            {Key::ShareBeforeAfter.text(lang)} ": "
+                            <b>{format!("{:.1} %", plan.population_within_limit_before / total * 100.0)}</b>
+                            " → "
+                            <b data-testid="suggest-after">{format!("{:.1} %", plan.population_within_limit_after / total * 100.0)}</b>
+                            {format!(" (+{})", people(plan.population_within_limit_after - plan.population_within_limit_before))}
+                        </p>
+                        <p class="note" data-testid="suggest-gap">{quality}</p>
+                        {(plan.target_reached == Some(false)).then(|| view! { <p class="note">{Key::TargetNotReached.text(lang)}</p> })}
+                        <ol class="sites" data-testid="suggest-sites">
+                            {sites.into_iter().map(|site| view! {
+                                <li data-testid="suggest-site">
+                                    {format!("{} {} {}", Key::AddsPeople.text(lang), people(site.added_population), Key::Residents.text(lang))}
+                                    {format!(" · {:.5}, {:.5}", site.lon, site.lat)}
+                                    {site.offroad_m.filter(|m| *m > 200.0).map(|m| format!(" · {} {m:.0} {}", Key::OffRoad.text(lang), Key::Metres.text(lang)))}
+                                    {site.candidate.map(|c| format!(" · #{c}"))}
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                        <Show when=move || !plan.sites.is_empty()>
+                            <button data-testid="suggest-add" on:click=add>{Key::AddAsPlanned.text(lang)}</button>
+                        </Show>
+                    </div>
+                }.into_any()
+            }
+        })
+    };
+    view! {
+        <Show when=move || s.scene.with(Option::is_some)>
+            <section class="card" data-testid="suggest-panel">
+                <h3>{move || t(Key::SuggestSites)}</h3>
+                <div class="row">
+                    <label>
+                        <input type="radio" name="objective" data-testid="suggest-by-k"
+                            prop:checked=move || !by_share.get() on:change=move |_| by_share.set(false) />
+                        " " {move || t(Key::AddSites)} " "
+                        <input type="number" min="1" max="500" class="short" data-testid="suggest-k"
+                            prop:value=move || k.get().to_string()
+                            on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { k.set(v.max(1)); } } />
+                        " " {move || t(Key::SitesWord)}
+                    </label>
+                </div>
+                <div class="row">
+                    <label>
+                        <input type="radio" name="objective" data-testid="suggest-by-share"
+                            prop:checked=move || by_share.get() on:change=move |_| by_share.set(true) />
+                        " " {move || t(Key::TargetShare)} " "
+                        <input type="number" min="1" max="100" step="1" class="short" data-testid="suggest-share"
+                            prop:value=move || format!("{:.0}", share.get() * 100.0)
+                            on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { share.set((v / 100.0).clamp(0.0, 1.0)); } } />
+                        " %"
+                    </label>
+                </div>
+                <div class="row">
+                    <label>{move || t(Key::NewSiteKind)} " "
+                        <select data-testid="suggest-kind" on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(kd) = kinds.iter().find(|kd| kd.id() == v) { kind.set(*kd); }
+                        }>
+                            {kinds.map(|kd| view! {
+                                <option value=kd.id() selected=move || kind.get() == kd>
+                                    {move || crate::app::text::kind_name(s.lang.get(), kd)}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+                <div class="row">
+                    <span>{move || t(Key::Candidates)} ": "</span>
+                    <span>{move || t(Key::CandidatesGenerated)} " "
+                        <input type="number" min="50" step="50" class="short" data-testid="suggest-spacing"
+                            prop:value=move || spacing.get().to_string()
+                            on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { spacing.set(v.max(10.0)); } } />
+                        " " {move || t(Key::Metres)}
+                    </span>
+                </div>
+                <div class="row">
+                    <label>{move || t(Key::CandidatesFile)} " "
+                        <input type="file" accept=".geojson,.json" data-testid="suggest-candidates" on:change=pick_file />
+                    </label>
+                </div>
+                <button class="primary" data-testid="suggest-run" on:click=run>{move || t(Key::Suggest)}</button>
+                {result}
+            </section>
+        </Show>
     }
 }

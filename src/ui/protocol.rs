@@ -5,8 +5,10 @@
 
 use crate::app::jobs::Demo;
 use crate::app::options::AnalysisError;
+use crate::app::planning::{PlanAsk, SurfaceInfo};
 use crate::app::session::{Bilingual, DataSummary};
 use crate::engine::network::Mode;
+use crate::engine::planning::Plan;
 use crate::engine::progress::Stage;
 use crate::engine::report::Report;
 use crate::engine::rules::RuleParams;
@@ -42,7 +44,11 @@ pub enum ToWorker {
         limit_min: f64,
         /// Rule parameters.
         rules: RuleParams,
+        /// Cell size of the travel-time surface, metres.
+        cell_m: f64,
     },
+    /// Suggest sites (the candidates file's bytes, if the ask names one, in `buffers[0]`).
+    Plan(PlanAsk),
     /// Time the nearest-facility pass on an extract (its bytes in `buffers[0]`), for the
     /// timing page.
     Bench {
@@ -104,6 +110,16 @@ pub enum FromWorker {
         memory: Memory,
         /// Nodes of the routing graph.
         graph_nodes: usize,
+        /// The travel-time surface when it changed (its `f32` minutes in the last buffer), or
+        /// why there is none.
+        surface: Option<Result<SurfaceInfo, Bilingual>>,
+    },
+    /// Site suggestions, or why there are none.
+    Planned {
+        /// The plan.
+        result: Result<Box<Plan>, Bilingual>,
+        /// Memory after the work.
+        memory: Memory,
     },
     /// The run could not be done.
     Failed {

@@ -4,10 +4,12 @@
 use super::protocol::Memory;
 use crate::app::jobs::{Demo, JobText, Notice, RunKey};
 use crate::app::options::AnalysisError;
+use crate::app::planning::SurfaceInfo;
 use crate::app::scene::{Focus, Scene};
 use crate::app::session::{Bilingual, DataSummary};
 use crate::app::text::Lang;
 use crate::engine::network::Mode;
+use crate::engine::planning::Plan;
 use crate::engine::progress::Stage;
 use crate::engine::report::Report;
 use crate::engine::rules::RuleParams;
@@ -15,8 +17,14 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 /// An `Arc` compared by identity, so a memo of it only notifies on a real recomputation.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Shared<T>(pub Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
 
 impl<T> PartialEq for Shared<T> {
     fn eq(&self, other: &Self) -> bool {
@@ -25,6 +33,16 @@ impl<T> PartialEq for Shared<T> {
 }
 
 const LANG_KEY: &str = "medreach.lang";
+
+/// The travel-time surface as the page holds it: its grid and band table, and each cell's
+/// minutes (NaN outside the units, infinite when nothing is reached).
+#[derive(Debug)]
+pub struct SurfaceLayer {
+    /// The grid and the band table.
+    pub info: SurfaceInfo,
+    /// Minutes per cell, row by row from the north.
+    pub minutes: Vec<f32>,
+}
 
 /// The engine's work in progress.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,6 +117,18 @@ pub struct AppState {
     pub timing_lines: RwSignal<Vec<String>>,
     /// Whether the timing view is shown (`?timing`).
     pub timing_view: bool,
+    /// Cell size of the travel-time surface, metres.
+    pub cell_m: RwSignal<f64>,
+    /// The travel-time surface drawn under the roads.
+    pub surface: RwSignal<Option<Shared<SurfaceLayer>>>,
+    /// Why there is no surface, if the engine said.
+    pub surface_error: RwSignal<Option<Bilingual>>,
+    /// Whether the surface is drawn.
+    pub show_surface: RwSignal<bool>,
+    /// Its opacity, 0–1.
+    pub surface_opacity: RwSignal<f64>,
+    /// The last site suggestions, or why there are none.
+    pub plan: RwSignal<Option<Result<Plan, Bilingual>>>,
     /// How the map draws roads: `None` chooses by size; `?render=paths` or `?render=raster`
     /// forces one (for comparing them).
     pub render_raster: Option<bool>,
@@ -148,6 +178,12 @@ impl AppState {
             memory: RwSignal::new(Memory::default()),
             timings: RwSignal::new(Timings::default()),
             graph_nodes: RwSignal::new(0),
+            cell_m: RwSignal::new(crate::engine::surface::DEFAULT_CELL_M),
+            surface: RwSignal::new(None),
+            surface_error: RwSignal::new(None),
+            show_surface: RwSignal::new(true),
+            surface_opacity: RwSignal::new(0.55),
+            plan: RwSignal::new(None),
             timing_lines: RwSignal::new(Vec::new()),
             render_raster: match query_value("render").as_deref() {
                 Some("raster") => Some(true),
@@ -195,6 +231,7 @@ impl AppState {
         self.selected.set(None);
         self.focus.set(None);
         self.notice.set(None);
+        self.plan.set(None);
         self.epoch.update(|e| *e += 1);
     }
 

@@ -166,30 +166,57 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
             mode,
             limit_min,
             rules,
+            cell_m,
         } => {
             let mut r = Reporter::new();
             let outcome = SESSION.with(|s| {
-                s.borrow_mut()
-                    .run(mode, limit_min, &rules, &mut |st, d, t| r.report(st, d, t))
+                let mut s = s.borrow_mut();
+                let out = s.run(mode, limit_min, &rules, &mut |st, d, t| r.report(st, d, t))?;
+                let surface = s.surface_update(mode, cell_m, &mut |st, d, t| r.report(st, d, t));
+                Ok((out, surface))
             });
             match outcome {
-                Ok(out) => {
-                    let buffers: Vec<js_sys::ArrayBuffer> =
+                Ok((out, surface)) => {
+                    let mut buffers: Vec<js_sys::ArrayBuffer> =
                         out.scene.iter().map(|s| to_buffer(&s.encode())).collect();
+                    let scene = !buffers.is_empty();
+                    let surface = surface.map(|s| {
+                        s.map(|(info, minutes)| {
+                            buffers.push(f32_buffer(&minutes));
+                            info
+                        })
+                    });
                     post(
                         &FromWorker::Result {
                             id,
                             report: Box::new(out.report),
-                            scene: !buffers.is_empty(),
+                            scene,
                             timings: r.finish(),
                             memory: memory(),
                             graph_nodes: out.graph_nodes,
+                            surface,
                         },
                         &buffers,
                     );
                 }
                 Err(error) => post(&FromWorker::Failed { id, error }, &[]),
             }
+        }
+        ToWorker::Plan(ask) => {
+            let bytes = buffers.first().map(from_buffer);
+            drop(buffers);
+            let mut r = Reporter::new();
+            let result = SESSION.with(|s| {
+                s.borrow_mut()
+                    .plan(&ask, bytes.as_deref(), &mut |st, d, t| r.report(st, d, t))
+            });
+            post(
+                &FromWorker::Planned {
+                    result: result.map(Box::new),
+                    memory: memory(),
+                },
+                &[],
+            );
         }
         ToWorker::Bench { reps } => {
             let bytes = buffers.first().map(from_buffer).unwrap_or_default();
@@ -214,6 +241,11 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
             );
         }
     }
+}
+
+/// `f32`s as a little-endian `ArrayBuffer`.
+fn f32_buffer(values: &[f32]) -> js_sys::ArrayBuffer {
+    js_sys::Float32Array::from(values).buffer()
 }
 
 fn demo_files(demo: Demo) -> Vec<InputFile> {
