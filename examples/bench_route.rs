@@ -108,15 +108,7 @@ mod native {
 
     /// Writes a one-dimensional `.npy` file (format 1.0).
     fn write_npy(path: &Path, descr: &str, count: usize, data: &[u8]) -> Result<(), String> {
-        let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': ({count},), }}");
-        // Magic (6) + version (2) + header length (2) + dict + padding + '\n' ≡ 0 mod 64.
-        let unpadded = 10 + dict.len() + 1;
-        let header = format!("{dict}{}\n", " ".repeat((64 - unpadded % 64) % 64));
-        let mut bytes = Vec::with_capacity(10 + header.len() + data.len());
-        bytes.extend_from_slice(b"\x93NUMPY\x01\x00");
-        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
-        bytes.extend_from_slice(header.as_bytes());
-        bytes.extend_from_slice(data);
+        let bytes = medreach::devtools::benchmark::npy_bytes(descr, count, data);
         std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 

@@ -7,7 +7,7 @@ use super::analysis::Analysis;
 use super::text::{self, Bilingual, Lang};
 use crate::engine::io::points::read_points;
 use crate::engine::model::FacilityKind;
-use crate::engine::network::{Mode, SpeedTable};
+use crate::engine::network::Mode;
 use crate::engine::planning::{suggest, CandidateSource, Objective, Plan, PlanRequest};
 use crate::engine::progress::Progress;
 use crate::engine::surface::{BandRow, Surface, DEFAULT_BANDS};
@@ -104,14 +104,7 @@ pub fn plan_for_page(
         kind: ask.kind,
         candidates: source,
     };
-    suggest(
-        &analysis.layers,
-        &analysis.reach,
-        &SpeedTable::default(),
-        &request,
-        progress,
-    )
-    .map_err(|e| {
+    suggest(&analysis.layers, &analysis.reach, &request, progress).map_err(|e| {
         let prefix = ask
             .candidates_file
             .as_ref()

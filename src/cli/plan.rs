@@ -97,7 +97,6 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let plan = suggest(
         &analysis.layers,
         &analysis.reach,
-        &inputs.options.speeds,
         &request,
         &mut |_, _, _| {},
     )

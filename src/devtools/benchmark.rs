@@ -230,6 +230,92 @@ pub fn time_synthetic(
     })
 }
 
+/// The site-suggestion benchmark's instance on `roads`: `facilities` village clinics,
+/// `settlements` settlements of 30–1,650 residents and `candidates` candidate sites, each at a
+/// point of a usable segment of `mode`'s network (drawn with SplitMix64 from `seed`: a segment,
+/// a position along it) moved up to 80 m off it. Returns the layers and the candidates.
+pub fn planning_instance(
+    roads: Vec<crate::engine::model::Road>,
+    mode: crate::engine::network::Mode,
+    seed: u64,
+    (facilities, settlements, candidates): (usize, usize, usize),
+) -> Option<(
+    crate::engine::model::Layers,
+    Vec<crate::engine::crs::LonLat>,
+)> {
+    use crate::engine::crs::{LonLat, Projector, Xy};
+    use crate::engine::model::{Facility, FacilityKind, Layers, Settlement, Source};
+    use crate::engine::network::SpeedTable;
+    let mut layers = Layers {
+        roads,
+        ..Layers::default()
+    };
+    let zone = crate::engine::routing::zone_for(&layers)?;
+    let projector = Projector::new(zone);
+    let network = RoadNetwork::build(&layers.roads, mode, &SpeedTable::default(), &projector);
+    if network.is_empty() {
+        return None;
+    }
+    let mut rng = SplitMix64(seed);
+    let place = |rng: &mut SplitMix64| -> LonLat {
+        let s = network.segments[rng.below(network.segments.len() as u64) as usize];
+        let (a, b) = (network.nodes[s.a as usize], network.nodes[s.b as usize]);
+        let t = rng.unit();
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let len = dx.hypot(dy).max(1e-9);
+        let off = (rng.unit() * 2.0 - 1.0) * 80.0;
+        projector.unproject(Xy {
+            x: a.x + t * dx - dy / len * off,
+            y: a.y + t * dy + dx / len * off,
+        })
+    };
+    let source = |i: usize| Source {
+        file: 0,
+        feature: i as u32,
+    };
+    layers.facilities = (0..facilities)
+        .map(|i| Facility {
+            source: source(i),
+            name: Some(format!("clinic {i}")),
+            kind: FacilityKind::VillageClinic,
+            primary_care: true,
+            at: place(&mut rng),
+            grade: None,
+            ownership: None,
+            lead: false,
+            centers: Vec::new(),
+            admin_code: None,
+            planned: false,
+        })
+        .collect();
+    layers.settlements = (0..settlements)
+        .map(|i| Settlement {
+            source: source(i),
+            name: None,
+            population: (30 + rng.below(1_621)) as f64,
+            at: place(&mut rng),
+            admin_code: None,
+        })
+        .collect();
+    let sites = (0..candidates).map(|_| place(&mut rng)).collect();
+    Some((layers, sites))
+}
+
+/// A NumPy `.npy` file (version 1.0) holding `count` values of dtype `descr` (e.g. `<f8`)
+/// whose little-endian bytes are `data`.
+pub fn npy_bytes(descr: &str, count: usize, data: &[u8]) -> Vec<u8> {
+    let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': ({count},), }}");
+    // Magic (6) + version (2) + header length (2) + dict + padding + '\n' ≡ 0 mod 64.
+    let unpadded = 10 + dict.len() + 1;
+    let header = format!("{dict}{}\n", " ".repeat((64 - unpadded % 64) % 64));
+    let mut bytes = Vec::with_capacity(10 + header.len() + data.len());
+    bytes.extend_from_slice(b"\x93NUMPY\x01\x00");
+    bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    bytes.extend_from_slice(header.as_bytes());
+    bytes.extend_from_slice(data);
+    bytes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

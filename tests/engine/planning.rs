@@ -72,14 +72,7 @@ fn suggestions_equal_exhaustive_search_on_a_small_case() {
                 kind: FacilityKind::MedicalServicePoint,
                 candidates: CandidateSource::Given(given.clone()),
             };
-            let plan = suggest(
-                &a.layers,
-                &a.reach,
-                &SpeedTable::default(),
-                &request,
-                &mut |_, _, _| {},
-            )
-            .unwrap();
+            let plan = suggest(&a.layers, &a.reach, &request, &mut |_, _, _| {}).unwrap();
             // Every choice of k candidates, measured by the travel times themselves.
             let n = given.len();
             let mut best = 0.0f64;
@@ -125,14 +118,7 @@ fn generated_candidates_and_set_covering_reach_the_target() {
         kind: FacilityKind::VillageClinic,
         candidates: CandidateSource::Generated { spacing_m: 250.0 },
     };
-    let plan = suggest(
-        &a.layers,
-        &a.reach,
-        &SpeedTable::default(),
-        &request,
-        &mut |_, _, _| {},
-    )
-    .unwrap();
+    let plan = suggest(&a.layers, &a.reach, &request, &mut |_, _, _| {}).unwrap();
     assert!(plan.candidates_generated && plan.candidates_considered > 12);
     assert_eq!(plan.target_reached, Some(true));
     assert!(plan.population_within_limit_after >= 0.8 * plan.population_total);
@@ -145,14 +131,7 @@ fn generated_candidates_and_set_covering_reach_the_target() {
             objective: Objective::MaxCovering { k },
             ..request.clone()
         };
-        let p = suggest(
-            &a.layers,
-            &a.reach,
-            &SpeedTable::default(),
-            &fewer,
-            &mut |_, _, _| {},
-        )
-        .unwrap();
+        let p = suggest(&a.layers, &a.reach, &fewer, &mut |_, _, _| {}).unwrap();
         assert!(p.upper_bound_population.unwrap() < 0.8 * plan.population_total);
     }
 }
@@ -171,13 +150,7 @@ fn bad_requests_are_refused() {
             kind: FacilityKind::MedicalServicePoint,
             candidates,
         };
-        suggest(
-            &a.layers,
-            &a.reach,
-            &SpeedTable::default(),
-            &r,
-            &mut |_, _, _| {},
-        )
+        suggest(&a.layers, &a.reach, &r, &mut |_, _, _| {})
     };
     assert_eq!(
         run(

@@ -15,10 +15,10 @@ pub mod solve;
 pub use candidates::{generate, CandidateSource, DEFAULT_SPACING_M};
 
 use crate::engine::crs::LonLat;
-use crate::engine::model::{Facility, FacilityId, FacilityKind, Layers, Source};
-use crate::engine::network::{Mode, SpeedTable};
+use crate::engine::model::{Facility, FacilityKind, Layers, Source};
+use crate::engine::network::Mode;
 use crate::engine::progress::{Progress, Stage};
-use crate::engine::routing::{travel_times, Reach, Router};
+use crate::engine::routing::Reach;
 use serde::{Deserialize, Serialize};
 use solve::Instance;
 
@@ -161,11 +161,11 @@ pub struct Candidate {
     pub index: Option<usize>,
 }
 
-/// Suggests sites for `request` on `layers`, whose travel times in `mode` are `baseline`.
+/// Suggests sites for `request` on `layers`, whose travel times are `baseline` (its mode, its
+/// network: the sites join that network, which is not built again).
 pub fn suggest(
     layers: &Layers,
     baseline: &Reach,
-    speeds: &SpeedTable,
     request: &PlanRequest,
     progress: Progress,
 ) -> Result<Plan, PlanError> {
@@ -202,15 +202,11 @@ pub fn suggest(
         return Err(PlanError::NoCandidates);
     }
     progress(Stage::Planning, 0, 3);
-    // Who each candidate would bring within the limit, with every candidate joined.
-    let existing = layers.facilities.len();
-    let with_all = with_sites(layers, &candidates, request.kind, false);
-    let reach_all =
-        travel_times(&with_all, baseline.mode, speeds).ok_or(PlanError::NothingLoaded)?;
-    let sites: Vec<FacilityId> = (existing..existing + candidates.len())
-        .map(FacilityId)
-        .collect();
-    let reached = coverage::within_limit(&reach_all, &sites, limit);
+    // Who each candidate would bring within the limit, every candidate joined to the
+    // analysis's own network.
+    let points: Vec<LonLat> = candidates.iter().map(|c| c.at).collect();
+    let placed = coverage::Placed::new(baseline, &points);
+    let reached = placed.within_limit(limit);
     progress(Stage::Planning, 1, 3);
     let population_total: f64 = layers.settlements.iter().map(|s| s.population).sum();
     let before: f64 = layers
@@ -227,10 +223,7 @@ pub fn suggest(
             .zip(&covered_now)
             .map(|(s, &c)| if c { 0.0 } else { s.population })
             .collect(),
-        sets: reached
-            .iter()
-            .map(|r| r.iter().map(|s| s.index() as u32).collect())
-            .collect(),
+        sets: reached,
     }
     .reduced();
     let (solution, target) = match request.objective {
@@ -242,29 +235,19 @@ pub fn suggest(
         }
     };
     progress(Stage::Planning, 2, 3);
-    let chosen: Vec<Candidate> = solution.chosen.iter().map(|&j| candidates[j]).collect();
-    let after_layers = with_sites(layers, &chosen, request.kind, true);
-    let after =
-        travel_times(&after_layers, baseline.mode, speeds).ok_or(PlanError::NothingLoaded)?;
-    let mut added = vec![0.0; chosen.len()];
+    // Everyone's time with the chosen sites added: the figures reported.
+    let existing = layers.facilities.len();
+    let after = placed.times_with(&solution.chosen);
+    let mut added = vec![0.0; solution.chosen.len()];
     let mut within_after = 0.0;
-    for ((s, r), &was) in layers
-        .settlements
-        .iter()
-        .zip(&after.settlements)
-        .zip(&covered_now)
-    {
-        if r.minutes.is_some_and(|m| m <= limit) {
+    for ((s, r), &was) in layers.settlements.iter().zip(&after).zip(&covered_now) {
+        if let Some((_, f)) = r.filter(|(m, _)| *m <= limit) {
             within_after += s.population;
-            if let Some(f) = r.nearest.filter(|f| !was && f.index() >= existing) {
+            if !was && f.index() >= existing {
                 added[f.index() - existing] += s.population;
             }
         }
     }
-    let offroad = |j: usize| match &reach_all.router {
-        Router::Network { facility_joins, .. } => Some(facility_joins[existing + j].offroad_m),
-        Router::StraightLine { .. } => None,
-    };
     progress(Stage::Planning, 3, 3);
     Ok(Plan {
         objective: match request.objective {
@@ -281,14 +264,13 @@ pub fn suggest(
         sites: solution
             .chosen
             .iter()
-            .zip(&chosen)
             .zip(&added)
-            .map(|((&j, c), &a)| PlannedSite {
-                candidate: c.index,
-                lon: c.at.lon,
-                lat: c.at.lat,
+            .map(|(&j, &a)| PlannedSite {
+                candidate: candidates[j].index,
+                lon: candidates[j].at.lon,
+                lat: candidates[j].at.lat,
                 added_population: a,
-                offroad_m: offroad(j),
+                offroad_m: placed.offroad_m(j),
             })
             .collect(),
         proven_optimal: solution.proven_optimal,
