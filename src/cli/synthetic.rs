@@ -56,6 +56,14 @@ pub fn run(args: &[String]) -> Result<String, String> {
 
     let nodes = analysis.reach.network.nodes.len();
     let peak = peak_memory_bytes();
+    // The surface at 50 m after the memory is read: it is not part of the check.
+    let surface = crate::devtools::benchmark::time_surface(analysis, 50.0, &mut now)
+        .map_err(|e| e.to_string())?;
+    seconds.insert("surface_50m".to_string(), (surface.surface_ms / 1e3).into());
+    seconds.insert(
+        "isochrones".to_string(),
+        (surface.isochrones_ms / 1e3).into(),
+    );
     let json = serde_json::json!({
         "junctions_requested": junctions,
         "seed": seed,
@@ -73,6 +81,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
             crate::engine::routing::Router::StraightLine { .. } => 0,
         },
         "graph_arcs": analysis.reach.graph_arcs(),
+        "surface_cells": surface.cells,
         "seconds": seconds,
         "peak_memory_mb": peak.map(|b| b as f64 / (1u64 << 20) as f64),
         "bytes_per_junction": peak.map(|b| b as f64 / nodes.max(1) as f64),

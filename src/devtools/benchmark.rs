@@ -316,6 +316,83 @@ pub fn npy_bytes(descr: &str, count: usize, data: &[u8]) -> Vec<u8> {
     bytes
 }
 
+/// The travel-time surface of an analysis and its isochrones, timed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SurfaceTiming {
+    /// Cells of the grid.
+    pub cells: usize,
+    /// The surface, ms.
+    pub surface_ms: f64,
+    /// The isochrones of the default bands, ms.
+    pub isochrones_ms: f64,
+}
+
+/// Times the surface of `analysis` at `cell_m` and its isochrones with `now` (ms).
+pub fn time_surface(
+    analysis: &Analysis,
+    cell_m: f64,
+    now: &mut dyn FnMut() -> f64,
+) -> Result<SurfaceTiming, crate::engine::surface::GridError> {
+    use crate::engine::surface::{isochrones, Surface, DEFAULT_BANDS};
+    let t = now();
+    let s = Surface::compute(&analysis.layers, &analysis.reach, cell_m, &mut |_, _, _| {})?;
+    let surface_ms = now() - t;
+    let t = now();
+    let bands = isochrones::isochrones(&s.grid, &s.minutes, &DEFAULT_BANDS);
+    let isochrones_ms = now() - t;
+    debug_assert_eq!(bands.len(), DEFAULT_BANDS.len());
+    Ok(SurfaceTiming {
+        cells: s.grid.len(),
+        surface_ms,
+        isochrones_ms,
+    })
+}
+
+/// A site suggestion timed: from the layers (network, joins, baseline, then the suggestion)
+/// and the suggestion alone on the analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanTiming {
+    /// From the layers to the plan, ms.
+    pub from_layers_ms: f64,
+    /// The suggestion on the analysis, ms.
+    pub suggest_ms: f64,
+    /// What it suggested.
+    pub plan: crate::engine::planning::Plan,
+}
+
+/// Suggests `k` sites among `sites` for `layers` in `mode` within 15 minutes (maximal
+/// covering), timed with `now` (ms).
+pub fn time_plan(
+    layers: &crate::engine::model::Layers,
+    sites: Vec<crate::engine::crs::LonLat>,
+    mode: crate::engine::network::Mode,
+    k: usize,
+    now: &mut dyn FnMut() -> f64,
+) -> Result<PlanTiming, String> {
+    use crate::engine::planning::{suggest, CandidateSource, Objective, PlanRequest};
+    let request = PlanRequest {
+        objective: Objective::MaxCovering { k },
+        limit_min: 15.0,
+        kind: crate::engine::model::FacilityKind::MedicalServicePoint,
+        candidates: CandidateSource::Given(sites),
+    };
+    let t0 = now();
+    let reach = crate::engine::routing::travel_times(
+        layers,
+        mode,
+        &crate::engine::network::SpeedTable::default(),
+    )
+    .ok_or("nothing to place")?;
+    let t1 = now();
+    let plan = suggest(layers, &reach, &request, &mut |_, _, _| {}).map_err(|e| e.to_string())?;
+    let t2 = now();
+    Ok(PlanTiming {
+        from_layers_ms: t2 - t0,
+        suggest_ms: t2 - t1,
+        plan,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -312,7 +312,7 @@ fn bench(bytes: &[u8], reps: u32) -> Result<Vec<String>, String> {
         reps as usize,
         &mut now_ms,
     )?;
-    Ok(vec![
+    let mut lines = vec![
         format!("nodes: {}", graph.node_count()),
         format!("arcs: {}", graph.arc_count()),
         format!("read_ms: {read_ms:.1}"),
@@ -320,8 +320,55 @@ fn bench(bytes: &[u8], reps: u32) -> Result<Vec<String>, String> {
         format!("pass_median_ms: {:.3}", pass.median_ms()),
         format!("pass_min_ms: {:.3}", pass.min_ms()),
         format!("reps: {}", pass.times_ms.len()),
-        format!("checksum: {:016x}", pass.checksum),
-    ])
+    ];
+    lines.extend(plan_and_surface(layers.roads));
+    // Last: the page waits for this line.
+    lines.push(format!("checksum: {:016x}", pass.checksum));
+    Ok(lines)
+}
+
+/// The site-suggestion benchmark (walking, 30 clinics, 20,000 settlements, 2,000 candidates,
+/// K = 10) and the walking surface at 100 m, on the extract's roads, timed here.
+fn plan_and_surface(roads: Vec<crate::engine::model::Road>) -> Vec<String> {
+    use crate::devtools::benchmark::{planning_instance, time_plan, time_surface, SEED};
+    use crate::engine::network::Mode;
+    let Some((layers, sites)) = planning_instance(roads, Mode::Walk, SEED, (30, 20_000, 2_000))
+    else {
+        return vec!["plan_error: no usable road".into()];
+    };
+    let mut lines = Vec::new();
+    match time_plan(&layers, sites, Mode::Walk, 10, &mut now_ms) {
+        Ok(t) => lines.extend([
+            "plan_candidates: 2000".to_string(),
+            format!("plan_suggest_ms: {:.0}", t.suggest_ms),
+            format!("plan_from_layers_ms: {:.0}", t.from_layers_ms),
+            format!(
+                "plan_gap_pct: {:.4}",
+                t.plan.gap().unwrap_or(f64::NAN) * 100.0
+            ),
+            format!("plan_after: {:.0}", t.plan.population_within_limit_after),
+        ]),
+        Err(e) => lines.push(format!("plan_error: {e}")),
+    }
+    let analysis = crate::app::analysis::Analysis::run_layers(
+        layers,
+        Vec::new(),
+        Mode::Walk,
+        &crate::engine::network::SpeedTable::default(),
+        &mut |_, _, _| {},
+    );
+    match analysis
+        .map_err(|e| e.to_string())
+        .and_then(|a| time_surface(&a, 100.0, &mut now_ms).map_err(|e| e.to_string()))
+    {
+        Ok(t) => lines.extend([
+            format!("surface_100m_cells: {}", t.cells),
+            format!("surface_100m_ms: {:.0}", t.surface_ms),
+            format!("surface_100m_isochrones_ms: {:.0}", t.isochrones_ms),
+        ]),
+        Err(e) => lines.push(format!("surface_error: {e}")),
+    }
+    lines
 }
 
 /// A synthetic network ([`crate::devtools::synthetic`]) generated and checked end to end here, with
@@ -363,6 +410,18 @@ fn synthetic(junctions: usize) -> Vec<String> {
             .iter()
             .map(|(stage, ms)| format!("{stage}_ms: {ms:.0}")),
     );
+    match crate::devtools::benchmark::time_surface(analysis, 50.0, &mut now_ms) {
+        Ok(t) => lines.extend([
+            format!("surface_50m_cells: {}", t.cells),
+            format!("surface_50m_ms: {:.0}", t.surface_ms),
+            format!(
+                "surface_50m_cells_per_s: {:.0}",
+                t.cells as f64 / (t.surface_ms / 1000.0)
+            ),
+            format!("surface_50m_isochrones_ms: {:.0}", t.isochrones_ms),
+        ]),
+        Err(e) => lines.push(format!("surface_error: {e}")),
+    }
     lines.extend([
         format!("total_s: {:.2}", run.total_ms / 1000.0),
         format!("wasm_memory_mb: {:.0}", m.wasm_bytes / 1048576.0),
