@@ -23,7 +23,7 @@ exec </dev/null
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 VENV="$ROOT/target/bench-venv"
-PEERS=(scipy==1.17.1 numpy==2.4.6 igraph==1.0.0 networkx==3.6.1)
+PEERS=(scipy==1.17.1 numpy==2.4.6 igraph==1.0.0 networkx==3.6.1 spopt==0.7.0 pulp==3.3.2)
 
 # The output folder: --out if given, else target/bench/<input file name without extensions>.
 OUT=""
@@ -45,7 +45,7 @@ if [[ -z "$OUT" ]]; then
   args+=(--out "$OUT")
 fi
 
-if ! "$VENV/bin/python" -c 'import scipy, numpy, igraph, networkx' 2>/dev/null; then
+if ! "$VENV/bin/python" -c 'import scipy, numpy, igraph, networkx, spopt, pulp' 2>/dev/null; then
   echo "== installing ${PEERS[*]} into $VENV"
   python3 -m venv "$VENV"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PEERS[@]}"
@@ -59,6 +59,30 @@ echo "== MedReach"
 "$ROOT/target/release/examples/bench_route" "${args[@]}"
 echo "== peers"
 "$VENV/bin/python" "$ROOT/scripts/bench_peers.py" "$OUT" --json "$OUT/results.json"
+
+# Site suggestion against PySAL spopt's MCLP solved by CBC (PuLP's bundled binary), on Porto
+# walking: 30 clinics, 20,000 settlements, 300 candidates, K = 10 (the same problem exported);
+# then 2,000 candidates, MedReach alone (its proven gap). Only for the default input; skip with
+# MEDREACH_BENCH_PLAN=0.
+if [[ "${MEDREACH_BENCH_PLAN:-1}" == 1 && -z "$(printf '%s\n' "${args[@]}" | grep -E '^--(roads|synthetic|mode|facilities|seed|pbf)$' || true)" ]]; then
+  echo "== site suggestion: MedReach against spopt MCLP + CBC"
+  nice -n 10 cargo build --release --example bench_plan
+  "$ROOT/target/release/examples/bench_plan" --out "$ROOT/target/bench/plan-porto"
+  "$VENV/bin/python" "$ROOT/scripts/bench_plan_peers.py" "$ROOT/target/bench/plan-porto" \
+    --json "$ROOT/target/bench/plan-porto/results.json"
+  "$ROOT/target/release/examples/bench_plan" --candidates 2000 --no-export \
+    --out "$ROOT/target/bench/plan-porto-2000"
+  echo "== travel-time surface: a synthetic county of 5,000 km² at 50 m (medreach synthetic)"
+  nice -n 10 cargo build --release
+  "$ROOT/target/release/medreach" synthetic --junctions 500000 >"$ROOT/target/bench/synthetic-500000.json"
+  "$VENV/bin/python" - "$ROOT/target/bench/synthetic-500000.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s, cells = d["seconds"], d["surface_cells"]
+print(f"{cells} cells: surface {s['surface_50m']:.2f} s ({cells / s['surface_50m'] / 1e6:.2f} M cells/s natively), "
+      f"isochrones of 5 bands {s['isochrones']:.2f} s")
+PY
+fi
 
 # The same pass in WebAssembly, in headless Chromium (the page's timing view), then Porto end to
 # end in the page and a synthetic network of MEDREACH_BENCH_JUNCTIONS junctions (default 2M).
