@@ -350,6 +350,10 @@ impl Client {
                 self.jobs.panicked(message.clone());
                 return;
             }
+            FromWorker::Surface { surface } => {
+                show_surface(s, surface.clone(), answer.buffers.first());
+                return;
+            }
             FromWorker::Data {
                 summary, memory, ..
             } => {
@@ -408,7 +412,6 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
                         scene,
                         timings,
                         graph_nodes,
-                        surface,
                         ..
                     },
                 buffers,
@@ -416,24 +419,6 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
             {
                 if scene {
                     show_scene(s, buffers.first());
-                }
-                match surface {
-                    Some(Ok(info)) => {
-                        let minutes = buffers
-                            .last()
-                            .map(|b| js_sys::Float32Array::new(b).to_vec())
-                            .unwrap_or_default();
-                        if minutes.len() == info.cols * info.rows {
-                            s.surface_error.set(None);
-                            s.surface
-                                .set(Some(Shared(Arc::new(SurfaceLayer { info, minutes }))));
-                        }
-                    }
-                    Some(Err(why)) => {
-                        s.surface.set(None);
-                        s.surface_error.set(Some(why));
-                    }
-                    None => {}
                 }
                 if let Some(key) = key {
                     s.shown.set(Some(key));
@@ -478,6 +463,30 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
             }
         }
         _ => {}
+    }
+}
+
+/// Shows the surface that followed a report (its minutes in `buffer`), or why there is none.
+fn show_surface(
+    s: AppState,
+    surface: Result<crate::app::planning::SurfaceInfo, crate::app::session::Bilingual>,
+    buffer: Option<&js_sys::ArrayBuffer>,
+) {
+    match surface {
+        Ok(info) => {
+            let minutes = buffer
+                .map(|b| js_sys::Float32Array::new(b).to_vec())
+                .unwrap_or_default();
+            if minutes.len() == info.cols * info.rows {
+                s.surface_error.set(None);
+                s.surface
+                    .set(Some(Shared(Arc::new(SurfaceLayer { info, minutes }))));
+            }
+        }
+        Err(why) => {
+            s.surface.set(None);
+            s.surface_error.set(Some(why));
+        }
     }
 }
 

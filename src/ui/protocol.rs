@@ -110,9 +110,12 @@ pub enum FromWorker {
         memory: Memory,
         /// Nodes of the routing graph.
         graph_nodes: usize,
-        /// The travel-time surface when it changed (its `f32` minutes in the last buffer), or
-        /// why there is none.
-        surface: Option<Result<SurfaceInfo, Bilingual>>,
+    },
+    /// The travel-time surface, after the report whose data, mode or cell size changed it (its
+    /// `f32` minutes in `buffers[0]`), or why there is none.
+    Surface {
+        /// The surface's grid and band table, or why there is none.
+        surface: Result<SurfaceInfo, Bilingual>,
     },
     /// Site suggestions, or why there are none.
     Planned {

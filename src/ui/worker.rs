@@ -170,34 +170,27 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
         } => {
             let mut r = Reporter::new();
             let outcome = SESSION.with(|s| {
-                let mut s = s.borrow_mut();
-                let out = s.run(mode, limit_min, &rules, &mut |st, d, t| r.report(st, d, t))?;
-                let surface = s.surface_update(mode, cell_m, &mut |st, d, t| r.report(st, d, t));
-                Ok((out, surface))
+                s.borrow_mut()
+                    .run(mode, limit_min, &rules, &mut |st, d, t| r.report(st, d, t))
             });
             match outcome {
-                Ok((out, surface)) => {
-                    let mut buffers: Vec<js_sys::ArrayBuffer> =
+                Ok(out) => {
+                    let buffers: Vec<js_sys::ArrayBuffer> =
                         out.scene.iter().map(|s| to_buffer(&s.encode())).collect();
-                    let scene = !buffers.is_empty();
-                    let surface = surface.map(|s| {
-                        s.map(|(info, minutes)| {
-                            buffers.push(f32_buffer(&minutes));
-                            info
-                        })
-                    });
                     post(
                         &FromWorker::Result {
                             id,
                             report: Box::new(out.report),
-                            scene,
+                            scene: !buffers.is_empty(),
                             timings: r.finish(),
                             memory: memory(),
                             graph_nodes: out.graph_nodes,
-                            surface,
                         },
                         &buffers,
                     );
+                    // The surface follows the report, so the map and the figures never wait
+                    // for it; only when the data, the mode or the cell size changed.
+                    send_surface(mode, cell_m);
                 }
                 Err(error) => post(&FromWorker::Failed { id, error }, &[]),
             }
@@ -240,6 +233,23 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
                 &[],
             );
         }
+    }
+}
+
+/// Computes and sends the surface of `mode` at `cell_m` when it changed since the last sent.
+fn send_surface(mode: crate::engine::network::Mode, cell_m: f64) {
+    let mut r = Reporter::new();
+    let update = SESSION.with(|s| {
+        s.borrow_mut()
+            .surface_update(mode, cell_m, &mut |st, d, t| r.report(st, d, t))
+    });
+    match update {
+        Some(Ok((info, minutes))) => post(
+            &FromWorker::Surface { surface: Ok(info) },
+            &[f32_buffer(&minutes)],
+        ),
+        Some(Err(why)) => post(&FromWorker::Surface { surface: Err(why) }, &[]),
+        None => {}
     }
 }
 

@@ -15,6 +15,8 @@ use rstar::{primitives::GeomWithData, RTree};
 const BLOCK: usize = 16;
 /// Cells within this many cells of a segment are joined segment by segment.
 const NEAR_CELLS: usize = 2;
+/// Blocks are not split below this many cells a side.
+const MIN_SPLIT: usize = 4;
 /// Candidate segments above which a block is split.
 const MAX_CANDIDATES: usize = 48;
 
@@ -244,16 +246,23 @@ impl<'a> Sampler<'a> {
         let radius = (nearest.offroad_m + 2.0 * half_diagonal) * (1.0 + 1e-9) + 1e-6;
         candidates.clear();
         net.segments_near(centre, radius, candidates);
-        if candidates.len() > MAX_CANDIDATES && (b.w > 1 || b.h > 1) {
+        if candidates.len() > MAX_CANDIDATES && b.w.max(b.h) > MIN_SPLIT {
             for part in b.split() {
                 self.fill_block(grid, mask, part, minutes, candidates);
             }
             return;
         }
+        // Still many candidates in a small block (far from a dense network): the spatial
+        // index per cell is cheaper than going through them all.
+        let per_cell = candidates.len() > MAX_CANDIDATES;
         for &(c, r) in &todo {
-            let m = net
-                .snap_among(grid.centre(c, r), candidates)
-                .and_then(|snap| self.minutes_via(&snap, *offroad_m_per_min));
+            let p = grid.centre(c, r);
+            let snap = if per_cell {
+                net.snap(p)
+            } else {
+                net.snap_among(p, candidates)
+            };
+            let m = snap.and_then(|snap| self.minutes_via(&snap, *offroad_m_per_min));
             minutes[r * grid.cols + c] = m.unwrap_or(f64::INFINITY);
         }
     }
