@@ -12,6 +12,12 @@ fn rgb(hex: &str) -> [u8; 3] {
     [(v >> 16) as u8, (v >> 8) as u8, v as u8]
 }
 
+/// `#rrggbb` as opaque RGBA bytes.
+pub fn rgba_of(hex: &str) -> [u8; 4] {
+    let [r, g, b] = rgb(hex);
+    [r, g, b, 255]
+}
+
 /// The cells as RGBA pixels, row by row from the north: each in its band's colour, cells
 /// outside the units transparent.
 pub fn surface_rgba(minutes: &[f32]) -> Vec<u8> {

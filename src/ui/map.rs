@@ -97,16 +97,9 @@ fn draw(
     let (w, h, dpr) = fit_backing_store(canvas);
     let scene = &paths.scene.0;
     let shown = coverage.filter(|_| state.show_surface.get_untracked());
-    let under = |ctx: &CanvasRenderingContext2d, over_raster: bool| {
+    let under = |ctx: &CanvasRenderingContext2d| {
         if let Some(c) = shown {
-            draw_surface(
-                ctx,
-                c,
-                view,
-                dpr,
-                state.surface_opacity.get_untracked(),
-                over_raster,
-            );
+            draw_surface(ctx, c, view, dpr, state.surface_opacity.get_untracked());
         }
     };
     let render = draw_roads(&ctx, canvas, paths, view, dpr, (w, h), &under);
@@ -157,7 +150,7 @@ fn draw_roads(
     view: Viewport,
     dpr: f64,
     (w, h): (f64, f64),
-    under: &dyn Fn(&CanvasRenderingContext2d, bool),
+    under: &dyn Fn(&CanvasRenderingContext2d),
 ) -> &'static str {
     let k = view.scale;
     let admin = |ctx: &CanvasRenderingContext2d| {
@@ -179,7 +172,7 @@ fn draw_roads(
             ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
             ctx.set_fill_style_str(crate::app::scene::BACKGROUND);
             ctx.fill_rect(0.0, 0.0, w, h);
-            under(ctx, false);
+            under(ctx);
             to_pixels(ctx);
             admin(ctx);
             ctx.set_stroke_style_str(crate::app::scene::UNUSABLE_COLOUR);
@@ -198,15 +191,40 @@ fn draw_roads(
         }
         None => {
             let (bw, bh) = (canvas.width(), canvas.height());
-            let pixels = rasterise_roads(&paths.scene.0, &view, bw as usize, bh as usize, dpr);
-            if let Ok(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-                wasm_bindgen::Clamped(&pixels),
-                bw,
-                bh,
-            ) {
-                ctx.put_image_data(&image, 0.0, 0.0).ok();
+            let mut pixels = rasterise_roads(&paths.scene.0, &view, bw as usize, bh as usize, dpr);
+            ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+            ctx.set_fill_style_str(crate::app::scene::BACKGROUND);
+            ctx.fill_rect(0.0, 0.0, bw as f64, bh as f64);
+            under(ctx);
+            // The roads' image over the surface: its background made transparent, drawn
+            // through a canvas of its own (putting pixels would not blend).
+            let background = crate::app::coverage_map::rgba_of(crate::app::scene::BACKGROUND);
+            for px in pixels.chunks_exact_mut(4) {
+                if px == background {
+                    px[3] = 0;
+                }
             }
-            under(ctx, true);
+            let layer: Option<HtmlCanvasElement> = document()
+                .create_element("canvas")
+                .ok()
+                .and_then(|c| c.dyn_into().ok());
+            if let (Some(layer), Ok(image)) = (
+                layer,
+                web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+                    wasm_bindgen::Clamped(&pixels),
+                    bw,
+                    bh,
+                ),
+            ) {
+                layer.set_width(bw);
+                layer.set_height(bh);
+                if let Some(lctx) = context(&layer) {
+                    lctx.put_image_data(&image, 0.0, 0.0).ok();
+                    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+                    ctx.draw_image_with_html_canvas_element(&layer, 0.0, 0.0)
+                        .ok();
+                }
+            }
             to_pixels(ctx);
             admin(ctx);
             "raster"
@@ -329,15 +347,13 @@ fn build_coverage(layer: &Shared<SurfaceLayer>, scene: &Scene) -> Option<Coverag
     })
 }
 
-/// The surface's cells, scaled to the view without smoothing, under the roads (or blended
-/// over the rasterised roads).
+/// The surface's cells, scaled to the view without smoothing, under the roads.
 fn draw_surface(
     ctx: &CanvasRenderingContext2d,
     c: &CoverageDraw,
     view: Viewport,
     dpr: f64,
     opacity: f64,
-    over_raster: bool,
 ) {
     let info = &c.layer.0.info;
     let (x0, y0) = view.to_screen(c.corner);
@@ -348,13 +364,9 @@ fn draw_surface(
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
     ctx.set_image_smoothing_enabled(false);
     ctx.set_global_alpha(opacity.clamp(0.0, 1.0));
-    if over_raster {
-        ctx.set_global_composite_operation("multiply").ok();
-    }
     ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&c.image, x0, y0, x1 - x0, y1 - y0)
         .ok();
     ctx.set_global_alpha(1.0);
-    ctx.set_global_composite_operation("source-over").ok();
 }
 
 /// The isochrone outlines: thin for every band limit, bold at the limit in use.

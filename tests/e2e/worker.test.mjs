@@ -152,6 +152,8 @@ test('(m) the floor area per resident of a building estimate is editable', { tim
     await loadFiles(page, [BALTIMORE]);
     await waitForCount(page, 'roads', 3835);
     await page.waitForSelector(tid('population-estimated'));
+    // The report on the new data, not the demo's still shown greyed until it comes.
+    await page.waitForSelector(`${tid('side')}[data-stale="false"]`);
     const people = async () =>
       Number((await page.textContent(tid('population-total'))).replace(/[^0-9]/g, ''));
     await page.waitForFunction((sel) => /\d/.test(document.querySelector(sel)?.textContent ?? ''), tid('population-total'));
