@@ -9,6 +9,7 @@ pub mod findings_view;
 pub mod jobs;
 pub mod options;
 pub mod planning;
+pub mod print;
 pub mod scene;
 pub mod session;
 pub mod text;

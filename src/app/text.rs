@@ -247,6 +247,50 @@ texts! {
     AddAsPlanned => ("Add them as planned facilities", "作为规划站点加入"),
     Planned => ("planned", "规划"),
     PlannedSite => ("Planned site", "规划站点"),
+    OpenReport => ("Printable report", "打印报告"),
+    PrintReport => ("Print / save as PDF", "打印 / 另存为 PDF"),
+    CloseReport => ("Back to the map", "返回地图"),
+    ReportTitle => ("Primary health care accessibility report", "基层医疗卫生服务可达性评估报告"),
+    ReportDate => ("Date", "日期"),
+    ReportFiles => ("Data files", "数据文件"),
+    ReportParameters => ("Parameters", "参数"),
+    ReportMode => ("Travel mode", "出行方式"),
+    ReportLimit => ("Time limit", "时间标准"),
+    ReportSpeeds => ("Speeds", "速度"),
+    ReportSpeedsText => (
+        "walking 5 km/h on every road but motorways and trunk roads; driving at the road's speed limit or its class's default, one-way honoured; off-road legs 4 km/h",
+        "步行：除高速公路和干线公路外所有道路 5 公里/小时；机动车：道路限速或按道路等级默认速度，遵守单行；道路外路段 4 公里/小时",
+    ),
+    ReportMap => ("Map", "地图"),
+    ReportHeadline => ("Residents within the limit", "时限内可达的居民"),
+    ReportTargets => ("Targets for 2027 (and beyond, where the data can speak)", "2027 年目标（及数据可判断的 2030/2035 年目标）"),
+    ReportTarget => ("Target", "目标"),
+    ReportStatus => ("Status", "状态"),
+    ReportRule => ("Rule", "规则"),
+    ReportClause => ("Clause", "依据"),
+    ReportFindings => ("Violations and advisories", "违规与建议"),
+    ReportPlace => ("Place", "地点"),
+    ReportFinding => ("Finding", "问题"),
+    ReportSuggestion => ("Suggestion", "建议措施"),
+    ReportPlanned => ("Planned sites", "规划站点"),
+    ReportServes => ("Residents within the limit it serves", "服务的时限内居民"),
+    ReportNoFindings => ("No violation or advisory.", "没有违规或建议。"),
+    ReportSources => (
+        "Clauses: 000 Guiding Opinions on Optimizing the Layout and Construction of Primary Medical and Health Institutions (2025); 001 the 13 ministries' release of it; 002 Opinions on Further Deepening Reform to Promote the Healthy Development of the Rural Medical and Health System (2023); 003 Guiding Opinions on Comprehensively Promoting Close-knit County Medical and Health Communities (2023); 004 Opinions on Further Improving the Medical and Health Service System (2023).",
+        "依据文件：000《关于优化基层医疗卫生机构布局建设的指导意见》（2025）；001 国家卫生健康委等 13 部门发布该意见；002《关于进一步深化改革促进乡村医疗卫生体系健康发展的意见》（2023）；003《关于全面推进紧密型县域医疗卫生共同体建设的指导意见》（2023）；004《关于进一步完善医疗卫生服务体系的意见》（2023）。",
+    ),
+    TargetReach => ("Every resident reaches the nearest medical service point within 15 minutes (2027)", "居民 15 分钟内可到达最近的医疗服务点（2027 年）"),
+    TargetTownship => ("A township health center in every township (2027)", "每个乡镇有一所乡镇卫生院（2027 年）"),
+    TargetVillage => ("Basic medical services in every administrative village (2027)", "每个行政村有基本医疗服务（2027 年）"),
+    TargetSubdistrict => ("A community health service center in every sub-district (2027)", "每个街道有一所社区卫生服务中心（2027 年）"),
+    TargetCommunity => ("Basic services in every community (2027)", "每个社区有基本医疗服务（2027 年）"),
+    TargetCounty => ("The county medical community's lead hospital and ten centers (2027)", "县域医共体牵头医院与十大中心（2027 年）"),
+    TargetCentral => ("1–2 central township health centers per county (2030)", "每县 1–2 所中心乡镇卫生院（2030 年）"),
+    TargetAcute => ("Acute-care centers within reach of every resident (2035)", "急危重症救治中心覆盖全体居民（2035 年）"),
+    Met => ("met", "达标"),
+    NotMet => ("not met", "未达标"),
+    Places => ("places", "处"),
+    North => ("N", "北"),
     Waiting => ("Starting", "启动中"),
     LoadingDemo => ("Loading the demo", "载入演示"),
     LoadingFilesPrefix => ("Loading", "载入"),
@@ -971,6 +1015,22 @@ pub fn points_error(lang: Lang, e: &crate::engine::io::points::PointsError) -> S
                 what,
             },
         ) => format!("{file}：第 {feature} 个要素没有可用位置（{what}）；候选点须为 WGS84 经纬度"),
+    }
+}
+
+/// A rule's clause, in `lang` (the documents' numbers stay; their words are translated).
+pub fn clause(lang: Lang, rule: RuleId) -> String {
+    match lang {
+        Lang::En => rule.clause().to_string(),
+        Lang::Zh => rule.clause().replace("General Requirements", "总体要求"),
+    }
+}
+
+/// A finding's place, in `lang`: the engine names the whole area "planning area".
+pub fn place(lang: Lang, place: &str) -> String {
+    match place.strip_prefix("planning area") {
+        Some(rest) => format!("{}{rest}", Key::PlanningArea.text(lang)),
+        None => place.to_string(),
     }
 }
 

@@ -22,12 +22,6 @@ pub fn run(args: &[String]) -> Result<String, String> {
             continue;
         }
         match flag.as_str() {
-            "--rules" => {
-                let path = value()?;
-                let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-                inputs.options.rules = crate::engine::rules::RuleParams::parse(&text)
-                    .map_err(|e| format!("{path}: {e}"))?;
-            }
             "-h" | "--help" => return Ok(USAGE.to_string()),
             other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
         }
@@ -43,7 +37,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
 }
 
 /// The data and analysis flags every command that analyses layers shares: the layer files,
-/// an OpenStreetMap extract and its options, the mode and the limit.
+/// an OpenStreetMap extract and its options, the mode, the limit and the rule parameters.
 #[derive(Default)]
 pub struct Inputs {
     /// `(kind, path)` of each GeoJSON layer, in order.
@@ -87,6 +81,12 @@ impl Inputs {
                 self.osm_only_flag = Some("--population");
             }
             "--mode" => self.options.mode = value()?.parse()?,
+            "--rules" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                self.options.rules = crate::engine::rules::RuleParams::parse(&text)
+                    .map_err(|e| format!("{path}: {e}"))?;
+            }
             "--limit-min" => {
                 let v = value()?;
                 self.options.limit_min = v

@@ -10,12 +10,14 @@
 //!   its `population_estimated`.
 //! - [`surface`]: the travel-time surface as a GeoTIFF and its isochrones as GeoJSON.
 //! - [`plan`]: where to add sites (maximal or set covering), with a proven bound.
+//! - [`report`]: the printable report as one self-contained HTML file.
 //! - [`synthetic`]: a generated network checked end to end, timed.
 //! - [`demo_county`]: writes the generated demo county.
 
 pub mod check;
 pub mod demo_county;
 pub mod plan;
+pub mod report;
 pub mod surface;
 pub mod synthetic;
 
@@ -24,6 +26,7 @@ pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --
        medreach check --osm FILE.osm.pbf [--roads FILE] [--facilities FILE] [--settlements FILE] [--admin FILE] [--floor-m2-per-person 40] [--population auto|places|buildings] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
        medreach surface --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--cell-m 100] --out FILE.tif [--isochrones FILE.geojson] [--bands 5,10,15,30,60]
        medreach plan --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] (--add K | --target-share 1.0) [--candidates FILE.geojson] [--spacing-m 300] [--kind medical_service_point]
+       medreach report --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--rules PARAMS] [--lang zh|en] --out report.html
        medreach demo-county --out DIR [--seed 2025]
        medreach synthetic --junctions N [--seed 1] [--mode walk|drive] [--limit-min 15]
 
@@ -51,6 +54,11 @@ generated at the settlements beyond the limit and every --spacing-m metres along
 them. The JSON gives the residents within the limit before and after, a proven upper bound, the
 gap to it, and each site with the residents it adds.
 
+report writes the printable report (title, parameters, map with legend, scale bar and north
+arrow, the headline figure, the 2027 target scorecard, the scorecard by township, every finding
+with its place, suggestion and clause, the planned sites) as one self-contained HTML file that a
+browser prints on A4; Chinese by default.
+
 synthetic generates a road network of about N junctions with facilities and settlements (see
 medreach::devtools::synthetic), runs the whole check on it and prints, as JSON, its size, the seconds of
 each stage, the peak memory and the bytes per junction.";
@@ -64,6 +72,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
         Some("synthetic") => synthetic::run(&args[1..]),
         Some("surface") => surface::run(&args[1..]),
         Some("plan") => plan::run(&args[1..]),
+        Some("report") => report::run(&args[1..]),
         Some("-h") | Some("--help") => Ok(USAGE.to_string()),
         None => Err(USAGE.to_string()),
         Some(other) => Err(format!("unknown command \"{other}\"\n\n{USAGE}")),

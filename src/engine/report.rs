@@ -253,6 +253,24 @@ pub struct Report {
     /// The data's attribution, when an OpenStreetMap extract is loaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
+    /// The planned sites among the facilities (not yet built), in load order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub planned_sites: Vec<PlannedSiteRow>,
+}
+
+/// A planned facility, as the report lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlannedSiteRow {
+    /// Its position in its file's features.
+    pub index: usize,
+    /// Its name, if any.
+    pub name: Option<String>,
+    /// Its kind.
+    pub kind: crate::engine::model::FacilityKind,
+    /// Where.
+    pub at: crate::engine::crs::LonLat,
+    /// Residents whose nearest medical service point it is, within the limit.
+    pub population_served: f64,
 }
 
 /// Builds the report for `limit_min` from computed travel times. `file_names` are the loaded
@@ -319,7 +337,37 @@ pub fn build_report(
         parameters: params.clone(),
         population_source: None,
         attribution: None,
+        planned_sites: planned_sites(layers, reach, limit_min),
     }
+}
+
+/// The planned facilities, each with the residents within the limit whose nearest it is.
+fn planned_sites(layers: &Layers, reach: &Reach, limit_min: f64) -> Vec<PlannedSiteRow> {
+    let mut rows: Vec<(crate::engine::model::FacilityId, PlannedSiteRow)> = layers
+        .facility_ids()
+        .filter(|&f| layers.facility(f).planned)
+        .map(|f| {
+            let fac = layers.facility(f);
+            let row = PlannedSiteRow {
+                index: fac.source.feature as usize,
+                name: fac.name.clone(),
+                kind: fac.kind,
+                at: fac.at,
+                population_served: 0.0,
+            };
+            (f, row)
+        })
+        .collect();
+    for (s, r) in layers.settlements.iter().zip(&reach.settlements) {
+        if let (Some(m), Some(f)) = (r.minutes, r.nearest) {
+            if m <= limit_min {
+                if let Some((_, row)) = rows.iter_mut().find(|(id, _)| *id == f) {
+                    row.population_served += s.population;
+                }
+            }
+        }
+    }
+    rows.into_iter().map(|(_, r)| r).collect()
 }
 
 /// One row per settlement: its time, nearest service point, whether within the limit and

@@ -155,9 +155,9 @@ fn finding_group(
     let (heading, clause) = match (by, &group.key) {
         (GroupBy::Rule, GroupKey::Rule(rule)) => (
             format!("{} · {}", rule.id(), rule_title(lang, *rule)),
-            rule.clause().to_string(),
+            crate::app::text::clause(lang, *rule),
         ),
-        _ => (group.name.clone(), String::new()),
+        _ => (crate::app::text::place(lang, &group.name), String::new()),
     };
     let n = group.findings.len();
     let cut = group.is_cut();
@@ -230,6 +230,8 @@ fn finding_item(s: AppState, index: usize, f: Finding) -> impl IntoView {
     };
     let detail = f.detail.clone();
     let detail2 = f.detail.clone();
+    let place = f.place.clone();
+    let rule = f.rule;
     view! {
         <li
             class=format!("finding {sev}")
@@ -240,10 +242,10 @@ fn finding_item(s: AppState, index: usize, f: Finding) -> impl IntoView {
             on:click=move |_| s.focus.set(Some(focus))
         >
             <span class=format!("badge {sev}")>{move || if sev == "violation" { Key::Violation.text(s.lang.get()) } else { Key::Advisory.text(s.lang.get()) }}</span>
-            " " <b class="place">{f.place.clone()}</b>
+            " " <b class="place">{move || crate::app::text::place(s.lang.get(), &place)}</b>
             <div class="msg">{move || message(s.lang.get(), &detail)}</div>
             <div class="suggest">{move || Key::Suggestion.text(s.lang.get())} ": " {move || suggestion(s.lang.get(), &detail2)}</div>
-            <div class="clause">{move || Key::Clause.text(s.lang.get())} ": " {f.source.clone()}</div>
+            <div class="clause">{move || Key::Clause.text(s.lang.get())} ": " {move || crate::app::text::clause(s.lang.get(), rule)}</div>
         </li>
     }
 }

@@ -8,6 +8,7 @@ mod map;
 pub mod memory;
 mod panels;
 mod protocol;
+mod report_view;
 pub mod state;
 mod worker;
 
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
     view! {
         <div
             class="app"
+            class:printing=move || state.report_open.get()
             on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
             on:drop=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();
@@ -52,6 +54,14 @@ pub fn App() -> impl IntoView {
                     <p class="tagline">{move || t(Key::Tagline)}</p>
                 </div>
                 <panels::Controls />
+                <button
+                    class="open-report"
+                    data-testid="open-report"
+                    disabled=move || state.report.with(Option::is_none)
+                    on:click=move |_| state.report_open.set(true)
+                >
+                    {move || t(Key::OpenReport)}
+                </button>
                 <button
                     class="lang"
                     data-testid="lang-toggle"
@@ -80,6 +90,7 @@ pub fn App() -> impl IntoView {
                     </button>
                 </div>
             </Show>
+            <report_view::ReportView />
             <panels::EngineStatus />
             <main class="main">
                 <section class="map-pane">

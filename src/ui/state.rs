@@ -129,6 +129,8 @@ pub struct AppState {
     pub surface_opacity: RwSignal<f64>,
     /// The last site suggestions, or why there are none.
     pub plan: RwSignal<Option<Result<Plan, Bilingual>>>,
+    /// Whether the printable report is shown.
+    pub report_open: RwSignal<bool>,
     /// How the map draws roads: `None` chooses by size; `?render=paths` or `?render=raster`
     /// forces one (for comparing them).
     pub render_raster: Option<bool>,
@@ -184,6 +186,7 @@ impl AppState {
             show_surface: RwSignal::new(true),
             surface_opacity: RwSignal::new(0.55),
             plan: RwSignal::new(None),
+            report_open: RwSignal::new(false),
             timing_lines: RwSignal::new(Vec::new()),
             render_raster: match query_value("render").as_deref() {
                 Some("raster") => Some(true),

@@ -174,3 +174,37 @@ fn plan_refuses_bad_requests_and_names_the_file() {
     let args = demo_args("plan");
     assert_fails(&args, &["--add K or --target-share"]);
 }
+
+/// `medreach report` writes one self-contained HTML document, Chinese by default.
+#[test]
+fn report_writes_a_self_contained_printable_document() {
+    let html = TempFile::new("report.html", "");
+    let mut args = demo_args("report");
+    args.extend(["--out", &html.path()].map(String::from));
+    let out = run(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&html.0).unwrap();
+    assert!(text.starts_with("<!DOCTYPE html>"));
+    assert!(text.contains("<html lang=\"zh-CN\">") || text.contains("lang=\"zh"));
+    assert!(text.contains("青岚县 基层医疗卫生服务可达性评估报告"));
+    assert!(text.contains("@page { size: A4"), "its styles are inside");
+    assert!(text.contains("<svg class=\"map-svg\""));
+    assert!(text.contains("60.65%"), "the demo's headline figure");
+    assert!(!text.contains("<script"), "nothing runs in it");
+    assert!(
+        !text.contains("http://") || text.matches("http://").count() == 1,
+        "only the SVG namespace"
+    );
+    let mut args = demo_args("report");
+    args.extend(["--out", &html.path(), "--lang", "en"].map(String::from));
+    assert!(run(&args).status.success());
+    let text = std::fs::read_to_string(&html.0).unwrap();
+    assert!(text.contains("Primary health care accessibility report"));
+    let mut args = demo_args("report");
+    args.extend(["--out", &html.path(), "--lang", "fr"].map(String::from));
+    assert_fails(&args, &["--lang", "zh or en"]);
+}

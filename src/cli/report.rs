@@ -1,0 +1,72 @@
+//! `medreach report`: the printable report (`app::print`) as one self-contained HTML file, in
+//! Chinese (default) or English, over the same layers and options as `check`.
+
+use super::check::Inputs;
+use super::USAGE;
+use crate::app::analysis::Analysis;
+use crate::app::print::{date_of_days, document, PrintInput};
+use crate::app::scene::Scene;
+use crate::app::text::{word_report, Lang};
+
+/// Runs `report` with its flags `args`; returns a line saying what it wrote.
+pub fn run(args: &[String]) -> Result<String, String> {
+    let mut it = args.iter();
+    let mut inputs = Inputs::default();
+    let mut out: Option<String> = None;
+    let mut lang = Lang::Zh;
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
+        };
+        if inputs.take(flag, &mut value)? {
+            continue;
+        }
+        match flag.as_str() {
+            "--out" => out = Some(value()?),
+            "--lang" => {
+                lang = match value()?.as_str() {
+                    "zh" => Lang::Zh,
+                    "en" => Lang::En,
+                    other => return Err(format!("--lang: \"{other}\" is not zh or en")),
+                }
+            }
+            "-h" | "--help" => return Ok(USAGE.to_string()),
+            other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
+        }
+    }
+    let out = out.ok_or_else(|| format!("--out FILE.html is required\n\n{USAGE}"))?;
+    let data = inputs.load()?;
+    let options = &inputs.options;
+    options.validate().map_err(|e| e.to_string())?;
+    let analysis =
+        Analysis::run(&data, options.mode, &options.speeds).map_err(|e| e.to_string())?;
+    let mut report = analysis.report(options.limit_min, &options.rules);
+    word_report(&mut report, lang);
+    let scene = Scene::build(&analysis, &options.speeds);
+    let files: Vec<String> = data
+        .files
+        .iter()
+        .map(|f| {
+            std::path::Path::new(&f.name)
+                .file_name()
+                .map_or_else(|| f.name.clone(), |n| n.to_string_lossy().into_owned())
+        })
+        .collect();
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| (d.as_secs() / 86_400) as i64);
+    let date = date_of_days(days);
+    let html = document(
+        &PrintInput {
+            report: &report,
+            scene: Some(&scene),
+            files: &files,
+            date: &date,
+        },
+        lang,
+    );
+    std::fs::write(&out, &html).map_err(|e| format!("{out}: {e}"))?;
+    Ok(format!("{out}: report written ({} bytes)", html.len()))
+}
