@@ -90,7 +90,11 @@ pub fn body(input: &PrintInput, lang: Lang) -> String {
     parameters(&mut h, r, lang);
     headline(&mut h, r, lang);
     if let Some(scene) = input.scene {
-        let _ = write!(h, "<section class=\"report-map\"><h2>{}</h2>", t(Key::ReportMap));
+        let _ = write!(
+            h,
+            "<section class=\"report-map\"><h2>{}</h2>",
+            t(Key::ReportMap)
+        );
         h.push_str(&map_svg(scene, r, lang));
         legend(&mut h, lang);
         h.push_str("</section>");
