@@ -123,15 +123,23 @@ impl Session {
         } else {
             (&mut self.data, &mut self.extracts)
         };
-        let mut problems = Vec::new();
+        let (inputs, mut problems) = group_inputs(files);
         let mut loaded_any = false;
-        let total = files.len() as u64;
-        for (i, file) in files.into_iter().enumerate() {
+        let total = inputs.len() as u64;
+        for (i, input) in inputs.into_iter().enumerate() {
             progress(Stage::Reading, i as u64, total);
-            let InputFile { name, bytes } = file;
-            match next.load_file(&name, &bytes, &self.osm) {
-                Ok(loaded) => {
-                    let osm = loaded.osm;
+            let (name, bytes, outcome) = match input {
+                Input::One(InputFile { name, bytes }) => {
+                    let outcome = next.load_file(&name, &bytes, &self.osm).map(|l| l.osm);
+                    (name, bytes, outcome)
+                }
+                Input::Shapefile { name, parts } => {
+                    let outcome = next.load_parts(&name, parts).map(|l| l.osm);
+                    (name, Vec::new(), outcome)
+                }
+            };
+            match outcome {
+                Ok(osm) => {
                     extracts.retain(|(n, _)| *n != name);
                     if osm {
                         extracts.push((name, bytes));
@@ -323,6 +331,71 @@ impl Session {
         self.scene_sent = None;
         self.surface_sent = None;
     }
+}
+
+/// What one load reads: a file, or a shapefile's parts given together.
+enum Input {
+    /// One file, in whichever format.
+    One(InputFile),
+    /// A bare shapefile: its `.shp` and the sidecars with the same name.
+    Shapefile {
+        /// The `.shp`'s name.
+        name: String,
+        /// Every part, by name.
+        parts: Vec<(String, Vec<u8>)>,
+    },
+}
+
+/// The files of one load, with each bare shapefile's parts (`.shp`, `.shx`, `.dbf`, `.prj`,
+/// `.cpg`, … of the same name) gathered into one input; a sidecar without its `.shp` is a
+/// problem named for the user.
+fn group_inputs(files: Vec<InputFile>) -> (Vec<Input>, Vec<Bilingual>) {
+    use crate::engine::io::shapefile::part_extension;
+    let stem_of = |name: &str| part_extension(name).map(|(stem, ext)| (stem.to_lowercase(), ext));
+    let shp_stems: Vec<String> = files
+        .iter()
+        .filter_map(|f| stem_of(&f.name))
+        .filter(|(_, ext)| ext == "shp")
+        .map(|(stem, _)| stem)
+        .collect();
+    let mut inputs: Vec<Input> = Vec::new();
+    let mut problems = Vec::new();
+    for f in files {
+        match stem_of(&f.name) {
+            Some((stem, ext)) if shp_stems.contains(&stem) => {
+                let at = inputs.iter().position(|i| {
+                    matches!(i, Input::Shapefile { name, .. } if stem_of(name).is_some_and(|(s, _)| s == stem))
+                });
+                let shp_name = (ext == "shp").then(|| f.name.clone());
+                match at {
+                    Some(i) => {
+                        if let Input::Shapefile { name, parts } = &mut inputs[i] {
+                            if let Some(n) = shp_name {
+                                *name = n;
+                            }
+                            parts.push((f.name, f.bytes));
+                        }
+                    }
+                    None => inputs.push(Input::Shapefile {
+                        name: shp_name.unwrap_or_else(|| format!("{stem}.shp")),
+                        parts: vec![(f.name, f.bytes)],
+                    }),
+                }
+            }
+            Some((_, ext)) if ext != "shp" => problems.push(Bilingual {
+                en: format!(
+                    "{}: part of a shapefile, but its .shp was not given with it: give the .shp, .dbf and .prj together (or the .zip)",
+                    f.name
+                ),
+                zh: format!(
+                    "{}：这是 Shapefile 的组成文件，但没有同时给出其 .shp：请一起给出 .shp、.dbf、.prj（或压缩包 .zip）",
+                    f.name
+                ),
+            }),
+            _ => inputs.push(Input::One(f)),
+        }
+    }
+    (inputs, problems)
 }
 
 /// An analysis error in both languages.

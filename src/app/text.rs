@@ -391,6 +391,7 @@ pub fn read_error(lang: Lang, e: &ReadError) -> String {
         (Lang::Zh, ReadError::Osm { file, error }) => {
             format!("{file}：无法读取 OpenStreetMap 文件（{error}）")
         }
+        (Lang::Zh, ReadError::Shapefile(e)) => format!("{}：无法读取 Shapefile（{}）", e.file, e.reason),
     }
 }
 

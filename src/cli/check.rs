@@ -61,7 +61,7 @@ impl Inputs {
         value: &mut dyn FnMut() -> Result<String, String>,
     ) -> Result<bool, String> {
         match flag {
-            "--roads" | "--facilities" | "--settlements" | "--admin" => self
+            "--roads" | "--facilities" | "--settlements" | "--admin" | "--data" => self
                 .files
                 .push((flag.trim_start_matches("--").to_string(), value()?)),
             "--osm" => self.osm = Some(value()?),
@@ -105,8 +105,13 @@ impl Inputs {
             if let Some(flag) = self.osm_only_flag {
                 return Err(format!("{flag} applies to --osm FILE.osm.pbf\n\n{USAGE}"));
             }
+            // A zip of shapefiles (or any file given as --data) may hold every layer.
+            let bundle = self
+                .files
+                .iter()
+                .any(|(k, p)| k == "data" || p.to_ascii_lowercase().ends_with(".zip"));
             for required in ["roads", "facilities", "settlements"] {
-                if !self.files.iter().any(|(k, _)| k == required) {
+                if !bundle && !self.files.iter().any(|(k, _)| k == required) {
                     return Err(format!(
                         "--{required} is required (or --osm FILE.osm.pbf)\n\n{USAGE}"
                     ));
@@ -118,10 +123,13 @@ impl Inputs {
             load_osm(&mut data, path, &self.osm_options)?;
         }
         for (_, path) in &self.files {
-            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-            let loaded = data
-                .load_file(path, &bytes, &self.osm_options)
-                .map_err(|e| e.to_string())?;
+            let loaded = if path.to_ascii_lowercase().ends_with(".shp") {
+                data.load_parts(path, shapefile_parts(path)?)
+            } else {
+                let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+                data.load_file(path, &bytes, &self.osm_options)
+            }
+            .map_err(|e| e.to_string())?;
             for s in &loaded.layers.skipped {
                 eprintln!("{path}: feature {} skipped: {}", s.source.feature, s.reason);
             }
@@ -131,6 +139,37 @@ impl Inputs {
         }
         Ok(data)
     }
+}
+
+/// A bare shapefile's parts: the `.shp` at `path` and the files beside it with the same name
+/// and a shapefile extension (`.dbf`, `.prj`, `.cpg`, …, in any case).
+fn shapefile_parts(path: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+    use crate::engine::io::shapefile::part_extension;
+    let p = std::path::Path::new(path);
+    let dir = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = part_extension(&name)
+        .map(|(s, _)| s.to_lowercase())
+        .unwrap_or_default();
+    let mut parts = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let n = entry.file_name().to_string_lossy().into_owned();
+        if part_extension(&n).is_some_and(|(s, _)| s.to_lowercase() == stem) {
+            let bytes = std::fs::read(entry.path()).map_err(|e| format!("{n}: {e}"))?;
+            parts.push((n, bytes));
+        }
+    }
+    if !parts.iter().any(|(n, _)| n == &name) {
+        return Err(format!("{path}: no such file"));
+    }
+    Ok(parts)
 }
 
 /// Reads the extract at `path` into `data` as its first file, printing what it skipped and

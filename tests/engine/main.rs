@@ -21,4 +21,5 @@ mod planning;
 mod properties;
 mod reference_cases;
 mod rules;
+mod shapefile;
 mod surface;

@@ -212,6 +212,25 @@ impl Dataset {
         Ok(self.put(loaded, slot))
     }
 
+    /// Reads a shapefile given as its parts (`.shp`, `.dbf`, `.prj`, `.cpg`, … by name) and adds
+    /// it under `name`, replacing a file of the same name. On error the dataset is unchanged.
+    pub fn load_parts(
+        &mut self,
+        name: &str,
+        parts: Vec<(String, Vec<u8>)>,
+    ) -> Result<&LoadedFile, crate::engine::io::ReadError> {
+        use crate::engine::io::{read_shapefile_parts, Import};
+        let slot = self.files.iter().position(|f| f.name == name);
+        let file_id = slot.unwrap_or(self.files.len()) as u32;
+        let loaded = match read_shapefile_parts(name, parts, file_id)? {
+            Import::Layers(layers) => LoadedFile::plain(name, layers),
+            Import::Extract(import) => {
+                LoadedFile::extract(name, import, &crate::engine::io::osm::OsmOptions::default())
+            }
+        };
+        Ok(self.put(loaded, slot))
+    }
+
     /// Reads `text` as GeoJSON and adds it under `name`, replacing a file of the same name.
     /// On error the dataset is unchanged.
     pub fn load(

@@ -14,6 +14,7 @@ pub mod geojson;
 pub mod osm;
 pub mod points;
 pub mod properties;
+pub mod shapefile;
 
 use crate::engine::model::Layers;
 
@@ -24,6 +25,9 @@ pub enum Format {
     GeoJson,
     /// An OpenStreetMap `.osm.pbf` extract.
     OsmPbf,
+    /// ESRI shapefiles: a `.zip` of them, or a bare `.shp` (its sidecars given with it through
+    /// [`read_shapefile_parts`]).
+    Shapefile,
 }
 
 impl Format {
@@ -37,8 +41,12 @@ impl Format {
             && bytes[4..bytes.len().min(32)]
                 .windows(9)
                 .any(|w| w == b"OSMHeader");
+        let lower = name.to_ascii_lowercase();
+        let zip = lower.ends_with(".zip") || bytes.starts_with(b"PK\x03\x04");
         if pbf_name || pbf_magic {
             Format::OsmPbf
+        } else if zip || lower.ends_with(".shp") {
+            Format::Shapefile
         } else {
             Format::GeoJson
         }
@@ -68,6 +76,9 @@ pub enum ReadError {
     /// The GeoJSON reader's complaint.
     #[error(transparent)]
     GeoJson(#[from] geojson::InputError),
+    /// The shapefile reader's complaint.
+    #[error(transparent)]
+    Shapefile(#[from] shapefile::ShapefileError),
     /// The OpenStreetMap reader's complaint.
     #[error("{file}: cannot read the OpenStreetMap extract: {error}")]
     Osm {
@@ -100,7 +111,27 @@ pub fn read(
             })?;
             Ok(Import::Layers(geojson::read_geojson(name, text, file_id)?))
         }
+        Format::Shapefile => {
+            let parts = if name.to_ascii_lowercase().ends_with(".shp") && !bytes.starts_with(b"PK")
+            {
+                vec![(name.to_string(), bytes.to_vec())]
+            } else {
+                shapefile::unzip(name, bytes)?
+            };
+            read_shapefile_parts(name, parts, file_id)
+        }
     }
+}
+
+/// Reads a shapefile given as its parts (`.shp`, `.dbf`, `.prj`, `.cpg`, … by name), as the
+/// file `name`.
+pub fn read_shapefile_parts(
+    name: &str,
+    parts: Vec<(String, Vec<u8>)>,
+    file_id: u32,
+) -> Result<Import, ReadError> {
+    let sets = shapefile::group(parts);
+    Ok(Import::Layers(shapefile::read_sets(name, &sets, file_id)?))
 }
 
 #[cfg(test)]

@@ -65,6 +65,44 @@ pub(super) const NOT_ROADS: &[&str] = &[
     "no",
 ];
 
+/// Vocabulary keys longer than a dBASE field name can be (10 bytes: 3 Chinese characters in
+/// UTF-8, 5 in GBK), in order of preference: a shapefile's field whose name was cut is the
+/// first of these its name begins (`primary_ca` is `primary_care`).
+pub const LONG_KEYS: &[&str] = &[
+    "primary_care",
+    "merged_into",
+    "maxspeed_kmh",
+    "county_town",
+    "admin_level",
+    "admin_code",
+    "facility_type",
+    "motor_vehicle",
+    "road_class",
+    "population",
+    "speed_kmh",
+    "ownership",
+    "category",
+    "healthcare",
+    "drivable",
+    "统计用区划代码",
+    "行政区划代码",
+    "所属区划代码",
+    "医共体牵头医院",
+    "牵头医院",
+    "区划代码",
+    "常住人口",
+    "户籍人口",
+    "居民人数",
+    "机构名称",
+    "机构类型",
+    "机构类别",
+    "经营性质",
+    "医院等级",
+    "基层医疗",
+    "特殊区域",
+    "道路等级",
+];
+
 /// Access keys for motor vehicles, most specific first: the first one present decides.
 pub const MOTOR_VEHICLE_ACCESS_KEYS: &[&str] = &["motorcar", "motor_vehicle", "vehicle", "access"];
 

@@ -1,0 +1,304 @@
+//! ESRI shapefiles: zipped (`.zip` holding one or more `.shp` with their `.dbf`, `.prj` and
+//! maybe `.cpg`; member names in UTF-8 or, as Windows zips them, GBK without the UTF-8 flag) or
+//! a bare set (`.shp` with its sidecars given together). Geometry from the `.shp`, attributes
+//! from the `.dbf` in the encoding the `.cpg` or the language-driver byte names, coordinates
+//! converted to WGS84 from the `.prj` (geographic, Gauss–Krüger / transverse Mercator on any
+//! ellipsoid, Web Mercator). Every feature then goes through [`super::properties`] like a
+//! GeoJSON feature, with field names cut to 10 bytes by the format given back in full.
+
+mod dbf;
+mod prj;
+mod shp;
+
+use super::properties::{push_admin, push_point, push_road};
+use crate::engine::crs::LonLat;
+use crate::engine::model::{Layers, Rings, SkipReason, Skipped, Source};
+use serde_json::{Map, Value};
+use shp::Shape;
+
+/// Why a `.shp` cannot be read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShpError {
+    /// Not a shapefile (no 9994 file code).
+    NotShp,
+    /// Ends inside record N.
+    Truncated(usize),
+    /// Record N is not a shape MedReach reads.
+    BadRecord(usize),
+}
+
+impl std::fmt::Display for ShpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShpError::NotShp => write!(f, "not an ESRI shapefile (.shp)"),
+            ShpError::Truncated(n) => write!(f, "the .shp ends inside record {n}"),
+            ShpError::BadRecord(n) => {
+                write!(f, "record {n} of the .shp is not a shape MedReach reads")
+            }
+        }
+    }
+}
+
+/// Why a shapefile (set or zip) cannot be read; nothing of it is used.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{file}: {reason}")]
+pub struct ShapefileError {
+    /// The file (and the member, in a zip).
+    pub file: String,
+    /// What is wrong, in English (the page words it in Chinese too).
+    pub reason: String,
+}
+
+/// Most bytes a zip may inflate to (a zip bomb is refused before it is inflated).
+pub const MAX_UNZIPPED: u64 = 2 << 30;
+
+/// One shapefile's parts, by extension.
+#[derive(Clone, Debug, Default)]
+pub struct ShapeSet {
+    /// Its name (the `.shp`'s, without the extension).
+    pub name: String,
+    /// `.shp`.
+    pub shp: Vec<u8>,
+    /// `.dbf`, if given.
+    pub dbf: Option<Vec<u8>>,
+    /// `.prj`, if given.
+    pub prj: Option<String>,
+    /// `.cpg`, if given.
+    pub cpg: Option<String>,
+}
+
+/// The extension of a shapefile part, lower case, if `name` is one.
+pub fn part_extension(name: &str) -> Option<(&str, String)> {
+    let dot = name.rfind('.')?;
+    let ext = name[dot + 1..].to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "shp" | "shx" | "dbf" | "prj" | "cpg" | "qix" | "sbn" | "sbx" | "xml"
+    )
+    .then(|| (&name[..dot], ext))
+}
+
+/// Groups named parts into sets by their name without the extension (the `.shp` required).
+pub fn group(parts: Vec<(String, Vec<u8>)>) -> Vec<ShapeSet> {
+    let mut sets: Vec<ShapeSet> = Vec::new();
+    for (name, bytes) in parts {
+        let Some((stem, ext)) = part_extension(&name) else {
+            continue;
+        };
+        let i = match sets.iter().position(|s| s.name.eq_ignore_ascii_case(stem)) {
+            Some(i) => i,
+            None => {
+                sets.push(ShapeSet {
+                    name: stem.to_string(),
+                    ..ShapeSet::default()
+                });
+                sets.len() - 1
+            }
+        };
+        let text = || String::from_utf8_lossy(&bytes).into_owned();
+        match ext.as_str() {
+            "shp" => sets[i].shp = bytes,
+            "dbf" => sets[i].dbf = Some(bytes),
+            "prj" => sets[i].prj = Some(text()),
+            "cpg" => sets[i].cpg = Some(text()),
+            _ => {}
+        }
+    }
+    sets.retain(|s| !s.shp.is_empty());
+    sets
+}
+
+/// The parts inside a zip (names decoded as UTF-8, else GBK), refusing one that would inflate
+/// past [`MAX_UNZIPPED`].
+pub fn unzip(file: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ShapefileError> {
+    use std::io::Read;
+    let err = |reason: String| ShapefileError {
+        file: file.to_string(),
+        reason,
+    };
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| err(format!("not a zip archive that can be read ({e})")))?;
+    let mut total = 0u64;
+    let mut out = Vec::new();
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index(i)
+            .map_err(|e| err(format!("member {i}: {e}")))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let raw = entry.name_raw().to_vec();
+        let name = match std::str::from_utf8(&raw) {
+            Ok(s) => s.to_string(),
+            Err(_) => encoding_rs::GBK
+                .decode_without_bom_handling(&raw)
+                .0
+                .into_owned(),
+        };
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
+        if name.contains("__MACOSX") || base.starts_with("._") || part_extension(&base).is_none() {
+            continue;
+        }
+        total = total.saturating_add(entry.size());
+        if total > MAX_UNZIPPED {
+            return Err(err(format!(
+                "it would inflate to more than {} MB: refused",
+                MAX_UNZIPPED >> 20
+            )));
+        }
+        let mut data = Vec::with_capacity(entry.size().min(1 << 28) as usize);
+        entry
+            .take(entry_limit(total))
+            .read_to_end(&mut data)
+            .map_err(|e| err(format!("{name}: {e}")))?;
+        out.push((base, data));
+    }
+    Ok(out)
+}
+
+/// How much one member may still inflate to (its declared size is checked; this guards a
+/// header that lies about it).
+fn entry_limit(total: u64) -> u64 {
+    MAX_UNZIPPED.saturating_sub(total).saturating_add(1 << 20)
+}
+
+/// Reads the shapefile sets of the file `file`, feature numbers running on across the sets.
+pub fn read_sets(file: &str, sets: &[ShapeSet], file_id: u32) -> Result<Layers, ShapefileError> {
+    if sets.is_empty() {
+        return Err(ShapefileError {
+            file: file.to_string(),
+            reason: "holds no .shp file".into(),
+        });
+    }
+    let mut layers = Layers::default();
+    let mut next_feature = 0u32;
+    for set in sets {
+        let where_ = if sets.len() > 1 || !file.contains(&set.name) {
+            format!("{file} ({}.shp)", set.name)
+        } else {
+            file.to_string()
+        };
+        let err = |reason: String| ShapefileError {
+            file: where_.clone(),
+            reason,
+        };
+        let shapes = shp::read(&set.shp).map_err(|e| err(e.to_string()))?;
+        let (crs, datum) = match &set.prj {
+            Some(text) => prj::parse(text).map_err(err)?,
+            None => {
+                let geographic = shapes.iter().all(fits_degrees);
+                if !geographic {
+                    return Err(err(
+                        "no .prj file says what the coordinates are, and they are not longitude/latitude: give the .prj with the .shp".into(),
+                    ));
+                }
+                (prj::Crs::Geographic, prj::Datum::Wgs84Like)
+            }
+        };
+        if datum == prj::Datum::OldChinese {
+            layers.notes.push(format!(
+                "{where_}: Xian 1980 or Beijing 1954 coordinates, converted without a datum shift (the file gives none): positions may be off by up to about 100 m"
+            ));
+        }
+        let enc = set
+            .dbf
+            .as_deref()
+            .and_then(|d| dbf::encoding(set.cpg.as_deref(), d));
+        let records = match &set.dbf {
+            Some(d) => dbf::read(d, enc, &expand_field)
+                .ok_or_else(|| err("the .dbf is not a dBASE table".into()))?,
+            None => Vec::new(),
+        };
+        let count = shapes.len();
+        for (i, shape) in shapes.into_iter().enumerate() {
+            let source = Source {
+                file: file_id,
+                feature: next_feature + i as u32,
+            };
+            let props = records.get(i).cloned().unwrap_or_default();
+            push(&props, shape, &crs, source, &mut layers)
+                .map_err(|bad| err(format!("record {i}: {bad}")))?;
+        }
+        next_feature += count as u32;
+    }
+    Ok(layers)
+}
+
+/// Whether every coordinate of `s` is a longitude/latitude.
+fn fits_degrees(s: &Shape) -> bool {
+    let ok = |p: &[f64; 2]| p[0].abs() <= 180.0 && p[1].abs() <= 90.0;
+    match s {
+        Shape::Null => true,
+        Shape::Points(p) => p.iter().all(ok),
+        Shape::Lines(l) | Shape::Rings(l) => l.iter().flatten().all(ok),
+    }
+}
+
+/// One record as a feature of its layer; `Err` for coordinates that convert to no position.
+fn push(
+    props: &Map<String, Value>,
+    shape: Shape,
+    crs: &prj::Crs,
+    source: Source,
+    layers: &mut Layers,
+) -> Result<(), String> {
+    let conv = |p: [f64; 2]| -> Result<LonLat, String> {
+        let q = crs.to_lonlat(p[0], p[1]);
+        if q.lon.is_finite() && q.lat.is_finite() && q.lon.abs() <= 180.0 && q.lat.abs() <= 90.0 {
+            Ok(q)
+        } else {
+            Err(format!(
+                "position ({}, {}) does not convert to longitude/latitude with the .prj",
+                p[0], p[1]
+            ))
+        }
+    };
+    let outcome = match shape {
+        Shape::Null => Err(SkipReason::NoGeometry),
+        Shape::Points(pts) => match pts.first() {
+            Some(p) => push_point(props, conv(*p)?, source, layers),
+            None => Err(SkipReason::NoGeometry),
+        },
+        Shape::Lines(parts) => {
+            let lines = parts
+                .into_iter()
+                .map(|l| l.into_iter().map(conv).collect::<Result<Vec<_>, _>>())
+                .collect::<Result<Vec<_>, _>>()?;
+            push_road(props, lines, source, layers)
+        }
+        Shape::Rings(rings) => {
+            let mut polygons: Vec<Rings> = Vec::new();
+            for p in shp::polygons(rings) {
+                polygons.push(
+                    p.into_iter()
+                        .map(|r| r.into_iter().map(conv).collect::<Result<Vec<_>, _>>())
+                        .collect::<Result<_, _>>()?,
+                );
+            }
+            push_admin(props, polygons, source, layers);
+            Ok(())
+        }
+    };
+    if let Err(reason) = outcome {
+        layers.skipped.push(Skipped { source, reason });
+    }
+    Ok(())
+}
+
+/// A field name as the vocabulary knows it: one cut to the format's 10 bytes (in its
+/// encoding, so maybe in the middle of a character) is the known key it begins.
+fn expand_field(name: &str) -> String {
+    let clean = name.trim_end_matches('\u{fffd}');
+    if clean.chars().count() < 3 {
+        return name.to_string();
+    }
+    let matches: Vec<&str> = super::properties::LONG_KEYS
+        .iter()
+        .copied()
+        .filter(|k| k.len() > clean.len() && k.starts_with(clean))
+        .collect();
+    match matches.as_slice() {
+        [one] => one.to_string(),
+        _ => name.to_string(),
+    }
+}

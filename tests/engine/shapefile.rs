@@ -1,0 +1,153 @@
+//! Zipped and bare ESRI shapefiles (made from the demo county by GDAL: see
+//! `tests/data/shapefile/make.sh`) give the report of the GeoJSON originals.
+
+use medreach::app::analysis::check;
+use medreach::app::options::Options;
+use medreach::engine::dataset::Dataset;
+use medreach::engine::io::{read, ReadError};
+use medreach::engine::report::Report;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn demo_geojson(layers: &[&str]) -> Dataset {
+    let mut data = Dataset::default();
+    for name in layers {
+        let path = root().join(format!("demo/county/{name}.geojson"));
+        data.load_file(name, &std::fs::read(&path).unwrap(), &Default::default())
+            .unwrap();
+    }
+    data
+}
+
+fn report(data: &Dataset) -> Report {
+    check(data, &Options::default()).unwrap()
+}
+
+/// The same residents, times (to 1e-6 min: the coordinates went through GDAL's projection and
+/// back through MedReach's) and findings.
+fn assert_same(a: &Report, b: &Report, what: &str) {
+    assert_eq!(
+        a.summary.population_total, b.summary.population_total,
+        "{what}"
+    );
+    assert_eq!(a.summary.settlements, b.summary.settlements, "{what}");
+    assert_eq!(a.summary.service_points, b.summary.service_points, "{what}");
+    let (sa, sb) = (
+        a.summary.share_within_limit.unwrap(),
+        b.summary.share_within_limit.unwrap(),
+    );
+    assert!((sa - sb).abs() < 1e-12, "{what}: share {sa} against {sb}");
+    for (x, y) in a.settlements.iter().zip(&b.settlements) {
+        match (x.time_min, y.time_min) {
+            (Some(p), Some(q)) => {
+                assert!((p - q).abs() < 1e-6, "{what}: {:?} {p} against {q}", x.name)
+            }
+            (p, q) => assert_eq!(p, q, "{what}: {:?}", x.name),
+        }
+        assert_eq!(x.name, y.name);
+    }
+    let key = |r: &Report| -> BTreeSet<(String, String)> {
+        r.findings
+            .iter()
+            .map(|f| (f.rule.id().to_string(), f.place.clone()))
+            .collect()
+    };
+    assert_eq!(key(a), key(b), "{what}: findings");
+}
+
+#[test]
+fn zipped_gauss_kruger_shapefiles_in_gbk_give_the_geojson_report() {
+    let want = report(&demo_geojson(&[
+        "roads",
+        "facilities",
+        "settlements",
+        "admin",
+    ]));
+    for zip in ["county_gk3_cm105.zip", "county_gk3_zone35.zip"] {
+        let path = root().join("tests/data/shapefile").join(zip);
+        let mut data = Dataset::default();
+        let loaded = data
+            .load_file(zip, &std::fs::read(&path).unwrap(), &Default::default())
+            .unwrap();
+        assert!(
+            loaded.layers.skipped.is_empty(),
+            "{zip}: {:?}",
+            loaded.layers.skipped
+        );
+        // GBK names and attributes read: the township names are Chinese, not mojibake.
+        assert!(
+            loaded
+                .layers
+                .admin
+                .iter()
+                .any(|u| u.name.as_deref() == Some("青岚县")),
+            "{zip}"
+        );
+        // `所属区划代码`, cut by the format to `所属区` and a broken byte, is recognised.
+        assert!(
+            loaded
+                .layers
+                .facilities
+                .iter()
+                .all(|f| f.admin_code.is_some()),
+            "{zip}"
+        );
+        assert_same(&want, &report(&data), zip);
+    }
+}
+
+#[test]
+fn a_bare_shapefile_set_replaces_a_layer() {
+    let want = report(&demo_geojson(&[
+        "roads",
+        "facilities",
+        "settlements",
+        "admin",
+    ]));
+    let mut data = demo_geojson(&["roads", "facilities", "admin"]);
+    let dir = root().join("tests/data/shapefile");
+    let parts: Vec<(String, Vec<u8>)> = ["shp", "shx", "dbf", "prj", "cpg"]
+        .iter()
+        .map(|ext| {
+            let name = format!("settlements_wgs84.{ext}");
+            (name.clone(), std::fs::read(dir.join(&name)).unwrap())
+        })
+        .collect();
+    data.load_parts("settlements_wgs84.shp", parts).unwrap();
+    assert_same(&want, &report(&data), "bare set");
+}
+
+#[test]
+fn broken_shapefiles_are_named_and_refused() {
+    let dir = root().join("tests/data/shapefile");
+    let shp = std::fs::read(dir.join("settlements_wgs84.shp")).unwrap();
+    // A .shp alone in longitude/latitude reads (no attributes: its points are unclassified).
+    let Ok(medreach::engine::io::Import::Layers(l)) = read("s.shp", &shp, 0, &Default::default())
+    else {
+        panic!("reads")
+    };
+    assert_eq!(l.skipped.len(), 496);
+    // Cut short.
+    let e = read("s.shp", &shp[..shp.len() - 10], 0, &Default::default()).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("s.shp: the .shp ends inside record"),
+        "{e}"
+    );
+    // Projected coordinates without a .prj.
+    let zip = std::fs::read(dir.join("county_gk3_cm105.zip")).unwrap();
+    let mut parts = medreach::engine::io::shapefile::unzip("c.zip", &zip).unwrap();
+    parts.retain(|(n, _)| !n.ends_with(".prj"));
+    let e = medreach::engine::io::read_shapefile_parts("c.zip", parts, 0).unwrap_err();
+    assert!(
+        matches!(&e, ReadError::Shapefile(s) if s.reason.contains("no .prj")),
+        "{e}"
+    );
+    // Not a zip at all.
+    let e = read("c.zip", b"PK\x03\x04 garbage", 0, &Default::default()).unwrap_err();
+    assert!(e.to_string().starts_with("c.zip: not a zip archive"), "{e}");
+}
