@@ -654,71 +654,6 @@ pub fn SuggestPanel() -> impl IntoView {
             }
         });
     };
-    let add = move |_| {
-        let Some(Ok(plan)) = s.plan.get_untracked() else {
-            return;
-        };
-        let already = s.scene.with_untracked(|sc| {
-            sc.as_ref()
-                .map_or(0, |sc| sc.0.facilities.iter().filter(|f| f.planned).count())
-        });
-        let text =
-            crate::app::planning::planned_sites_geojson(&plan, kind.get_untracked(), already);
-        let name = format!("{}-{}", already + 1, crate::app::planning::PLANNED_FILE);
-        let buffer = js_sys::Uint8Array::from(text.as_bytes()).buffer();
-        s.plan.set(None);
-        super::client::submit(crate::app::jobs::Job::Load {
-            names: vec![name],
-            buffers: vec![buffer],
-            replace: false,
-            restore: false,
-        });
-    };
-    let result = move || {
-        let lang = s.lang.get();
-        s.plan.get().map(|r| match r {
-            Err(e) => view! { <p class="error" data-testid="suggest-error">{e.text(lang).to_string()}</p> }.into_any(),
-            Ok(plan) => {
-                let total = plan.population_total.max(1.0);
-                let gap = plan.gap();
-                let quality = if plan.proven_optimal && gap.is_some_and(|g| g <= 0.0) {
-                    Key::ProvenOptimal.text(lang).to_string()
-                } else {
-                    match gap {
-                        Some(g) => format!("{} {:.2} % {}", Key::WithinOfBest.text(lang), g * 100.0, Key::OfBest.text(lang)),
-                        None => String::new(),
-                    }
-                };
-                let sites = plan.sites.clone();
-                view! {
-                    <div data-testid="suggest-result">
-                        <p class="headline-small" data-testid="suggest-shares">
-                            {Key::ShareBeforeAfter.text(lang)} ": "
-                            <b>{format!("{:.1} %", plan.population_within_limit_before / total * 100.0)}</b>
-                            " → "
-                            <b data-testid="suggest-after">{format!("{:.1} %", plan.population_within_limit_after / total * 100.0)}</b>
-                            {format!(" (+{})", people(plan.population_within_limit_after - plan.population_within_limit_before))}
-                        </p>
-                        <p class="note" data-testid="suggest-gap">{quality}</p>
-                        {(plan.target_reached == Some(false)).then(|| view! { <p class="note">{Key::TargetNotReached.text(lang)}</p> })}
-                        <ol class="sites" data-testid="suggest-sites">
-                            {sites.into_iter().map(|site| view! {
-                                <li data-testid="suggest-site">
-                                    {format!("{} {} {}", Key::AddsPeople.text(lang), people(site.added_population), Key::Residents.text(lang))}
-                                    {format!(" · {:.5}, {:.5}", site.lon, site.lat)}
-                                    {site.offroad_m.filter(|m| *m > 200.0).map(|m| format!(" · {} {m:.0} {}", Key::OffRoad.text(lang), Key::Metres.text(lang)))}
-                                    {site.candidate.map(|c| format!(" · #{c}"))}
-                                </li>
-                            }).collect_view()}
-                        </ol>
-                        <Show when=move || !plan.sites.is_empty()>
-                            <button data-testid="suggest-add" on:click=add>{Key::AddAsPlanned.text(lang)}</button>
-                        </Show>
-                    </div>
-                }.into_any()
-            }
-        })
-    };
     view! {
         <Show when=move || s.scene.with(Option::is_some)>
             <section class="card" data-testid="suggest-panel">
@@ -774,8 +709,80 @@ pub fn SuggestPanel() -> impl IntoView {
                     </label>
                 </div>
                 <button class="primary" data-testid="suggest-run" on:click=run>{move || t(Key::Suggest)}</button>
-                {result}
+                <SuggestResult kind />
             </section>
         </Show>
+    }
+}
+
+/// The site suggestions that came back: the share before and after, the proven gap, the
+/// sites with what each adds, and the button that adds them as planned facilities of `kind`.
+#[component]
+fn SuggestResult(kind: RwSignal<crate::engine::model::FacilityKind>) -> impl IntoView {
+    let s = state();
+    let add = move |_| {
+        let Some(Ok(plan)) = s.plan.get_untracked() else {
+            return;
+        };
+        let already = s.scene.with_untracked(|sc| {
+            sc.as_ref()
+                .map_or(0, |sc| sc.0.facilities.iter().filter(|f| f.planned).count())
+        });
+        let text =
+            crate::app::planning::planned_sites_geojson(&plan, kind.get_untracked(), already);
+        let name = format!("{}-{}", already + 1, crate::app::planning::PLANNED_FILE);
+        let buffer = js_sys::Uint8Array::from(text.as_bytes()).buffer();
+        s.plan.set(None);
+        super::client::submit(crate::app::jobs::Job::Load {
+            names: vec![name],
+            buffers: vec![buffer],
+            replace: false,
+            restore: false,
+        });
+    };
+    move || {
+        let lang = s.lang.get();
+        s.plan.get().map(|r| match r {
+            Err(e) => view! { <p class="error" data-testid="suggest-error">{e.text(lang).to_string()}</p> }.into_any(),
+            Ok(plan) => {
+                let total = plan.population_total.max(1.0);
+                let gap = plan.gap();
+                let quality = if plan.proven_optimal && gap.is_some_and(|g| g <= 0.0) {
+                    Key::ProvenOptimal.text(lang).to_string()
+                } else {
+                    match gap {
+                        Some(g) => format!("{} {:.2} % {}", Key::WithinOfBest.text(lang), g * 100.0, Key::OfBest.text(lang)),
+                        None => String::new(),
+                    }
+                };
+                let sites = plan.sites.clone();
+                view! {
+                    <div data-testid="suggest-result">
+                        <p class="headline-small" data-testid="suggest-shares">
+                            {Key::ShareBeforeAfter.text(lang)} ": "
+                            <b>{format!("{:.1} %", plan.population_within_limit_before / total * 100.0)}</b>
+                            " → "
+                            <b data-testid="suggest-after">{format!("{:.1} %", plan.population_within_limit_after / total * 100.0)}</b>
+                            {format!(" (+{})", people(plan.population_within_limit_after - plan.population_within_limit_before))}
+                        </p>
+                        <p class="note" data-testid="suggest-gap">{quality}</p>
+                        {(plan.target_reached == Some(false)).then(|| view! { <p class="note">{Key::TargetNotReached.text(lang)}</p> })}
+                        <ol class="sites" data-testid="suggest-sites">
+                            {sites.into_iter().map(|site| view! {
+                                <li data-testid="suggest-site">
+                                    {format!("{} {} {}", Key::AddsPeople.text(lang), people(site.added_population), Key::Residents.text(lang))}
+                                    {format!(" · {:.5}, {:.5}", site.lon, site.lat)}
+                                    {site.offroad_m.filter(|m| *m > 200.0).map(|m| format!(" · {} {m:.0} {}", Key::OffRoad.text(lang), Key::Metres.text(lang)))}
+                                    {site.candidate.map(|c| format!(" · #{c}"))}
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                        <Show when=move || !plan.sites.is_empty()>
+                            <button data-testid="suggest-add" on:click=add>{Key::AddAsPlanned.text(lang)}</button>
+                        </Show>
+                    </div>
+                }.into_any()
+            }
+        })
     }
 }

@@ -167,34 +167,7 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
             limit_min,
             rules,
             cell_m,
-        } => {
-            let mut r = Reporter::new();
-            let outcome = SESSION.with(|s| {
-                s.borrow_mut()
-                    .run(mode, limit_min, &rules, &mut |st, d, t| r.report(st, d, t))
-            });
-            match outcome {
-                Ok(out) => {
-                    let buffers: Vec<js_sys::ArrayBuffer> =
-                        out.scene.iter().map(|s| to_buffer(&s.encode())).collect();
-                    post(
-                        &FromWorker::Result {
-                            id,
-                            report: Box::new(out.report),
-                            scene: !buffers.is_empty(),
-                            timings: r.finish(),
-                            memory: memory(),
-                            graph_nodes: out.graph_nodes,
-                        },
-                        &buffers,
-                    );
-                    // The surface follows the report, so the map and the figures never wait
-                    // for it; only when the data, the mode or the cell size changed.
-                    send_surface(mode, cell_m);
-                }
-                Err(error) => post(&FromWorker::Failed { id, error }, &[]),
-            }
-        }
+        } => run(id, mode, limit_min, &rules, cell_m),
         ToWorker::Plan(ask) => {
             let bytes = buffers.first().map(from_buffer);
             drop(buffers);
@@ -233,6 +206,42 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
                 &[],
             );
         }
+    }
+}
+
+/// Computes run `id`'s report (and map) and posts it, then the surface when it changed.
+fn run(
+    id: u64,
+    mode: crate::engine::network::Mode,
+    limit_min: f64,
+    rules: &crate::engine::rules::RuleParams,
+    cell_m: f64,
+) {
+    let mut r = Reporter::new();
+    let outcome = SESSION.with(|s| {
+        s.borrow_mut()
+            .run(mode, limit_min, rules, &mut |st, d, t| r.report(st, d, t))
+    });
+    match outcome {
+        Ok(out) => {
+            let buffers: Vec<js_sys::ArrayBuffer> =
+                out.scene.iter().map(|s| to_buffer(&s.encode())).collect();
+            post(
+                &FromWorker::Result {
+                    id,
+                    report: Box::new(out.report),
+                    scene: !buffers.is_empty(),
+                    timings: r.finish(),
+                    memory: memory(),
+                    graph_nodes: out.graph_nodes,
+                },
+                &buffers,
+            );
+            // The surface follows the report, so the map and the figures never wait
+            // for it; only when the data, the mode or the cell size changed.
+            send_surface(mode, cell_m);
+        }
+        Err(error) => post(&FromWorker::Failed { id, error }, &[]),
     }
 }
 
