@@ -10,22 +10,9 @@ use crate::engine::io::osm::OsmOptions;
 
 /// Runs `check` with its flags `args`.
 pub fn run(args: &[String]) -> Result<String, String> {
-    let mut it = args.iter();
-    let mut inputs = Inputs::default();
-    while let Some(flag) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
-        };
-        if inputs.take(flag, &mut value)? {
-            continue;
-        }
-        match flag.as_str() {
-            "-h" | "--help" => return Ok(USAGE.to_string()),
-            other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
-        }
-    }
+    let Some(inputs) = Inputs::parse(args, &mut |_, _| Ok(false))? else {
+        return Ok(USAGE.to_string());
+    };
     let data = inputs.load()?;
     // Which layers win and where residents come from are the dataset's (the page's) policy;
     // the report carries the extract's account (attribution, population source, warnings).
@@ -35,6 +22,10 @@ pub fn run(args: &[String]) -> Result<String, String> {
     }
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
 }
+
+/// A command's own flags: given a flag and a way to take its value, says whether it took it.
+pub type OwnFlags<'a> =
+    &'a mut dyn FnMut(&str, &mut dyn FnMut() -> Result<String, String>) -> Result<bool, String>;
 
 /// The data and analysis flags every command that analyses layers shares: the layer files,
 /// an OpenStreetMap extract and its options, the mode, the limit and the rule parameters.
@@ -53,6 +44,27 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// Reads `args`: the shared flags into the inputs, any other to `own`; an unknown flag is
+    /// an error. `Ok(None)` when help was asked for.
+    pub fn parse(args: &[String], own: OwnFlags) -> Result<Option<Inputs>, String> {
+        let mut it = args.iter();
+        let mut inputs = Inputs::default();
+        while let Some(flag) = it.next() {
+            let mut value = || {
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
+            };
+            if flag == "-h" || flag == "--help" {
+                return Ok(None);
+            }
+            if !inputs.take(flag, &mut value)? && !own(flag, &mut value)? {
+                return Err(format!("unknown option \"{flag}\"\n\n{USAGE}"));
+            }
+        }
+        Ok(Some(inputs))
+    }
+
     /// Takes `flag` (and its value, from `value`) if it is one of the shared flags: `Ok(true)`
     /// when taken, `Ok(false)` when it is not one of them.
     pub fn take(

@@ -16,28 +16,18 @@ use crate::engine::planning::{
 
 /// Runs `plan` with its flags `args`.
 pub fn run(args: &[String]) -> Result<String, String> {
-    let mut it = args.iter();
-    let mut inputs = Inputs::default();
     let mut objective: Option<Objective> = None;
     let mut candidates_path: Option<String> = None;
     let mut spacing_m = DEFAULT_SPACING_M;
     let mut kind = FacilityKind::MedicalServicePoint;
-    while let Some(flag) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
-        };
-        if inputs.take(flag, &mut value)? {
-            continue;
-        }
+    let parsed = Inputs::parse(args, &mut |flag, value| {
         let number = |v: &str, what: &str| {
             v.parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())
                 .ok_or_else(|| format!("{flag}: \"{v}\" is not {what}"))
         };
-        match flag.as_str() {
+        match flag {
             "--add" => {
                 let v = value()?;
                 let k = v.parse::<usize>().ok().filter(|&k| k > 0).ok_or_else(|| {
@@ -71,10 +61,13 @@ pub fn run(args: &[String]) -> Result<String, String> {
                         format!("--kind: \"{v}\" is not a kind of medical service point (village_clinic, medical_service_point, mobile_station, ...)")
                     })?;
             }
-            "-h" | "--help" => return Ok(USAGE.to_string()),
-            other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
+    let Some(inputs) = parsed else {
+        return Ok(USAGE.to_string());
+    };
     let objective =
         objective.ok_or_else(|| format!("--add K or --target-share S is required\n\n{USAGE}"))?;
     let candidates = match &candidates_path {

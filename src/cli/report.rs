@@ -10,20 +10,10 @@ use crate::app::text::{word_report, Lang};
 
 /// Runs `report` with its flags `args`; returns a line saying what it wrote.
 pub fn run(args: &[String]) -> Result<String, String> {
-    let mut it = args.iter();
-    let mut inputs = Inputs::default();
     let mut out: Option<String> = None;
     let mut lang = Lang::Zh;
-    while let Some(flag) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
-        };
-        if inputs.take(flag, &mut value)? {
-            continue;
-        }
-        match flag.as_str() {
+    let parsed = Inputs::parse(args, &mut |flag, value| {
+        match flag {
             "--out" => out = Some(value()?),
             "--lang" => {
                 lang = match value()?.as_str() {
@@ -32,10 +22,13 @@ pub fn run(args: &[String]) -> Result<String, String> {
                     other => return Err(format!("--lang: \"{other}\" is not zh or en")),
                 }
             }
-            "-h" | "--help" => return Ok(USAGE.to_string()),
-            other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
+    let Some(inputs) = parsed else {
+        return Ok(USAGE.to_string());
+    };
     let out = out.ok_or_else(|| format!("--out FILE.html is required\n\n{USAGE}"))?;
     let data = inputs.load()?;
     let options = &inputs.options;

@@ -9,22 +9,12 @@ use crate::engine::surface::{geotiff, isochrones, Surface, DEFAULT_BANDS, DEFAUL
 
 /// Runs `surface` with its flags `args`.
 pub fn run(args: &[String]) -> Result<String, String> {
-    let mut it = args.iter();
-    let mut inputs = Inputs::default();
     let mut cell_m = DEFAULT_CELL_M;
     let mut out: Option<String> = None;
     let mut iso_out: Option<String> = None;
     let mut bands: Vec<f64> = DEFAULT_BANDS.to_vec();
-    while let Some(flag) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
-        };
-        if inputs.take(flag, &mut value)? {
-            continue;
-        }
-        match flag.as_str() {
+    let parsed = Inputs::parse(args, &mut |flag, value| {
+        match flag {
             "--cell-m" => {
                 let v = value()?;
                 cell_m = v
@@ -34,10 +24,13 @@ pub fn run(args: &[String]) -> Result<String, String> {
             "--out" => out = Some(value()?),
             "--isochrones" => iso_out = Some(value()?),
             "--bands" => bands = parse_bands(&value()?)?,
-            "-h" | "--help" => return Ok(USAGE.to_string()),
-            other => return Err(format!("unknown option \"{other}\"\n\n{USAGE}")),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
+    let Some(inputs) = parsed else {
+        return Ok(USAGE.to_string());
+    };
     let out = out.ok_or_else(|| format!("--out FILE.tif is required\n\n{USAGE}"))?;
     let data = inputs.load()?;
     inputs.options.validate().map_err(|e| e.to_string())?;

@@ -274,18 +274,13 @@ pub fn planning_instance(
         feature: i as u32,
     };
     layers.facilities = (0..facilities)
-        .map(|i| Facility {
-            source: source(i),
-            name: Some(format!("clinic {i}")),
-            kind: FacilityKind::VillageClinic,
-            primary_care: true,
-            at: place(&mut rng),
-            grade: None,
-            ownership: None,
-            lead: false,
-            centers: Vec::new(),
-            admin_code: None,
-            planned: false,
+        .map(|i| {
+            Facility::of_kind(
+                source(i),
+                Some(format!("clinic {i}")),
+                FacilityKind::VillageClinic,
+                place(&mut rng),
+            )
         })
         .collect();
     layers.settlements = (0..settlements)

@@ -247,19 +247,12 @@ pub fn generate(junctions: usize, seed: u64) -> Layers {
             } else {
                 FacilityKind::VillageClinic
             };
-            Facility {
-                source: source(),
-                name: Some(format!("{} {k}", kind.id())),
+            Facility::of_kind(
+                source(),
+                Some(format!("{} {k}", kind.id())),
                 kind,
-                primary_care: kind.is_medical_service_point(),
-                at: grid.near(i, j, 0.4, &mut rng),
-                grade: None,
-                ownership: None,
-                lead: false,
-                centers: Vec::new(),
-                admin_code: None,
-                planned: false,
-            }
+                grid.near(i, j, 0.4, &mut rng),
+            )
         })
         .collect();
     let settlements = (0..(junctions / JUNCTIONS_PER_SETTLEMENT).max(1))

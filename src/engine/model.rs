@@ -444,6 +444,31 @@ pub struct Facility {
     pub planned: bool,
 }
 
+impl Facility {
+    /// A facility of `kind` at `at` with nothing else known: a medical service point when its
+    /// kind is one; no grade, ownership, centers or code; not the lead hospital; existing.
+    pub fn of_kind(
+        source: Source,
+        name: Option<String>,
+        kind: FacilityKind,
+        at: LonLat,
+    ) -> Facility {
+        Facility {
+            source,
+            name,
+            kind,
+            primary_care: kind.is_medical_service_point(),
+            at,
+            grade: None,
+            ownership: None,
+            lead: false,
+            centers: Vec::new(),
+            admin_code: None,
+            planned: false,
+        }
+    }
+}
+
 /// A settlement: a point where people live, with its population.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Settlement {

@@ -226,19 +226,12 @@ fn read_facilities(b: &mut Builder<'_>, layers: &mut Layers) {
             return;
         };
         let source = b.source(kind, id);
-        layers.facilities.push(Facility {
+        layers.facilities.push(Facility::of_kind(
             source,
-            name: tag(tags, "name").map(str::to_string),
-            kind: facility,
-            primary_care: facility.is_medical_service_point(),
+            tag(tags, "name").map(str::to_string),
+            facility,
             at,
-            grade: None,
-            ownership: None,
-            lead: false,
-            centers: Vec::new(),
-            admin_code: None,
-            planned: false,
-        });
+        ));
     };
     for (id, at, tags) in &raw.tagged_nodes {
         push(b, OsmType::Node, *id, tags, *at);
