@@ -392,6 +392,7 @@ pub fn read_error(lang: Lang, e: &ReadError) -> String {
             format!("{file}：无法读取 OpenStreetMap 文件（{error}）")
         }
         (Lang::Zh, ReadError::Shapefile(e)) => format!("{}：无法读取 Shapefile（{}）", e.file, e.reason),
+        (Lang::Zh, ReadError::Table(e)) => format!("{}：无法读取表格（{}）", e.file, e.reason),
     }
 }
 

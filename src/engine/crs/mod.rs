@@ -40,6 +40,7 @@ pub mod wgs84 {
     pub const E2: f64 = 0.006_694_379_990_141_317;
 }
 
+pub mod china;
 mod tm;
 mod utm;
 pub use tm::TransverseMercator;

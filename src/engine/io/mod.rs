@@ -15,6 +15,7 @@ pub mod osm;
 pub mod points;
 pub mod properties;
 pub mod shapefile;
+pub mod table;
 
 use crate::engine::model::Layers;
 
@@ -28,6 +29,8 @@ pub enum Format {
     /// ESRI shapefiles: a `.zip` of them, or a bare `.shp` (its sidecars given with it through
     /// [`read_shapefile_parts`]).
     Shapefile,
+    /// A CSV table of points.
+    Table,
 }
 
 impl Format {
@@ -47,6 +50,8 @@ impl Format {
             Format::OsmPbf
         } else if zip || lower.ends_with(".shp") {
             Format::Shapefile
+        } else if lower.ends_with(".csv") || lower.ends_with(".tsv") {
+            Format::Table
         } else {
             Format::GeoJson
         }
@@ -76,6 +81,9 @@ pub enum ReadError {
     /// The GeoJSON reader's complaint.
     #[error(transparent)]
     GeoJson(#[from] geojson::InputError),
+    /// The table reader's complaint.
+    #[error(transparent)]
+    Table(#[from] table::TableError),
     /// The shapefile reader's complaint.
     #[error(transparent)]
     Shapefile(#[from] shapefile::ShapefileError),
@@ -111,6 +119,7 @@ pub fn read(
             })?;
             Ok(Import::Layers(geojson::read_geojson(name, text, file_id)?))
         }
+        Format::Table => Ok(Import::Layers(table::read_table(name, bytes, file_id)?)),
         Format::Shapefile => {
             let parts = if name.to_ascii_lowercase().ends_with(".shp") && !bytes.starts_with(b"PK")
             {

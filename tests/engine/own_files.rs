@@ -1,5 +1,6 @@
-//! Zipped and bare ESRI shapefiles (made from the demo county by GDAL: see
-//! `tests/data/shapefile/make.sh`) give the report of the GeoJSON originals.
+//! Planners' own files give the report of the GeoJSON originals: zipped and bare ESRI
+//! shapefiles (made from the demo county by GDAL: `tests/data/shapefile/make.sh`) and CSV
+//! registers in GBK with AMap (GCJ-02) positions or UTF-8 with a BOM (`tests/data/table/make.py`).
 
 use medreach::app::analysis::check;
 use medreach::app::options::Options;
@@ -150,4 +151,58 @@ fn broken_shapefiles_are_named_and_refused() {
     // Not a zip at all.
     let e = read("c.zip", b"PK\x03\x04 garbage", 0, &Default::default()).unwrap_err();
     assert!(e.to_string().starts_with("c.zip: not a zip archive"), "{e}");
+}
+
+#[test]
+fn csv_registers_with_amap_positions_give_the_geojson_report() {
+    let want = report(&demo_geojson(&[
+        "roads",
+        "facilities",
+        "settlements",
+        "admin",
+    ]));
+    let mut data = demo_geojson(&["roads", "admin"]);
+    let dir = root().join("tests/data/table");
+    for name in ["facilities_gcj02_gbk.csv", "settlements_utf8bom.csv"] {
+        let loaded = data
+            .load_file(
+                name,
+                &std::fs::read(dir.join(name)).unwrap(),
+                &Default::default(),
+            )
+            .unwrap();
+        assert!(
+            loaded.layers.skipped.is_empty(),
+            "{name}: {:?}",
+            loaded.layers.skipped
+        );
+        assert!(loaded.layers.notes[0].contains(if name.contains("gcj") {
+            "GCJ-02"
+        } else {
+            "WGS84"
+        }));
+    }
+    // GCJ-02 converted back to within a millimetre: the same times to 1e-6 min.
+    assert_same(&want, &report(&data), "CSV");
+    // A table without coordinate columns, or with projected ones, is refused by name.
+    let e = read(
+        "t.csv",
+        "名称,人口\n甲,3\n".as_bytes(),
+        0,
+        &Default::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("t.csv: no longitude and latitude columns"),
+        "{e}"
+    );
+    let e = read(
+        "t.csv",
+        "名称,X,Y\n甲,2560000,35500000\n".as_bytes(),
+        0,
+        &Default::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("projected coordinates"), "{e}");
 }

@@ -1,0 +1,233 @@
+//! Tables of points: CSV (UTF-8, UTF-8 with BOM, or GBK; comma, semicolon or tab), as planners
+//! keep facility registers and settlement lists. Every row is a point feature whose columns are
+//! its properties (numbers read as numbers), so a register's columns mean what they mean in any
+//! other format ([`super::properties`]). The coordinate columns are found by name (经度/纬度,
+//! lng/lat, lon/lat, longitude/latitude, x/y); a header or file name that says GCJ-02 (高德,
+//! AMap, 火星) or BD-09 (百度, Baidu) has its positions converted to WGS84. Chinese survey tables
+//! call the northing X: x/y columns are used only when they hold longitude/latitude.
+
+use super::properties::push_point;
+use crate::engine::crs::china::{bd09_to_wgs84, gcj02_to_wgs84};
+use crate::engine::crs::LonLat;
+use crate::engine::model::{Layers, SkipReason, Skipped, Source};
+use serde_json::{Map, Value};
+
+/// Why a table cannot be read.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{file}: {reason}")]
+pub struct TableError {
+    /// The file.
+    pub file: String,
+    /// What is wrong (English; the page words it in Chinese too).
+    pub reason: String,
+}
+
+/// The coordinates a table's positions are in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Datum {
+    /// WGS84 (GPS).
+    Wgs84,
+    /// GCJ-02 (AMap, Tencent).
+    Gcj02,
+    /// BD-09 (Baidu).
+    Bd09,
+}
+
+/// The text of a table: UTF-8 (a BOM dropped) when valid, else GBK.
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GBK
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
+/// Rows of delimited text (RFC 4180 quoting: quoted fields may hold the delimiter, newlines
+/// and doubled quotes).
+fn rows(text: &str, delimiter: char) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, c) if c == delimiter => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                if row.iter().any(|f| !f.trim().is_empty()) {
+                    out.push(std::mem::take(&mut row));
+                } else {
+                    row.clear();
+                }
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    row.push(field);
+    if row.iter().any(|f| !f.trim().is_empty()) {
+        out.push(row);
+    }
+    out
+}
+
+/// The delimiter the header line uses most: comma, semicolon or tab.
+fn delimiter(text: &str) -> char {
+    let first = text.lines().next().unwrap_or("");
+    [',', ';', '\t']
+        .into_iter()
+        .max_by_key(|d| first.matches(*d).count())
+        .unwrap_or(',')
+}
+
+/// A header cell reduced for matching: lower case, without spaces or a bracketed remark.
+fn key(h: &str) -> String {
+    let h = h.trim().to_lowercase();
+    let h = h
+        .split(['(', '（', '[', '【'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    h.replace([' ', '_', '-'], "")
+}
+
+const LON_NAMES: &[&str] = &["经度", "lng", "lon", "long", "longitude", "东经", "x"];
+const LAT_NAMES: &[&str] = &["纬度", "lat", "latitude", "北纬", "y"];
+
+/// The columns of longitude and latitude, by name (the first name of each list that a header
+/// has).
+fn coordinate_columns(header: &[String]) -> Option<(usize, usize)> {
+    let find = |names: &[&str]| {
+        let exact = names
+            .iter()
+            .find_map(|n| header.iter().position(|h| key(h) == *n));
+        // 高德经度, 经度WGS84 and the like: a Chinese name inside a longer header.
+        exact.or_else(|| header.iter().position(|h| key(h).contains(names[0])))
+    };
+    Some((find(LON_NAMES)?, find(LAT_NAMES)?))
+}
+
+/// What the headers and the file name say of the datum.
+fn datum(file: &str, header: &[String]) -> Datum {
+    let text = format!("{file} {}", header.join(" ")).to_lowercase();
+    if ["bd09", "bd-09", "百度", "baidu"]
+        .iter()
+        .any(|k| text.contains(k))
+    {
+        Datum::Bd09
+    } else if ["gcj", "高德", "火星", "amap", "腾讯", "tencent"]
+        .iter()
+        .any(|k| text.contains(k))
+    {
+        Datum::Gcj02
+    } else {
+        Datum::Wgs84
+    }
+}
+
+/// A cell as a property value: a number when it reads as one, else text.
+fn value(cell: &str) -> Option<Value> {
+    let c = cell.trim();
+    if c.is_empty() {
+        return None;
+    }
+    // Codes stay text: a leading zero, or a long run of digits (division codes, phones).
+    let code = (c.len() > 1 && c.starts_with('0') && !c.starts_with("0."))
+        || (c.len() > 9 && c.bytes().all(|b| b.is_ascii_digit()));
+    match c.parse::<f64>() {
+        Ok(x) if x.is_finite() && !code => serde_json::Number::from_f64(x).map(Value::Number),
+        _ => Some(Value::String(c.to_string())),
+    }
+}
+
+/// Reads a CSV table `bytes` (file `file`) into layers of points.
+pub fn read_table(file: &str, bytes: &[u8], file_id: u32) -> Result<Layers, TableError> {
+    let err = |reason: String| TableError {
+        file: file.to_string(),
+        reason,
+    };
+    let text = decode(bytes);
+    let all = rows(&text, delimiter(&text));
+    let Some((header, body)) = all.split_first() else {
+        return Err(err("is empty".into()));
+    };
+    let (lon_col, lat_col) = coordinate_columns(header).ok_or_else(|| {
+        err(format!(
+            "no longitude and latitude columns (经度/纬度, lng/lat, lon/lat, longitude/latitude) among {}",
+            header.join(", ")
+        ))
+    })?;
+    let datum = datum(file, header);
+    let mut layers = Layers::default();
+    let mut projected = 0usize;
+    for (i, row) in body.iter().enumerate() {
+        let source = Source {
+            file: file_id,
+            feature: i as u32,
+        };
+        let num = |c: usize| row.get(c).and_then(|v| v.trim().parse::<f64>().ok());
+        let (Some(lon), Some(lat)) = (num(lon_col), num(lat_col)) else {
+            layers.skipped.push(Skipped {
+                source,
+                reason: SkipReason::Degenerate {
+                    detail: format!("row {} has no number in its coordinate columns", i + 2),
+                },
+            });
+            continue;
+        };
+        if !(lon.abs() <= 180.0 && lat.abs() <= 90.0) {
+            projected += 1;
+            layers.skipped.push(Skipped {
+                source,
+                reason: SkipReason::Degenerate {
+                    detail: format!("row {}: ({lon}, {lat}) is not a longitude/latitude", i + 2),
+                },
+            });
+            continue;
+        }
+        let raw = LonLat { lon, lat };
+        let at = match datum {
+            Datum::Wgs84 => raw,
+            Datum::Gcj02 => gcj02_to_wgs84(raw),
+            Datum::Bd09 => bd09_to_wgs84(raw),
+        };
+        let mut props = Map::new();
+        for (h, cell) in header.iter().zip(row) {
+            if let Some(v) = value(cell) {
+                props.insert(h.trim().to_string(), v);
+            }
+        }
+        if let Err(reason) = push_point(&props, at, source, &mut layers) {
+            layers.skipped.push(Skipped { source, reason });
+        }
+    }
+    if projected > body.len() / 2 && projected > 0 {
+        return Err(err(format!(
+            "the columns {} and {} hold projected coordinates, not longitude/latitude: give 经度/纬度 in degrees",
+            header[lon_col], header[lat_col]
+        )));
+    }
+    let said = match datum {
+        Datum::Wgs84 => "WGS84 (GPS); if they were copied from AMap or Baidu, say so in the column names (e.g. 经度(高德)) so they are converted",
+        Datum::Gcj02 => "GCJ-02 (AMap/Tencent), converted to WGS84",
+        Datum::Bd09 => "BD-09 (Baidu), converted to WGS84",
+    };
+    layers.notes.push(format!(
+        "{file}: positions from the columns {} and {}, read as {said}",
+        header[lon_col].trim(),
+        header[lat_col].trim()
+    ));
+    Ok(layers)
+}
