@@ -11,11 +11,13 @@
 //! - [`surface`]: the travel-time surface as a GeoTIFF and its isochrones as GeoJSON.
 //! - [`plan`]: where to add sites (maximal or set covering), with a proven bound.
 //! - [`report`]: the printable report as one self-contained HTML file.
+//! - [`export`]: the exports (CSV, GeoJSON, GeoTIFF) into a folder.
 //! - [`synthetic`]: a generated network checked end to end, timed.
 //! - [`demo_county`]: writes the generated demo county.
 
 pub mod check;
 pub mod demo_county;
+pub mod export;
 pub mod plan;
 pub mod report;
 pub mod surface;
@@ -27,6 +29,7 @@ pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --
        medreach surface --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--cell-m 100] --out FILE.tif [--isochrones FILE.geojson] [--bands 5,10,15,30,60]
        medreach plan --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] (--add K | --target-share 1.0) [--candidates FILE.geojson] [--spacing-m 300] [--kind medical_service_point]
        medreach report --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--rules PARAMS] [--lang zh|en] --out report.html
+       medreach export --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--lang zh|en] [--cell-m 100] --out-dir DIR
        medreach demo-county --out DIR [--seed 2025]
        medreach synthetic --junctions N [--seed 1] [--mode walk|drive] [--limit-min 15]
 
@@ -64,6 +67,11 @@ arrow, the headline figure, the 2027 target scorecard, the scorecard by township
 with its place, suggestion and clause, the planned sites) as one self-contained HTML file that a
 browser prints on A4; Chinese by default.
 
+export writes the page's exports into a folder: settlements.csv and .geojson (time, nearest
+service point, within/beyond, position), findings.csv, admin-units.csv and scorecard.csv (UTF-8
+with a BOM, so a Chinese Excel opens them), and with --cell-m the surface (travel-time.tif) and
+its isochrones (isochrones.geojson).
+
 synthetic generates a road network of about N junctions with facilities and settlements (see
 medreach::devtools::synthetic), runs the whole check on it and prints, as JSON, its size, the seconds of
 each stage, the peak memory and the bytes per junction.";
@@ -78,6 +86,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
         Some("surface") => surface::run(&args[1..]),
         Some("plan") => plan::run(&args[1..]),
         Some("report") => report::run(&args[1..]),
+        Some("export") => export::run(&args[1..]),
         Some("-h") | Some("--help") => Ok(USAGE.to_string()),
         None => Err(USAGE.to_string()),
         Some(other) => Err(format!("unknown command \"{other}\"\n\n{USAGE}")),

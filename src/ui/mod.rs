@@ -3,6 +3,7 @@
 
 mod client;
 mod demo;
+mod export_panel;
 mod findings;
 mod map;
 pub mod memory;
@@ -114,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <panels::LoadPanel />
                     <panels::AdminTable />
                     <panels::BeyondList />
+                    <export_panel::ExportPanel />
                 </aside>
             </main>
         </div>

@@ -208,3 +208,37 @@ fn report_writes_a_self_contained_printable_document() {
     args.extend(["--out", &html.path(), "--lang", "fr"].map(String::from));
     assert_fails(&args, &["--lang", "zh or en"]);
 }
+
+/// `medreach export` writes the page's exports into a folder.
+#[test]
+fn export_writes_csv_geojson_and_the_surface() {
+    let dir = std::env::temp_dir().join(format!("medreach-export-{}", std::process::id()));
+    let mut args = demo_args("export");
+    args.extend(["--out-dir", &dir.to_string_lossy(), "--cell-m", "300"].map(String::from));
+    let out = run(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(dir.join("settlements.csv")).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert_eq!(csv.trim_end().lines().count(), 497);
+    let g: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("settlements.geojson")).unwrap())
+            .unwrap();
+    assert_eq!(g["features"].as_array().unwrap().len(), 496);
+    for name in [
+        "findings.csv",
+        "admin-units.csv",
+        "scorecard.csv",
+        "isochrones.geojson",
+    ] {
+        assert!(dir.join(name).exists(), "{name}");
+    }
+    assert_eq!(
+        &std::fs::read(dir.join("travel-time.tif")).unwrap()[..4],
+        b"II*\0"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -50,3 +50,26 @@ test('(u) the printable report, in Chinese, prints on A4', { timeout: TEST_TIMEO
     await view.waitFor({ state: 'detached' });
   });
 });
+
+test('(w) exports are saved from the page: settlements CSV for Excel, findings, surface', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withApp(t, browser, async (page) => {
+    const save = async (id) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(tid(id))]);
+      const chunks = [];
+      for await (const c of await download.createReadStream()) chunks.push(c);
+      return { name: download.suggestedFilename(), bytes: Buffer.concat(chunks) };
+    };
+    const csv = await save('export-settlements-csv');
+    assert.equal(csv.name, 'settlements.csv');
+    assert.deepEqual([...csv.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with a BOM for Excel');
+    const settlements = Number((await page.textContent(tid('count-settlements'))).replace(/[^0-9]/g, ''));
+    assert.equal(csv.bytes.toString('utf8').trim().split('\r\n').length, settlements + 1);
+    const geo = JSON.parse((await save('export-settlements-geojson')).bytes.toString('utf8'));
+    assert.equal(geo.features.length, settlements);
+    await page.locator(tid('export-surface-tif')).waitFor();
+    const tif = await save('export-surface-tif');
+    assert.equal(tif.bytes.subarray(0, 4).toString('latin1'), 'II*\0');
+    const iso = JSON.parse((await save('export-isochrones')).bytes.toString('utf8'));
+    assert.deepEqual(iso.features.map((f) => f.properties.max_min), [5, 10, 15, 30, 60]);
+  });
+});

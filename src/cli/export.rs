@@ -1,0 +1,92 @@
+//! `medreach export`: the page's exports as files in a folder — the settlements (CSV and
+//! GeoJSON), the findings, the admin units and the scorecard (CSV, UTF-8 with a BOM for Excel,
+//! in Chinese by default), and with `--cell-m` the surface (GeoTIFF) and its isochrones.
+
+use super::check::Inputs;
+use super::USAGE;
+use crate::app::analysis::Analysis;
+use crate::app::export;
+use crate::app::scene::Scene;
+use crate::app::text::Lang;
+use crate::engine::surface::{geotiff, isochrones, Surface, DEFAULT_BANDS};
+
+/// Runs `export` with its flags `args`; returns the files written, one per line.
+pub fn run(args: &[String]) -> Result<String, String> {
+    let mut out: Option<String> = None;
+    let mut lang = Lang::Zh;
+    let mut cell_m: Option<f64> = None;
+    let parsed = Inputs::parse(args, &mut |flag, value| {
+        match flag {
+            "--out-dir" => out = Some(value()?),
+            "--lang" => {
+                lang = match value()?.as_str() {
+                    "zh" => Lang::Zh,
+                    "en" => Lang::En,
+                    other => return Err(format!("--lang: \"{other}\" is not zh or en")),
+                }
+            }
+            "--cell-m" => {
+                let v = value()?;
+                cell_m = Some(
+                    v.parse()
+                        .map_err(|_| format!("--cell-m: \"{v}\" is not a number of metres"))?,
+                );
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    let Some(inputs) = parsed else {
+        return Ok(USAGE.to_string());
+    };
+    let dir = std::path::PathBuf::from(
+        out.ok_or_else(|| format!("--out-dir DIR is required\n\n{USAGE}"))?,
+    );
+    let data = inputs.load()?;
+    let options = &inputs.options;
+    options.validate().map_err(|e| e.to_string())?;
+    let analysis =
+        Analysis::run(&data, options.mode, &options.speeds).map_err(|e| e.to_string())?;
+    let report = analysis.report(options.limit_min, &options.rules);
+    let scene = Scene::build(&analysis, &options.speeds);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "settlements.csv",
+            export::settlements_csv(&report, Some(&scene), lang).into_bytes(),
+        ),
+        (
+            "settlements.geojson",
+            export::settlements_geojson(&report, Some(&scene)).into_bytes(),
+        ),
+        (
+            "findings.csv",
+            export::findings_csv(&report, lang).into_bytes(),
+        ),
+        (
+            "admin-units.csv",
+            export::units_csv(&report, lang).into_bytes(),
+        ),
+        (
+            "scorecard.csv",
+            export::scorecard_csv(&report, lang).into_bytes(),
+        ),
+    ];
+    if let Some(cell_m) = cell_m {
+        let s = Surface::compute(&analysis.layers, &analysis.reach, cell_m, &mut |_, _, _| {})
+            .map_err(|e| format!("--cell-m {cell_m}: {e}"))?;
+        let bands = isochrones::isochrones(&s.grid, &s.minutes, &DEFAULT_BANDS);
+        files.push(("travel-time.tif", geotiff::write(&s)));
+        files.push((
+            "isochrones.geojson",
+            isochrones::to_geojson(&bands).to_string().into_bytes(),
+        ));
+    }
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        written.push(path.display().to_string());
+    }
+    Ok(written.join("\n"))
+}
