@@ -31,6 +31,11 @@ fn report(data: &Dataset) -> Report {
 /// The same residents, times (to 1e-6 min: the coordinates went through GDAL's projection and
 /// back through MedReach's) and findings.
 fn assert_same(a: &Report, b: &Report, what: &str) {
+    assert_close(a, b, what, 1e-6);
+}
+
+/// [`assert_same`] with times to `tol` minutes.
+fn assert_close(a: &Report, b: &Report, what: &str, tol: f64) {
     assert_eq!(
         a.summary.population_total, b.summary.population_total,
         "{what}"
@@ -45,7 +50,7 @@ fn assert_same(a: &Report, b: &Report, what: &str) {
     for (x, y) in a.settlements.iter().zip(&b.settlements) {
         match (x.time_min, y.time_min) {
             (Some(p), Some(q)) => {
-                assert!((p - q).abs() < 1e-6, "{what}: {:?} {p} against {q}", x.name)
+                assert!((p - q).abs() < tol, "{what}: {:?} {p} against {q}", x.name)
             }
             (p, q) => assert_eq!(p, q, "{what}: {:?}", x.name),
         }
@@ -184,6 +189,25 @@ fn csv_registers_with_amap_positions_give_the_geojson_report() {
     }
     // GCJ-02 converted back to within a millimetre: the same times to 1e-6 min.
     assert_same(&want, &report(&data), "CSV");
+    // The register as an Excel workbook with Baidu (BD-09) positions: Baidu's published inverse
+    // is good to about 1e-6°, so the times agree to a hundredth of a minute.
+    let mut data = demo_geojson(&["roads", "admin", "settlements"]);
+    let name = "facilities_bd09.xlsx";
+    let loaded = data
+        .load_file(
+            name,
+            &std::fs::read(dir.join(name)).unwrap(),
+            &Default::default(),
+        )
+        .unwrap();
+    assert!(
+        loaded.layers.skipped.is_empty(),
+        "{:?}",
+        loaded.layers.skipped
+    );
+    assert!(loaded.layers.notes[0].contains("BD-09"));
+    assert_eq!(loaded.layers.facilities.len(), 120);
+    assert_close(&want, &report(&data), "xlsx", 0.01);
     // A table without coordinate columns, or with projected ones, is refused by name.
     let e = read(
         "t.csv",

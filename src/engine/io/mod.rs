@@ -29,7 +29,7 @@ pub enum Format {
     /// ESRI shapefiles: a `.zip` of them, or a bare `.shp` (its sidecars given with it through
     /// [`read_shapefile_parts`]).
     Shapefile,
-    /// A CSV table of points.
+    /// A table of points: CSV, or an Excel workbook.
     Table,
 }
 
@@ -48,6 +48,8 @@ impl Format {
         let zip = lower.ends_with(".zip") || bytes.starts_with(b"PK\x03\x04");
         if pbf_name || pbf_magic {
             Format::OsmPbf
+        } else if table::is_workbook(name) {
+            Format::Table
         } else if zip || lower.ends_with(".shp") {
             Format::Shapefile
         } else if lower.ends_with(".csv") || lower.ends_with(".tsv") {

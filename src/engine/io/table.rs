@@ -1,5 +1,5 @@
-//! Tables of points: CSV (UTF-8, UTF-8 with BOM, or GBK; comma, semicolon or tab), as planners
-//! keep facility registers and settlement lists. Every row is a point feature whose columns are
+//! Tables of points: CSV (UTF-8, UTF-8 with BOM, or GBK; comma, semicolon or tab) and Excel
+//! workbooks (the first sheet), as planners keep facility registers and settlement lists. Every row is a point feature whose columns are
 //! its properties (numbers read as numbers), so a register's columns mean what they mean in any
 //! other format ([`super::properties`]). The coordinate columns are found by name (经度/纬度,
 //! lng/lat, lon/lat, longitude/latitude, x/y); a header or file name that says GCJ-02 (高德,
@@ -152,14 +152,64 @@ fn value(cell: &str) -> Option<Value> {
     }
 }
 
-/// Reads a CSV table `bytes` (file `file`) into layers of points.
+/// Whether `name` is an Excel workbook.
+pub fn is_workbook(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"]
+        .iter()
+        .any(|e| n.ends_with(e))
+}
+
+/// Reads a table `bytes` (file `file`: CSV, or an Excel workbook's first sheet) into layers of
+/// points.
 pub fn read_table(file: &str, bytes: &[u8], file_id: u32) -> Result<Layers, TableError> {
+    let all = if is_workbook(file) {
+        sheet_rows(file, bytes)?
+    } else {
+        let text = decode(bytes);
+        rows(&text, delimiter(&text))
+    };
+    read_rows(file, all, file_id)
+}
+
+/// The first sheet of a workbook as rows of text (numbers written without a needless `.0`).
+fn sheet_rows(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
+    use calamine::{Data, Reader};
     let err = |reason: String| TableError {
         file: file.to_string(),
         reason,
     };
-    let text = decode(bytes);
-    let all = rows(&text, delimiter(&text));
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| err(format!("not an Excel workbook that can be read ({e})")))?;
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| err("the workbook has no sheet".into()))?;
+    let range = book
+        .worksheet_range(&first)
+        .map_err(|e| err(format!("sheet {first}: {e}")))?;
+    let cell = |d: &Data| match d {
+        Data::Empty => String::new(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    };
+    Ok(range
+        .rows()
+        .map(|r| r.iter().map(cell).collect::<Vec<String>>())
+        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+        .collect())
+}
+
+/// Rows (the first is the header) into layers of points.
+fn read_rows(file: &str, all: Vec<Vec<String>>, file_id: u32) -> Result<Layers, TableError> {
+    let err = |reason: String| TableError {
+        file: file.to_string(),
+        reason,
+    };
     let Some((header, body)) = all.split_first() else {
         return Err(err("is empty".into()));
     };

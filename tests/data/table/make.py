@@ -5,6 +5,8 @@ data), as a county health bureau keeps its registers in Excel and saves them as 
   facilities_gcj02_gbk.csv   the facilities, GBK, comma-separated, positions in GCJ-02 (as
                              copied from AMap) in columns named 经度(高德) and 纬度(高德), the
                              centers a facility hosts joined with 、
+  facilities_bd09.xlsx       the facilities as an Excel workbook (openpyxl), positions in BD-09
+                             (Baidu) in columns 百度经度/百度纬度, a second sheet of notes
   settlements_utf8bom.csv    the settlements, UTF-8 with a BOM, semicolon-separated, positions
                              in WGS84 in columns lng and lat
 
@@ -12,7 +14,7 @@ The GCJ-02 offset is computed here by this script's own implementation of the pu
 formula (the one of the eviltransform library), independent of MedReach's; the test reads the
 tables back and expects the GeoJSON originals' report.
 
-Run from the repository root: python3 tests/data/table/make.py
+Run from the repository root: python3 tests/data/table/make.py (openpyxl installed for the .xlsx)
 """
 import csv
 import json
@@ -75,3 +77,30 @@ with open(os.path.join(HERE, "settlements_utf8bom.csv"), "w", encoding="utf-8-si
     for lon, lat, p in st:
         w.writerow([p.get(k, "") for k in keys] + [repr(lon), repr(lat)])
 print("written")
+
+# The facilities register as an Excel workbook too (openpyxl 3.1.5 writes it): the same rows,
+# positions in BD-09 (as copied from Baidu) in columns named 百度经度/百度纬度, on the first sheet,
+# with a second sheet of notes that is not read.
+try:
+    import openpyxl
+except ImportError:
+    openpyxl = None
+if openpyxl is not None:
+    X_PI = math.pi * 3000.0 / 180.0
+
+    def gcj_to_bd(lon, lat):
+        z = math.sqrt(lon * lon + lat * lat) + 0.00002 * math.sin(lat * X_PI)
+        theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * X_PI)
+        return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "医疗机构"
+    keys = sorted({k for _, _, p in fac for k in p})
+    ws.append(keys + ["百度经度", "百度纬度"])
+    for lon, lat, p in fac:
+        b = gcj_to_bd(*wgs_to_gcj(lon, lat))
+        ws.append([p.get(k, "") for k in keys] + [b[0], b[1]])
+    wb.create_sheet("说明").append(["坐标为百度 BD-09"])
+    wb.save(os.path.join(HERE, "facilities_bd09.xlsx"))
+    print("written xlsx")
