@@ -166,6 +166,28 @@ mod tests {
     }
 
     #[test]
+    fn township_branches_are_told_by_name_or_mark() {
+        let text = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"名称":"甲镇卫生院乙分院","类型":"乡镇卫生院"},"geometry":{"type":"Point","coordinates":[110,30]}},
+          {"type":"Feature","properties":{"名称":"丙院","类型":"乡镇卫生院","分院":"是"},"geometry":{"type":"Point","coordinates":[110,30]}},
+          {"type":"Feature","properties":{"名称":"丁镇卫生院","类型":"乡镇卫生院"},"geometry":{"type":"Point","coordinates":[110,30]}}]}"#;
+        let Ok(Import::Layers(l)) = read("f.geojson", text.as_bytes(), 0, &Default::default())
+        else {
+            panic!("reads")
+        };
+        use crate::engine::model::FacilityKind::*;
+        let kinds: Vec<_> = l.facilities.iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                TownshipHealthCenterBranch,
+                TownshipHealthCenterBranch,
+                TownshipHealthCenter
+            ]
+        );
+    }
+
+    #[test]
     fn every_format_is_read_through_one_door() {
         let text = br#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"population":5},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#;

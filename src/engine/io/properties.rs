@@ -312,7 +312,20 @@ pub fn push_point(
         .iter()
         .filter_map(|keys| prop_str(props, keys))
         .collect();
-    let kind = kind_texts.iter().find_map(|t| parse_facility_kind(t));
+    // A township health center named …分院, or marked `branch` / `分院`, is a branch.
+    let branch = prop_bool(props, &["branch", "分院"]) == Some(true)
+        || name
+            .as_deref()
+            .is_some_and(|n| n.trim_end().ends_with("分院"));
+    let kind = kind_texts
+        .iter()
+        .find_map(|t| parse_facility_kind(t))
+        .map(|k| match k {
+            FacilityKind::TownshipHealthCenter if branch => {
+                FacilityKind::TownshipHealthCenterBranch
+            }
+            k => k,
+        });
     let primary_care = prop_bool(props, &["primary_care", "基层医疗"]);
     let facility = |kind: FacilityKind, primary_care: bool, notes: &mut Vec<String>| {
         let mut centers = Vec::new();
