@@ -382,6 +382,9 @@ fn group_inputs(files: Vec<InputFile>) -> (Vec<Input>, Vec<Bilingual>) {
                     }),
                 }
             }
+            // Indexes and metadata (.shx, .sbn, .qix, .shp.xml) of a shapefile not given: no use
+            // alone, and not worth a message.
+            Some((_, ext)) if matches!(ext.as_str(), "shx" | "qix" | "sbn" | "sbx" | "xml") => {}
             Some((_, ext)) if ext != "shp" => problems.push(Bilingual {
                 en: format!(
                     "{}: part of a shapefile, but its .shp was not given with it: give the .shp, .dbf and .prj together (or the .zip)",
@@ -689,5 +692,32 @@ mod tests {
         };
         let e = s.plan(&bad, Some(b"{}"), &mut |_, _, _| {}).unwrap_err();
         assert!(e.en.starts_with("c.geojson") && e.zh.starts_with("c.geojson"));
+    }
+
+    #[test]
+    fn shapefile_parts_are_grouped_and_strays_named() {
+        let file = |name: &str| InputFile {
+            name: name.into(),
+            bytes: vec![1],
+        };
+        let (inputs, problems) = group_inputs(vec![
+            file("村.SHP"),
+            file("村.dbf"),
+            file("村.prj"),
+            file("村.shp.xml"),
+            file("roads.geojson"),
+            file("lone.dbf"),
+            file("lone.shx"),
+        ]);
+        assert_eq!(inputs.len(), 2);
+        match &inputs[0] {
+            Input::Shapefile { name, parts } => {
+                assert_eq!(name, "村.SHP");
+                assert_eq!(parts.len(), 3);
+            }
+            Input::One(_) => panic!("the shapefile's parts are one input"),
+        }
+        assert_eq!(problems.len(), 1, "only the lone .dbf is named");
+        assert!(problems[0].en.starts_with("lone.dbf"));
     }
 }
