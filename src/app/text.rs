@@ -1016,7 +1016,6 @@ pub fn plan_error(lang: Lang, e: &crate::engine::planning::PlanError) -> String 
         (Lang::Zh, PlanError::TargetShare(s)) => {
             format!("目标覆盖率 {s}：请给 0 到 1 之间的比例（1 = 全部居民）")
         }
-        (Lang::Zh, PlanError::NothingLoaded) => Key::NothingLoaded.text(lang).to_string(),
     }
 }
 

@@ -23,6 +23,15 @@ pub fn run(args: &[String]) -> Result<String, String> {
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
 }
 
+/// The language a `--lang` value names: `zh` or `en`.
+pub fn parse_lang(value: &str) -> Result<crate::app::text::Lang, String> {
+    match value {
+        "zh" => Ok(crate::app::text::Lang::Zh),
+        "en" => Ok(crate::app::text::Lang::En),
+        other => Err(format!("--lang: \"{other}\" is not zh or en")),
+    }
+}
+
 /// A command's own flags: given a flag and a way to take its value, says whether it took it.
 pub type OwnFlags<'a> =
     &'a mut dyn FnMut(&str, &mut dyn FnMut() -> Result<String, String>) -> Result<bool, String>;

@@ -2,7 +2,7 @@
 //! GeoJSON), the findings, the admin units and the scorecard (CSV, UTF-8 with a BOM for Excel,
 //! in Chinese by default), and with `--cell-m` the surface (GeoTIFF) and its isochrones.
 
-use super::check::Inputs;
+use super::check::{parse_lang, Inputs};
 use super::USAGE;
 use crate::app::analysis::Analysis;
 use crate::app::export;
@@ -18,13 +18,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let parsed = Inputs::parse(args, &mut |flag, value| {
         match flag {
             "--out-dir" => out = Some(value()?),
-            "--lang" => {
-                lang = match value()?.as_str() {
-                    "zh" => Lang::Zh,
-                    "en" => Lang::En,
-                    other => return Err(format!("--lang: \"{other}\" is not zh or en")),
-                }
-            }
+            "--lang" => lang = parse_lang(&value()?)?,
             "--cell-m" => {
                 let v = value()?;
                 cell_m = Some(

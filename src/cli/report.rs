@@ -1,7 +1,7 @@
 //! `medreach report`: the printable report (`app::print`) as one self-contained HTML file, in
 //! Chinese (default) or English, over the same layers and options as `check`.
 
-use super::check::Inputs;
+use super::check::{parse_lang, Inputs};
 use super::USAGE;
 use crate::app::analysis::Analysis;
 use crate::app::print::{date_of_days, document, PrintInput};
@@ -15,13 +15,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let parsed = Inputs::parse(args, &mut |flag, value| {
         match flag {
             "--out" => out = Some(value()?),
-            "--lang" => {
-                lang = match value()?.as_str() {
-                    "zh" => Lang::Zh,
-                    "en" => Lang::En,
-                    other => return Err(format!("--lang: \"{other}\" is not zh or en")),
-                }
-            }
+            "--lang" => lang = parse_lang(&value()?)?,
             _ => return Ok(false),
         }
         Ok(true)

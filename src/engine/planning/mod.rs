@@ -66,8 +66,6 @@ pub enum PlanError {
     NoSites,
     /// The target share is not a number from 0 to 1.
     TargetShare(f64),
-    /// Nothing is loaded that can be placed.
-    NothingLoaded,
 }
 
 impl std::fmt::Display for PlanError {
@@ -85,7 +83,6 @@ impl std::fmt::Display for PlanError {
                     "target share {s}: give a share from 0 to 1 (1 = everyone)"
                 )
             }
-            PlanError::NothingLoaded => write!(f, "nothing is loaded that can be placed"),
         }
     }
 }

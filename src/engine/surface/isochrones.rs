@@ -6,7 +6,7 @@
 //! polygon valid (OGC simple features).
 
 use super::grid::Grid;
-use crate::engine::crs::{LonLat, Projector, Xy};
+use crate::engine::crs::{LonLat, Projector};
 use crate::engine::model::Rings;
 use std::collections::HashMap;
 
@@ -344,18 +344,6 @@ fn components(cols: usize, rows: usize, mask: &[bool]) -> Vec<u32> {
         next += 1;
     }
     labels
-}
-
-/// The polygons of a band in the plane (metres), for measuring: corner rings placed on `grid`.
-pub fn in_plane(grid: &Grid, polygons: &[Vec<CornerRing>]) -> Vec<Vec<Vec<Xy>>> {
-    polygons
-        .iter()
-        .map(|p| {
-            p.iter()
-                .map(|r| r.iter().map(|&(c, row)| grid.corner(c, row)).collect())
-                .collect()
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -72,11 +72,6 @@ impl Surface {
         }
     }
 
-    /// Per cell, whether it is at or below `limit_min` minutes.
-    pub fn within(&self, limit_min: f64) -> Vec<bool> {
-        self.minutes.iter().map(|&m| m <= limit_min).collect()
-    }
-
     /// The area and population of each band between consecutive `limits` (ascending
     /// minutes; the first band starts at 0), then beyond the last limit, then unreachable.
     /// Areas count cells (in the plane); populations count `layers`' settlements by their own
