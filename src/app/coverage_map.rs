@@ -2,9 +2,7 @@
 //! pixels, the isochrone outlines as the cell edges where a band ends (the same edges the
 //! exported polygons follow), the cell under the pointer, and the scale bar's length.
 
-use super::planning::SurfaceInfo;
 use super::scene::{band_of, BAND_COLOURS, BAND_LIMITS_MIN};
-use crate::engine::crs::Xy;
 
 /// `#rrggbb` as bytes.
 fn rgb(hex: &str) -> [u8; 3] {
@@ -87,14 +85,6 @@ pub fn outlines(minutes: &[f32], cols: usize, rows: usize) -> Vec<(f64, Vec<[u32
         .collect()
 }
 
-/// The cell holding the absolute plane point `p`, as its index.
-pub fn cell_at(info: &SurfaceInfo, p: Xy) -> Option<usize> {
-    let c = ((p.x - info.west) / info.cell_m).floor();
-    let r = ((info.north - p.y) / info.cell_m).floor();
-    (c >= 0.0 && r >= 0.0 && (c as usize) < info.cols && (r as usize) < info.rows)
-        .then(|| r as usize * info.cols + c as usize)
-}
-
 /// A scale bar for `px_per_m` pixels per metre: the round length (1, 2 or 5 × 10ⁿ metres)
 /// whose bar is at most `max_px` long, and that bar's length in pixels.
 ///
@@ -148,44 +138,22 @@ mod tests {
 
     #[test]
     fn the_cell_under_a_point() {
-        let info = SurfaceInfo {
+        use crate::engine::crs::{UtmZone, Xy};
+        let grid = crate::engine::surface::Grid {
+            zone: UtmZone {
+                number: 50,
+                north: true,
+            },
             cell_m: 100.0,
             west: 1000.0,
             north: 5000.0,
             cols: 4,
             rows: 3,
-            bands: Vec::new(),
         };
-        assert_eq!(
-            cell_at(
-                &info,
-                Xy {
-                    x: 1050.0,
-                    y: 4950.0
-                }
-            ),
-            Some(0)
-        );
-        assert_eq!(
-            cell_at(
-                &info,
-                Xy {
-                    x: 1399.0,
-                    y: 4701.0
-                }
-            ),
-            Some(11)
-        );
-        assert_eq!(
-            cell_at(
-                &info,
-                Xy {
-                    x: 999.0,
-                    y: 4950.0
-                }
-            ),
-            None
-        );
+        let at = |x, y| grid.index_of(Xy { x, y });
+        assert_eq!(at(1050.0, 4950.0), Some(0));
+        assert_eq!(at(1399.0, 4701.0), Some(11));
+        assert_eq!(at(999.0, 4950.0), None);
         assert_eq!(scale_label(500.0), "500 m");
         assert_eq!(scale_label(2000.0), "2 km");
     }

@@ -10,24 +10,15 @@ use crate::engine::model::FacilityKind;
 use crate::engine::network::Mode;
 use crate::engine::planning::{suggest, CandidateSource, Objective, Plan, PlanRequest};
 use crate::engine::progress::Progress;
-use crate::engine::surface::{BandRow, Surface, DEFAULT_BANDS};
+use crate::engine::surface::{BandRow, Grid, Surface, DEFAULT_BANDS};
 use serde::{Deserialize, Serialize};
 
-/// The surface as the page gets it: the grid (absolute UTM metres) and the band table; the
-/// cells' minutes travel beside it as `f32` (NaN outside the units, infinite when nothing is
-/// reached).
+/// The surface as the page gets it: the grid and the band table; the cells' minutes travel
+/// beside it as `f32` (NaN outside the units, infinite when nothing is reached).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SurfaceInfo {
-    /// Cell size, metres.
-    pub cell_m: f64,
-    /// West edge, UTM metres.
-    pub west: f64,
-    /// North edge, UTM metres.
-    pub north: f64,
-    /// Columns.
-    pub cols: usize,
-    /// Rows.
-    pub rows: usize,
+    /// The grid (in the analysis's UTM plane).
+    pub grid: Grid,
     /// Area and population per band (0–5–10–15–30–60, beyond, unreachable).
     pub bands: Vec<BandRow>,
 }
@@ -47,14 +38,9 @@ pub fn surface_for_page(
     })?;
     let bands = s.band_table(&analysis.layers, &analysis.reach, &DEFAULT_BANDS);
     let minutes = s.minutes.iter().map(|&m| m as f32).collect();
-    let g = s.grid;
     Ok((
         SurfaceInfo {
-            cell_m: g.cell_m,
-            west: g.west,
-            north: g.north,
-            cols: g.cols,
-            rows: g.rows,
+            grid: s.grid,
             bands,
         },
         minutes,

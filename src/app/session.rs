@@ -672,7 +672,7 @@ mod tests {
         // The surface of the analysis, and a cell size too fine for a tab, said in both
         // languages.
         let (info, minutes) = s.surface(Mode::Walk, 100.0, &mut |_, _, _| {}).unwrap();
-        assert_eq!(minutes.len(), info.cols * info.rows);
+        assert_eq!(minutes.len(), info.grid.len());
         assert!(s
             .surface_update(Mode::Walk, 200.0, &mut |_, _, _| {})
             .is_some());

@@ -477,7 +477,7 @@ fn show_surface(
             let minutes = buffer
                 .map(|b| js_sys::Float32Array::new(b).to_vec())
                 .unwrap_or_default();
-            if minutes.len() == info.cols * info.rows {
+            if minutes.len() == info.grid.len() {
                 s.surface_error.set(None);
                 s.surface
                     .set(Some(Shared(Arc::new(SurfaceLayer { info, minutes }))));

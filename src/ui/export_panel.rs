@@ -4,7 +4,7 @@
 use super::state::AppState;
 use crate::app::export;
 use crate::app::text::Key;
-use crate::engine::surface::{geotiff, isochrones, Grid, Surface, DEFAULT_BANDS};
+use crate::engine::surface::{geotiff, isochrones, Surface, DEFAULT_BANDS};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -35,17 +35,8 @@ fn download(name: &str, mime: &str, bytes: &[u8]) {
 /// The surface shown, as the engine's surface (its cells back in f64).
 fn surface(s: &AppState) -> Option<Surface> {
     let layer = s.surface.get_untracked()?;
-    let zone = s.scene.get_untracked()?.0.zone?;
-    let i = &layer.0.info;
     Some(Surface {
-        grid: Grid {
-            zone,
-            cell_m: i.cell_m,
-            west: i.west,
-            north: i.north,
-            cols: i.cols,
-            rows: i.rows,
-        },
+        grid: layer.0.info.grid,
         minutes: layer.0.minutes.iter().map(|&m| f64::from(m)).collect(),
     })
 }

@@ -304,7 +304,7 @@ struct CoverageDraw {
 }
 
 fn build_coverage(layer: &Shared<SurfaceLayer>, scene: &Scene) -> Option<CoverageDraw> {
-    let info = &layer.0.info;
+    let info = &layer.0.info.grid;
     let image: HtmlCanvasElement = document().create_element("canvas").ok()?.dyn_into().ok()?;
     image.set_width(info.cols as u32);
     image.set_height(info.rows as u32);
@@ -316,9 +316,10 @@ fn build_coverage(layer: &Shared<SurfaceLayer>, scene: &Scene) -> Option<Coverag
     )
     .ok()?;
     context(&image)?.put_image_data(&data, 0.0, 0.0).ok()?;
+    let nw = info.corner(0, 0);
     let corner = Xy {
-        x: info.west - scene.origin.x,
-        y: info.north - scene.origin.y,
+        x: nw.x - scene.origin.x,
+        y: nw.y - scene.origin.y,
     };
     let outlines = coverage_map::outlines(&layer.0.minutes, info.cols, info.rows)
         .into_iter()
@@ -355,7 +356,7 @@ fn draw_surface(
     dpr: f64,
     opacity: f64,
 ) {
-    let info = &c.layer.0.info;
+    let info = &c.layer.0.info.grid;
     let (x0, y0) = view.to_screen(c.corner);
     let (x1, y1) = view.to_screen(Xy {
         x: c.corner.x + info.cols as f64 * info.cell_m,
@@ -779,7 +780,7 @@ fn cell_time(s: &AppState, view: Viewport, x: f64, y: f64) -> Option<String> {
         x: p.x + scene.0.origin.x,
         y: p.y + scene.0.origin.y,
     };
-    let i = coverage_map::cell_at(&layer.0.info, at)?;
+    let i = layer.0.info.grid.index_of(at)?;
     let m = layer.0.minutes[i];
     let lang = s.lang.get_untracked();
     if m.is_nan() {

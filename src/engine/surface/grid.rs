@@ -164,6 +164,11 @@ impl Grid {
             .then_some((c as usize, r as usize))
     }
 
+    /// The index (row by row from the north) of the cell holding `p`, if it is on the grid.
+    pub fn index_of(&self, p: Xy) -> Option<usize> {
+        self.cell_of(p).map(|(c, r)| r * self.cols + c)
+    }
+
     /// Area of one cell in square metres (in the plane).
     pub fn cell_area_m2(&self) -> f64 {
         self.cell_m * self.cell_m
