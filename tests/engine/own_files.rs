@@ -158,6 +158,19 @@ fn broken_shapefiles_are_named_and_refused() {
     assert!(e.to_string().starts_with("c.zip: not a zip archive"), "{e}");
 }
 
+/// Loads the table `name` of `tests/data/table/` into `data`, checking that no row was
+/// skipped; its layers.
+fn load_table(data: &mut Dataset, name: &str) -> medreach::engine::model::Layers {
+    let bytes = std::fs::read(root().join("tests/data/table").join(name)).unwrap();
+    let loaded = data.load_file(name, &bytes, &Default::default()).unwrap();
+    assert!(
+        loaded.layers.skipped.is_empty(),
+        "{name}: {:?}",
+        loaded.layers.skipped
+    );
+    loaded.layers.clone()
+}
+
 #[test]
 fn csv_registers_with_amap_positions_give_the_geojson_report() {
     let want = report(&demo_geojson(&[
@@ -167,21 +180,9 @@ fn csv_registers_with_amap_positions_give_the_geojson_report() {
         "admin",
     ]));
     let mut data = demo_geojson(&["roads", "admin"]);
-    let dir = root().join("tests/data/table");
     for name in ["facilities_gcj02_gbk.csv", "settlements_utf8bom.csv"] {
-        let loaded = data
-            .load_file(
-                name,
-                &std::fs::read(dir.join(name)).unwrap(),
-                &Default::default(),
-            )
-            .unwrap();
-        assert!(
-            loaded.layers.skipped.is_empty(),
-            "{name}: {:?}",
-            loaded.layers.skipped
-        );
-        assert!(loaded.layers.notes[0].contains(if name.contains("gcj") {
+        let layers = load_table(&mut data, name);
+        assert!(layers.notes[0].contains(if name.contains("gcj") {
             "GCJ-02"
         } else {
             "WGS84"
@@ -192,21 +193,9 @@ fn csv_registers_with_amap_positions_give_the_geojson_report() {
     // The register as an Excel workbook with Baidu (BD-09) positions: Baidu's published inverse
     // is good to about 1e-6°, so the times agree to a hundredth of a minute.
     let mut data = demo_geojson(&["roads", "admin", "settlements"]);
-    let name = "facilities_bd09.xlsx";
-    let loaded = data
-        .load_file(
-            name,
-            &std::fs::read(dir.join(name)).unwrap(),
-            &Default::default(),
-        )
-        .unwrap();
-    assert!(
-        loaded.layers.skipped.is_empty(),
-        "{:?}",
-        loaded.layers.skipped
-    );
-    assert!(loaded.layers.notes[0].contains("BD-09"));
-    assert_eq!(loaded.layers.facilities.len(), 120);
+    let layers = load_table(&mut data, "facilities_bd09.xlsx");
+    assert!(layers.notes[0].contains("BD-09"));
+    assert_eq!(layers.facilities.len(), 120);
     assert_close(&want, &report(&data), "xlsx", 0.01);
     // A table without coordinate columns, or with projected ones, is refused by name.
     let e = read(
