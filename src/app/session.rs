@@ -17,7 +17,9 @@ use crate::app::scene::Scene;
 pub use crate::app::text::Bilingual;
 use crate::app::text::Lang;
 use crate::engine::dataset::{Dataset, LayerCounts};
+use crate::engine::crs::system::Named;
 use crate::engine::io::osm::OsmOptions;
+use crate::engine::io::ReadOptions;
 use crate::engine::model::{Layers, Skipped};
 use crate::engine::network::{Mode, SpeedTable};
 use crate::engine::planning::Plan;
@@ -62,6 +64,17 @@ impl DataSummary {
     }
 }
 
+/// How the file `name` is read: the extract options, and its chosen coordinate system.
+fn read_options(osm: &OsmOptions, choices: &[(String, Named)], name: &str) -> ReadOptions {
+    ReadOptions {
+        osm: osm.clone(),
+        crs: choices
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, n)| n.clone()),
+    }
+}
+
 /// How many skipped features a summary lists.
 pub const MAX_SKIPPED_SHOWN: usize = 500;
 
@@ -85,6 +98,9 @@ pub struct Session {
     /// Extracts' bytes by file name, to read them again with another floor area per person.
     extracts: Vec<(String, Vec<u8>)>,
     osm: OsmOptions,
+    /// The coordinate system the user chose for a file, by file name (wins over the file's
+    /// own).
+    crs_choices: Vec<(String, Named)>,
     /// Travel times computed for the current data, by mode.
     analyses: Vec<(Mode, Analysis)>,
     /// The data version and mode of the last scene sent.
@@ -118,6 +134,7 @@ impl Session {
         // layers to add a file would double the memory. A replacement is built aside and
         // taken only if a file loads, so that the demo stays when every file is refused.
         let (mut fresh, mut fresh_extracts) = (Dataset::default(), Vec::new());
+        let (osm, choices) = (self.osm.clone(), self.crs_choices.clone());
         let (next, extracts) = if replace {
             (&mut fresh, &mut fresh_extracts)
         } else {
@@ -130,11 +147,13 @@ impl Session {
             progress(Stage::Reading, i as u64, total);
             let (name, bytes, outcome) = match input {
                 Input::One(InputFile { name, bytes }) => {
-                    let outcome = next.load_file(&name, &bytes, &self.osm).map(|l| l.osm);
+                    let options = read_options(&osm, &choices, &name);
+                    let outcome = next.load_file(&name, &bytes, &options).map(|l| l.osm);
                     (name, bytes, outcome)
                 }
                 Input::Shapefile { name, parts } => {
-                    let outcome = next.load_parts(&name, parts).map(|l| l.osm);
+                    let options = read_options(&osm, &choices, &name);
+                    let outcome = next.load_parts(&name, parts, &options).map(|l| l.osm);
                     (name, Vec::new(), outcome)
                 }
             };
@@ -161,6 +180,21 @@ impl Session {
             self.changed();
         }
         problems
+    }
+
+    /// Reads the file `file` in the coordinate system `code` names (`EPSG:4527`, `gcj02`, …)
+    /// from now on, whatever it says itself; `None` forgets the choice. Load the file again
+    /// for it to apply.
+    pub fn choose_crs(&mut self, file: &str, code: Option<&str>) -> Result<(), Bilingual> {
+        self.crs_choices.retain(|(f, _)| f != file);
+        if let Some(code) = code {
+            let named = crate::engine::crs::system::named(code).map_err(|e| Bilingual {
+                zh: format!("{file}：{e}"),
+                en: format!("{file}: {e}"),
+            })?;
+            self.crs_choices.push((file.to_string(), named));
+        }
+        Ok(())
     }
 
     /// Replaces what is loaded with layers made by a program (the synthetic network of the

@@ -373,12 +373,55 @@ pub fn input_error(lang: Lang, e: &InputError) -> String {
         Lang::Zh => match e {
             InputError::InvalidJson { file, detail } => format!("{file}：不是有效的 JSON（{detail}）"),
             InputError::NotGeoJson { file, detail } => format!("{file}：不是 GeoJSON（{detail}）"),
-            InputError::ProjectedCoordinates { file, feature, x, y } => format!(
-                "{file}：第 {feature} 个要素的坐标 [{x}, {y}] 超出经度 ±180 / 纬度 ±90，文件似乎是投影坐标（米）。请导出为 WGS84 经纬度（EPSG:4326）"
-            ),
+            InputError::Unplaced(u) => unplaced(lang, u),
             InputError::Empty { file } => format!("{file}：FeatureCollection 中没有要素"),
         },
     }
+}
+
+/// A file whose positions are not longitude/latitude in the system it was read in, in `lang`.
+pub fn unplaced(lang: Lang, u: &crate::engine::io::placing::Unplaced) -> String {
+    if lang == Lang::En {
+        return u.to_string();
+    }
+    let what = match (&u.system, &u.unknown_declared) {
+        (Some(code), _) => format!("按 {code} 无法换算为经纬度"),
+        (None, Some(declared)) => {
+            format!("不是经纬度（文件似乎是投影坐标），且文件声明的坐标系（{declared}）MedReach 不能换算")
+        }
+        (None, None) => "不是经纬度（文件似乎是投影坐标），且文件没有说明其坐标系".to_string(),
+    };
+    let choices = if u.candidates.is_empty() {
+        "请给出文件的坐标系（EPSG:NNNN）".to_string()
+    } else {
+        format!(
+            "可能是：{}，请选择其一",
+            u.candidates
+                .iter()
+                .map(|(code, label)| format!("{code}（{}）", crs_label_zh(label)))
+                .collect::<Vec<_>>()
+                .join("、")
+        )
+    };
+    format!(
+        "{}：第 {} 个要素的位置 [{}, {}] {what}；{choices}（在页面中选择，或在命令行用 --roads-crs、--facilities-crs、--settlements-crs、--admin-crs 或 --data-crs），或将文件导出为 WGS84 经纬度（EPSG:4326）",
+        u.file, u.feature, u.x, u.y
+    )
+}
+
+/// A coordinate system's English name ([`crate::engine::crs::system::Named::label`]) in
+/// Chinese.
+pub fn crs_label_zh(label: &str) -> String {
+    label
+        .replace("3-degree Gauss-Kruger", "3度带高斯-克吕格")
+        .replace("Gauss-Kruger", "6度带高斯-克吕格")
+        .replace(" zone ", " 带号 ")
+        .replace("Xian 1980", "西安80")
+        .replace("Beijing 1954", "北京54")
+        .replace("Pseudo-Mercator", "Web 墨卡托")
+        .replace("(AMap, Tencent)", "（高德、腾讯）")
+        .replace("(Baidu)", "（百度）")
+        .replace(" CM ", " 中央经线 ")
 }
 
 /// A message for the user in both languages.
@@ -404,6 +447,7 @@ impl Bilingual {
 pub fn read_error(lang: Lang, e: &ReadError) -> String {
     match (lang, e) {
         (_, ReadError::GeoJson(e)) => input_error(lang, e),
+        (_, ReadError::Unplaced(u)) => unplaced(lang, u),
         (Lang::En, e) => e.to_string(),
         (Lang::Zh, ReadError::NotUtf8 { file, offset }) => format!(
             "{file}：不是 UTF-8 文本（第 {offset} 字节无效）；GeoJSON 必须是 UTF-8 编码，GBK 编码的文件请另存为 UTF-8"
@@ -447,6 +491,10 @@ pub fn skip_reason(lang: Lang, r: &SkipReason) -> String {
             SkipReason::UnknownKind { value } => format!("未知的机构类型“{value}”"),
             SkipReason::BadPopulation { value } => format!("人口 {value} 不是非负数"),
             SkipReason::NotARoad { class } => format!("highway={class} 不是可通行的道路"),
+            SkipReason::BadPosition { x, y, system } => match system {
+                Some(code) => format!("位置 [{x}, {y}] 按 {code} 无法换算为经纬度"),
+                None => format!("位置 [{x}, {y}] 超出经度 ±180 / 纬度 ±90"),
+            },
         },
     }
 }

@@ -46,6 +46,8 @@ pub struct Inputs {
     pub osm: Option<String>,
     /// How the extract is read.
     pub osm_options: OsmOptions,
+    /// The coordinate system given for each kind of file (`roads`, …, `data`).
+    pub crs: Vec<(String, crate::engine::crs::system::Named)>,
     /// A flag given that only applies with `--osm`.
     osm_only_flag: Option<&'static str>,
     /// Mode, limit and rule parameters.
@@ -86,6 +88,14 @@ impl Inputs {
                 .files
                 .push((flag.trim_start_matches("--").to_string(), value()?)),
             "--osm" => self.osm = Some(value()?),
+            "--roads-crs" | "--facilities-crs" | "--settlements-crs" | "--admin-crs"
+            | "--data-crs" => {
+                let kind = flag.trim_start_matches("--").trim_end_matches("-crs");
+                let named = crate::engine::crs::system::named(&value()?)
+                    .map_err(|e| format!("{flag}: {e}"))?;
+                self.crs.retain(|(k, _)| k != kind);
+                self.crs.push((kind.to_string(), named));
+            }
             "--floor-m2-per-person" => {
                 let v = value()?;
                 self.osm_options.floor_m2_per_person = v
@@ -143,12 +153,20 @@ impl Inputs {
         if let Some(path) = &self.osm {
             load_osm(&mut data, path, &self.osm_options)?;
         }
-        for (_, path) in &self.files {
+        for (kind, path) in &self.files {
+            let options = crate::engine::io::ReadOptions {
+                osm: self.osm_options.clone(),
+                crs: self
+                    .crs
+                    .iter()
+                    .find(|(k, _)| k == kind)
+                    .map(|(_, n)| n.clone()),
+            };
             let loaded = if path.to_ascii_lowercase().ends_with(".shp") {
-                data.load_parts(path, shapefile_parts(path)?)
+                data.load_parts(path, shapefile_parts(path)?, &options)
             } else {
                 let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-                data.load_file(path, &bytes, &self.osm_options)
+                data.load_file(path, &bytes, &options)
             }
             .map_err(|e| e.to_string())?;
             for s in &loaded.layers.skipped {

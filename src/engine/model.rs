@@ -568,6 +568,16 @@ pub enum SkipReason {
         /// The class given.
         class: String,
     },
+    /// A position that is not a longitude/latitude (a wild coordinate, or one that does not
+    /// convert from the file's coordinate system).
+    BadPosition {
+        /// The position as the file holds it.
+        x: f64,
+        /// See `x`.
+        y: f64,
+        /// The system it was read in, when not longitude/latitude (`EPSG:4527`).
+        system: Option<String>,
+    },
 }
 
 impl std::fmt::Display for SkipReason {
@@ -587,6 +597,13 @@ impl std::fmt::Display for SkipReason {
                 write!(f, "population {value} is not a non-negative number")
             }
             SkipReason::NotARoad { class } => write!(f, "highway={class} is not a usable road"),
+            SkipReason::BadPosition { x, y, system } => match system {
+                Some(code) => write!(
+                    f,
+                    "position [{x}, {y}] does not convert to longitude/latitude as {code}"
+                ),
+                None => write!(f, "position [{x}, {y}] is outside longitude ±180 / latitude ±90"),
+            },
         }
     }
 }

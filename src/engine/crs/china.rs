@@ -12,7 +12,7 @@ const A: f64 = 6_378_245.0;
 const EE: f64 = 0.006_693_421_622_965_943;
 
 /// Whether the formula applies (the maps' rough box around China).
-fn in_china(p: LonLat) -> bool {
+pub fn in_china(p: LonLat) -> bool {
     (72.004..=137.8347).contains(&p.lon) && (0.8293..=55.8271).contains(&p.lat)
 }
 
@@ -69,15 +69,26 @@ pub fn gcj02_to_wgs84(p: LonLat) -> LonLat {
 /// π × 3000 / 180, BD-09's constant.
 const X_PI: f64 = PI * 3000.0 / 180.0;
 
-/// BD-09 → GCJ-02 (Baidu's published inverse).
+/// BD-09 → GCJ-02: Baidu's published inverse as the first guess, then refined until the
+/// forward formula gives `p` back (the published inverse alone is off by up to a metre).
 pub fn bd09_to_gcj02(p: LonLat) -> LonLat {
     let (x, y) = (p.lon - 0.0065, p.lat - 0.006);
     let z = (x * x + y * y).sqrt() - 0.00002 * (y * X_PI).sin();
     let theta = y.atan2(x) - 0.000003 * (x * X_PI).cos();
-    LonLat {
+    let mut g = LonLat {
         lon: z * theta.cos(),
         lat: z * theta.sin(),
+    };
+    for _ in 0..30 {
+        let b = gcj02_to_bd09(g);
+        let (dx, dy) = (p.lon - b.lon, p.lat - b.lat);
+        g.lon += dx;
+        g.lat += dy;
+        if dx.abs() < 1e-12 && dy.abs() < 1e-12 {
+            break;
+        }
     }
+    g
 }
 
 /// GCJ-02 → BD-09 (Baidu's forward formula).
@@ -114,12 +125,44 @@ mod tests {
         assert!((back.lon - w.lon).abs() < 1e-10 && (back.lat - w.lat).abs() < 1e-10);
         let b = gcj02_to_bd09(g);
         let g2 = bd09_to_gcj02(b);
-        assert!((g2.lon - g.lon).abs() < 1e-5 && (g2.lat - g.lat).abs() < 1e-5);
+        assert!((g2.lon - g.lon).abs() < 1e-10 && (g2.lat - g.lat).abs() < 1e-10);
         // Outside China nothing moves.
         let paris = LonLat {
             lon: 2.35,
             lat: 48.85,
         };
         assert_eq!(wgs84_to_gcj02(paris), paris);
+    }
+
+    #[test]
+    fn coordtransform_vectors_and_millimetre_round_trips() {
+        // The README of the coordtransform library (wandergis): Beijing, 116.404 E, 39.915 N.
+        let p = LonLat {
+            lon: 116.404,
+            lat: 39.915,
+        };
+        let b = gcj02_to_bd09(p);
+        assert!((b.lon - 116.41036949371029).abs() < 1e-12, "{b:?}");
+        assert!((b.lat - 39.92133699351021).abs() < 1e-12, "{b:?}");
+        let g = wgs84_to_gcj02(p);
+        assert!((g.lon - 116.41024449916938).abs() < 1e-12, "{g:?}");
+        assert!((g.lat - 39.91640428150164).abs() < 1e-12, "{g:?}");
+        // Exact inverses: a round trip moves a position by well under a millimetre (1e-8 degree
+        // is about 1 mm), over a grid across China.
+        for i in 0..40 {
+            for j in 0..30 {
+                let w = LonLat {
+                    lon: 73.5 + 1.6 * i as f64,
+                    lat: 18.5 + 1.2 * j as f64,
+                };
+                let back = bd09_to_wgs84(gcj02_to_bd09(wgs84_to_gcj02(w)));
+                assert!(
+                    (back.lon - w.lon).abs() < 1e-9 && (back.lat - w.lat).abs() < 1e-9,
+                    "{w:?} → {back:?}"
+                );
+                let g = gcj02_to_wgs84(wgs84_to_gcj02(w));
+                assert!((g.lon - w.lon).abs() < 1e-9 && (g.lat - w.lat).abs() < 1e-9);
+            }
+        }
     }
 }

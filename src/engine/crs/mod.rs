@@ -1,6 +1,8 @@
 //! Coordinate systems: WGS84 positions ([`LonLat`]), plane positions in metres ([`Xy`]), the
-//! WGS84 ellipsoid, and one file per projection (`utm`: WGS84 ↔ UTM, forward and inverse).
-//! Readers convert what they read to WGS84; the engine measures in the UTM plane.
+//! WGS84 ellipsoid, and one file per projection (`tm`: transverse Mercator on any ellipsoid;
+//! `utm`: WGS84 ↔ UTM; `china`: GCJ-02 and BD-09), with `system` naming the systems input
+//! files come in (EPSG codes, names, candidates for a file that does not say) and `wkt` reading
+//! ESRI WKT. Readers convert what they read to WGS84; the engine measures in the UTM plane.
 
 use serde::{Deserialize, Serialize};
 
@@ -41,7 +43,10 @@ pub mod wgs84 {
 }
 
 pub mod china;
+pub mod system;
 mod tm;
 mod utm;
+pub mod wkt;
+pub use system::{Crs, Datum};
 pub use tm::TransverseMercator;
 pub use utm::{Projector, UtmZone};

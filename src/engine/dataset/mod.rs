@@ -195,19 +195,19 @@ pub struct Dataset {
 impl Dataset {
     /// Reads the file `name` holding `bytes`, in whichever format it is
     /// ([`crate::engine::io::read`]), and adds it under `name`, replacing a file of the same
-    /// name. `osm` are the options of the extract reader. On error the dataset is unchanged.
+    /// name. On error the dataset is unchanged.
     pub fn load_file(
         &mut self,
         name: &str,
         bytes: &[u8],
-        osm: &crate::engine::io::osm::OsmOptions,
+        options: &crate::engine::io::ReadOptions,
     ) -> Result<&LoadedFile, crate::engine::io::ReadError> {
         use crate::engine::io::{read, Import};
         let slot = self.files.iter().position(|f| f.name == name);
         let file_id = slot.unwrap_or(self.files.len()) as u32;
-        let loaded = match read(name, bytes, file_id, osm)? {
+        let loaded = match read(name, bytes, file_id, options)? {
             Import::Layers(layers) => LoadedFile::plain(name, layers),
-            Import::Extract(import) => LoadedFile::extract(name, import, osm),
+            Import::Extract(import) => LoadedFile::extract(name, import, &options.osm),
         };
         Ok(self.put(loaded, slot))
     }
@@ -218,15 +218,14 @@ impl Dataset {
         &mut self,
         name: &str,
         parts: Vec<(String, Vec<u8>)>,
+        options: &crate::engine::io::ReadOptions,
     ) -> Result<&LoadedFile, crate::engine::io::ReadError> {
         use crate::engine::io::{read_shapefile_parts, Import};
         let slot = self.files.iter().position(|f| f.name == name);
         let file_id = slot.unwrap_or(self.files.len()) as u32;
-        let loaded = match read_shapefile_parts(name, parts, file_id)? {
+        let loaded = match read_shapefile_parts(name, parts, file_id, options.crs.as_ref())? {
             Import::Layers(layers) => LoadedFile::plain(name, layers),
-            Import::Extract(import) => {
-                LoadedFile::extract(name, import, &crate::engine::io::osm::OsmOptions::default())
-            }
+            Import::Extract(import) => LoadedFile::extract(name, import, &options.osm),
         };
         Ok(self.put(loaded, slot))
     }

@@ -12,12 +12,24 @@
 
 pub mod geojson;
 pub mod osm;
+pub mod placing;
 pub mod points;
 pub mod properties;
 pub mod shapefile;
 pub mod table;
 
+use crate::engine::crs::system::Named;
 use crate::engine::model::Layers;
+
+/// How to read a file: the extract reader's options, and the coordinate system the user chose
+/// for the file (which wins over what the file says; [`placing`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReadOptions {
+    /// How an OpenStreetMap extract is read.
+    pub osm: osm::OsmOptions,
+    /// The file's coordinate system, as the user chose it.
+    pub crs: Option<Named>,
+}
 
 /// The formats MedReach reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,6 +101,9 @@ pub enum ReadError {
     /// The shapefile reader's complaint.
     #[error(transparent)]
     Shapefile(#[from] shapefile::ShapefileError),
+    /// Positions that are not longitude/latitude in the system the file was read in.
+    #[error(transparent)]
+    Unplaced(#[from] placing::Unplaced),
     /// The OpenStreetMap reader's complaint.
     #[error("{file}: cannot read the OpenStreetMap extract: {error}")]
     Osm {
@@ -100,15 +115,16 @@ pub enum ReadError {
 }
 
 /// Reads the file `name` holding `bytes` in whichever format it is ([`Format::of`]), stamping
-/// `file_id` into every feature's source; `osm` are the options of the extract reader.
+/// `file_id` into every feature's source.
 pub fn read(
     name: &str,
     bytes: &[u8],
     file_id: u32,
-    osm: &osm::OsmOptions,
+    options: &ReadOptions,
 ) -> Result<Import, ReadError> {
+    let chosen = options.crs.as_ref();
     match Format::of(name, bytes) {
-        Format::OsmPbf => osm::read_osm_pbf(bytes, osm, file_id)
+        Format::OsmPbf => osm::read_osm_pbf(bytes, &options.osm, file_id)
             .map(Import::Extract)
             .map_err(|error| ReadError::Osm {
                 file: name.to_string(),
@@ -119,9 +135,13 @@ pub fn read(
                 file: name.to_string(),
                 offset: e.valid_up_to(),
             })?;
-            Ok(Import::Layers(geojson::read_geojson(name, text, file_id)?))
+            Ok(Import::Layers(geojson::read_geojson_in(
+                name, text, file_id, chosen,
+            )?))
         }
-        Format::Table => Ok(Import::Layers(table::read_table(name, bytes, file_id)?)),
+        Format::Table => Ok(Import::Layers(table::read_table_in(
+            name, bytes, file_id, chosen,
+        )?)),
         Format::Shapefile => {
             let parts = if name.to_ascii_lowercase().ends_with(".shp") && !bytes.starts_with(b"PK")
             {
@@ -129,20 +149,23 @@ pub fn read(
             } else {
                 shapefile::unzip(name, bytes)?
             };
-            read_shapefile_parts(name, parts, file_id)
+            read_shapefile_parts(name, parts, file_id, chosen)
         }
     }
 }
 
 /// Reads a shapefile given as its parts (`.shp`, `.dbf`, `.prj`, `.cpg`, … by name), as the
-/// file `name`.
+/// file `name`, in the coordinate system `chosen` if the user chose one.
 pub fn read_shapefile_parts(
     name: &str,
     parts: Vec<(String, Vec<u8>)>,
     file_id: u32,
+    chosen: Option<&Named>,
 ) -> Result<Import, ReadError> {
     let sets = shapefile::group(parts);
-    Ok(Import::Layers(shapefile::read_sets(name, &sets, file_id)?))
+    Ok(Import::Layers(shapefile::read_sets(
+        name, &sets, file_id, chosen,
+    )?))
 }
 
 #[cfg(test)]

@@ -6,8 +6,10 @@
 //! AMap, 火星) or BD-09 (百度, Baidu) has its positions converted to WGS84. Chinese survey tables
 //! call the northing X: x/y columns are used only when they hold longitude/latitude.
 
+use super::placing::{place, Declared};
 use super::properties::push_point;
-use crate::engine::crs::china::{bd09_to_wgs84, gcj02_to_wgs84};
+use super::ReadError;
+use crate::engine::crs::system::{named, Named};
 use crate::engine::crs::LonLat;
 use crate::engine::model::{Layers, SkipReason, Skipped, Source};
 use serde_json::{Map, Value};
@@ -162,14 +164,25 @@ pub fn is_workbook(name: &str) -> bool {
 
 /// Reads a table `bytes` (file `file`: CSV, or an Excel workbook's first sheet) into layers of
 /// points.
-pub fn read_table(file: &str, bytes: &[u8], file_id: u32) -> Result<Layers, TableError> {
+pub fn read_table(file: &str, bytes: &[u8], file_id: u32) -> Result<Layers, ReadError> {
+    read_table_in(file, bytes, file_id, None)
+}
+
+/// [`read_table`] with the coordinate system the user chose for its positions, which wins over
+/// what the headers and the file name say.
+pub fn read_table_in(
+    file: &str,
+    bytes: &[u8],
+    file_id: u32,
+    chosen: Option<&Named>,
+) -> Result<Layers, ReadError> {
     let all = if is_workbook(file) {
         sheet_rows(file, bytes)?
     } else {
         let text = decode(bytes);
         rows(&text, delimiter(&text))
     };
-    read_rows(file, all, file_id)
+    read_rows(file, all, file_id, chosen)
 }
 
 /// The first sheet of a workbook as rows of text (numbers written without a needless `.0`).
@@ -205,13 +218,18 @@ fn sheet_rows(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> 
 }
 
 /// Rows (the first is the header) into layers of points.
-fn read_rows(file: &str, all: Vec<Vec<String>>, file_id: u32) -> Result<Layers, TableError> {
+fn read_rows(
+    file: &str,
+    all: Vec<Vec<String>>,
+    file_id: u32,
+    chosen: Option<&Named>,
+) -> Result<Layers, ReadError> {
     let err = |reason: String| TableError {
         file: file.to_string(),
         reason,
     };
     let Some((header, body)) = all.split_first() else {
-        return Err(err("is empty".into()));
+        return Err(err("is empty".into()).into());
     };
     let (lon_col, lat_col) = coordinate_columns(header).ok_or_else(|| {
         err(format!(
@@ -219,9 +237,12 @@ fn read_rows(file: &str, all: Vec<Vec<String>>, file_id: u32) -> Result<Layers, 
             header.join(", ")
         ))
     })?;
-    let datum = datum(file, header);
+    let declared = match datum(file, header) {
+        Datum::Wgs84 => None,
+        Datum::Gcj02 => named("gcj02").ok(),
+        Datum::Bd09 => named("bd09").ok(),
+    };
     let mut layers = Layers::default();
-    let mut projected = 0usize;
     for (i, row) in body.iter().enumerate() {
         let source = Source {
             file: file_id,
@@ -237,43 +258,26 @@ fn read_rows(file: &str, all: Vec<Vec<String>>, file_id: u32) -> Result<Layers, 
             });
             continue;
         };
-        if !(lon.abs() <= 180.0 && lat.abs() <= 90.0) {
-            projected += 1;
-            layers.skipped.push(Skipped {
-                source,
-                reason: SkipReason::Degenerate {
-                    detail: format!("row {}: ({lon}, {lat}) is not a longitude/latitude", i + 2),
-                },
-            });
-            continue;
-        }
-        let raw = LonLat { lon, lat };
-        let at = match datum {
-            Datum::Wgs84 => raw,
-            Datum::Gcj02 => gcj02_to_wgs84(raw),
-            Datum::Bd09 => bd09_to_wgs84(raw),
-        };
         let mut props = Map::new();
         for (h, cell) in header.iter().zip(row) {
             if let Some(v) = value(cell) {
                 props.insert(h.trim().to_string(), v);
             }
         }
-        if let Err(reason) = push_point(&props, at, source, &mut layers) {
+        if let Err(reason) = push_point(&props, LonLat { lon, lat }, source, &mut layers) {
             layers.skipped.push(Skipped { source, reason });
         }
     }
-    if projected > body.len() / 2 && projected > 0 {
-        return Err(err(format!(
-            "the columns {} and {} hold projected coordinates, not longitude/latitude: give 经度/纬度 in degrees",
-            header[lon_col], header[lat_col]
-        )));
-    }
-    let said = match datum {
-        Datum::Wgs84 => "WGS84 (GPS); if they were copied from AMap or Baidu, say so in the column names (e.g. 经度(高德)) so they are converted",
-        Datum::Gcj02 => "GCJ-02 (AMap/Tencent), converted to WGS84",
-        Datum::Bd09 => "BD-09 (Baidu), converted to WGS84",
+    let said = match (chosen, &declared) {
+        (Some(c), _) => format!("{} ({}), as chosen, converted to WGS84", c.code, c.label),
+        (None, Some(d)) => format!("{}, converted to WGS84", d.label),
+        (None, None) => "WGS84 (GPS); if they were copied from AMap or Baidu, say so in the column names (e.g. 经度(高德)) so they are converted".into(),
     };
+    let declared = Declared {
+        known: declared,
+        unknown: None,
+    };
+    place(file, file_id, &mut layers, declared, chosen)?;
     layers.notes.push(format!(
         "{file}: positions from the columns {} and {}, read as {said}",
         header[lon_col].trim(),

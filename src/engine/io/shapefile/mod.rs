@@ -7,11 +7,13 @@
 //! GeoJSON feature, with field names cut to 10 bytes by the format given back in full.
 
 mod dbf;
-mod prj;
 mod shp;
 
+use super::placing::{place, Declared};
 use super::properties::{push_admin, push_point, push_road};
-use crate::engine::crs::LonLat;
+use super::ReadError;
+use crate::engine::crs::system::Named;
+use crate::engine::crs::{wkt, LonLat};
 use crate::engine::model::{Layers, Rings, SkipReason, Skipped, Source};
 use serde_json::{Map, Value};
 use shp::Shape;
@@ -162,13 +164,20 @@ fn entry_limit(total: u64) -> u64 {
     MAX_UNZIPPED.saturating_sub(total).saturating_add(1 << 20)
 }
 
-/// Reads the shapefile sets of the file `file`, feature numbers running on across the sets.
-pub fn read_sets(file: &str, sets: &[ShapeSet], file_id: u32) -> Result<Layers, ShapefileError> {
+/// Reads the shapefile sets of the file `file`, feature numbers running on across the sets;
+/// `chosen` is the coordinate system the user chose, which wins over each `.prj`.
+pub fn read_sets(
+    file: &str,
+    sets: &[ShapeSet],
+    file_id: u32,
+    chosen: Option<&Named>,
+) -> Result<Layers, ReadError> {
     if sets.is_empty() {
         return Err(ShapefileError {
             file: file.to_string(),
             reason: "holds no .shp file".into(),
-        });
+        }
+        .into());
     }
     let mut layers = Layers::default();
     let mut next_feature = 0u32;
@@ -183,23 +192,25 @@ pub fn read_sets(file: &str, sets: &[ShapeSet], file_id: u32) -> Result<Layers, 
             reason,
         };
         let shapes = shp::read(&set.shp).map_err(|e| err(e.to_string()))?;
-        let (crs, datum) = match &set.prj {
-            Some(text) => prj::parse(text).map_err(err)?,
-            None => {
-                let geographic = shapes.iter().all(fits_degrees);
-                if !geographic {
-                    return Err(err(
-                        "no .prj file says what the coordinates are, and they are not longitude/latitude: give the .prj with the .shp".into(),
-                    ));
-                }
-                (prj::Crs::Geographic, prj::Datum::Wgs84Like)
-            }
+        let declared = match &set.prj {
+            Some(text) => match wkt::parse(text) {
+                Ok((crs, datum)) => Declared {
+                    known: Some(Named {
+                        crs,
+                        datum,
+                        code: "the .prj".into(),
+                        label: wkt::name(text).unwrap_or_else(|| "the .prj".into()),
+                    }),
+                    unknown: None,
+                },
+                Err(why) if chosen.is_none() => return Err(err(why).into()),
+                Err(why) => Declared {
+                    known: None,
+                    unknown: Some(why),
+                },
+            },
+            None => Declared::default(),
         };
-        if datum == prj::Datum::OldChinese {
-            layers.notes.push(format!(
-                "{where_}: Xian 1980 or Beijing 1954 coordinates, converted without a datum shift (the file gives none): positions may be off by up to about 100 m"
-            ));
-        }
         let enc = set
             .dbf
             .as_deref()
@@ -210,71 +221,51 @@ pub fn read_sets(file: &str, sets: &[ShapeSet], file_id: u32) -> Result<Layers, 
             None => Vec::new(),
         };
         let count = shapes.len();
+        let mut read = Layers::default();
         for (i, shape) in shapes.into_iter().enumerate() {
             let source = Source {
                 file: file_id,
                 feature: next_feature + i as u32,
             };
             let props = records.get(i).cloned().unwrap_or_default();
-            push(&props, shape, &crs, source, &mut layers)
-                .map_err(|bad| err(format!("record {i}: {bad}")))?;
+            push(&props, shape, source, &mut read);
         }
+        place(&where_, file_id, &mut read, declared, chosen)?;
+        layers.roads.append(&mut read.roads);
+        layers.facilities.append(&mut read.facilities);
+        layers.settlements.append(&mut read.settlements);
+        layers.admin.append(&mut read.admin);
+        layers.skipped.append(&mut read.skipped);
+        layers.notes.append(&mut read.notes);
         next_feature += count as u32;
     }
     Ok(layers)
 }
 
-/// Whether every coordinate of `s` is a longitude/latitude.
-fn fits_degrees(s: &Shape) -> bool {
-    let ok = |p: &[f64; 2]| p[0].abs() <= 180.0 && p[1].abs() <= 90.0;
-    match s {
-        Shape::Null => true,
-        Shape::Points(p) => p.iter().all(ok),
-        Shape::Lines(l) | Shape::Rings(l) => l.iter().flatten().all(ok),
-    }
-}
-
-/// One record as a feature of its layer; `Err` for coordinates that convert to no position.
-fn push(
-    props: &Map<String, Value>,
-    shape: Shape,
-    crs: &prj::Crs,
-    source: Source,
-    layers: &mut Layers,
-) -> Result<(), String> {
-    let conv = |p: [f64; 2]| -> Result<LonLat, String> {
-        let q = crs.to_lonlat(p[0], p[1]);
-        if q.lon.is_finite() && q.lat.is_finite() && q.lon.abs() <= 180.0 && q.lat.abs() <= 90.0 {
-            Ok(q)
-        } else {
-            Err(format!(
-                "position ({}, {}) does not convert to longitude/latitude with the .prj",
-                p[0], p[1]
-            ))
-        }
+/// One record as a feature of its layer, its positions as the file holds them.
+fn push(props: &Map<String, Value>, shape: Shape, source: Source, layers: &mut Layers) {
+    let at = |p: [f64; 2]| LonLat {
+        lon: p[0],
+        lat: p[1],
     };
     let outcome = match shape {
         Shape::Null => Err(SkipReason::NoGeometry),
         Shape::Points(pts) => match pts.first() {
-            Some(p) => push_point(props, conv(*p)?, source, layers),
+            Some(p) => push_point(props, at(*p), source, layers),
             None => Err(SkipReason::NoGeometry),
         },
         Shape::Lines(parts) => {
             let lines = parts
                 .into_iter()
-                .map(|l| l.into_iter().map(conv).collect::<Result<Vec<_>, _>>())
-                .collect::<Result<Vec<_>, _>>()?;
+                .map(|l| l.into_iter().map(at).collect())
+                .collect();
             push_road(props, lines, source, layers)
         }
         Shape::Rings(rings) => {
-            let mut polygons: Vec<Rings> = Vec::new();
-            for p in shp::polygons(rings) {
-                polygons.push(
-                    p.into_iter()
-                        .map(|r| r.into_iter().map(conv).collect::<Result<Vec<_>, _>>())
-                        .collect::<Result<_, _>>()?,
-                );
-            }
+            let polygons: Vec<Rings> = shp::polygons(rings)
+                .into_iter()
+                .map(|p| p.into_iter().map(|r| r.into_iter().map(at).collect()).collect())
+                .collect();
             push_admin(props, polygons, source, layers);
             Ok(())
         }
@@ -282,7 +273,6 @@ fn push(
     if let Err(reason) = outcome {
         layers.skipped.push(Skipped { source, reason });
     }
-    Ok(())
 }
 
 /// A field name as the vocabulary knows it: one cut to the format's 10 bytes (in its

@@ -1,47 +1,10 @@
-//! The coordinate system of a `.prj` (ESRI WKT): geographic degrees, or a transverse Mercator
-//! grid (Gauss–Krüger, UTM) on the ellipsoid it names, or Web Mercator. CGCS2000 is taken as
-//! WGS84 (they differ by centimetres); Xian 1980 and Beijing 1954 grids are converted on their
-//! own ellipsoids but without a datum shift, which the file does not give (the positions may
-//! then be off by up to about a hundred metres, and the reader says so).
+//! The coordinate system of an ESRI WKT text (a shapefile's `.prj`, or WKT given by a user):
+//! geographic degrees, a transverse Mercator grid (Gauss–Krüger, UTM) on the ellipsoid it
+//! names, or Web Mercator. The datum is told by name: Xian 1980 and Beijing 1954 are
+//! [`Datum::OldChinese`].
 
-use crate::engine::crs::{LonLat, TransverseMercator, Xy};
-
-/// What the coordinates of a shapefile are.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Crs {
-    /// Longitude and latitude in degrees.
-    Geographic,
-    /// A transverse Mercator grid, in metres.
-    Tm(TransverseMercator),
-    /// Web Mercator (EPSG:3857), in metres.
-    WebMercator,
-}
-
-/// The datum a `.prj` names, for what the reader says of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Datum {
-    /// WGS84 or CGCS2000 (or unnamed).
-    Wgs84Like,
-    /// Xian 1980 or Beijing 1954: no datum shift applied.
-    OldChinese,
-}
-
-impl Crs {
-    /// The WGS84 position of `(x, y)` in this system.
-    pub fn to_lonlat(&self, x: f64, y: f64) -> LonLat {
-        match self {
-            Crs::Geographic => LonLat { lon: x, lat: y },
-            Crs::Tm(tm) => tm.unproject(Xy { x, y }),
-            Crs::WebMercator => {
-                const R: f64 = 6_378_137.0;
-                LonLat {
-                    lon: (x / R).to_degrees(),
-                    lat: (2.0 * (y / R).exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees(),
-                }
-            }
-        }
-    }
-}
+use super::system::{Crs, Datum};
+use super::TransverseMercator;
 
 /// The number after `KEY[` … for the first `PARAMETER["name", value]` whose name matches one of
 /// `names` (case and separators ignored).
@@ -77,6 +40,14 @@ fn spheroid(wkt: &str) -> Option<(f64, f64)> {
     let a: f64 = parts.next()?.trim().parse().ok()?;
     let inv_f: f64 = parts.next()?.trim().parse().ok()?;
     Some((a, if inv_f == 0.0 { 0.0 } else { 1.0 / inv_f }))
+}
+
+/// The name a WKT gives its system (`PROJCS["CGCS2000_3_Degree_GK_Zone_39", …]`).
+pub fn name(wkt: &str) -> Option<String> {
+    let open = wkt.find('[')?;
+    let rest = &wkt[open + 1..];
+    let name = rest.split([',', ']']).next()?.trim().trim_matches('"').trim();
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 /// The coordinate system and datum of a `.prj`'s text; `Err` says what is not supported.
