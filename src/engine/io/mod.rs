@@ -10,6 +10,7 @@
 //! [`Format`] variant recognised in [`Format::of`], its arm in [`read`], and its errors in
 //! [`ReadError`] (worded in [`crate::app::text`]).
 
+pub mod archive;
 pub mod geojson;
 pub mod osm;
 pub mod points;
