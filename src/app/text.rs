@@ -413,6 +413,7 @@ pub fn read_error(lang: Lang, e: &ReadError) -> String {
         }
         (Lang::Zh, ReadError::Shapefile(e)) => format!("{}：无法读取 Shapefile（{}）", e.file, e.reason),
         (Lang::Zh, ReadError::Table(e)) => format!("{}：无法读取表格（{}）", e.file, e.reason),
+        (Lang::Zh, ReadError::Kml(e)) => format!("{}：无法读取 KML/KMZ（{}）", e.file, e.reason),
     }
 }
 
