@@ -39,9 +39,10 @@ the findings of every rule of the layout guidance, and which rules could not be 
 --rules sets rule parameters (see README); missing keys keep the policy defaults.
 Every layer flag takes GeoJSON, an OpenStreetMap extract, a .zip of ESRI shapefiles (GBK or
 UTF-8 attributes; CGCS2000, Xian 1980 or Beijing 1954 Gauss-Kruger, UTM, Web Mercator or
-longitude/latitude from the .prj) or a bare .shp with its .dbf/.prj beside it; a file's features
-go to their layers by geometry and attributes whatever the flag, and --data FILE adds a file
-that holds several layers (a zip of them, say).
+longitude/latitude from the .prj) or a bare .shp with its .dbf/.prj beside it, a CSV or Excel
+table of points, or a KML/KMZ (Google Earth, Ovital); a file's features go to their layers by
+geometry and attributes whatever the flag, and --data FILE adds a file that holds several
+layers (a zip or a KMZ of them, say).
 
 --osm reads an OpenStreetMap extract (.osm.pbf) in place of the GeoJSON layers: roads, health
 facilities, admin boundaries, and residents from place nodes with a population or else
