@@ -1,6 +1,7 @@
 //! Planners' own files give the report of the GeoJSON originals: zipped and bare ESRI
 //! shapefiles (made from the demo county by GDAL: `tests/data/shapefile/make.sh`) and CSV
-//! registers in GBK with AMap (GCJ-02) positions or UTF-8 with a BOM (`tests/data/table/make.py`).
+//! registers in GBK with AMap (GCJ-02) positions or UTF-8 with a BOM (`tests/data/table/make.py`),
+//! and KML/KMZ (made by GDAL's KML driver: `tests/data/kml/make.sh`).
 
 use medreach::app::analysis::check;
 use medreach::app::options::Options;
@@ -218,4 +219,60 @@ fn csv_registers_with_amap_positions_give_the_geojson_report() {
     )
     .unwrap_err();
     assert!(e.to_string().contains("projected coordinates"), "{e}");
+}
+
+#[test]
+fn kml_and_kmz_written_by_gdal_give_the_geojson_report() {
+    let want = report(&demo_geojson(&[
+        "roads",
+        "facilities",
+        "settlements",
+        "admin",
+    ]));
+    let dir = root().join("tests/data/kml");
+    // The four layers as folders of one doc.kml in a KMZ, every attribute in SchemaData.
+    let mut data = Dataset::default();
+    let bytes = std::fs::read(dir.join("county.kmz")).unwrap();
+    let layers = data
+        .load_file("county.kmz", &bytes, &Default::default())
+        .unwrap()
+        .layers
+        .clone();
+    assert!(layers.skipped.is_empty(), "{:?}", layers.skipped);
+    assert_eq!(
+        (
+            layers.roads.len(),
+            layers.facilities.len(),
+            layers.settlements.len(),
+            layers.admin.len()
+        ),
+        (531, 120, 496, 108)
+    );
+    // Kinds, codes, levels and populations from SimpleData are recognised.
+    assert!(layers.facilities.iter().all(|f| f.admin_code.is_some()));
+    assert!(layers
+        .admin
+        .iter()
+        .all(|u| u.code.is_some() && u.level.is_some() && u.population.is_some()));
+    assert!(layers
+        .admin
+        .iter()
+        .any(|u| u.name.as_deref() == Some("青岚县")));
+    assert_same(&want, &report(&data), "county.kmz");
+    // The settlements alone as plain KML in GBK (declared), replacing the GeoJSON layer.
+    let mut data = demo_geojson(&["roads", "facilities", "admin"]);
+    let bytes = std::fs::read(dir.join("settlements_gbk.kml")).unwrap();
+    let loaded = data
+        .load_file("settlements_gbk.kml", &bytes, &Default::default())
+        .unwrap();
+    assert!(loaded.layers.skipped.is_empty() && loaded.layers.notes.is_empty());
+    assert_eq!(loaded.layers.settlements[0].name.as_deref(), Some("龙桥街"));
+    assert_same(&want, &report(&data), "settlements_gbk.kml");
+    // Cut short, it is refused by name.
+    let cut = bytes.windows(9).position(|w| w == b"</Folder>").unwrap();
+    let e = read("s.kml", &bytes[..cut], 0, &Default::default()).unwrap_err();
+    assert!(
+        matches!(&e, ReadError::Kml(k) if k.file == "s.kml" && k.reason.starts_with("ends inside <Folder>")),
+        "{e}"
+    );
 }
