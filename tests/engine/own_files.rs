@@ -275,4 +275,11 @@ fn kml_and_kmz_written_by_gdal_give_the_geojson_report() {
         matches!(&e, ReadError::Kml(k) if k.file == "s.kml" && k.reason.starts_with("ends inside <Folder>")),
         "{e}"
     );
+    // Cut anywhere or with a byte changed, it never panics.
+    for i in (0..bytes.len()).step_by(4001) {
+        let _ = read("s.kml", &bytes[..i], 0, &Default::default());
+        let mut broken = bytes.clone();
+        broken[i] = b"<>&\"/\xff"[i % 6];
+        let _ = read("s.kml", &broken, 0, &Default::default());
+    }
 }

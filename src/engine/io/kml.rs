@@ -39,6 +39,9 @@ pub struct KmlError {
 /// The longest `description` read as a property (longer ones are balloons, not values).
 const MAX_DESCRIPTION_CHARS: usize = 200;
 
+/// The deepest nesting of MultiGeometry followed.
+const MAX_NESTING: usize = 16;
+
 /// Whether `bytes` begin like XML text (`<?xml` or `<kml`, after a byte-order mark and white
 /// space), for [`super::Format::of`].
 pub fn looks_like_xml(bytes: &[u8]) -> bool {
@@ -113,7 +116,9 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let after = after.trim_start().strip_prefix('=')?.trim_start();
     let quote = after.chars().next().filter(|q| *q == '"' || *q == '\'')?;
     let label = after[1..].split(quote).next()?;
+    // A declaration read as ASCII cannot be UTF-16, whatever it says.
     encoding_rs::Encoding::for_label(label.trim().as_bytes())
+        .filter(|e| *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE)
 }
 
 /// The text of a KML file (see the module's documentation), with a note when it had to guess.
@@ -299,11 +304,16 @@ fn kind_name(local: &str) -> String {
 impl State {
     /// Puts a finished geometry into the one around it, or makes it the Placemark's.
     fn attach(&mut self, g: Geom) {
-        if let Some(Geom::Multi(parts)) = self.geoms.last_mut() {
-            parts.push(g);
-        } else if let Some((_, p)) = &mut self.placemark {
-            // A Placemark has one geometry; a second one is not KML and is ignored.
-            p.geometry.get_or_insert(g);
+        match self.geoms.last_mut() {
+            Some(Geom::Multi(parts)) => parts.push(g),
+            // Inside a geometry that is not used (a gx:Track's Model, say).
+            Some(_) => {}
+            None => {
+                if let Some((_, p)) = &mut self.placemark {
+                    // A Placemark has one geometry; a second one is not KML and is ignored.
+                    p.geometry.get_or_insert(g);
+                }
+            }
         }
     }
 
@@ -330,6 +340,10 @@ impl State {
             "LinearRing" if !matches!(self.geoms.last(), Some(Geom::Polygon { .. })) => {
                 self.geoms.push(polygon(true))
             }
+            // Deeper nesting is no real file's, and is not followed (nor recursed into).
+            "MultiGeometry" if self.geoms.len() >= MAX_NESTING => self.geoms.push(Geom::Bad(
+                format!("MultiGeometry nested deeper than {MAX_NESTING}"),
+            )),
             "MultiGeometry" => self.geoms.push(Geom::Multi(Vec::new())),
             "Track" | "MultiTrack" | "Model" => {
                 self.geoms.push(Geom::Unsupported(kind_name(local)))
@@ -806,6 +820,16 @@ mod tests {
         let bytes = zip.finish().unwrap().into_inner();
         let e = read_kml("a.kmz", &bytes, 0).unwrap_err();
         assert_eq!(e.reason, "a KMZ without a .kml document inside");
+        // MultiGeometry nested 100,000 deep is refused without recursing.
+        let deep = format!(
+            "<kml><Placemark>{}<Point><coordinates>1,2</coordinates></Point>{}</Placemark></kml>",
+            "<MultiGeometry>".repeat(100_000),
+            "</MultiGeometry>".repeat(100_000)
+        );
+        let l = read_kml("deep.kml", deep.as_bytes(), 0).unwrap();
+        assert!(
+            matches!(&l.skipped[0].reason, SkipReason::Degenerate { detail } if detail.contains("nested"))
+        );
         // Arbitrary bytes never panic.
         for junk in [
             &b"\xff\xfe<\x00k\x00"[..],
@@ -836,6 +860,12 @@ mod tests {
 
     #[test]
     fn encodings() {
+        // A declaration that says UTF-16 of ASCII bytes is not believed.
+        let text = kml("<Placemark><Point><coordinates>1,2</coordinates></Point></Placemark>")
+            .replace("UTF-8", "UTF-16");
+        let l = read_kml("u.kml", text.as_bytes(), 0).unwrap();
+        assert_eq!(l.skipped.len(), 1);
+        assert!(l.notes.is_empty());
         // Declared GBK (and GB2312, which is read as GBK).
         for label in ["GBK", "gb2312", "GB18030"] {
             let text = kml("<Placemark><name>东村</name><ExtendedData><Data name=\"人口\"><value>3</value></Data></ExtendedData><Point><coordinates>1,2</coordinates></Point></Placemark>")
