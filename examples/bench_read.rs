@@ -52,16 +52,20 @@ mod native {
             Some("make") => make(&args[1..]),
             Some("read") => {
                 let file = args.get(1).ok_or("read FILE")?;
-                let reps = flag(&args, "--reps").map_or(Ok(5), |r| r.parse().map_err(|_| "--reps N"))?;
+                let reps =
+                    flag(&args, "--reps").map_or(Ok(5), |r| r.parse().map_err(|_| "--reps N"))?;
                 time_read(Path::new(file), reps)
             }
-            _ => Err("usage: bench_read make --out DIR [...] | bench_read read FILE [--reps N]".into()),
+            _ => Err(
+                "usage: bench_read make --out DIR [...] | bench_read read FILE [--reps N]".into(),
+            ),
         }
     }
 
     fn make(args: &[String]) -> Result<(), String> {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let pbf = flag(args, "--pbf").map_or(root.join("tests/data/osm/porto.osm.pbf"), PathBuf::from);
+        let pbf =
+            flag(args, "--pbf").map_or(root.join("tests/data/osm/porto.osm.pbf"), PathBuf::from);
         let out = PathBuf::from(flag(args, "--out").ok_or("--out DIR")?);
         let number = |name: &str, default: usize| -> Result<usize, String> {
             flag(args, name).map_or(Ok(default), |v| v.parse().map_err(|_| format!("{name} N")))
@@ -84,7 +88,11 @@ mod native {
         ] {
             let path = out.join(format!("{name}.geojson"));
             std::fs::write(&path, text).map_err(|e| e.to_string())?;
-            println!("{}: {} bytes", path.display(), std::fs::metadata(&path).map_or(0, |m| m.len()));
+            println!(
+                "{}: {} bytes",
+                path.display(),
+                std::fs::metadata(&path).map_or(0, |m| m.len())
+            );
         }
         Ok(())
     }
@@ -169,7 +177,9 @@ mod native {
 
     fn time_read(file: &Path, reps: usize) -> Result<(), String> {
         let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let name = file.file_name().map_or("file".into(), |n| n.to_string_lossy().to_string());
+        let name = file
+            .file_name()
+            .map_or("file".into(), |n| n.to_string_lossy().to_string());
         let mut times = Vec::new();
         let mut features = 0;
         for _ in 0..reps.max(1) {

@@ -371,7 +371,9 @@ pub fn input_error(lang: Lang, e: &InputError) -> String {
     match lang {
         Lang::En => e.to_string(),
         Lang::Zh => match e {
-            InputError::InvalidJson { file, detail } => format!("{file}：不是有效的 JSON（{detail}）"),
+            InputError::InvalidJson { file, detail } => {
+                format!("{file}：不是有效的 JSON（{detail}）")
+            }
             InputError::NotGeoJson { file, detail } => format!("{file}：不是 GeoJSON（{detail}）"),
             InputError::Unplaced(u) => unplaced(lang, u),
             InputError::Empty { file } => format!("{file}：FeatureCollection 中没有要素"),
@@ -457,6 +459,7 @@ pub fn read_error(lang: Lang, e: &ReadError) -> String {
         }
         (Lang::Zh, ReadError::Shapefile(e)) => format!("{}：无法读取 Shapefile（{}）", e.file, e.reason),
         (Lang::Zh, ReadError::Table(e)) => format!("{}：无法读取表格（{}）", e.file, e.reason),
+        (Lang::Zh, ReadError::Kml(e)) => format!("{}：无法读取 KML/KMZ（{}）", e.file, e.reason),
     }
 }
 

@@ -136,11 +136,12 @@ impl Inputs {
             if let Some(flag) = self.osm_only_flag {
                 return Err(format!("{flag} applies to --osm FILE.osm.pbf\n\n{USAGE}"));
             }
-            // A zip of shapefiles (or any file given as --data) may hold every layer.
-            let bundle = self
-                .files
-                .iter()
-                .any(|(k, p)| k == "data" || p.to_ascii_lowercase().ends_with(".zip"));
+            // A zip of shapefiles, a KML/KMZ (folders of layers), or any file given as --data
+            // may hold every layer.
+            let bundle = self.files.iter().any(|(k, p)| {
+                let p = p.to_ascii_lowercase();
+                k == "data" || [".zip", ".kml", ".kmz"].iter().any(|e| p.ends_with(e))
+            });
             for required in ["roads", "facilities", "settlements"] {
                 if !bundle && !self.files.iter().any(|(k, _)| k == required) {
                     return Err(format!(

@@ -24,7 +24,7 @@ pub mod surface;
 pub mod synthetic;
 
 /// Usage text.
-pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
+pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--roads-crs CRS] [--facilities-crs CRS] [--settlements-crs CRS] [--admin-crs CRS] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
        medreach check --osm FILE.osm.pbf [--roads FILE] [--facilities FILE] [--settlements FILE] [--admin FILE] [--floor-m2-per-person 40] [--population auto|places|buildings] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
        medreach surface --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--cell-m 100] --out FILE.tif [--isochrones FILE.geojson] [--bands 5,10,15,30,60]
        medreach plan --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] (--add K | --target-share 1.0) [--candidates FILE.geojson] [--spacing-m 300] [--kind medical_service_point]
@@ -33,15 +33,22 @@ pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --
        medreach demo-county --out DIR [--seed 2025]
        medreach synthetic --junctions N [--seed 1] [--mode walk|drive] [--limit-min 15]
 
-Reads GeoJSON (WGS84 longitude/latitude) and prints a JSON report to stdout: the share of
+Reads the layers and prints a JSON report to stdout: the share of
 residents within the limit of their nearest medical service point, every settlement's time,
 the findings of every rule of the layout guidance, and which rules could not be checked.
 --rules sets rule parameters (see README); missing keys keep the policy defaults.
 Every layer flag takes GeoJSON, an OpenStreetMap extract, a .zip of ESRI shapefiles (GBK or
 UTF-8 attributes; CGCS2000, Xian 1980 or Beijing 1954 Gauss-Kruger, UTM, Web Mercator or
-longitude/latitude from the .prj) or a bare .shp with its .dbf/.prj beside it; a file's features
-go to their layers by geometry and attributes whatever the flag, and --data FILE adds a file
-that holds several layers (a zip of them, say).
+longitude/latitude from the .prj) or a bare .shp with its .dbf/.prj beside it, a CSV or Excel
+table of points, or a KML/KMZ (Google Earth, Ovital); a file's features go to their layers by
+geometry and attributes whatever the flag, and --data FILE adds a file that holds several
+layers (a zip or a KMZ of them, say).
+--roads-crs, --facilities-crs, --settlements-crs, --admin-crs and --data-crs CRS say what a
+file's coordinates are when it does not say (or says wrong): wgs84, cgcs2000, gcj02 (AMap,
+Tencent), bd09 (Baidu) or EPSG:NNNN (CGCS2000 Gauss-Kruger 4491-4554, Xian 1980 2327-2390,
+Beijing 1954 2401-2442 and 21413-21463, UTM 326NN/327NN, Web Mercator 3857). A GeoJSON file's
+legacy `crs` member is read; a file without one, in metres, is refused with the systems its
+numbers may be in.
 
 --osm reads an OpenStreetMap extract (.osm.pbf) in place of the GeoJSON layers: roads, health
 facilities, admin boundaries, and residents from place nodes with a population or else

@@ -184,7 +184,7 @@ pub fn LoadPanel() -> impl IntoView {
                 <input
                     type="file"
                     multiple
-                    accept=".geojson,.json,.pbf,.zip,.shp,.shx,.dbf,.prj,.cpg,.csv,.tsv,.xlsx,.xls,application/geo+json,application/json,application/zip"
+                    accept=".geojson,.json,.pbf,.zip,.shp,.shx,.dbf,.prj,.cpg,.csv,.tsv,.xlsx,.xls,.kml,.kmz,application/geo+json,application/json,application/zip,application/vnd.google-earth.kml+xml,application/vnd.google-earth.kmz"
                     data-testid="file-input"
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);

@@ -313,6 +313,58 @@ fn projected_coordinates_are_named() {
         &[&file.path(), "projected"],
     );
     assert!(stderr.contains("4326"), "stderr suggests WGS84: {stderr}");
+    assert!(
+        stderr.contains("--facilities-crs"),
+        "and how to say the system: {stderr}"
+    );
+}
+
+#[test]
+fn a_file_s_coordinate_system_is_given_on_the_command_line() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let demo = |name: &str| {
+        root.join(format!("demo/county/{name}.geojson"))
+            .to_string_lossy()
+            .into_owned()
+    };
+    let text =
+        std::fs::read_to_string(root.join("tests/data/crs/settlements_epsg4544.geojson")).unwrap();
+    let bare = TempFile::new(
+        "gk.geojson",
+        &text.replace(
+            r#""crs": { "type": "name", "properties": { "name": "urn:ogc:def:crs:EPSG::4544" } },"#,
+            "",
+        ),
+    );
+    let args: Vec<String> = [
+        "check",
+        "--roads",
+        &demo("roads"),
+        "--facilities",
+        &demo("facilities"),
+        "--settlements",
+        &bare.path(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let stderr = assert_fails(&args, &[&bare.path(), "does not say its coordinate system"]);
+    assert!(stderr.contains("--settlements-crs"), "{stderr}");
+    let mut chosen = args.clone();
+    chosen.extend(["--settlements-crs".into(), "EPSG:4544".into()]);
+    let got = stdout_json(&run(&chosen));
+    let mut original = args.clone();
+    original[6] = demo("settlements");
+    let want = stdout_json(&run(&original));
+    assert_eq!(
+        got["summary"]["settlements"],
+        want["summary"]["settlements"]
+    );
+    let share = |v: &Value| v["summary"]["share_within_limit"].as_f64().unwrap();
+    assert!((share(&got) - share(&want)).abs() < 1e-12);
+    let mut bad = args.clone();
+    bad.extend(["--settlements-crs".into(), "EPSG:27700".into()]);
+    assert_fails(&bad, &["--settlements-crs", "EPSG:27700"]);
 }
 
 #[test]

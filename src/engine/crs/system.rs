@@ -46,10 +46,10 @@ pub struct Named {
     pub label: String,
 }
 
-const GRS80: (f64, f64) = (6_378_137.0, 1.0 / 298.257_222_101);
-const XIAN80: (f64, f64) = (6_378_140.0, 1.0 / 298.257);
-const KRASSOWSKY: (f64, f64) = (6_378_245.0, 1.0 / 298.3);
-const WGS84: (f64, f64) = (super::wgs84::A_M, super::wgs84::F);
+const GRS80: Ellipsoid = (6_378_137.0, 1.0 / 298.257_222_101);
+const XIAN80: Ellipsoid = (6_378_140.0, 1.0 / 298.257);
+const KRASSOWSKY: Ellipsoid = (6_378_245.0, 1.0 / 298.3);
+const WGS84: Ellipsoid = (super::wgs84::A_M, super::wgs84::F);
 
 impl Crs {
     /// The WGS84 position of `(x, y)` in this system.
@@ -103,7 +103,7 @@ impl Crs {
     }
 }
 
-fn tm(ellipsoid: (f64, f64), lon0: f64, false_easting: f64) -> Crs {
+fn tm(ellipsoid: Ellipsoid, lon0: f64, false_easting: f64) -> Crs {
     Crs::Tm(TransverseMercator::new(
         ellipsoid.0,
         ellipsoid.1,
@@ -114,9 +114,12 @@ fn tm(ellipsoid: (f64, f64), lon0: f64, false_easting: f64) -> Crs {
     ))
 }
 
+/// An ellipsoid: semi-major axis (m) and flattening.
+type Ellipsoid = (f64, f64);
+
 /// The Gauss–Krüger families of China's grids: (first EPSG code, datum name, ellipsoid, 3° or
 /// 6° zones, zone number in front of the easting).
-const GAUSS_KRUGER: &[(u32, &str, (f64, f64), u32, bool)] = &[
+const GAUSS_KRUGER: &[(u32, &str, Ellipsoid, u32, bool)] = &[
     (4491, "CGCS2000", GRS80, 6, true),
     (4502, "CGCS2000", GRS80, 6, false),
     (4513, "CGCS2000", GRS80, 3, true),
@@ -144,8 +147,20 @@ pub fn epsg(code: u32) -> Option<Named> {
     match code {
         4326 | 4979 => return Some(named(Crs::Geographic, Datum::Wgs84Like, "WGS 84".into())),
         4490 => return Some(named(Crs::Geographic, Datum::Wgs84Like, "CGCS2000".into())),
-        4214 => return Some(named(Crs::Geographic, Datum::OldChinese, "Beijing 1954".into())),
-        4610 => return Some(named(Crs::Geographic, Datum::OldChinese, "Xian 1980".into())),
+        4214 => {
+            return Some(named(
+                Crs::Geographic,
+                Datum::OldChinese,
+                "Beijing 1954".into(),
+            ))
+        }
+        4610 => {
+            return Some(named(
+                Crs::Geographic,
+                Datum::OldChinese,
+                "Xian 1980".into(),
+            ))
+        }
         3857 | 900913 | 102100 => {
             return Some(named(
                 Crs::WebMercator,
@@ -312,7 +327,10 @@ mod tests {
         assert_eq!(named("WGS84").unwrap().crs, Crs::Geographic);
         assert_eq!(named("gcj-02").unwrap().crs, Crs::Gcj02);
         assert_eq!(named("BD09").unwrap().crs, Crs::Bd09);
-        assert_eq!(named("urn:ogc:def:crs:OGC:1.3:CRS84").unwrap().code, "wgs84");
+        assert_eq!(
+            named("urn:ogc:def:crs:OGC:1.3:CRS84").unwrap().code,
+            "wgs84"
+        );
         let gk = named("urn:ogc:def:crs:EPSG::4527").unwrap();
         assert_eq!(gk.code, "EPSG:4527");
         assert_eq!(gk.label, "CGCS2000 / 3-degree Gauss-Kruger zone 39");
@@ -340,8 +358,18 @@ mod tests {
             lon: 117.3,
             lat: 36.6,
         });
-        assert!((x - 39_526_842.764).abs() < 1e-3 && (y - 4_052_163.315).abs() < 1e-3, "{x} {y}");
-        for code in ["EPSG:4527", "EPSG:3857", "EPSG:32650", "gcj02", "bd09", "EPSG:2401"] {
+        assert!(
+            (x - 39_526_842.764).abs() < 1e-3 && (y - 4_052_163.315).abs() < 1e-3,
+            "{x} {y}"
+        );
+        for code in [
+            "EPSG:4527",
+            "EPSG:3857",
+            "EPSG:32650",
+            "gcj02",
+            "bd09",
+            "EPSG:2401",
+        ] {
             let crs = named(code).unwrap().crs;
             let p = LonLat {
                 lon: 117.3,
@@ -374,7 +402,10 @@ mod tests {
             codes(&[(13_056_000.0, 4_380_000.0)]),
             ["EPSG:4491", "EPSG:2327", "EPSG:21413", "EPSG:3857"]
         );
-        assert!(codes(&[(500_000.0, 4_000_000.0)]).is_empty(), "no zone to tell");
+        assert!(
+            codes(&[(500_000.0, 4_000_000.0)]).is_empty(),
+            "no zone to tell"
+        );
         assert!(codes(&[(f64::NAN, 1.0)]).is_empty());
     }
 }

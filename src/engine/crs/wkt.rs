@@ -46,7 +46,12 @@ fn spheroid(wkt: &str) -> Option<(f64, f64)> {
 pub fn name(wkt: &str) -> Option<String> {
     let open = wkt.find('[')?;
     let rest = &wkt[open + 1..];
-    let name = rest.split([',', ']']).next()?.trim().trim_matches('"').trim();
+    let name = rest
+        .split([',', ']'])
+        .next()?
+        .trim()
+        .trim_matches('"')
+        .trim();
     (!name.is_empty()).then(|| name.to_string())
 }
 

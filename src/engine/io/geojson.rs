@@ -105,7 +105,9 @@ pub fn read_geojson_in(
         let Top::Other(what) = top else {
             unreachable!()
         };
-        return Err(not_geojson(format!("the top level is {what}, not an object")));
+        return Err(not_geojson(format!(
+            "the top level is {what}, not an object"
+        )));
     };
     match kind.as_deref() {
         Some("FeatureCollection") => match features {
@@ -267,8 +269,12 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 }
             }
         }
-        let single = (props.is_some() || geometry.is_some())
-            .then(|| (props.unwrap_or_default(), geometry.unwrap_or(Geometry::Null)));
+        let single = (props.is_some() || geometry.is_some()).then(|| {
+            (
+                props.unwrap_or_default(),
+                geometry.unwrap_or(Geometry::Null),
+            )
+        });
         Ok(Top::Object {
             kind,
             features,
@@ -471,7 +477,8 @@ impl<'de> Visitor<'de> for Coords<'_> {
     other_kinds!(|_| ());
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        self.0.push(Tok::Bad("an object where coordinates were expected"));
+        self.0
+            .push(Tok::Bad("an object where coordinates were expected"));
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -651,7 +658,9 @@ impl Cursor<'_> {
 
     fn polygon(&mut self) -> Result<Rings, &'static str> {
         let mut rings: Vec<Vec<LonLat>> = Vec::new();
-        self.list("coordinates are not an array", Cursor::ring, |r| rings.push(r))?;
+        self.list("coordinates are not an array", Cursor::ring, |r| {
+            rings.push(r)
+        })?;
         let mut out = Vec::with_capacity(rings.len());
         for (i, ring) in rings.into_iter().enumerate() {
             if ring.len() < 4 {
@@ -705,7 +714,12 @@ fn add_feature(
             push_road(props, lines, source, layers)
         }
         "Polygon" => {
-            push_admin(props, vec![c.polygon().map_err(degenerate)?], source, layers);
+            push_admin(
+                props,
+                vec![c.polygon().map_err(degenerate)?],
+                source,
+                layers,
+            );
             Ok(())
         }
         "MultiPolygon" => {

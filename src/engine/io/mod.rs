@@ -10,7 +10,9 @@
 //! [`Format`] variant recognised in [`Format::of`], its arm in [`read`], and its errors in
 //! [`ReadError`] (worded in [`crate::app::text`]).
 
+pub mod archive;
 pub mod geojson;
+pub mod kml;
 pub mod osm;
 pub mod placing;
 pub mod points;
@@ -43,12 +45,15 @@ pub enum Format {
     Shapefile,
     /// A table of points: CSV, or an Excel workbook.
     Table,
+    /// KML text (`.kml`, or any text beginning `<?xml` or `<kml`), or a `.kmz` (a zip of it).
+    Kml,
 }
 
 impl Format {
-    /// The format of a file, from its name (`.pbf`) or else its first bytes (an OSM PBF
-    /// starts with the length of a `BlobHeader` whose type is `OSMHeader`); anything else is
-    /// read as GeoJSON text, whose reader says what is wrong with it.
+    /// The format of a file, from its name (`.pbf`, `.kml`, `.kmz`, …) or else its first bytes
+    /// (an OSM PBF starts with the length of a `BlobHeader` whose type is `OSMHeader`; a zip with
+    /// `PK`; XML text with `<?xml` or `<kml`); anything else is read as GeoJSON text, whose
+    /// reader says what is wrong with it.
     pub fn of(name: &str, bytes: &[u8]) -> Format {
         let pbf_name = name.to_ascii_lowercase().ends_with(".pbf");
         let pbf_magic = bytes.len() >= 15
@@ -62,10 +67,14 @@ impl Format {
             Format::OsmPbf
         } else if table::is_workbook(name) {
             Format::Table
+        } else if lower.ends_with(".kml") || lower.ends_with(".kmz") {
+            Format::Kml
         } else if zip || lower.ends_with(".shp") {
             Format::Shapefile
         } else if lower.ends_with(".csv") || lower.ends_with(".tsv") {
             Format::Table
+        } else if kml::looks_like_xml(bytes) {
+            Format::Kml
         } else {
             Format::GeoJson
         }
@@ -104,6 +113,9 @@ pub enum ReadError {
     /// Positions that are not longitude/latitude in the system the file was read in.
     #[error(transparent)]
     Unplaced(#[from] placing::Unplaced),
+    /// The KML/KMZ reader's complaint.
+    #[error(transparent)]
+    Kml(#[from] kml::KmlError),
     /// The OpenStreetMap reader's complaint.
     #[error("{file}: cannot read the OpenStreetMap extract: {error}")]
     Osm {
@@ -142,6 +154,7 @@ pub fn read(
         Format::Table => Ok(Import::Layers(table::read_table_in(
             name, bytes, file_id, chosen,
         )?)),
+        Format::Kml => Ok(Import::Layers(kml::read_kml(name, bytes, file_id)?)),
         Format::Shapefile => {
             let parts = if name.to_ascii_lowercase().ends_with(".shp") && !bytes.starts_with(b"PK")
             {
@@ -186,6 +199,11 @@ mod tests {
             Format::GeoJson
         );
         assert_eq!(Format::of("roads.json", b"\xef\xbb\xbf{"), Format::GeoJson);
+        assert_eq!(Format::of("a.KMZ", b"PK\x03\x04"), Format::Kml);
+        assert_eq!(Format::of("a.kml", b""), Format::Kml);
+        assert_eq!(Format::of("export", b"\xef\xbb\xbf <?xml"), Format::Kml);
+        assert_eq!(Format::of("export.txt", b"<kml>"), Format::Kml);
+        assert_eq!(Format::of("c.zip", b"PK\x03\x04"), Format::Shapefile);
     }
 
     #[test]

@@ -51,8 +51,7 @@ pub struct ShapefileError {
     pub reason: String,
 }
 
-/// Most bytes a zip may inflate to (a zip bomb is refused before it is inflated).
-pub const MAX_UNZIPPED: u64 = 2 << 30;
+pub use super::archive::MAX_UNZIPPED;
 
 /// One shapefile's parts, by extension.
 #[derive(Clone, Debug, Default)]
@@ -110,58 +109,15 @@ pub fn group(parts: Vec<(String, Vec<u8>)>) -> Vec<ShapeSet> {
     sets
 }
 
-/// The parts inside a zip (names decoded as UTF-8, else GBK), refusing one that would inflate
-/// past [`MAX_UNZIPPED`].
+/// The shapefile parts inside a zip ([`super::archive::unzip`]: names decoded as UTF-8, else
+/// GBK; an archive that would inflate past [`MAX_UNZIPPED`] refused).
 pub fn unzip(file: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ShapefileError> {
-    use std::io::Read;
-    let err = |reason: String| ShapefileError {
-        file: file.to_string(),
-        reason,
-    };
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| err(format!("not a zip archive that can be read ({e})")))?;
-    let mut total = 0u64;
-    let mut out = Vec::new();
-    for i in 0..archive.len() {
-        let entry = archive
-            .by_index(i)
-            .map_err(|e| err(format!("member {i}: {e}")))?;
-        if entry.is_dir() {
-            continue;
+    super::archive::unzip(bytes, |base| part_extension(base).is_some()).map_err(|reason| {
+        ShapefileError {
+            file: file.to_string(),
+            reason,
         }
-        let raw = entry.name_raw().to_vec();
-        let name = match std::str::from_utf8(&raw) {
-            Ok(s) => s.to_string(),
-            Err(_) => encoding_rs::GBK
-                .decode_without_bom_handling(&raw)
-                .0
-                .into_owned(),
-        };
-        let base = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
-        if name.contains("__MACOSX") || base.starts_with("._") || part_extension(&base).is_none() {
-            continue;
-        }
-        total = total.saturating_add(entry.size());
-        if total > MAX_UNZIPPED {
-            return Err(err(format!(
-                "it would inflate to more than {} MB: refused",
-                MAX_UNZIPPED >> 20
-            )));
-        }
-        let mut data = Vec::with_capacity(entry.size().min(1 << 28) as usize);
-        entry
-            .take(entry_limit(total))
-            .read_to_end(&mut data)
-            .map_err(|e| err(format!("{name}: {e}")))?;
-        out.push((base, data));
-    }
-    Ok(out)
-}
-
-/// How much one member may still inflate to (its declared size is checked; this guards a
-/// header that lies about it).
-fn entry_limit(total: u64) -> u64 {
-    MAX_UNZIPPED.saturating_sub(total).saturating_add(1 << 20)
+    })
 }
 
 /// Reads the shapefile sets of the file `file`, feature numbers running on across the sets;
@@ -264,7 +220,11 @@ fn push(props: &Map<String, Value>, shape: Shape, source: Source, layers: &mut L
         Shape::Rings(rings) => {
             let polygons: Vec<Rings> = shp::polygons(rings)
                 .into_iter()
-                .map(|p| p.into_iter().map(|r| r.into_iter().map(at).collect()).collect())
+                .map(|p| {
+                    p.into_iter()
+                        .map(|r| r.into_iter().map(at).collect())
+                        .collect()
+                })
                 .collect();
             push_admin(props, polygons, source, layers);
             Ok(())
