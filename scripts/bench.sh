@@ -23,7 +23,7 @@ exec </dev/null
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 VENV="$ROOT/target/bench-venv"
-PEERS=(scipy==1.17.1 numpy==2.4.6 igraph==1.0.0 networkx==3.6.1 spopt==0.7.0 pulp==3.3.2)
+PEERS=(scipy==1.17.1 numpy==2.4.6 igraph==1.0.0 networkx==3.6.1 spopt==0.7.0 pulp==3.3.2 pyproj==3.7.2)
 
 # The output folder: --out if given, else target/bench/<input file name without extensions>.
 OUT=""
@@ -45,7 +45,7 @@ if [[ -z "$OUT" ]]; then
   args+=(--out "$OUT")
 fi
 
-if ! "$VENV/bin/python" -c 'import scipy, numpy, igraph, networkx, spopt, pulp' 2>/dev/null; then
+if ! "$VENV/bin/python" -c 'import scipy, numpy, igraph, networkx, spopt, pulp, pyproj' 2>/dev/null; then
   echo "== installing ${PEERS[*]} into $VENV"
   python3 -m venv "$VENV"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PEERS[@]}"
@@ -84,6 +84,20 @@ print(f"{cells} cells: surface {s['surface_50m']:.2f} s ({cells / s['surface_50m
 PY
 fi
 
+# GeoJSON in, walking times out: the command line against the Python scipy pipeline on Porto's
+# roads, 30 clinics and 20,000 settlements written as GeoJSON (examples/bench_read.rs), with the
+# GeoJSON reader's throughput and peak memory. Only for the default input; skip with
+# MEDREACH_BENCH_READ=0.
+GEOJSON_DIR="$ROOT/target/bench/porto-geojson"
+if [[ "${MEDREACH_BENCH_READ:-1}" == 1 && -z "$(printf '%s\n' "${args[@]}" | grep -E '^--(roads|synthetic|mode|facilities|seed|pbf)$' || true)" ]]; then
+  echo "== GeoJSON in, times out: MedReach's command line against the scipy pipeline"
+  nice -n 10 cargo build --release --example bench_read
+  nice -n 10 cargo build --release
+  "$ROOT/target/release/examples/bench_read" make --out "$GEOJSON_DIR"
+  "$VENV/bin/python" "$ROOT/scripts/bench_read.py" "$GEOJSON_DIR" --medreach "$ROOT/target/release/medreach" \
+    --bench-read "$ROOT/target/release/examples/bench_read" --json "$GEOJSON_DIR/results.json"
+fi
+
 # The same pass in WebAssembly, in headless Chromium (the page's timing view), then Porto end to
 # end in the page and a synthetic network of MEDREACH_BENCH_JUNCTIONS junctions (default 2M).
 # Only for the default input (the timing view reads an .osm.pbf); skip with MEDREACH_BENCH_WASM=0.
@@ -104,7 +118,8 @@ if [[ "${MEDREACH_BENCH_WASM:-1}" == 1 && -z "$(printf '%s\n' "${args[@]}" | gre
   for ((i = 0; i < ${#args[@]}; i++)); do [[ "${args[$i]}" == --pbf ]] && PBF="${args[$((i + 1))]}"; done
   echo "== WebAssembly in headless Chromium"
   node "$ROOT/scripts/bench_wasm.mjs" "http://127.0.0.1:$PORT/" "$PBF" \
-    --junctions "${MEDREACH_BENCH_JUNCTIONS:-2000000}" --json "$OUT/wasm.json"
+    --junctions "${MEDREACH_BENCH_JUNCTIONS:-2000000}" --json "$OUT/wasm.json" \
+    $([[ -f "$GEOJSON_DIR/results.json" ]] && echo --geojson "$GEOJSON_DIR")
   "$VENV/bin/python" - "$OUT" <<'PY'
 import json, sys
 out = sys.argv[1]
@@ -117,5 +132,12 @@ scipy = by["scipy"]["median_ms"]
 print(f"== WebAssembly pass: median {w:.1f} ms; native MedReach {native:.1f} ms ({w / native:.2f}x native); "
       f"scipy native {scipy:.1f} ms: wasm is {scipy / w:.2f}x scipy's speed "
       f"({'no slower than scipy' if w <= scipy else 'SLOWER than scipy'})")
+import os
+geo = f"{os.path.dirname(out)}/porto-geojson/results.json"
+if "geojson_end_to_end_ms" in wasm and os.path.exists(geo):
+    g = json.load(open(geo))
+    page = float(wasm["geojson_end_to_end_ms"]) / 1000
+    print(f"== GeoJSON in the page: {page:.2f} s end to end (files dropped -> map drawn); "
+          f"scipy pipeline {g['scipy_s']:.2f} s: the page is {g['scipy_s'] / page:.2f}x faster (target >= 2x)")
 PY
 fi

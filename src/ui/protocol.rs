@@ -145,17 +145,36 @@ pub enum FromWorker {
     },
 }
 
-/// Builds the `{ json, buffers }` object.
+/// Builds the `{ json, buffers }` object. The JSON travels as UTF-8 bytes in an `ArrayBuffer`
+/// (a report can be tens of megabytes: as a JavaScript string it would be converted to UTF-16
+/// and back); [`transfer_list`] lists it with the buffers, to move them without a copy.
 pub fn envelope<T: Serialize>(message: &T, buffers: &[js_sys::ArrayBuffer]) -> JsValue {
-    let json = serde_json::to_string(message).expect("messages serialise");
+    let json = serde_json::to_vec(message).expect("messages serialise");
     let obj = js_sys::Object::new();
     let array = js_sys::Array::new();
     for b in buffers {
         array.push(b);
     }
-    let _ = js_sys::Reflect::set(&obj, &"json".into(), &json.into());
+    let _ = js_sys::Reflect::set(&obj, &"json".into(), &to_buffer(&json));
     let _ = js_sys::Reflect::set(&obj, &"buffers".into(), &array);
     obj.into()
+}
+
+/// The buffers of an [`envelope`] (its JSON and the buffers it carries), to transfer.
+pub fn transfer_list(envelope: &JsValue) -> js_sys::Array {
+    let list = js_sys::Array::new();
+    if let Ok(json) = js_sys::Reflect::get(envelope, &"json".into()) {
+        list.push(&json);
+    }
+    if let Some(buffers) = js_sys::Reflect::get(envelope, &"buffers".into())
+        .ok()
+        .and_then(|b| b.dyn_into::<js_sys::Array>().ok())
+    {
+        for b in buffers.iter() {
+            list.push(&b);
+        }
+    }
+    list
 }
 
 /// Reads a `{ json, buffers }` object.
@@ -164,9 +183,9 @@ pub fn open<T: for<'de> Deserialize<'de>>(
 ) -> Result<(T, Vec<js_sys::ArrayBuffer>), String> {
     let json = js_sys::Reflect::get(data, &"json".into())
         .ok()
-        .and_then(|j| j.as_string())
+        .and_then(|j| j.dyn_into::<js_sys::ArrayBuffer>().ok())
         .ok_or("message without json")?;
-    let message = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+    let message = serde_json::from_slice(&from_buffer(&json)).map_err(|e| e.to_string())?;
     let buffers = js_sys::Reflect::get(data, &"buffers".into())
         .ok()
         .and_then(|b| b.dyn_into::<js_sys::Array>().ok())

@@ -2,7 +2,9 @@
 //! dedicated worker. It holds a [`Session`] and answers the page's messages one at a time,
 //! posting progress as it goes; the page's main thread never runs the engine.
 
-use super::protocol::{envelope, from_buffer, open, to_buffer, FromWorker, Memory, ToWorker};
+use super::protocol::{
+    envelope, from_buffer, open, to_buffer, transfer_list, FromWorker, Memory, ToWorker,
+};
 use crate::app::jobs::Demo;
 use crate::app::session::{InputFile, Session};
 use crate::engine::progress::Stage;
@@ -25,11 +27,7 @@ fn now_ms() -> f64 {
 
 fn post(message: &FromWorker, buffers: &[js_sys::ArrayBuffer]) {
     let data = envelope(message, buffers);
-    let transfer = js_sys::Array::new();
-    for b in buffers {
-        transfer.push(b);
-    }
-    let _ = scope().post_message_with_transfer(&data, &transfer);
+    let _ = scope().post_message_with_transfer(&data, &transfer_list(&data));
 }
 
 /// Starts listening; called by `main` when the module runs in a worker.
@@ -223,7 +221,14 @@ fn run(
             .run(mode, limit_min, rules, &mut |st, d, t| r.report(st, d, t))
     });
     match outcome {
-        Ok(out) => {
+        Ok(mut out) => {
+            // The page words every finding itself, in the language it shows
+            // (`app::text::message`): the English wording the report carries would only add
+            // megabytes to the message (a sentence per settlement beyond the limit).
+            for f in &mut out.report.findings {
+                f.message = String::new();
+                f.suggestion = String::new();
+            }
             let buffers: Vec<js_sys::ArrayBuffer> =
                 out.scene.iter().map(|s| to_buffer(&s.encode())).collect();
             post(
