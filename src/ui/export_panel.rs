@@ -45,8 +45,8 @@ fn surface(s: &AppState) -> Option<Surface> {
     })
 }
 
-/// The system the settlements are exported in, from the select and the EPSG field: `Ok(None)`
-/// for WGS84, `Err` for an EPSG code MedReach does not convert.
+/// The system the settlements are exported in, from the select and the EPSG field (`Err` for a
+/// code MedReach does not convert; WGS84 is written as the default).
 fn export_system(choice: &str, epsg: &str) -> Result<Option<Named>, String> {
     let text = if choice == "epsg" { epsg } else { choice };
     named(text).map(Some)
@@ -57,6 +57,52 @@ type File = (&'static str, &'static str, Vec<u8>);
 
 /// Makes a settlements export from the report, the scene, the chosen system and the language.
 type SettlementsFile = fn(&Report, Option<&Scene>, Option<&Named>, Lang) -> File;
+
+/// The select of the system the settlements are exported in, with a field for another EPSG
+/// code and what is wrong with it.
+#[component]
+fn ExportCrs(choice: RwSignal<String>, epsg: RwSignal<String>) -> impl IntoView {
+    let s = expect_context::<AppState>();
+    let t = move |k: Key| k.text(s.lang.get());
+    let label = move |code: &str| {
+        let l = named(code).map(|n| n.label).unwrap_or_default();
+        match s.lang.get() {
+            Lang::Zh => crs_label_zh(&l),
+            Lang::En => l,
+        }
+    };
+    // Said once a code is typed (an empty field shows its placeholder).
+    let invalid = move || {
+        choice.get() == "epsg"
+            && !epsg.get().trim().is_empty()
+            && export_system(&choice.get(), &epsg.get()).is_err()
+    };
+    view! {
+        <div class="row">
+            <label>
+                {move || t(Key::ExportCrs)} " "
+                <select data-testid="export-crs" on:change=move |ev| choice.set(event_target_value(&ev))>
+                    {["wgs84", "cgcs2000", "gcj02", "bd09"].map(|code| view! {
+                        <option value=code selected=move || choice.get() == code>{move || label(code)}</option>
+                    }).collect_view()}
+                    <option value="epsg">{move || t(Key::ExportCrsOther)}</option>
+                </select>
+            </label>
+            <Show when=move || choice.get() == "epsg">
+                <input
+                    type="text"
+                    data-testid="export-crs-epsg"
+                    placeholder="EPSG:4544"
+                    prop:value=move || epsg.get()
+                    on:input=move |ev| epsg.set(event_target_value(&ev))
+                />
+            </Show>
+            <Show when=invalid>
+                <span class="warning" data-testid="export-crs-invalid">{move || t(Key::ExportCrsInvalid)}</span>
+            </Show>
+        </div>
+    }
+}
 
 /// The export card.
 #[component]
@@ -83,7 +129,6 @@ pub fn ExportPanel() -> impl IntoView {
     let choice = RwSignal::new("wgs84".to_string());
     let epsg = RwSignal::new(String::new());
     let system = move || export_system(&choice.get_untracked(), &epsg.get_untracked());
-    let invalid = move || export_system(&choice.get(), &epsg.get()).is_err();
     // A settlements export in the chosen system (nothing while the EPSG code is not one).
     let settlements = move |f: SettlementsFile| {
         std::rc::Rc::new(move || {
@@ -95,40 +140,11 @@ pub fn ExportPanel() -> impl IntoView {
             }
         }) as std::rc::Rc<dyn Fn()>
     };
-    let label = move |code: &str| {
-        let l = named(code).map(|n| n.label).unwrap_or_default();
-        match s.lang.get() {
-            Lang::Zh => crs_label_zh(&l),
-            Lang::En => l,
-        }
-    };
     view! {
         <Show when=move || s.report.with(Option::is_some)>
             <section class="card exports" data-testid="export-panel">
                 <h3>{move || t(Key::Exports)}</h3>
-                <div class="row">
-                    <label>
-                        {move || t(Key::ExportCrs)} " "
-                        <select data-testid="export-crs" on:change=move |ev| choice.set(event_target_value(&ev))>
-                            {["wgs84", "cgcs2000", "gcj02", "bd09"].map(|code| view! {
-                                <option value=code selected=move || choice.get() == code>{move || label(code)}</option>
-                            }).collect_view()}
-                            <option value="epsg">{move || t(Key::ExportCrsOther)}</option>
-                        </select>
-                    </label>
-                    <Show when=move || choice.get() == "epsg">
-                        <input
-                            type="text"
-                            data-testid="export-crs-epsg"
-                            placeholder="EPSG:4544"
-                            prop:value=move || epsg.get()
-                            on:input=move |ev| epsg.set(event_target_value(&ev))
-                        />
-                    </Show>
-                    <Show when=invalid>
-                        <span class="warning" data-testid="export-crs-invalid">{move || t(Key::ExportCrsInvalid)}</span>
-                    </Show>
-                </div>
+                <ExportCrs choice=choice epsg=epsg />
                 <div class="row">
                     {button("export-settlements-csv", Key::ExportSettlementsCsv, settlements(|r, sc, sys, l| {
                         ("settlements.csv", CSV, export::settlements_csv(r, sc, l, sys).into_bytes())
