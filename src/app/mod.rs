@@ -14,3 +14,4 @@ pub mod print;
 pub mod scene;
 pub mod session;
 pub mod text;
+pub mod xlsx;

@@ -11,7 +11,8 @@
 //! - [`surface`]: the travel-time surface as a GeoTIFF and its isochrones as GeoJSON.
 //! - [`plan`]: where to add sites (maximal or set covering), with a proven bound.
 //! - [`report`]: the printable report as one self-contained HTML file.
-//! - [`export`]: the exports (CSV, GeoJSON, GeoTIFF) into a folder.
+//! - [`export`]: the exports (CSV, XLSX, GeoJSON, GeoTIFF) into a folder, the settlements in
+//!   WGS84 or the system `--export-crs` names.
 //! - [`synthetic`]: a generated network checked end to end, timed.
 //! - [`demo_county`]: writes the generated demo county.
 
@@ -29,7 +30,7 @@ pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --
        medreach surface --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--cell-m 100] --out FILE.tif [--isochrones FILE.geojson] [--bands 5,10,15,30,60]
        medreach plan --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] (--add K | --target-share 1.0) [--candidates FILE.geojson] [--spacing-m 300] [--kind medical_service_point]
        medreach report --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--rules PARAMS] [--lang zh|en] --out report.html
-       medreach export --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--lang zh|en] [--cell-m 100] --out-dir DIR
+       medreach export --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--lang zh|en] [--cell-m 100] [--export-crs CRS] --out-dir DIR
        medreach demo-county --out DIR [--seed 2025]
        medreach synthetic --junctions N [--seed 1] [--mode walk|drive] [--limit-min 15]
 
@@ -74,10 +75,13 @@ arrow, the headline figure, the 2027 target scorecard, the scorecard by township
 with its place, suggestion and clause, the planned sites) as one self-contained HTML file that a
 browser prints on A4; Chinese by default.
 
-export writes the page's exports into a folder: settlements.csv and .geojson (time, nearest
-service point, within/beyond, position), findings.csv, admin-units.csv and scorecard.csv (UTF-8
-with a BOM, so a Chinese Excel opens them), and with --cell-m the surface (travel-time.tif) and
-its isochrones (isochrones.geojson).
+export writes the page's exports into a folder: settlements.csv, .xlsx and .geojson (time,
+nearest service point, within/beyond, position), findings, admin-units and scorecard as .csv
+(UTF-8 with a BOM, so a Chinese Excel opens them) and .xlsx (numbers as numbers, codes as text),
+and with --cell-m the surface (travel-time.tif) and its isochrones (isochrones.geojson).
+Positions are WGS84 unless --export-crs names another system (wgs84, cgcs2000, gcj02, bd09,
+EPSG:NNNN) for the settlements: the GeoJSON then carries the legacy crs member (or, for gcj02
+and bd09, a coordinate_system note) and the tables' coordinate columns name the system.
 
 synthetic generates a road network of about N junctions with facilities and settlements (see
 medreach::devtools::synthetic), runs the whole check on it and prints, as JSON, its size, the seconds of

@@ -1,9 +1,13 @@
 //! The export buttons: each file is made here, in the page, and saved through the browser's
-//! download; nothing leaves the computer.
+//! download; nothing leaves the computer. A select chooses the system the settlements'
+//! coordinates are written in (WGS84 by default; CGCS2000, GCJ-02, BD-09 or an EPSG code).
 
 use super::state::AppState;
 use crate::app::export;
-use crate::app::text::Key;
+use crate::app::scene::Scene;
+use crate::app::text::{crs_label_zh, Key, Lang};
+use crate::engine::crs::system::{named, Named};
+use crate::engine::report::Report;
 use crate::engine::surface::{geotiff, isochrones, Surface, DEFAULT_BANDS};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -41,6 +45,65 @@ fn surface(s: &AppState) -> Option<Surface> {
     })
 }
 
+/// The system the settlements are exported in, from the select and the EPSG field (`Err` for a
+/// code MedReach does not convert; WGS84 is written as the default).
+fn export_system(choice: &str, epsg: &str) -> Result<Option<Named>, String> {
+    let text = if choice == "epsg" { epsg } else { choice };
+    named(text).map(Some)
+}
+
+/// A file to save: its name, MIME type and bytes.
+type File = (&'static str, &'static str, Vec<u8>);
+
+/// Makes a settlements export from the report, the scene, the chosen system and the language.
+type SettlementsFile = fn(&Report, Option<&Scene>, Option<&Named>, Lang) -> File;
+
+/// The select of the system the settlements are exported in, with a field for another EPSG
+/// code and what is wrong with it.
+#[component]
+fn ExportCrs(choice: RwSignal<String>, epsg: RwSignal<String>) -> impl IntoView {
+    let s = expect_context::<AppState>();
+    let t = move |k: Key| k.text(s.lang.get());
+    let label = move |code: &str| {
+        let l = named(code).map(|n| n.label).unwrap_or_default();
+        match s.lang.get() {
+            Lang::Zh => crs_label_zh(&l),
+            Lang::En => l,
+        }
+    };
+    // Said once a code is typed (an empty field shows its placeholder).
+    let invalid = move || {
+        choice.get() == "epsg"
+            && !epsg.get().trim().is_empty()
+            && export_system(&choice.get(), &epsg.get()).is_err()
+    };
+    view! {
+        <div class="row">
+            <label>
+                {move || t(Key::ExportCrs)} " "
+                <select data-testid="export-crs" on:change=move |ev| choice.set(event_target_value(&ev))>
+                    {["wgs84", "cgcs2000", "gcj02", "bd09"].map(|code| view! {
+                        <option value=code selected=move || choice.get() == code>{move || label(code)}</option>
+                    }).collect_view()}
+                    <option value="epsg">{move || t(Key::ExportCrsOther)}</option>
+                </select>
+            </label>
+            <Show when=move || choice.get() == "epsg">
+                <input
+                    type="text"
+                    data-testid="export-crs-epsg"
+                    placeholder="EPSG:4544"
+                    prop:value=move || epsg.get()
+                    on:input=move |ev| epsg.set(event_target_value(&ev))
+                />
+            </Show>
+            <Show when=invalid>
+                <span class="warning" data-testid="export-crs-invalid">{move || t(Key::ExportCrsInvalid)}</span>
+            </Show>
+        </div>
+    }
+}
+
 /// The export card.
 #[component]
 pub fn ExportPanel() -> impl IntoView {
@@ -48,41 +111,69 @@ pub fn ExportPanel() -> impl IntoView {
     let t = move |k: Key| k.text(s.lang.get());
     const CSV: &str = "text/csv;charset=utf-8";
     const GEOJSON: &str = "application/geo+json";
-    let with_report =
-        move |f: &dyn Fn(&crate::engine::report::Report) -> (String, &'static str, String)| {
-            s.report.with_untracked(|r| {
-                if let Some(r) = r {
-                    let (name, mime, text) = f(r);
-                    download(&name, mime, text.as_bytes());
-                }
-            });
-        };
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let with_report = move |f: &dyn Fn(&Report) -> File| {
+        s.report.with_untracked(|r| {
+            if let Some(r) = r {
+                let (name, mime, bytes) = f(r);
+                download(name, mime, &bytes);
+            }
+        });
+    };
     let button = move |id: &'static str, key: Key, act: std::rc::Rc<dyn Fn()>| {
         view! { <button data-testid=id on:click=move |_| act()>{move || t(key)}</button> }
     };
     let lang = move || s.lang.get_untracked();
     let scene = move || s.scene.get_untracked();
+    // The settlements' coordinate system: WGS84 unless the user picks another.
+    let choice = RwSignal::new("wgs84".to_string());
+    let epsg = RwSignal::new(String::new());
+    let system = move || export_system(&choice.get_untracked(), &epsg.get_untracked());
+    // A settlements export in the chosen system (nothing while the EPSG code is not one).
+    let settlements = move |f: SettlementsFile| {
+        std::rc::Rc::new(move || {
+            if let Ok(sys) = system() {
+                with_report(&|r| {
+                    let sc = scene();
+                    f(r, sc.as_ref().map(|x| &*x.0), sys.as_ref(), lang())
+                })
+            }
+        }) as std::rc::Rc<dyn Fn()>
+    };
     view! {
         <Show when=move || s.report.with(Option::is_some)>
             <section class="card exports" data-testid="export-panel">
                 <h3>{move || t(Key::Exports)}</h3>
+                <ExportCrs choice=choice epsg=epsg />
                 <div class="row">
-                    {button("export-settlements-csv", Key::ExportSettlementsCsv, std::rc::Rc::new(move || with_report(&|r| {
-                        let sc = scene();
-                        ("settlements.csv".into(), CSV, export::settlements_csv(r, sc.as_ref().map(|x| &*x.0), lang()))
-                    })))}
-                    {button("export-settlements-geojson", Key::ExportSettlementsGeojson, std::rc::Rc::new(move || with_report(&|r| {
-                        let sc = scene();
-                        ("settlements.geojson".into(), GEOJSON, export::settlements_geojson(r, sc.as_ref().map(|x| &*x.0)))
-                    })))}
+                    {button("export-settlements-csv", Key::ExportSettlementsCsv, settlements(|r, sc, sys, l| {
+                        ("settlements.csv", CSV, export::settlements_csv(r, sc, l, sys).into_bytes())
+                    }))}
+                    {button("export-settlements-xlsx", Key::ExportSettlementsXlsx, settlements(|r, sc, sys, l| {
+                        ("settlements.xlsx", XLSX, export::settlements_xlsx(r, sc, l, sys))
+                    }))}
+                    {button("export-settlements-geojson", Key::ExportSettlementsGeojson, settlements(|r, sc, sys, _| {
+                        ("settlements.geojson", GEOJSON, export::settlements_geojson(r, sc, sys).into_bytes())
+                    }))}
+                </div>
+                <div class="row">
                     {button("export-findings-csv", Key::ExportFindingsCsv, std::rc::Rc::new(move || with_report(&|r| {
-                        ("findings.csv".into(), CSV, export::findings_csv(r, lang()))
+                        ("findings.csv", CSV, export::findings_csv(r, lang()).into_bytes())
+                    })))}
+                    {button("export-findings-xlsx", Key::ExportFindingsXlsx, std::rc::Rc::new(move || with_report(&|r| {
+                        ("findings.xlsx", XLSX, export::findings_xlsx(r, lang()))
                     })))}
                     {button("export-units-csv", Key::ExportUnitsCsv, std::rc::Rc::new(move || with_report(&|r| {
-                        ("admin-units.csv".into(), CSV, export::units_csv(r, lang()))
+                        ("admin-units.csv", CSV, export::units_csv(r, lang()).into_bytes())
+                    })))}
+                    {button("export-units-xlsx", Key::ExportUnitsXlsx, std::rc::Rc::new(move || with_report(&|r| {
+                        ("admin-units.xlsx", XLSX, export::units_xlsx(r, lang()))
                     })))}
                     {button("export-scorecard-csv", Key::ExportScorecardCsv, std::rc::Rc::new(move || with_report(&|r| {
-                        ("scorecard.csv".into(), CSV, export::scorecard_csv(r, lang()))
+                        ("scorecard.csv", CSV, export::scorecard_csv(r, lang()).into_bytes())
+                    })))}
+                    {button("export-scorecard-xlsx", Key::ExportScorecardXlsx, std::rc::Rc::new(move || with_report(&|r| {
+                        ("scorecard.xlsx", XLSX, export::scorecard_xlsx(r, lang()))
                     })))}
                 </div>
                 <Show when=move || s.surface.with(Option::is_some)>

@@ -4,7 +4,7 @@
 use super::{assert_fails, run, stdout_json, TempFile};
 use std::path::Path;
 
-fn demo_args(command: &str) -> Vec<String> {
+pub(super) fn demo_args(command: &str) -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/county");
     let mut args = vec![command.to_string()];
     for (flag, file) in [

@@ -1,9 +1,29 @@
 // The printable report: opened from the page in Chinese, it holds the county, the headline figure
-// as the page shows it, the target scorecard and the findings in Chinese, and prints on A4.
+// as the page shows it, the target scorecard and the findings in Chinese, and prints on A4. The
+// exports: CSV, XLSX and GeoJSON saved from the page, the settlements in a chosen system.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { inflateRawSync } from 'node:zlib';
 import { TEST_TIMEOUT_MS, launchBrowser, shareValue, tid, withApp } from './helpers.mjs';
+
+// The member `name` of a zip (as the page writes them: sizes in the local headers, stored or
+// deflated), as text.
+const zipMember = (bytes, name) => {
+  let at = 0;
+  while (bytes.readUInt32LE(at) === 0x04034b50) {
+    const method = bytes.readUInt16LE(at + 8);
+    const size = bytes.readUInt32LE(at + 18);
+    const nameLength = bytes.readUInt16LE(at + 26);
+    const extraLength = bytes.readUInt16LE(at + 28);
+    const member = bytes.subarray(at + 30, at + 30 + nameLength).toString('utf8');
+    const start = at + 30 + nameLength + extraLength;
+    const data = bytes.subarray(start, start + size);
+    if (member === name) return (method === 8 ? inflateRawSync(data) : data).toString('utf8');
+    at = start + size;
+  }
+  throw new Error(`no ${name} in the zip`);
+};
 
 let browser;
 before(async () => {
@@ -51,7 +71,7 @@ test('(u) the printable report, in Chinese, prints on A4', { timeout: TEST_TIMEO
   });
 });
 
-test('(w) exports are saved from the page: settlements CSV for Excel, findings, surface', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+test('(w) exports are saved from the page: settlements CSV and XLSX for Excel, in a chosen system, findings, surface', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   await withApp(t, browser, async (page) => {
     const save = async (id) => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(tid(id))]);
@@ -66,6 +86,45 @@ test('(w) exports are saved from the page: settlements CSV for Excel, findings, 
     assert.equal(csv.bytes.toString('utf8').trim().split('\r\n').length, settlements + 1);
     const geo = JSON.parse((await save('export-settlements-geojson')).bytes.toString('utf8'));
     assert.equal(geo.features.length, settlements);
+    assert.equal(geo.crs, undefined, 'WGS84 by default');
+    // Excel workbooks: one sheet, text as inline strings, a row per settlement after the header.
+    const xlsxIds = {
+      'export-settlements-xlsx': 'settlements.xlsx',
+      'export-findings-xlsx': 'findings.xlsx',
+      'export-units-xlsx': 'admin-units.xlsx',
+      'export-scorecard-xlsx': 'scorecard.xlsx',
+    };
+    for (const [id, name] of Object.entries(xlsxIds)) {
+      const book = await save(id);
+      assert.equal(book.name, name);
+      assert.equal(book.bytes.subarray(0, 4).toString('latin1'), 'PK\x03\x04', `${name} is a zip`);
+      assert.match(zipMember(book.bytes, 'xl/workbook.xml'), /<sheet name="[^"]+" sheetId="1"/);
+      const sheet = zipMember(book.bytes, 'xl/worksheets/sheet1.xml');
+      assert.match(sheet, /t="inlineStr"/, `${name}: text cells`);
+      if (name === 'settlements.xlsx') {
+        assert.equal(sheet.match(/<row /g).length, settlements + 1);
+        assert.match(sheet, /<c r="D2"><v>\d+(\.\d+)?<\/v><\/c>/, 'the population is a number');
+      }
+    }
+    // Another coordinate system for the settlements: GCJ-02 is said in the CSV's headers.
+    await page.selectOption(tid('export-crs'), 'gcj02');
+    const gcj = (await save('export-settlements-csv')).bytes.toString('utf8');
+    const header = gcj.split('\r\n')[0];
+    assert.match(header, /gcj02/, header);
+    const gcjGeo = JSON.parse((await save('export-settlements-geojson')).bytes.toString('utf8'));
+    assert.equal(gcjGeo.coordinate_system, 'gcj02');
+    assert.notEqual(gcjGeo.features[0].geometry.coordinates[0], geo.features[0].geometry.coordinates[0]);
+    // An EPSG code: the GeoJSON in metres, with its crs member; a code MedReach cannot convert
+    // is said, and nothing is saved.
+    await page.selectOption(tid('export-crs'), 'epsg');
+    await page.fill(tid('export-crs-epsg'), '4544');
+    const gk = JSON.parse((await save('export-settlements-geojson')).bytes.toString('utf8'));
+    assert.equal(gk.crs.properties.name, 'urn:ogc:def:crs:EPSG::4544');
+    assert.ok(gk.features[0].geometry.coordinates[0] > 100000, 'eastings in metres');
+    await page.fill(tid('export-crs-epsg'), '2000');
+    await page.locator(tid('export-crs-invalid')).waitFor();
+    await page.selectOption(tid('export-crs'), 'wgs84');
+    await page.locator(tid('export-crs-invalid')).waitFor({ state: 'detached' });
     await page.locator(tid('export-surface-tif')).waitFor();
     const tif = await save('export-surface-tif');
     assert.equal(tif.bytes.subarray(0, 4).toString('latin1'), 'II*\0');
