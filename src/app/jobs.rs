@@ -131,6 +131,16 @@ pub enum Job<B> {
         /// Re-loading the data of an engine that ended (not the user's action).
         restore: bool,
     },
+    /// Read a file the engine kept again, as the user now chooses (its coordinate system, or
+    /// a table's sheet and columns).
+    Reread {
+        /// The file.
+        file: String,
+        /// How to read it.
+        choice: crate::app::session::FileChoice,
+        /// Replace what is loaded (a demo) if it loads.
+        replace: bool,
+    },
     /// Another floor area per resident.
     Floor {
         /// m².
@@ -181,6 +191,7 @@ impl<B> Job<B> {
                 restore: false,
                 ..
             } => JobText::Loading(names.join(", ")),
+            Job::Reread { file, .. } => JobText::Loading(file.clone()),
             Job::Demo { restore: true, .. }
             | Job::Load { restore: true, .. }
             | Job::Floor { restore: true, .. } => JobText::Restoring,
@@ -447,6 +458,15 @@ impl<B: Clone> Jobs<B> {
                 replace,
                 restore: false,
             }) => self.files_loaded(names, buffers, replace, changed),
+            Some(Job::Reread { .. }) => {
+                // The engine kept the file's bytes; what the page commits to restore after a
+                // crash is what it loaded itself.
+                let mut commands = vec![Command::ShowProblems];
+                if changed {
+                    commands.extend([Command::Loaded(Loaded::Files), Command::ShowData]);
+                }
+                commands
+            }
             Some(Job::Floor { m2, restore: false }) => {
                 if let Committed::Files { floor, .. } = &mut self.committed {
                     *floor = Some(m2);

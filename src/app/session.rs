@@ -16,7 +16,6 @@ use crate::app::planning::{self, PlanAsk, SurfaceInfo};
 use crate::app::scene::Scene;
 pub use crate::app::text::Bilingual;
 use crate::app::text::Lang;
-use crate::engine::crs::system::Named;
 use crate::engine::dataset::{Dataset, LayerCounts};
 use crate::engine::io::osm::OsmOptions;
 use crate::engine::io::ReadOptions;
@@ -55,6 +54,36 @@ pub struct DataSummary {
     pub population_estimated: bool,
     /// The floor area per resident used for building estimates, m².
     pub floor_m2_per_person: f64,
+    /// Files refused because their positions are not longitude/latitude and they do not say
+    /// their coordinate system: the systems they may be in, for the user to choose.
+    #[serde(default)]
+    pub questions: Vec<CrsQuestion>,
+    /// Tables loaded: their sheets and columns, and what was picked, for the user to change.
+    #[serde(default)]
+    pub tables: Vec<(String, crate::engine::io::table::TableInfo)>,
+}
+
+/// A file waiting for its coordinate system.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CrsQuestion {
+    /// The file.
+    pub file: String,
+    /// A position of it, as it holds it.
+    pub x: f64,
+    /// See `x`.
+    pub y: f64,
+    /// The systems it may be in, most likely first: (code, English name).
+    pub candidates: Vec<(String, String)>,
+}
+
+/// How the user chose to read one file: its coordinate system (a code such as `EPSG:4527`),
+/// and for a table its sheet and coordinate columns.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FileChoice {
+    /// The coordinate system's code, if chosen.
+    pub crs: Option<String>,
+    /// A table's sheet and columns.
+    pub table: crate::engine::io::table::TableChoice,
 }
 
 impl DataSummary {
@@ -64,14 +93,15 @@ impl DataSummary {
     }
 }
 
-/// How the file `name` is read: the extract options, and its chosen coordinate system.
-fn read_options(osm: &OsmOptions, choices: &[(String, Named)], name: &str) -> ReadOptions {
+/// How the file `name` is read: the extract options, and what the user chose for it.
+fn read_options(osm: &OsmOptions, choices: &[(String, FileChoice)], name: &str) -> ReadOptions {
+    let choice = choices.iter().find(|(f, _)| f == name).map(|(_, c)| c);
     ReadOptions {
         osm: osm.clone(),
-        crs: choices
-            .iter()
-            .find(|(f, _)| f == name)
-            .map(|(_, n)| n.clone()),
+        crs: choice
+            .and_then(|c| c.crs.as_deref())
+            .and_then(|code| crate::engine::crs::system::named(code).ok()),
+        table: choice.map(|c| c.table.clone()).unwrap_or_default(),
     }
 }
 
@@ -98,9 +128,12 @@ pub struct Session {
     /// Extracts' bytes by file name, to read them again with another floor area per person.
     extracts: Vec<(String, Vec<u8>)>,
     osm: OsmOptions,
-    /// The coordinate system the user chose for a file, by file name (wins over the file's
-    /// own).
-    crs_choices: Vec<(String, Named)>,
+    /// How the user chose to read a file, by file name (a coordinate system wins over the
+    /// file's own).
+    choices: Vec<(String, FileChoice)>,
+    /// Files kept to be read again with another choice: tables loaded, and files refused for
+    /// want of a coordinate system (with the question).
+    kept: Vec<Kept>,
     /// Travel times computed for the current data, by mode.
     analyses: Vec<(Mode, Analysis)>,
     /// The data version and mode of the last scene sent.
@@ -134,7 +167,10 @@ impl Session {
         // layers to add a file would double the memory. A replacement is built aside and
         // taken only if a file loads, so that the demo stays when every file is refused.
         let (mut fresh, mut fresh_extracts) = (Dataset::default(), Vec::new());
-        let (osm, choices) = (self.osm.clone(), self.crs_choices.clone());
+        let (osm, choices) = (self.osm.clone(), self.choices.clone());
+        let mut kept = Vec::new();
+        // A file loaded already (a table read again with other columns) keeps how it was read.
+        let loaded_before: Vec<String> = self.data.files.iter().map(|f| f.name.clone()).collect();
         let (next, extracts) = if replace {
             (&mut fresh, &mut fresh_extracts)
         } else {
@@ -145,16 +181,19 @@ impl Session {
         let total = inputs.len() as u64;
         for (i, input) in inputs.into_iter().enumerate() {
             progress(Stage::Reading, i as u64, total);
-            let (name, bytes, outcome) = match input {
+            let name = input.name().to_string();
+            let options = read_options(&osm, &choices, &name);
+            let table = matches!(&input, Input::One(f) if crate::engine::io::Format::of(&f.name, &f.bytes) == crate::engine::io::Format::Table);
+            let (bytes, outcome) = match &input {
                 Input::One(InputFile { name, bytes }) => {
-                    let options = read_options(&osm, &choices, &name);
-                    let outcome = next.load_file(&name, &bytes, &options).map(|l| l.osm);
-                    (name, bytes, outcome)
+                    let outcome = next.load_file(name, bytes, &options).map(|l| l.osm);
+                    (bytes.clone(), outcome)
                 }
                 Input::Shapefile { name, parts } => {
-                    let options = read_options(&osm, &choices, &name);
-                    let outcome = next.load_parts(&name, parts, &options).map(|l| l.osm);
-                    (name, Vec::new(), outcome)
+                    let outcome = next
+                        .load_parts(name, parts.clone(), &options)
+                        .map(|l| l.osm);
+                    (Vec::new(), outcome)
                 }
             };
             match outcome {
@@ -163,38 +202,96 @@ impl Session {
                     if osm {
                         extracts.push((name, bytes));
                     }
+                    if table {
+                        kept.push(Kept {
+                            input,
+                            question: None,
+                        });
+                    }
                     loaded_any = true;
                 }
-                Err(e) => problems.push(Bilingual {
-                    en: crate::app::text::read_error(Lang::En, &e),
-                    zh: crate::app::text::read_error(Lang::Zh, &e),
-                }),
+                Err(e) => {
+                    if let Some(u) = e.unplaced().filter(|_| !loaded_before.contains(&name)) {
+                        kept.push(Kept {
+                            input,
+                            question: Some(CrsQuestion {
+                                file: name.clone(),
+                                x: u.x,
+                                y: u.y,
+                                candidates: u.candidates.clone(),
+                            }),
+                        });
+                    }
+                    problems.push(Bilingual {
+                        en: crate::app::text::read_error(Lang::En, &e),
+                        zh: crate::app::text::read_error(Lang::Zh, &e),
+                    })
+                }
             }
         }
         progress(Stage::Reading, total, total);
+        if loaded_any && replace {
+            self.data = fresh;
+            self.extracts = fresh_extracts;
+            self.kept.clear();
+        }
+        for k in kept {
+            self.kept.retain(|o| o.input.name() != k.input.name());
+            self.kept.push(k);
+        }
+        // A file loaded now is no longer waiting for a question.
+        let loaded: Vec<String> = self.data.files.iter().map(|f| f.name.clone()).collect();
+        self.kept.retain(|k| match &k.question {
+            Some(q) => !loaded.contains(&q.file),
+            None => true,
+        });
         if loaded_any {
-            if replace {
-                self.data = fresh;
-                self.extracts = fresh_extracts;
-            }
             self.changed();
         }
         problems
     }
 
-    /// Reads the file `file` in the coordinate system `code` names (`EPSG:4527`, `gcj02`, …)
-    /// from now on, whatever it says itself; `None` forgets the choice. Load the file again
-    /// for it to apply.
-    pub fn choose_crs(&mut self, file: &str, code: Option<&str>) -> Result<(), Bilingual> {
-        self.crs_choices.retain(|(f, _)| f != file);
-        if let Some(code) = code {
-            let named = crate::engine::crs::system::named(code).map_err(|e| Bilingual {
-                zh: format!("{file}：{e}"),
-                en: format!("{file}: {e}"),
-            })?;
-            self.crs_choices.push((file.to_string(), named));
+    /// Reads the kept file `file` again as the user now chooses (its coordinate system, or a
+    /// table's sheet and columns), replacing what it loaded before; with `replace`, what was
+    /// loaded goes if it loads (the demo, say). The problems, each naming its file.
+    pub fn reread(
+        &mut self,
+        file: &str,
+        choice: FileChoice,
+        replace: bool,
+        progress: Progress,
+    ) -> Vec<Bilingual> {
+        if let Some(code) = &choice.crs {
+            if let Err(e) = crate::engine::crs::system::named(code) {
+                return vec![Bilingual {
+                    en: format!("{file}: {e}"),
+                    zh: format!("{file}：{e}"),
+                }];
+            }
         }
-        Ok(())
+        let Some(at) = self.kept.iter().position(|k| k.input.name() == file) else {
+            return vec![Bilingual {
+                en: format!("{file}: not kept to be read again: load it again"),
+                zh: format!("{file}：未保留该文件，请重新载入"),
+            }];
+        };
+        let previous = self.choices.clone();
+        self.choices.retain(|(f, _)| f != file);
+        self.choices.push((file.to_string(), choice));
+        let input = self.kept[at].input.clone();
+        let files = match input {
+            Input::One(f) => vec![f],
+            Input::Shapefile { parts, .. } => parts
+                .into_iter()
+                .map(|(name, bytes)| InputFile { name, bytes })
+                .collect(),
+        };
+        let problems = self.load(files, replace, progress);
+        if !problems.is_empty() {
+            // What loaded before stays, and so does how it was read.
+            self.choices = previous;
+        }
+        problems
     }
 
     /// Replaces what is loaded with layers made by a program (the synthetic network of the
@@ -277,6 +374,25 @@ impl Session {
                 .collect(),
             population_estimated: self.data.population_estimated(),
             floor_m2_per_person: self.osm.floor_m2_per_person,
+            questions: self
+                .kept
+                .iter()
+                .filter_map(|k| k.question.clone())
+                .collect(),
+            tables: self
+                .kept
+                .iter()
+                .filter(|k| k.question.is_none())
+                .filter_map(|k| match &k.input {
+                    Input::One(f) => {
+                        let options = read_options(&self.osm, &self.choices, &f.name);
+                        crate::engine::io::table::describe(&f.name, &f.bytes, &options.table)
+                            .ok()
+                            .map(|info| (f.name.clone(), info))
+                    }
+                    Input::Shapefile { .. } => None,
+                })
+                .collect(),
         }
     }
 
@@ -368,6 +484,7 @@ impl Session {
 }
 
 /// What one load reads: a file, or a shapefile's parts given together.
+#[derive(Clone, Debug)]
 enum Input {
     /// One file, in whichever format.
     One(InputFile),
@@ -378,6 +495,22 @@ enum Input {
         /// Every part, by name.
         parts: Vec<(String, Vec<u8>)>,
     },
+}
+
+impl Input {
+    fn name(&self) -> &str {
+        match self {
+            Input::One(f) => &f.name,
+            Input::Shapefile { name, .. } => name,
+        }
+    }
+}
+
+/// A file kept to be read again: a table loaded, or a file waiting for its coordinate system.
+#[derive(Clone, Debug)]
+struct Kept {
+    input: Input,
+    question: Option<CrsQuestion>,
 }
 
 /// The files of one load, with each bare shapefile's parts (`.shp`, `.shx`, `.dbf`, `.prj`,
@@ -446,6 +579,7 @@ fn bilingual(e: AnalysisError) -> Bilingual {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::io::table::TableChoice;
 
     fn demo_files() -> Vec<InputFile> {
         crate::devtools::demo_county::generate(crate::devtools::demo_county::SEED)
@@ -460,6 +594,127 @@ mod tests {
 
     fn quiet() -> impl FnMut(Stage, u64, u64) {
         |_, _, _| {}
+    }
+
+    fn fixture(rel: &str) -> Vec<u8> {
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap()
+    }
+
+    #[test]
+    fn a_file_without_its_coordinate_system_is_asked_about_and_read_as_chosen() {
+        let mut s = Session::new();
+        assert!(s.load(demo_files(), true, &mut quiet()).is_empty());
+        let with_crs =
+            String::from_utf8(fixture("tests/data/crs/settlements_epsg4544.geojson")).unwrap();
+        let bare = with_crs.replace(
+            r#""crs": { "type": "name", "properties": { "name": "urn:ogc:def:crs:EPSG::4544" } },"#,
+            "",
+        );
+        let before = s.summary();
+        let file = |bytes: &str| InputFile {
+            name: "gk.geojson".into(),
+            bytes: bytes.as_bytes().to_vec(),
+        };
+        let problems = s.load(vec![file(&bare)], false, &mut quiet());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let summary = s.summary();
+        assert_eq!(summary.version, before.version, "what was loaded stays");
+        assert_eq!(summary.questions.len(), 1);
+        assert_eq!(summary.questions[0].file, "gk.geojson");
+        // A wrong choice is refused and the question stays.
+        let problems = s.reread(
+            "gk.geojson",
+            FileChoice {
+                crs: Some("EPSG:4523".into()),
+                ..FileChoice::default()
+            },
+            false,
+            &mut quiet(),
+        );
+        assert_eq!(problems.len(), 1);
+        assert_eq!(s.summary().questions.len(), 1);
+        assert!(s.reread(
+            "gk.geojson",
+            FileChoice {
+                crs: Some("mars".into()),
+                ..FileChoice::default()
+            },
+            false,
+            &mut quiet()
+        )[0]
+        .en
+        .contains("mars"));
+        // The right one loads it and the question goes.
+        let problems = s.reread(
+            "gk.geojson",
+            FileChoice {
+                crs: Some("EPSG:4544".into()),
+                ..FileChoice::default()
+            },
+            false,
+            &mut quiet(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let summary = s.summary();
+        assert!(summary.questions.is_empty());
+        assert!(summary.files.iter().any(|(n, _)| n == "gk.geojson"));
+        assert_eq!(summary.counts.settlements, 2 * before.counts.settlements);
+    }
+
+    #[test]
+    fn a_table_s_sheet_and_columns_can_be_changed() {
+        let mut s = Session::new();
+        let book = fixture("tests/data/table/facilities_bd09.xlsx");
+        let problems = s.load(
+            vec![InputFile {
+                name: "facilities_bd09.xlsx".into(),
+                bytes: book,
+            }],
+            true,
+            &mut quiet(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let summary = s.summary();
+        let (name, info) = &summary.tables[0];
+        assert_eq!(name, "facilities_bd09.xlsx");
+        assert!(info.sheets.len() >= 2, "{info:?}");
+        assert_eq!(info.sheet.as_deref(), Some(info.sheets[0].as_str()));
+        assert_eq!(info.lon.as_deref(), Some("百度经度"));
+        assert_eq!(info.lat.as_deref(), Some("百度纬度"));
+        let facilities = summary.counts.facilities;
+        // Swapping the columns puts every position out of range: refused, nothing changes.
+        let swapped = FileChoice {
+            table: TableChoice {
+                lon: Some("百度纬度".into()),
+                lat: Some("百度经度".into()),
+                sheet: None,
+            },
+            ..FileChoice::default()
+        };
+        let problems = s.reread("facilities_bd09.xlsx", swapped, false, &mut quiet());
+        assert!(!problems.is_empty());
+        assert_eq!(s.summary().counts.facilities, facilities);
+        // The notes sheet has no coordinates: named in the problem.
+        let notes = FileChoice {
+            table: TableChoice {
+                sheet: Some(info.sheets[1].clone()),
+                ..TableChoice::default()
+            },
+            ..FileChoice::default()
+        };
+        let problems = s.reread("facilities_bd09.xlsx", notes, false, &mut quiet());
+        assert!(
+            problems[0].en.contains("facilities_bd09.xlsx"),
+            "{problems:?}"
+        );
+        // Read as WGS84 rather than Baidu's offset: the same facilities, moved.
+        let wgs = FileChoice {
+            crs: Some("wgs84".into()),
+            ..FileChoice::default()
+        };
+        let problems = s.reread("facilities_bd09.xlsx", wgs, false, &mut quiet());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(s.summary().counts.facilities, facilities);
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub struct Inputs {
     pub osm: Option<String>,
     /// How the extract is read.
     pub osm_options: OsmOptions,
+    /// The sheet and coordinate columns of tables (`--sheet`, `--lon-column`, `--lat-column`).
+    pub table: crate::engine::io::table::TableChoice,
     /// The coordinate system given for each kind of file (`roads`, …, `data`).
     pub crs: Vec<(String, crate::engine::crs::system::Named)>,
     /// A flag given that only applies with `--osm`.
@@ -88,6 +90,9 @@ impl Inputs {
                 .files
                 .push((flag.trim_start_matches("--").to_string(), value()?)),
             "--osm" => self.osm = Some(value()?),
+            "--sheet" => self.table.sheet = Some(value()?),
+            "--lon-column" => self.table.lon = Some(value()?),
+            "--lat-column" => self.table.lat = Some(value()?),
             "--roads-crs" | "--facilities-crs" | "--settlements-crs" | "--admin-crs"
             | "--data-crs" => {
                 let kind = flag.trim_start_matches("--").trim_end_matches("-crs");
@@ -162,6 +167,7 @@ impl Inputs {
                     .iter()
                     .find(|(k, _)| k == kind)
                     .map(|(_, n)| n.clone()),
+                table: self.table.clone(),
             };
             let loaded = if path.to_ascii_lowercase().ends_with(".shp") {
                 data.load_parts(path, shapefile_parts(path)?, &options)

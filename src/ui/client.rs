@@ -294,6 +294,18 @@ fn to_worker(job: &Job, run_id: Option<u64>) -> (ToWorker, Vec<js_sys::ArrayBuff
             },
             buffers.clone(),
         ),
+        Job::Reread {
+            file,
+            choice,
+            replace,
+        } => (
+            ToWorker::Reread {
+                file: file.clone(),
+                choice: choice.clone(),
+                replace: *replace,
+            },
+            Vec::new(),
+        ),
         Job::Floor { m2, .. } => (ToWorker::Floor(*m2), Vec::new()),
         Job::Run(key) => (
             ToWorker::Run {
@@ -385,11 +397,20 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
     match command {
         Command::ShowProblems => {
             if let Some(Answer {
-                message: FromWorker::Data { problems, .. },
+                message: FromWorker::Data {
+                    problems, summary, ..
+                },
                 ..
             }) = answer
             {
                 s.load_errors.set(take(problems));
+                // A file refused for want of a coordinate system asks its question (and a
+                // table its columns) even when the data did not change.
+                let (questions, tables) = (summary.questions.clone(), summary.tables.clone());
+                s.summary.update(|d| {
+                    d.questions = questions;
+                    d.tables = tables;
+                });
             }
         }
         Command::ShowData => {

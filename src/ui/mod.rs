@@ -4,6 +4,7 @@
 mod client;
 mod demo;
 mod export_panel;
+mod file_choices;
 mod findings;
 mod map;
 pub mod memory;
@@ -112,6 +113,7 @@ pub fn App() -> impl IntoView {
                     <panels::SuggestPanel />
                     <findings::FindingsPanel />
                     <findings::Scorecard />
+                    <file_choices::FileChoices />
                     <panels::LoadPanel />
                     <panels::AdminTable />
                     <panels::BeyondList />

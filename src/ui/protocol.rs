@@ -32,6 +32,15 @@ pub enum ToWorker {
         /// Replace what is loaded (a demo) once one file loads.
         replace: bool,
     },
+    /// Read a kept file again as the user now chooses.
+    Reread {
+        /// The file.
+        file: String,
+        /// How to read it.
+        choice: crate::app::session::FileChoice,
+        /// Replace what is loaded (a demo) if it loads.
+        replace: bool,
+    },
     /// Read extracts again with another floor area per resident, m².
     Floor(f64),
     /// Compute the report (and the map when it changed).

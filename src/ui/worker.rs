@@ -142,6 +142,18 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
             drop(buffers);
             load(files, replace);
         }
+        ToWorker::Reread {
+            file,
+            choice,
+            replace,
+        } => {
+            let mut r = Reporter::new();
+            let problems = SESSION.with(|s| {
+                s.borrow_mut()
+                    .reread(&file, choice, replace, &mut |st, d, t| r.report(st, d, t))
+            });
+            send_data(problems, r);
+        }
         ToWorker::Floor(m2) => {
             let mut r = Reporter::new();
             let outcome = SESSION.with(|s| {

@@ -31,6 +31,8 @@ pub struct ReadOptions {
     pub osm: osm::OsmOptions,
     /// The file's coordinate system, as the user chose it.
     pub crs: Option<Named>,
+    /// A table's sheet and coordinate columns, as the user chose them.
+    pub table: table::TableChoice,
 }
 
 /// The formats MedReach reads.
@@ -126,6 +128,17 @@ pub enum ReadError {
     },
 }
 
+impl ReadError {
+    /// The positions' complaint, when that is why the file was refused.
+    pub fn unplaced(&self) -> Option<&placing::Unplaced> {
+        match self {
+            ReadError::Unplaced(u) => Some(u),
+            ReadError::GeoJson(geojson::InputError::Unplaced(u)) => Some(u),
+            _ => None,
+        }
+    }
+}
+
 /// Reads the file `name` holding `bytes` in whichever format it is ([`Format::of`]), stamping
 /// `file_id` into every feature's source.
 pub fn read(
@@ -152,7 +165,11 @@ pub fn read(
             )?))
         }
         Format::Table => Ok(Import::Layers(table::read_table_in(
-            name, bytes, file_id, chosen,
+            name,
+            bytes,
+            file_id,
+            chosen,
+            &options.table,
         )?)),
         Format::Kml => Ok(Import::Layers(kml::read_kml(name, bytes, file_id)?)),
         Format::Shapefile => {

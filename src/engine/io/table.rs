@@ -24,6 +24,33 @@ pub struct TableError {
     pub reason: String,
 }
 
+/// What the user chose for a table: the sheet of a workbook and the coordinate columns (by
+/// header); `None` leaves each to the reader (the first sheet; columns by name).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TableChoice {
+    /// The sheet's name.
+    pub sheet: Option<String>,
+    /// The longitude (or easting) column's header.
+    pub lon: Option<String>,
+    /// The latitude (or northing) column's header.
+    pub lat: Option<String>,
+}
+
+/// What a table offers and what the reader picked, for the page to show and change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TableInfo {
+    /// The workbook's sheets (empty for CSV).
+    pub sheets: Vec<String>,
+    /// The sheet read.
+    pub sheet: Option<String>,
+    /// The header's columns.
+    pub columns: Vec<String>,
+    /// The longitude column picked, if any.
+    pub lon: Option<String>,
+    /// The latitude column picked, if any.
+    pub lat: Option<String>,
+}
+
 /// The coordinates a table's positions are in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Datum {
@@ -108,17 +135,30 @@ fn key(h: &str) -> String {
 const LON_NAMES: &[&str] = &["经度", "lng", "lon", "long", "longitude", "东经", "x"];
 const LAT_NAMES: &[&str] = &["纬度", "lat", "latitude", "北纬", "y"];
 
-/// The columns of longitude and latitude, by name (the first name of each list that a header
-/// has).
-fn coordinate_columns(header: &[String]) -> Option<(usize, usize)> {
-    let find = |names: &[&str]| {
+/// The columns of longitude and latitude: the ones chosen, else by name (the first name of
+/// each list that a header has). `Err` says what is missing.
+fn coordinate_columns(header: &[String], choice: &TableChoice) -> Result<(usize, usize), String> {
+    let find = |chosen: &Option<String>, names: &[&str]| -> Result<usize, String> {
+        if let Some(c) = chosen {
+            return header
+                .iter()
+                .position(|h| h.trim() == c.trim())
+                .ok_or_else(|| format!("has no column \"{c}\""));
+        }
         let exact = names
             .iter()
             .find_map(|n| header.iter().position(|h| key(h) == *n));
         // 高德经度, 经度WGS84 and the like: a Chinese name inside a longer header.
-        exact.or_else(|| header.iter().position(|h| key(h).contains(names[0])))
+        exact
+            .or_else(|| header.iter().position(|h| key(h).contains(names[0])))
+            .ok_or_else(|| {
+                format!(
+                    "no longitude and latitude columns (经度/纬度, lng/lat, lon/lat, longitude/latitude) among {}",
+                    header.join(", ")
+                )
+            })
     };
-    Some((find(LON_NAMES)?, find(LAT_NAMES)?))
+    Ok((find(&choice.lon, LON_NAMES)?, find(&choice.lat, LAT_NAMES)?))
 }
 
 /// What the headers and the file name say of the datum.
@@ -165,7 +205,7 @@ pub fn is_workbook(name: &str) -> bool {
 /// Reads a table `bytes` (file `file`: CSV, or an Excel workbook's first sheet) into layers of
 /// points.
 pub fn read_table(file: &str, bytes: &[u8], file_id: u32) -> Result<Layers, ReadError> {
-    read_table_in(file, bytes, file_id, None)
+    read_table_in(file, bytes, file_id, None, &TableChoice::default())
 }
 
 /// [`read_table`] with the coordinate system the user chose for its positions, which wins over
@@ -175,18 +215,47 @@ pub fn read_table_in(
     bytes: &[u8],
     file_id: u32,
     chosen: Option<&Named>,
+    choice: &TableChoice,
 ) -> Result<Layers, ReadError> {
-    let all = if is_workbook(file) {
-        sheet_rows(file, bytes)?
-    } else {
-        let text = decode(bytes);
-        rows(&text, delimiter(&text))
-    };
-    read_rows(file, all, file_id, chosen)
+    let (all, _, _) = table_rows(file, bytes, choice)?;
+    read_rows(file, all, file_id, chosen, choice)
 }
 
-/// The first sheet of a workbook as rows of text (numbers written without a needless `.0`).
-fn sheet_rows(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
+/// The sheets, the sheet read, and the columns a table offers, with those the reader picks.
+pub fn describe(file: &str, bytes: &[u8], choice: &TableChoice) -> Result<TableInfo, ReadError> {
+    let (all, sheets, sheet) = table_rows(file, bytes, choice)?;
+    let columns: Vec<String> = all
+        .first()
+        .map(|h| h.iter().map(|c| c.trim().to_string()).collect())
+        .unwrap_or_default();
+    let picked = coordinate_columns(&columns, choice).ok();
+    Ok(TableInfo {
+        sheets,
+        sheet,
+        lon: picked.map(|(x, _)| columns[x].clone()),
+        lat: picked.map(|(_, y)| columns[y].clone()),
+        columns,
+    })
+}
+
+/// A table's rows (the first is the header), its workbook's sheet names (none for CSV) and the
+/// sheet read.
+type Sheet = (Vec<Vec<String>>, Vec<String>, Option<String>);
+
+/// The rows of the table (of the sheet chosen, or the first), the workbook's sheet names and
+/// the sheet read.
+fn table_rows(file: &str, bytes: &[u8], choice: &TableChoice) -> Result<Sheet, TableError> {
+    if is_workbook(file) {
+        sheet_rows(file, bytes, choice.sheet.as_deref())
+    } else {
+        let text = decode(bytes);
+        Ok((rows(&text, delimiter(&text)), Vec::new(), None))
+    }
+}
+
+/// A sheet of a workbook (`sheet`, or the first) as rows of text (numbers written without a
+/// needless `.0`), with the workbook's sheet names and the sheet read.
+fn sheet_rows(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, TableError> {
     use calamine::{Data, Reader};
     let err = |reason: String| TableError {
         file: file.to_string(),
@@ -194,11 +263,23 @@ fn sheet_rows(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> 
     };
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| err(format!("not an Excel workbook that can be read ({e})")))?;
-    let first = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| err("the workbook has no sheet".into()))?;
+    let sheets = book.sheet_names();
+    let first = match sheet {
+        Some(wanted) => sheets
+            .iter()
+            .find(|s| s.as_str() == wanted)
+            .cloned()
+            .ok_or_else(|| {
+                err(format!(
+                    "has no sheet \"{wanted}\" (its sheets: {})",
+                    sheets.join(", ")
+                ))
+            })?,
+        None => sheets
+            .first()
+            .cloned()
+            .ok_or_else(|| err("the workbook has no sheet".into()))?,
+    };
     let range = book
         .worksheet_range(&first)
         .map_err(|e| err(format!("sheet {first}: {e}")))?;
@@ -210,11 +291,12 @@ fn sheet_rows(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> 
         Data::Bool(b) => b.to_string(),
         other => other.to_string(),
     };
-    Ok(range
+    let rows = range
         .rows()
         .map(|r| r.iter().map(cell).collect::<Vec<String>>())
         .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-        .collect())
+        .collect();
+    Ok((rows, sheets, Some(first)))
 }
 
 /// Rows (the first is the header) into layers of points.
@@ -223,6 +305,7 @@ fn read_rows(
     all: Vec<Vec<String>>,
     file_id: u32,
     chosen: Option<&Named>,
+    choice: &TableChoice,
 ) -> Result<Layers, ReadError> {
     let err = |reason: String| TableError {
         file: file.to_string(),
@@ -231,12 +314,7 @@ fn read_rows(
     let Some((header, body)) = all.split_first() else {
         return Err(err("is empty".into()).into());
     };
-    let (lon_col, lat_col) = coordinate_columns(header).ok_or_else(|| {
-        err(format!(
-            "no longitude and latitude columns (经度/纬度, lng/lat, lon/lat, longitude/latitude) among {}",
-            header.join(", ")
-        ))
-    })?;
+    let (lon_col, lat_col) = coordinate_columns(header, choice).map_err(err)?;
     let declared = match datum(file, header) {
         Datum::Wgs84 => None,
         Datum::Gcj02 => named("gcj02").ok(),
