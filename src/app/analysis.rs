@@ -20,6 +20,8 @@ pub struct Analysis {
     pub layers: Layers,
     /// Loaded file names, indexed by `Source::file`.
     pub file_names: Vec<String>,
+    /// The files read, with what each was read as, for the report.
+    pub inputs: Vec<crate::engine::report::InputRow>,
     /// The travel times.
     pub reach: Reach,
     /// The administrative hierarchy.
@@ -99,6 +101,14 @@ impl Analysis {
         let extract = ExtractAccount::of(dataset, &layers, warnings);
         let mut analysis = Analysis::run_layers(layers, file_names, mode, speeds, progress)?;
         analysis.extract = extract;
+        analysis.inputs = dataset
+            .files
+            .iter()
+            .map(|f| crate::engine::report::InputRow {
+                file: f.name.clone(),
+                facts: f.layers.facts.clone(),
+            })
+            .collect();
         Ok(analysis)
     }
 
@@ -125,6 +135,7 @@ impl Analysis {
         Ok(Analysis {
             hierarchy,
             file_names,
+            inputs: Vec::new(),
             layers,
             reach,
             extract: None,
@@ -144,6 +155,7 @@ impl Analysis {
         if let Some(extract) = &self.extract {
             extract.annotate(&mut report);
         }
+        report.inputs = self.inputs.clone();
         super::text::word_report(&mut report, super::text::Lang::En);
         report
     }

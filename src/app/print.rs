@@ -87,6 +87,18 @@ pub fn body(input: &PrintInput, lang: Lang) -> String {
         t(Key::ReportFiles),
         esc(&input.files.join(", "))
     );
+    if !r.inputs.is_empty() {
+        h.push_str("<ul class=\"inputs\" data-testid=\"report-inputs\">");
+        for row in &r.inputs {
+            let _ = write!(
+                h,
+                "<li>{}: {}</li>",
+                esc(&row.file),
+                esc(&super::text::file_facts(lang, &row.facts))
+            );
+        }
+        h.push_str("</ul>");
+    }
     parameters(&mut h, r, lang);
     headline(&mut h, r, lang);
     if let Some(scene) = input.scene {

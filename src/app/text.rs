@@ -435,6 +435,25 @@ pub fn unplaced(lang: Lang, u: &crate::engine::io::placing::Unplaced) -> String 
     )
 }
 
+/// What a file was read as (format · coordinate system · encoding), in `lang`.
+pub fn file_facts(lang: Lang, f: &crate::engine::model::FileFacts) -> String {
+    let parts: Vec<String> = [&f.format, &f.crs, &f.encoding]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| match lang {
+            Lang::En => p.clone(),
+            Lang::Zh => crs_label_zh(p)
+                .replace("(longitude/latitude)", "（经纬度）")
+                .replace("Excel (sheet ", "Excel（工作表 ")
+                .replace("ESRI shapefile", "ESRI Shapefile")
+                .replace("UTF-8 with BOM", "UTF-8（带 BOM）")
+                .replace("UTF-8 (assumed)", "UTF-8（推定）")
+                .replace("OpenStreetMap PBF", "OpenStreetMap 数据（PBF）"),
+        })
+        .collect();
+    parts.join(" · ")
+}
+
 /// A coordinate system's English name ([`crate::engine::crs::system::Named::label`]) in
 /// Chinese.
 pub fn crs_label_zh(label: &str) -> String {

@@ -648,6 +648,18 @@ layer_id!(
     SettlementId
 );
 
+/// What a file was read as, for the report: its format, coordinate system and text encoding
+/// (in English; empty when not known).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FileFacts {
+    /// The format: "GeoJSON", "ESRI shapefile", "CSV", "Excel (sheet …)", "KMZ", ….
+    pub format: String,
+    /// The coordinate system the positions were read in: "WGS 84", "EPSG:4544 (CGCS2000 / …)".
+    pub crs: String,
+    /// The text encoding: "UTF-8", "GBK", ….
+    pub encoding: String,
+}
+
 /// Everything recognised in one file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Layers {
@@ -663,6 +675,9 @@ pub struct Layers {
     pub skipped: Vec<Skipped>,
     /// File-level remarks that do not stop the load (e.g. a declared CRS).
     pub notes: Vec<String>,
+    /// What the file was read as.
+    #[serde(default)]
+    pub facts: FileFacts,
 }
 
 impl Layers {

@@ -256,6 +256,19 @@ pub struct Report {
     /// The planned sites among the facilities (not yet built), in load order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub planned_sites: Vec<PlannedSiteRow>,
+    /// The files read, with what each was read as (format, coordinate system, encoding).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<InputRow>,
+}
+
+/// A file read, as the report lists it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InputRow {
+    /// The file's name.
+    pub file: String,
+    /// What it was read as.
+    #[serde(flatten)]
+    pub facts: crate::engine::model::FileFacts,
 }
 
 /// A planned facility, as the report lists it.
@@ -338,6 +351,7 @@ pub fn build_report(
         population_source: None,
         attribution: None,
         planned_sites: planned_sites(layers, reach, limit_min),
+        inputs: Vec::new(),
     }
 }
 

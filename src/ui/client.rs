@@ -397,9 +397,10 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
     match command {
         Command::ShowProblems => {
             if let Some(Answer {
-                message: FromWorker::Data {
-                    problems, summary, ..
-                },
+                message:
+                    FromWorker::Data {
+                        problems, summary, ..
+                    },
                 ..
             }) = answer
             {

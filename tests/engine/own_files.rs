@@ -366,3 +366,38 @@ fn geojson_with_a_legacy_crs_member_or_a_chosen_system_gives_the_geojson_report(
         .unwrap();
     assert_same(&want, &report(&data), "EPSG:4544 chosen");
 }
+
+#[test]
+fn each_file_says_what_it_was_read_as() {
+    let facts = |name: &str| {
+        let bytes = std::fs::read(root().join(name)).unwrap();
+        let mut data = Dataset::default();
+        data.load_file(name, &bytes, &Default::default()).unwrap();
+        let f = &data.files[0].layers.facts;
+        (f.format.clone(), f.crs.clone(), f.encoding.clone())
+    };
+    assert_eq!(
+        facts("tests/data/shapefile/county_gk3_zone35.zip"),
+        (
+            "ESRI shapefile".into(),
+            "CGCS2000_3_Degree_GK_Zone_35".into(),
+            "GBK".into()
+        )
+    );
+    assert_eq!(
+        facts("tests/data/table/facilities_gcj02_gbk.csv"),
+        ("CSV".into(), "GCJ-02 (AMap, Tencent)".into(), "GBK".into())
+    );
+    assert_eq!(
+        facts("tests/data/crs/settlements_epsg4544.geojson"),
+        (
+            "GeoJSON".into(),
+            "EPSG:4544 (CGCS2000 / 3-degree Gauss-Kruger CM 105E)".into(),
+            "UTF-8".into()
+        )
+    );
+    assert_eq!(facts("tests/data/kml/county.kmz").0, "KMZ");
+    assert!(facts("tests/data/table/facilities_bd09.xlsx")
+        .0
+        .starts_with("Excel (sheet "));
+}

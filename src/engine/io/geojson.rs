@@ -140,6 +140,8 @@ pub fn read_geojson_in(
     }
     let mut layers = reader.layers;
     place(file, file_id, &mut layers, declared(crs.as_ref()), chosen)?;
+    layers.facts.format = "GeoJSON".into();
+    layers.facts.encoding = "UTF-8".into();
     Ok(layers)
 }
 

@@ -101,6 +101,21 @@ pub fn read_kml(file: &str, bytes: &[u8], file_id: u32) -> Result<Layers, KmlErr
             layers.skipped.push(Skipped { source, reason });
         }
     }
+    layers.facts = crate::engine::model::FileFacts {
+        format: if kml.as_ptr() == bytes.as_ptr() {
+            "KML"
+        } else {
+            "KMZ"
+        }
+        .into(),
+        crs: "WGS 84 (longitude/latitude)".into(),
+        encoding: if std::str::from_utf8(kml).is_ok() {
+            "UTF-8"
+        } else {
+            "GBK"
+        }
+        .into(),
+    };
     Ok(layers)
 }
 

@@ -101,6 +101,11 @@ pub fn place(
         (None, d) => d.clone(),
     };
     let crs = system.as_ref().map_or(Crs::Geographic, |s| s.crs.clone());
+    layers.facts.crs = match &system {
+        Some(s) if !s.code.starts_with("EPSG:") => s.label.clone(),
+        Some(s) => format!("{} ({})", s.code, s.label),
+        None => "WGS 84 (longitude/latitude)".into(),
+    };
     let mut bad: HashMap<u32, (f64, f64)> = HashMap::new();
     let mut sample: Vec<(f64, f64)> = Vec::new();
     let mut total = 0usize;

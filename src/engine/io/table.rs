@@ -217,8 +217,26 @@ pub fn read_table_in(
     chosen: Option<&Named>,
     choice: &TableChoice,
 ) -> Result<Layers, ReadError> {
-    let (all, _, _) = table_rows(file, bytes, choice)?;
-    read_rows(file, all, file_id, chosen, choice)
+    let (all, _, sheet) = table_rows(file, bytes, choice)?;
+    let mut layers = read_rows(file, all, file_id, chosen, choice)?;
+    layers.facts.format = match sheet {
+        Some(sheet) => format!("Excel (sheet {sheet})"),
+        None => "CSV".into(),
+    };
+    layers.facts.encoding = if is_workbook(file) {
+        String::new()
+    } else {
+        let body = bytes.strip_prefix(b"\xef\xbb\xbf");
+        match (
+            body.is_some(),
+            std::str::from_utf8(body.unwrap_or(bytes)).is_ok(),
+        ) {
+            (true, _) => "UTF-8 with BOM".into(),
+            (false, true) => "UTF-8".into(),
+            (false, false) => "GBK".into(),
+        }
+    };
+    Ok(layers)
 }
 
 /// The sheets, the sheet read, and the columns a table offers, with those the reader picks.

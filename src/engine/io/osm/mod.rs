@@ -423,7 +423,13 @@ pub fn read_osm_pbf(
     validate(options)?;
     let blobs = pbf::frame(bytes)?;
     let raw = pbf::decode_guarded(bytes, blobs)?;
-    elements::build(raw, options, file_id)
+    let mut import = elements::build(raw, options, file_id)?;
+    import.layers.facts = crate::engine::model::FileFacts {
+        format: "OpenStreetMap PBF".into(),
+        crs: "WGS 84 (longitude/latitude)".into(),
+        encoding: "UTF-8".into(),
+    };
+    Ok(import)
 }
 
 fn validate(options: &OsmOptions) -> Result<(), OsmError> {

@@ -187,6 +187,11 @@ pub fn read_sets(
             push(&props, shape, source, &mut read);
         }
         place(&where_, file_id, &mut read, declared, chosen)?;
+        layers.facts = crate::engine::model::FileFacts {
+            format: "ESRI shapefile".into(),
+            crs: read.facts.crs.clone(),
+            encoding: enc.map_or("UTF-8 (assumed)", |e| e.name()).into(),
+        };
         layers.roads.append(&mut read.roads);
         layers.facilities.append(&mut read.facilities);
         layers.settlements.append(&mut read.settlements);
