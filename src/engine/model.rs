@@ -442,6 +442,22 @@ pub struct Facility {
     /// one that exists yet.
     #[serde(default)]
     pub planned: bool,
+    /// What it can serve, as its data give it (a register's 床位数, 执业医师数, …).
+    #[serde(default)]
+    pub capacity: Capacity,
+}
+
+/// A facility's capacities as its data give them; each `None` when not given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    /// A capacity in the data's own units (`capacity`, `容量`, `服务能力`).
+    pub capacity: Option<f64>,
+    /// Practising doctors (`doctors`, `医生数`, `执业医师数`, …).
+    pub doctors: Option<f64>,
+    /// Beds (`beds`, `床位数`, …).
+    pub beds: Option<f64>,
+    /// Staff (`staff`, `人员数`, `卫生技术人员数`, …).
+    pub staff: Option<f64>,
 }
 
 impl Facility {
@@ -465,6 +481,7 @@ impl Facility {
             centers: Vec::new(),
             admin_code: None,
             planned: false,
+            capacity: Capacity::default(),
         }
     }
 }

@@ -6,8 +6,8 @@
 
 use crate::engine::crs::LonLat;
 use crate::engine::model::{
-    is_walk_only_class, AdminUnit, AreaFlag, Center, Facility, FacilityKind, Layers, Level, Oneway,
-    Ownership, Rings, Road, Settlement, SkipReason, Source,
+    is_walk_only_class, AdminUnit, AreaFlag, Capacity, Center, Facility, FacilityKind, Layers,
+    Level, Oneway, Ownership, Rings, Road, Settlement, SkipReason, Source,
 };
 use serde_json::{Map, Value};
 
@@ -153,6 +153,23 @@ pub(super) fn prop_f64(props: &Map<String, Value>, keys: &[&str]) -> Option<f64>
         Value::String(s) => s.trim().replace(',', "").parse().ok(),
         _ => None,
     }
+}
+
+/// A count or capacity: a non-negative number, also written with a unit after it (`45张`,
+/// `12 人`); `None` when absent or not a count.
+pub(super) fn prop_count(props: &Map<String, Value>, keys: &[&str]) -> Option<f64> {
+    let v = match prop(props, keys)? {
+        Value::Number(n) => n.as_f64()?,
+        Value::String(s) => {
+            let s = s.trim().replace(',', "");
+            let end = s
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(s.len());
+            s[..end].parse().ok()?
+        }
+        _ => return None,
+    };
+    (v.is_finite() && v >= 0.0).then_some(v)
 }
 
 /// A yes/no property: JSON booleans, numbers, and yes/no/true/false/1/0/是/否 strings.
@@ -348,13 +365,45 @@ pub fn push_point(
             primary_care,
             at,
             grade: prop_str(props, &["grade", "等级", "医院等级"]).and_then(|g| parse_grade(&g)),
-            ownership: prop_str(props, &["ownership", "所有制", "性质", "经营性质"])
-                .and_then(|o| parse_ownership(&o)),
+            ownership: prop_str(
+                props,
+                &["ownership", "所有制", "性质", "经营性质", "经济类型"],
+            )
+            .and_then(|o| parse_ownership(&o)),
             lead: prop_bool(props, &["lead", "牵头医院", "医共体牵头医院"]).unwrap_or(false),
             centers,
             admin_code: prop_str(props, &["admin_code", "所属区划代码", "区划代码"])
                 .map(|c| normalize_code(&c)),
             planned: prop_bool(props, &["planned", "规划", "拟建"]).unwrap_or(false),
+            capacity: Capacity {
+                capacity: prop_count(props, &["capacity", "容量", "服务能力"]),
+                doctors: prop_count(
+                    props,
+                    &[
+                        "doctors",
+                        "医生数",
+                        "执业医师数",
+                        "执业(助理)医师数",
+                        "执业（助理）医师数",
+                        "医师数",
+                    ],
+                ),
+                beds: prop_count(
+                    props,
+                    &["beds", "床位数", "编制床位数", "实有床位数", "床位"],
+                ),
+                staff: prop_count(
+                    props,
+                    &[
+                        "staff",
+                        "人员数",
+                        "卫生技术人员数",
+                        "卫生人员数",
+                        "职工数",
+                        "在岗职工数",
+                    ],
+                ),
+            },
         }
     };
     if let Some(kind) = kind {

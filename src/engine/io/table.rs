@@ -381,3 +381,30 @@ fn read_rows(
     ));
     Ok(layers)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::{FacilityKind, Ownership};
+
+    #[test]
+    fn a_facility_register_s_columns_are_recognised() {
+        let text = "机构名称,机构类别,经济类型,床位数,执业医师数,卫生技术人员数,经度,纬度\n\
+                    甲镇卫生院,乡镇卫生院,公立,45张,12,30 人,110.1,30.2\n\
+                    乙村卫生室,村卫生室,集体,,1,,110.2,30.3\n\
+                    丙诊所,诊所,私营,2,—,,110.3,30.4\n";
+        let l = read_table("register.csv", text.as_bytes(), 0).unwrap();
+        assert!(l.skipped.is_empty(), "{:?}", l.skipped);
+        let f = &l.facilities;
+        assert_eq!(f[0].name.as_deref(), Some("甲镇卫生院"));
+        assert_eq!(f[0].kind, FacilityKind::TownshipHealthCenter);
+        assert_eq!(f[0].ownership, Some(Ownership::NonProfit));
+        assert_eq!(f[0].capacity.beds, Some(45.0));
+        assert_eq!(f[0].capacity.doctors, Some(12.0));
+        assert_eq!(f[0].capacity.staff, Some(30.0));
+        assert_eq!(f[1].kind, FacilityKind::VillageClinic);
+        assert_eq!((f[1].capacity.beds, f[1].capacity.doctors), (None, Some(1.0)));
+        assert_eq!(f[2].ownership, Some(Ownership::ForProfit));
+        assert_eq!(f[2].capacity.doctors, None, "a dash is no count");
+    }
+}

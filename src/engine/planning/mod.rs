@@ -298,6 +298,7 @@ pub fn with_sites(layers: &Layers, sites: &[Candidate], kind: FacilityKind, serv
             centers: Vec::new(),
             admin_code: None,
             planned: true,
+            capacity: Default::default(),
         }));
     out
 }
