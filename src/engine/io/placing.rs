@@ -106,49 +106,12 @@ pub fn place(
         Some(s) => format!("{} ({})", s.code, s.label),
         None => "WGS 84 (longitude/latitude)".into(),
     };
-    let mut bad: HashMap<u32, (f64, f64)> = HashMap::new();
-    let mut sample: Vec<(f64, f64)> = Vec::new();
-    let mut total = 0usize;
-    let mut at_origin = 0usize;
-    {
-        let mut feature = |source: Source, positions: &mut dyn Iterator<Item = &mut LonLat>| {
-            total += 1;
-            let mut first_bad = None;
-            for p in positions {
-                let (x, y) = (p.lon, p.lat);
-                if crs != Crs::Geographic {
-                    *p = crs.to_lonlat(x, y);
-                }
-                let ok = p.lon.is_finite()
-                    && p.lat.is_finite()
-                    && p.lon.abs() <= 180.0
-                    && p.lat.abs() <= 90.0;
-                if !ok && first_bad.is_none() {
-                    first_bad = Some((x, y));
-                }
-                if !ok && sample.len() < 256 && x.is_finite() && y.is_finite() {
-                    sample.push((x, y));
-                }
-            }
-            if let Some(xy) = first_bad {
-                bad.insert(source.feature, xy);
-            }
-        };
-        for r in &mut layers.roads {
-            feature(r.source, &mut r.lines.iter_mut().flatten());
-        }
-        for f in &mut layers.facilities {
-            at_origin += usize::from(f.at == LonLat { lon: 0.0, lat: 0.0 });
-            feature(f.source, &mut std::iter::once(&mut f.at));
-        }
-        for s in &mut layers.settlements {
-            at_origin += usize::from(s.at == LonLat { lon: 0.0, lat: 0.0 });
-            feature(s.source, &mut std::iter::once(&mut s.at));
-        }
-        for u in &mut layers.admin {
-            feature(u.source, &mut u.polygons.iter_mut().flatten().flatten());
-        }
-    }
+    let Converted {
+        bad,
+        sample,
+        total,
+        at_origin,
+    } = convert(layers, &crs);
     if let Some(s) = &system {
         if s.datum == Datum::OldChinese {
             layers.notes.push(format!(
@@ -187,14 +150,85 @@ pub fn place(
         .as_ref()
         .filter(|s| s.crs != Crs::Geographic)
         .map(|s| s.code.clone());
+    skip(layers, file_id, bad, system_code);
+    Ok(())
+}
+
+/// What converting a file's positions found.
+struct Converted {
+    /// The features with a position that is not a longitude/latitude afterwards, with the
+    /// first such position as the file held it.
+    bad: HashMap<u32, (f64, f64)>,
+    /// Such positions, up to 256, to tell the systems they may be in.
+    sample: Vec<(f64, f64)>,
+    /// Features.
+    total: usize,
+    /// Points at exactly (0, 0).
+    at_origin: usize,
+}
+
+/// Converts every position of `layers` from `crs` to WGS84 in place, noting the features left
+/// without a longitude/latitude.
+fn convert(layers: &mut Layers, crs: &Crs) -> Converted {
+    let mut out = Converted {
+        bad: HashMap::new(),
+        sample: Vec::new(),
+        total: 0,
+        at_origin: 0,
+    };
+    let mut feature = |source: Source, positions: &mut dyn Iterator<Item = &mut LonLat>| {
+        out.total += 1;
+        let mut first_bad = None;
+        for p in positions {
+            let (x, y) = (p.lon, p.lat);
+            if *crs != Crs::Geographic {
+                *p = crs.to_lonlat(x, y);
+            }
+            let ok = p.lon.is_finite()
+                && p.lat.is_finite()
+                && p.lon.abs() <= 180.0
+                && p.lat.abs() <= 90.0;
+            if !ok && first_bad.is_none() {
+                first_bad = Some((x, y));
+            }
+            if !ok && out.sample.len() < 256 && x.is_finite() && y.is_finite() {
+                out.sample.push((x, y));
+            }
+        }
+        if let Some(xy) = first_bad {
+            out.bad.insert(source.feature, xy);
+        }
+    };
+    let origin = LonLat { lon: 0.0, lat: 0.0 };
+    let mut at_origin = 0;
+    for r in &mut layers.roads {
+        feature(r.source, &mut r.lines.iter_mut().flatten());
+    }
+    for f in &mut layers.facilities {
+        at_origin += usize::from(f.at == origin);
+        feature(f.source, &mut std::iter::once(&mut f.at));
+    }
+    for s in &mut layers.settlements {
+        at_origin += usize::from(s.at == origin);
+        feature(s.source, &mut std::iter::once(&mut s.at));
+    }
+    for u in &mut layers.admin {
+        feature(u.source, &mut u.polygons.iter_mut().flatten().flatten());
+    }
+    out.at_origin = at_origin;
+    out
+}
+
+/// Takes the features in `bad` out of `layers`, each skipped with its position.
+fn skip(layers: &mut Layers, file_id: u32, bad: HashMap<u32, (f64, f64)>, system: Option<String>) {
     let keep = |source: &Source| !bad.contains_key(&source.feature);
     layers.roads.retain(|r| keep(&r.source));
     layers.facilities.retain(|f| keep(&f.source));
     layers.settlements.retain(|s| keep(&s.source));
     layers.admin.retain(|u| keep(&u.source));
-    let mut skipped: Vec<Skipped> = bad
-        .into_iter()
-        .map(|(feature, (x, y))| Skipped {
+    layers
+        .skipped
+        .extend(bad.into_iter().map(|(feature, (x, y))| Skipped {
             source: Source {
                 file: file_id,
                 feature,
@@ -202,12 +236,64 @@ pub fn place(
             reason: SkipReason::BadPosition {
                 x,
                 y,
-                system: system_code.clone(),
+                system: system.clone(),
             },
-        })
-        .collect();
-    skipped.sort_by_key(|s| s.source.feature);
-    layers.skipped.extend(skipped);
+        }));
     layers.skipped.sort_by_key(|s| s.source.feature);
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::io::geojson::{read_geojson, InputError};
+    use crate::engine::model::SkipReason;
+
+    fn points(coords: &[&str]) -> String {
+        let features: Vec<String> = coords
+            .iter()
+            .map(|c| format!(r#"{{"type":"Feature","properties":{{"人口":5}},"geometry":{{"type":"Point","coordinates":{c}}}}}"#))
+            .collect();
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )
+    }
+
+    #[test]
+    fn a_wild_position_skips_its_feature_unless_it_is_most_of_the_file() {
+        let l = read_geojson(
+            "s.geojson",
+            &points(&[
+                "[110,30]",
+                "[1e300,30]",
+                "[110.1,30.1]",
+                "[200,10]",
+                "[0,0]",
+            ]),
+            0,
+        )
+        .unwrap();
+        assert_eq!(l.settlements.len(), 3, "two skipped, (0, 0) kept");
+        let skipped: Vec<_> = l
+            .skipped
+            .iter()
+            .map(|s| (s.source.feature, s.reason.clone()))
+            .collect();
+        assert_eq!(skipped.len(), 2);
+        assert_eq!(skipped[0].0, 1);
+        assert!(matches!(skipped[1].1, SkipReason::BadPosition { x, .. } if x == 200.0));
+        assert!(
+            l.notes
+                .iter()
+                .any(|n| n.contains("longitude 0, latitude 0")),
+            "{:?}",
+            l.notes
+        );
+        let e = read_geojson(
+            "s.geojson",
+            &points(&["[110,30]", "[500000,4000000]", "[500100,4000000]"]),
+            0,
+        )
+        .unwrap_err();
+        assert!(matches!(e, InputError::Unplaced(_)), "{e}");
+    }
 }

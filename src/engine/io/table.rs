@@ -403,7 +403,10 @@ mod tests {
         assert_eq!(f[0].capacity.doctors, Some(12.0));
         assert_eq!(f[0].capacity.staff, Some(30.0));
         assert_eq!(f[1].kind, FacilityKind::VillageClinic);
-        assert_eq!((f[1].capacity.beds, f[1].capacity.doctors), (None, Some(1.0)));
+        assert_eq!(
+            (f[1].capacity.beds, f[1].capacity.doctors),
+            (None, Some(1.0))
+        );
         assert_eq!(f[2].ownership, Some(Ownership::ForProfit));
         assert_eq!(f[2].capacity.doctors, None, "a dash is no count");
     }
