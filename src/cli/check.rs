@@ -179,6 +179,26 @@ impl Inputs {
             for s in &loaded.layers.skipped {
                 eprintln!("{path}: feature {} skipped: {}", s.source.feature, s.reason);
             }
+            // A file given as one layer that holds none of it is named.
+            let l = &loaded.layers;
+            let held = match kind.as_str() {
+                "roads" => Some((l.roads.len(), "road (line)")),
+                "facilities" => Some((l.facilities.len(), "facility (point with a kind)")),
+                "settlements" => {
+                    Some((l.settlements.len(), "settlement (point with a population)"))
+                }
+                "admin" => Some((l.admin.len(), "admin unit (polygon)")),
+                _ => None,
+            };
+            if let Some((0, what)) = held {
+                eprintln!(
+                    "warning: {path}: given as --{kind} but holds no {what}: {} roads, {} facilities, {} settlements, {} admin units recognised",
+                    l.roads.len(),
+                    l.facilities.len(),
+                    l.settlements.len(),
+                    l.admin.len()
+                );
+            }
             for n in &loaded.layers.notes {
                 eprintln!("{n}");
             }

@@ -369,6 +369,32 @@ fn a_file_s_coordinate_system_is_given_on_the_command_line() {
 }
 
 #[test]
+fn a_file_given_as_a_layer_it_does_not_hold_is_named() {
+    let mut args = andorra_args();
+    args.extend([
+        "--admin".to_string(),
+        case_path("andorra", "facilities.geojson")
+            .to_string_lossy()
+            .into_owned(),
+    ]);
+    let out = run(&args);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("given as --admin but holds no admin unit (polygon)"),
+        "{stderr}"
+    );
+    // A file of which nothing is used says so.
+    let nothing = TempFile::new(
+        "nothing.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"bakery"},"geometry":{"type":"Point","coordinates":[1.5,42.5]}}]}"#,
+    );
+    let out = run(&with(andorra_args(), "--settlements", &nothing.path()));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no feature of it is used (1 skipped)"), "{stderr}");
+}
+
+#[test]
 fn an_unknown_mode_is_an_error() {
     let mut args = andorra_args();
     args.extend(["--mode".to_string(), "fly".to_string()]);

@@ -291,7 +291,21 @@ impl Dataset {
         Ok(self.put(LoadedFile::extract(name, import, options), slot))
     }
 
-    fn put(&mut self, loaded: LoadedFile, slot: Option<usize>) -> &LoadedFile {
+    fn put(&mut self, mut loaded: LoadedFile, slot: Option<usize>) -> &LoadedFile {
+        let l = &loaded.layers;
+        if l.roads.is_empty()
+            && l.facilities.is_empty()
+            && l.settlements.is_empty()
+            && l.admin.is_empty()
+        {
+            // Loaded, but nothing in it is used: say so rather than accept it silently.
+            let note = format!(
+                "{}: no feature of it is used ({} skipped): no road, facility, settlement or admin unit was recognised",
+                loaded.name,
+                l.skipped.len()
+            );
+            loaded.layers.notes.push(note);
+        }
         let idx = match slot {
             Some(i) => {
                 self.files[i] = loaded;
