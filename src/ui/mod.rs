@@ -6,6 +6,7 @@ mod demo;
 mod export_panel;
 mod findings;
 mod map;
+mod map_png;
 pub mod memory;
 mod panels;
 mod protocol;
