@@ -10,7 +10,9 @@
 #   - wasm-bindgen CLI at exactly the `wasm-bindgen` version in Cargo.lock
 #                                  (cargo install, not --locked; about 3.5 min); it also provides
 #                                  wasm-bindgen-test-runner, the wasm32 test runner
-#   - node_modules from package-lock.json (npm ci): binaryen 132 (wasm-opt), playwright-core
+#   - node_modules from package-lock.json (npm ci): binaryen 132 (wasm-opt), playwright-core,
+#                                  pdfjs-dist (reads the printed report's text; pure JavaScript:
+#                                  .npmrc's omit=optional leaves out its native canvas binary)
 #   - Debian chromium, chromium-driver and fonts-noto-cjk (apt-get; sudo only when not root)
 # Nothing is downloaded from anywhere but crates.io, the npm registry and Debian's archive.
 set -euo pipefail
@@ -114,11 +116,12 @@ else
   [[ "$have" == "$WASM_BINDGEN_VERSION" ]] || die "wasm-bindgen --version says '${have:-nothing}', wanted $WASM_BINDGEN_VERSION"
 fi
 
-# --- Node packages: wasm-opt (binaryen) and playwright-core --------------------------------------
+# --- Node packages: wasm-opt (binaryen), playwright-core, pdfjs-dist -----------------------------
 # npm writes node_modules/.package-lock.json on every install: use it as the stamp.
 stamp="node_modules/.package-lock.json"
 if [[ -f "$stamp" && ! package-lock.json -nt "$stamp" && ! package.json -nt "$stamp" \
-      && -x node_modules/.bin/wasm-opt && -d node_modules/playwright-core ]]; then
+      && -x node_modules/.bin/wasm-opt && -d node_modules/playwright-core \
+      && -d node_modules/pdfjs-dist ]]; then
   log "ok: node_modules up to date with package-lock.json"
 else
   log "npm ci (node_modules missing or older than package-lock.json)"

@@ -352,10 +352,113 @@ fn legend(h: &mut String, lang: Lang) {
 /// Width of the map in SVG units (its height follows the data's shape).
 const MAP_W: f64 = 1000.0;
 
+/// The fonts of the map's words, for an SVG that stands alone (the report's inherit its own):
+/// Chinese-capable families first, then any sans-serif.
+const SVG_FONTS: &str =
+    "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+
 /// The map as SVG: admin boundaries, roads coloured by band (coordinates rounded to a tenth of
 /// a unit, segments that vanish at that size left out), settlements within or beyond the
-/// limit, facilities (planned ones ringed), a scale bar and a north arrow.
+/// limit, facilities (planned ones ringed), a scale bar, a north arrow and, when OpenStreetMap
+/// data are used, their attribution. The report puts its legend beside it in HTML.
 pub fn map_svg(scene: &Scene, r: &Report, lang: Lang) -> String {
+    let (drawing, map_h) = map_drawing(scene, r, lang);
+    format!(
+        "<svg class=\"map-svg\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{MAP_W}\" height=\"{map_h:.0}\" viewBox=\"0 0 {MAP_W} {map_h:.0}\" role=\"img\">{drawing}</svg>"
+    )
+}
+
+/// The map as one SVG image that stands alone (what the page turns into `map.png`): the same
+/// drawing as [`map_svg`] on its light ground, with the legend drawn below it, on white, with
+/// explicit width and height (returned too) and its own fonts.
+pub fn map_image_svg(scene: &Scene, r: &Report, lang: Lang) -> (String, f64, f64) {
+    let (drawing, map_h) = map_drawing(scene, r, lang);
+    let (legend, legend_h) = legend_svg(map_h, lang);
+    let h = map_h.round() + legend_h;
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{MAP_W}\" height=\"{h:.0}\" viewBox=\"0 0 {MAP_W} {h:.0}\" font-family=\"{SVG_FONTS}\" fill=\"#1d1d1d\"><rect width=\"{MAP_W}\" height=\"{h:.0}\" fill=\"#fff\"/><rect x=\"0.5\" y=\"0.5\" width=\"{}\" height=\"{:.0}\" fill=\"#f7f7f4\" stroke=\"#ccc\"/>{drawing}{legend}</svg>",
+        MAP_W - 1.0,
+        map_h - 1.0,
+    );
+    (svg, MAP_W, h)
+}
+
+/// A rough width of `text` at `size` (CJK characters a full em, others about half), for laying
+/// out the legend without measuring.
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|c| if c >= '\u{2e80}' { size } else { size * 0.56 })
+        .sum()
+}
+
+/// The legend drawn in SVG below a map `top` units high: the title, then the travel-time bands,
+/// unreachable, settlements within and beyond the limit, facilities and planned sites, wrapped
+/// over as many rows as they need; and the height it takes.
+fn legend_svg(top: f64, lang: Lang) -> (String, f64) {
+    let t = |k: Key| k.text(lang);
+    const SIZE: f64 = 15.0;
+    const ROW: f64 = 26.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<text x=\"12\" y=\"{:.0}\" font-size=\"{SIZE}\" font-weight=\"bold\">{}</text>",
+        top + 24.0,
+        esc(t(Key::TravelTime))
+    );
+    let labels = ["0–5", "5–10", "10–15", "15–30", "30–60", "60+"];
+    let mut items: Vec<(String, &str)> = BAND_COLOURS
+        .iter()
+        .zip(labels)
+        .map(|(c, l)| {
+            (
+                format!("<rect width=\"20\" height=\"11\" y=\"-5.5\" fill=\"{c}\"/>"),
+                l,
+            )
+        })
+        .collect();
+    items.push((
+        format!(
+            "<rect width=\"20\" height=\"11\" y=\"-5.5\" fill=\"{}\"/>",
+            BAND_COLOURS[BAND_COLOURS.len() - 1]
+        ),
+        t(Key::Unreachable),
+    ));
+    items.push((
+        "<circle cx=\"10\" r=\"5\" fill=\"#1a9850\"/>".into(),
+        t(Key::Within),
+    ));
+    items.push((
+        "<circle cx=\"10\" r=\"5\" fill=\"#d7191c\"/>".into(),
+        t(Key::Beyond),
+    ));
+    items.push((
+        "<rect x=\"6\" y=\"-4\" width=\"8\" height=\"8\" fill=\"#d7191c\"/>".into(),
+        t(Key::Facilities),
+    ));
+    items.push((
+        "<circle cx=\"10\" r=\"6\" fill=\"none\" stroke=\"#2b6cb0\" stroke-width=\"1.5\" stroke-dasharray=\"2 1.5\"/>".into(),
+        t(Key::PlannedSite),
+    ));
+    let (mut x, mut y) = (12.0, top + 24.0 + ROW);
+    for (mark, label) in items {
+        let w = 26.0 + text_width(label, SIZE);
+        if x + w > MAP_W - 12.0 && x > 12.0 {
+            x = 12.0;
+            y += ROW;
+        }
+        let _ = write!(
+            s,
+            "<g transform=\"translate({x:.0} {:.0})\">{mark}<text x=\"26\" y=\"5\" font-size=\"{SIZE}\">{}</text></g>",
+            y - 5.0,
+            esc(label)
+        );
+        x += w + 18.0;
+    }
+    (s, y - top + 14.0)
+}
+
+/// The map's drawing (the inside of its SVG, in a `MAP_W`-wide frame) and its height.
+fn map_drawing(scene: &Scene, r: &Report, lang: Lang) -> (String, f64) {
     let (lo, hi) = scene.bounds;
     let (w, hgt) = ((hi.x - lo.x).max(1.0), (hi.y - lo.y).max(1.0));
     let k = MAP_W / w;
@@ -364,10 +467,6 @@ pub fn map_svg(scene: &Scene, r: &Report, lang: Lang) -> String {
     let x = |v: f64| ((v - lo.x) * k * 10.0).round() / 10.0;
     let y = |v: f64| ((hi.y - v) * k * 10.0).round() / 10.0;
     let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg class=\"map-svg\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {MAP_W} {map_h:.0}\" role=\"img\">"
-    );
     let mut admin = String::new();
     for ring in &scene.admin_rings {
         for (i, p) in ring.iter().enumerate() {
@@ -446,11 +545,25 @@ pub fn map_svg(scene: &Scene, r: &Report, lang: Lang) -> String {
     );
     let _ = write!(
         s,
-        "<g class=\"north\"><path d=\"M{nx} 14l8 22l-8-6l-8 6z\" fill=\"#222\"/><text x=\"{nx}\" y=\"50\" font-size=\"12\" text-anchor=\"middle\">{}</text></g></svg>",
+        "<g class=\"north\"><path d=\"M{nx} 14l8 22l-8-6l-8 6z\" fill=\"#222\"/><text x=\"{nx}\" y=\"50\" font-size=\"12\" text-anchor=\"middle\">{}</text></g>",
         Key::North.text(lang),
         nx = MAP_W - 24.0,
     );
-    s
+    // The data's attribution (bottom right), on the map itself when it leaves the report.
+    if r.attribution.is_some() {
+        let words = Key::Attribution.text(lang);
+        let _ = write!(
+            s,
+            "<g class=\"attribution\"><rect x=\"{:.0}\" y=\"{:.0}\" width=\"{:.0}\" height=\"18\" fill=\"#ffffffcc\"/><text x=\"{:.0}\" y=\"{:.0}\" font-size=\"11\" text-anchor=\"end\" fill=\"#444\">{}</text></g>",
+            MAP_W - 14.0 - text_width(words, 11.0),
+            map_h - 22.0,
+            text_width(words, 11.0) + 10.0,
+            MAP_W - 9.0,
+            map_h - 9.0,
+            esc(words),
+        );
+    }
+    (s, map_h)
 }
 
 /// Today's date as `YYYY-MM-DD` from days since 1970-01-01 (the civil calendar).
@@ -478,5 +591,48 @@ mod tests {
         assert_eq!(date_of_days(20_428), "2025-12-06");
         assert_eq!(date_of_days(11_016), "2000-02-29");
         assert_eq!(esc("<b a=\"1\">&'"), "&lt;b a=&quot;1&quot;&gt;&amp;&#39;");
+    }
+
+    /// The map as an image that stands alone: sized, on white, with the legend's every swatch
+    /// and word, the scale bar, the north arrow and the attribution when the data ask for it.
+    #[test]
+    fn map_image_stands_alone_with_its_legend_and_attribution() {
+        use crate::app::analysis::Analysis;
+        use crate::engine::network::SpeedTable;
+        let mut data = crate::engine::dataset::Dataset::default();
+        for (name, text) in
+            crate::devtools::demo_county::generate(crate::devtools::demo_county::SEED).files()
+        {
+            data.load(name, text).unwrap();
+        }
+        let analysis = Analysis::run(&data, Mode::Drive, &SpeedTable::default()).unwrap();
+        let scene = Scene::build(&analysis, &SpeedTable::default());
+        let mut report = analysis.report(15.0, &Default::default());
+        let (svg, w, h) = map_image_svg(&scene, &report, Lang::Zh);
+        assert!(w >= 1000.0 && h > 200.0);
+        assert!(svg.starts_with(&format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h:.0}\""
+        )));
+        assert!(svg.contains("sans-serif") && svg.contains("fill=\"#fff\""));
+        for colour in BAND_COLOURS {
+            assert!(svg.contains(&format!("fill=\"{colour}\"")), "{colour}");
+        }
+        for key in [
+            Key::TravelTime,
+            Key::Unreachable,
+            Key::Within,
+            Key::Beyond,
+            Key::PlannedSite,
+        ] {
+            assert!(svg.contains(&esc(key.text(Lang::Zh))), "{key:?}");
+        }
+        assert!(svg.contains("class=\"scale\"") && svg.contains("class=\"north\""));
+        assert!(!svg.contains(Key::Attribution.text(Lang::Zh)));
+        report.attribution = Some("OpenStreetMap".into());
+        assert!(map_image_svg(&scene, &report, Lang::Zh)
+            .0
+            .contains(Key::Attribution.text(Lang::Zh)));
+        let svg = map_svg(&scene, &report, Lang::En);
+        assert!(svg.contains(Key::Attribution.text(Lang::En)) && svg.ends_with("</svg>"));
     }
 }

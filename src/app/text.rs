@@ -323,6 +323,7 @@ texts! {
     SheetScorecard => ("Scorecard", "评分卡"),
     ExportSurfaceTif => ("Surface, GeoTIFF", "通行时间面 GeoTIFF"),
     ExportIsochrones => ("Isochrones, GeoJSON", "等时圈 GeoJSON"),
+    ExportMapPng => ("Map, PNG", "地图 PNG"),
     ColIndex => ("index", "序号"),
     ColFile => ("file", "文件"),
     ColName => ("name", "名称"),

@@ -1,9 +1,11 @@
 //! The export buttons: each file is made here, in the page, and saved through the browser's
-//! download; nothing leaves the computer. A select chooses the system the settlements'
-//! coordinates are written in (WGS84 by default; CGCS2000, GCJ-02, BD-09 or an EPSG code).
+//! download; nothing leaves the computer (the map's PNG is drawn by `super::map_png`). A select
+//! chooses the system the settlements' coordinates are written in (WGS84 by default; CGCS2000,
+//! GCJ-02, BD-09 or an EPSG code).
 
 use super::state::AppState;
 use crate::app::export;
+use crate::app::print::map_image_svg;
 use crate::app::scene::Scene;
 use crate::app::text::{crs_label_zh, Key, Lang};
 use crate::engine::crs::system::{named, Named};
@@ -17,10 +19,14 @@ fn download(name: &str, mime: &str, bytes: &[u8]) {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+    if let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) {
+        save_blob(name, &blob);
+    }
+}
+
+/// Saves `blob` as the file `name`, through a link the browser downloads.
+fn save_blob(name: &str, blob: &web_sys::Blob) {
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
         return;
     };
     if let Some(a) = document()
@@ -34,6 +40,25 @@ fn download(name: &str, mime: &str, bytes: &[u8]) {
     }
     // The URL is not revoked at once: a browser may still be reading it; the page's blobs are
     // freed when it closes.
+}
+
+/// Saves the map with its legend as `map.png` (when there is a map and a report).
+fn map_png(s: &AppState) {
+    let Some(scene) = s.scene.get_untracked() else {
+        return;
+    };
+    let lang = s.lang.get_untracked();
+    let image = s
+        .report
+        .with_untracked(|r| r.as_ref().map(|r| map_image_svg(&scene.0, r, lang)));
+    if let Some((svg, w, h)) = image {
+        leptos::task::spawn_local(async move {
+            match super::map_png::render(&svg, w, h).await {
+                Ok(png) => save_blob("map.png", &png),
+                Err(e) => leptos::logging::error!("map.png: {e:?}"),
+            }
+        });
+    }
 }
 
 /// The surface shown, as the engine's surface (its cells back in f64).
@@ -175,6 +200,10 @@ pub fn ExportPanel() -> impl IntoView {
                     {button("export-scorecard-xlsx", Key::ExportScorecardXlsx, std::rc::Rc::new(move || with_report(&|r| {
                         ("scorecard.xlsx", XLSX, export::scorecard_xlsx(r, lang()))
                     })))}
+                </div>
+                <div class="row">
+                    <button data-testid="export-map-png" disabled=move || s.scene.with(Option::is_none)
+                        on:click=move |_| map_png(&s)>{move || t(Key::ExportMapPng)}</button>
                 </div>
                 <Show when=move || s.surface.with(Option::is_some)>
                     <div class="row">

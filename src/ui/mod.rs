@@ -7,6 +7,7 @@ mod export_panel;
 mod file_choices;
 mod findings;
 mod map;
+mod map_png;
 pub mod memory;
 mod panels;
 mod protocol;
