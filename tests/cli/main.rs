@@ -391,7 +391,10 @@ fn a_file_given_as_a_layer_it_does_not_hold_is_named() {
     );
     let out = run(&with(andorra_args(), "--settlements", &nothing.path()));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("no feature of it is used (1 skipped)"), "{stderr}");
+    assert!(
+        stderr.contains("no feature of it is used (1 skipped)"),
+        "{stderr}"
+    );
 }
 
 #[test]
