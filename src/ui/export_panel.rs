@@ -48,9 +48,12 @@ fn map_png(s: &AppState) {
         return;
     };
     let lang = s.lang.get_untracked();
-    let image = s
-        .report
-        .with_untracked(|r| r.as_ref().map(|r| map_image_svg(&scene.0, r, lang)));
+    let osm = s.osm_data.get_untracked();
+    let image = s.report.with_untracked(|r| {
+        r.as_ref().map(|r| {
+            super::report_view::with_attribution(r, osm, |r| map_image_svg(&scene.0, r, lang))
+        })
+    });
     if let Some((svg, w, h)) = image {
         leptos::task::spawn_local(async move {
             match super::map_png::render(&svg, w, h).await {

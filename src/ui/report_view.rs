@@ -5,12 +5,25 @@
 use super::state::AppState;
 use crate::app::print::{body, date_of_days, PrintInput};
 use crate::app::text::Key;
+use crate::engine::report::Report;
 use leptos::prelude::*;
 
 /// Today's date from the browser's clock.
 fn today() -> String {
     let ms = js_sys::Date::now();
     date_of_days((ms / 86_400_000.0).floor() as i64)
+}
+
+/// Calls `f` with `report`, carrying the OpenStreetMap attribution when the page shows OSM data
+/// (the Andorra demo's GeoJSON files are OSM data the engine cannot tell as such).
+pub(super) fn with_attribution<T>(report: &Report, osm: bool, f: impl FnOnce(&Report) -> T) -> T {
+    if osm && report.attribution.is_none() {
+        let mut r = report.clone();
+        r.attribution = Some(crate::engine::io::osm::ATTRIBUTION.to_string());
+        f(&r)
+    } else {
+        f(report)
+    }
 }
 
 /// The report view, shown while `report_open` is set.
@@ -24,17 +37,20 @@ pub fn ReportView() -> impl IntoView {
         let files: Vec<String> = s
             .summary
             .with(|d| d.files.iter().map(|(n, _)| n.clone()).collect());
+        let osm = s.osm_data.get();
         s.report.with(|r| {
             r.as_ref().map(|report| {
-                body(
-                    &PrintInput {
-                        report,
-                        scene: scene.as_ref().map(|sc| &*sc.0),
-                        files: &files,
-                        date: &today(),
-                    },
-                    lang,
-                )
+                with_attribution(report, osm, |report| {
+                    body(
+                        &PrintInput {
+                            report,
+                            scene: scene.as_ref().map(|sc| &*sc.0),
+                            files: &files,
+                            date: &today(),
+                        },
+                        lang,
+                    )
+                })
             })
         })
     };
