@@ -163,10 +163,24 @@ export async function withApp(t, browser, body, { query = '' } = {}) {
   });
   page.on('pageerror', (err) => logs.push(`pageerror: ${err.message}`));
   page.on('requestfailed', (req) => logs.push(`requestfailed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  // Nothing leaves the page: a request to any other origin, or anything the page's
+  // Content-Security-Policy refused, fails the test.
+  const origin = new URL(appUrl()).origin;
+  const outside = [];
+  page.on('request', (req) => {
+    const url = req.url();
+    if (!/^(data|blob):/.test(url) && new URL(url).origin !== origin) outside.push(url);
+  });
+  const refused = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Content-Security-Policy/i.test(msg.text())) refused.push(msg.text());
+  });
   try {
     await page.goto(appUrl() + query, { waitUntil: 'load' });
     await waitForDrawn(page);
     await body(page);
+    assert.deepEqual(outside, [], 'requests to another origin');
+    assert.deepEqual(refused, [], 'refused by the Content-Security-Policy');
   } catch (err) {
     const shot = path.join(REPO_ROOT, 'target', 'e2e', `${t.name.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`);
     try {
