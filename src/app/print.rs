@@ -10,7 +10,6 @@
 use super::coverage_map::{scale_bar, scale_label};
 use super::scene::{Scene, BAND_COLOURS};
 use super::text::{self, Key, Lang};
-use crate::engine::network::Mode;
 use crate::engine::report::Report;
 use crate::engine::rules::{RuleId, Severity};
 use std::fmt::Write;
@@ -123,13 +122,6 @@ pub fn body(input: &PrintInput, lang: Lang) -> String {
     h
 }
 
-fn mode_name(lang: Lang, mode: Mode) -> &'static str {
-    match mode {
-        Mode::Walk => Key::Walk.text(lang),
-        Mode::Drive => Key::Drive.text(lang),
-    }
-}
-
 fn parameters(h: &mut String, r: &Report, lang: Lang) {
     let t = |k: Key| k.text(lang);
     let _ = write!(
@@ -137,7 +129,7 @@ fn parameters(h: &mut String, r: &Report, lang: Lang) {
         "<section><h2>{}</h2><table class=\"kv\"><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{} {}</td></tr><tr><th>{}</th><td>{}</td></tr></table></section>",
         t(Key::ReportParameters),
         t(Key::ReportMode),
-        mode_name(lang, r.mode),
+        text::mode_name(lang, r.mode),
         t(Key::ReportLimit),
         r.limit_min,
         t(Key::Minutes),
@@ -158,7 +150,7 @@ fn headline(h: &mut String, r: &Report, lang: Lang) {
         t(Key::ReportHeadline),
         r.limit_min,
         t(Key::Minutes),
-        mode_name(lang, r.mode),
+        text::mode_name(lang, r.mode),
         r.summary.population_within_limit,
         r.summary.population_total,
         t(Key::Population),
@@ -584,6 +576,7 @@ pub fn date_of_days(days: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::network::Mode;
 
     #[test]
     fn dates_and_escaping() {

@@ -107,6 +107,7 @@ texts! {
     Mode => ("Travel mode", "出行方式"),
     Walk => ("Walk", "步行"),
     Drive => ("Drive", "机动车"),
+    Ebike => ("E-bike", "电动车"),
     LimitMin => ("Limit (min)", "时限（分钟）"),
     ShareWithin => ("Residents within the limit", "时限内可达的居民比例"),
     RuleReach => ("Rule reach.15min", "规则 reach.15min"),
@@ -156,8 +157,8 @@ texts! {
     NothingLoaded => ("Nothing loaded yet.", "尚未载入数据。"),
     Findings => ("Findings", "检查结果"),
     ModeNote => (
-        "Walk: 5 km/h on all roads but motorways and trunk roads. Drive: road speed limits or class defaults, one-way honoured. Off-road legs at 4 km/h.",
-        "步行：除高速公路和干线公路外的所有道路，5 公里/小时。机动车：按道路限速或道路等级默认速度，遵守单行。路外步行 4 公里/小时。",
+        "Walk: 5 km/h on all roads but motorways and trunk roads. Drive: road speed limits or class defaults, one-way honoured. E-bike: 15 km/h (or a lower limit) on the same roads as walking, one-way honoured (pushed against it), footways and steps walked. Off-road legs at 4 km/h.",
+        "步行：除高速公路和干线公路外的所有道路，5 公里/小时。机动车：按道路限速或道路等级默认速度，遵守单行。电动车：与步行相同的道路上 15 公里/小时（限速更低时按限速），遵守单行（逆行时推行），人行道和台阶步行。路外步行 4 公里/小时。",
     ),
     Close => ("Close", "关闭"),
     Network => ("Network", "路网"),
@@ -343,6 +344,7 @@ texts! {
     RereadingExtracts => ("Re-reading the extracts", "重新读取 OSM 文件"),
     ComputingWalk => ("Computing walking times", "计算步行时间"),
     ComputingDrive => ("Computing driving times", "计算驾车时间"),
+    ComputingEbike => ("Computing e-bike times", "计算电动车时间"),
     Measuring => ("Measuring", "测量中"),
     EngineStoppedPrefix => ("The engine stopped while", "计算引擎在以下工作中停止："),
     OutOfMemory => (
@@ -1011,6 +1013,15 @@ pub fn word_report(report: &mut crate::engine::report::Report, lang: Lang) {
     report.warnings = report.caveats.iter().map(|c| caveat(lang, c)).collect();
 }
 
+/// A travel mode's name in `lang`.
+pub fn mode_name(lang: Lang, mode: Mode) -> &'static str {
+    match mode {
+        Mode::Walk => Key::Walk.text(lang),
+        Mode::Drive => Key::Drive.text(lang),
+        Mode::Ebike => Key::Ebike.text(lang),
+    }
+}
+
 /// A caveat of the report in `lang`.
 pub fn caveat(lang: Lang, c: &Caveat) -> String {
     match (lang, c) {
@@ -1020,10 +1031,7 @@ pub fn caveat(lang: Lang, c: &Caveat) -> String {
         ),
         (Lang::Zh, Caveat::StraightLine { mode }) => format!(
             "{}没有可用的道路：时间按路外速度的直线距离计算，而非沿路网出行。",
-            match mode {
-                Mode::Walk => Key::Walk.text(Lang::Zh),
-                Mode::Drive => Key::Drive.text(Lang::Zh),
-            }
+            mode_name(Lang::Zh, *mode)
         ),
         (Lang::En, Caveat::NoServicePoint) => {
             "No medical service point is loaded: nobody can reach one.".to_string()

@@ -1,7 +1,7 @@
 //! The command line, one file per command:
 //!
 //! - [`check`]: `medreach check --roads R --facilities F --settlements S [--admin A]
-//!   [--mode walk|drive] [--limit-min 15]`, or `medreach check --osm EXTRACT.osm.pbf [...]`,
+//!   [--mode walk|drive|ebike] [--limit-min 15]`, or `medreach check --osm EXTRACT.osm.pbf [...]`,
 //!   prints one JSON report to stdout. With `--osm`, the OpenStreetMap extract gives every
 //!   layer ([`crate::engine::io::osm`]); a GeoJSON layer given as well replaces the extract's
 //!   layer of that kind, by the dataset's one policy (the page's). The report then also
@@ -25,14 +25,14 @@ pub mod surface;
 pub mod synthetic;
 
 /// Usage text.
-pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--roads-crs CRS] [--facilities-crs CRS] [--settlements-crs CRS] [--admin-crs CRS] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
-       medreach check --osm FILE.osm.pbf [--roads FILE] [--facilities FILE] [--settlements FILE] [--admin FILE] [--floor-m2-per-person 40] [--population auto|places|buildings] [--mode walk|drive] [--limit-min 15] [--rules PARAMS.toml|.json]
-       medreach surface --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--cell-m 100] --out FILE.tif [--isochrones FILE.geojson] [--bands 5,10,15,30,60]
-       medreach plan --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] (--add K | --target-share 1.0) [--candidates FILE.geojson] [--spacing-m 300] [--kind medical_service_point]
-       medreach report --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--rules PARAMS] [--lang zh|en] --out report.html
-       medreach export --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive] [--limit-min 15] [--lang zh|en] [--cell-m 100] [--export-crs CRS] --out-dir DIR
+pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--roads-crs CRS] [--facilities-crs CRS] [--settlements-crs CRS] [--admin-crs CRS] [--mode walk|drive|ebike] [--limit-min 15] [--rules PARAMS.toml|.json]
+       medreach check --osm FILE.osm.pbf [--roads FILE] [--facilities FILE] [--settlements FILE] [--admin FILE] [--floor-m2-per-person 40] [--population auto|places|buildings] [--mode walk|drive|ebike] [--limit-min 15] [--rules PARAMS.toml|.json]
+       medreach surface --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive|ebike] [--cell-m 100] --out FILE.tif [--isochrones FILE.geojson] [--bands 5,10,15,30,60]
+       medreach plan --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive|ebike] [--limit-min 15] (--add K | --target-share 1.0) [--candidates FILE.geojson] [--spacing-m 300] [--kind medical_service_point]
+       medreach report --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive|ebike] [--limit-min 15] [--rules PARAMS] [--lang zh|en] --out report.html
+       medreach export --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive|ebike] [--limit-min 15] [--lang zh|en] [--cell-m 100] [--export-crs CRS] --out-dir DIR
        medreach demo-county --out DIR [--seed 2025]
-       medreach synthetic --junctions N [--seed 1] [--mode walk|drive] [--limit-min 15]
+       medreach synthetic --junctions N [--seed 1] [--mode walk|drive|ebike] [--limit-min 15]
 
 Reads the layers and prints a JSON report to stdout: the share of
 residents within the limit of their nearest medical service point, every settlement's time,

@@ -66,6 +66,7 @@ pub fn Controls() -> impl IntoView {
             <div class="seg">
                 {mode_button(Mode::Walk, Key::Walk, "mode-walk")}
                 {mode_button(Mode::Drive, Key::Drive, "mode-drive")}
+                {mode_button(Mode::Ebike, Key::Ebike, "mode-ebike")}
             </div>
             <label class="label">
                 {move || t(Key::LimitMin)}
@@ -99,7 +100,7 @@ pub fn Headline() -> impl IntoView {
         <section class="card headline">
             <h2>
                 {move || t(Key::ShareWithin)} " (≤ " {move || s.limit.get()} " "
-                {move || t(Key::Minutes)} ", " {move || if s.mode.get() == Mode::Walk { t(Key::Walk) } else { t(Key::Drive) }} ")"
+                {move || t(Key::Minutes)} ", " {move || crate::app::text::mode_name(s.lang.get(), s.mode.get())} ")"
             </h2>
             <div
                 class="share"
@@ -367,6 +368,7 @@ pub fn EngineStatus() -> impl IntoView {
         JobText::Floor => Key::RereadingExtracts.text(lang).to_string(),
         JobText::Computing(Mode::Walk) => Key::ComputingWalk.text(lang).to_string(),
         JobText::Computing(Mode::Drive) => Key::ComputingDrive.text(lang).to_string(),
+        JobText::Computing(Mode::Ebike) => Key::ComputingEbike.text(lang).to_string(),
         JobText::Timing => Key::Measuring.text(lang).to_string(),
         JobText::Planning => Key::StagePlanning.text(lang).to_string(),
     };

@@ -398,6 +398,54 @@ fn a_file_given_as_a_layer_it_does_not_hold_is_named() {
 }
 
 #[test]
+fn e_bike_times_lie_at_or_below_walking_times() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut args = vec!["check".to_string()];
+    for layer in ["roads", "facilities", "settlements", "admin"] {
+        args.push(format!("--{layer}"));
+        args.push(
+            root.join(format!("demo/county/{layer}.geojson"))
+                .to_string_lossy()
+                .into_owned(),
+        );
+    }
+    let report = |mode: &str| {
+        let mut a = args.clone();
+        a.extend(["--mode".to_string(), mode.to_string()]);
+        stdout_json(&run(&a))
+    };
+    let (walk, ebike) = (report("walk"), report("ebike"));
+    assert_eq!(ebike["mode"], "ebike");
+    let times = |r: &Value| -> Vec<Option<f64>> {
+        r["settlements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["time_min"].as_f64())
+            .collect()
+    };
+    let (w, e) = (times(&walk), times(&ebike));
+    assert_eq!(w.len(), e.len());
+    let mut faster = 0;
+    for (w, e) in w.iter().zip(&e) {
+        match (w, e) {
+            (Some(w), Some(e)) => {
+                assert!(*e <= w + 1e-9, "e-bike {e} slower than walking {w}");
+                faster += usize::from(*e < w - 1e-6);
+            }
+            (None, _) => {}
+            (Some(w), None) => panic!("walked in {w} min but no e-bike time"),
+        }
+    }
+    assert!(
+        faster > w.len() / 2,
+        "most settlements are nearer by e-bike"
+    );
+    let share = |r: &Value| r["summary"]["share_within_limit"].as_f64().unwrap();
+    assert!(share(&ebike) >= share(&walk));
+}
+
+#[test]
 fn an_unknown_mode_is_an_error() {
     let mut args = andorra_args();
     args.extend(["--mode".to_string(), "fly".to_string()]);

@@ -12,6 +12,11 @@ pub enum Mode {
     /// By motor vehicle: the road's speed, one-way honoured; roads closed to motor vehicles
     /// are walked.
     Drive,
+    /// By electric bicycle (电动车), the countryside's way to the clinic (`RULES.md`): the
+    /// table's e-bike speed (15 km/h by default, or the road's limit when lower, never below
+    /// walking) on every road but motorways and trunk roads, one-way honoured (pushed against
+    /// it at walking speed); footways, paths and steps walked, both ways.
+    Ebike,
 }
 
 impl Mode {
@@ -20,6 +25,7 @@ impl Mode {
         match self {
             Mode::Walk => "walk",
             Mode::Drive => "drive",
+            Mode::Ebike => "ebike",
         }
     }
 }
@@ -30,7 +36,8 @@ impl std::str::FromStr for Mode {
         match s {
             "walk" => Ok(Mode::Walk),
             "drive" => Ok(Mode::Drive),
-            _ => Err(format!("unknown mode \"{s}\" (walk or drive)")),
+            "ebike" | "e-bike" => Ok(Mode::Ebike),
+            _ => Err(format!("unknown mode \"{s}\" (walk, drive or ebike)")),
         }
     }
 }
@@ -46,6 +53,13 @@ pub struct SpeedTable {
     pub drive_kmh: Vec<(String, f64)>,
     /// Motor-vehicle speed for a drivable class missing from `drive_kmh`.
     pub drive_default_kmh: f64,
+    /// E-bike speed on roads a bike may use.
+    #[serde(default = "default_ebike_kmh")]
+    pub ebike_kmh: f64,
+}
+
+fn default_ebike_kmh() -> f64 {
+    15.0
 }
 
 impl Default for SpeedTable {
@@ -72,6 +86,7 @@ impl Default for SpeedTable {
             offroad_kmh: 4.0,
             drive_kmh: drive.iter().map(|(c, v)| (c.to_string(), *v)).collect(),
             drive_default_kmh: 25.0,
+            ebike_kmh: default_ebike_kmh(),
         }
     }
 }
@@ -104,8 +119,27 @@ pub fn road_speeds(
     speeds: &SpeedTable,
 ) -> Option<(Option<f64>, Option<f64>)> {
     let walk = kmh_to_m_per_min(speeds.walk_kmh);
+    let one_way = |v: f64| match road.oneway {
+        Oneway::No => (Some(v), Some(v)),
+        Oneway::Forward => (Some(v), None),
+        Oneway::Backward => (None, Some(v)),
+    };
     match mode {
         Mode::Walk => is_walkable_class(&road.class).then_some((Some(walk), Some(walk))),
+        Mode::Ebike => {
+            if !is_walkable_class(&road.class) {
+                return None;
+            }
+            if is_walk_only_class(&road.class) {
+                return Some((Some(walk), Some(walk)));
+            }
+            let kmh = road
+                .speed_kmh
+                .map_or(speeds.ebike_kmh, |limit| limit.min(speeds.ebike_kmh));
+            // Ridden along a one-way street, pushed against it at walking speed.
+            let (along, against) = one_way(kmh_to_m_per_min(kmh).max(walk));
+            Some((along.or(Some(walk)), against.or(Some(walk))))
+        }
         Mode::Drive => {
             let drive_kmh = if road.drivable {
                 road.speed_kmh
@@ -119,12 +153,60 @@ pub fn road_speeds(
             let Some(kmh) = drive_kmh else {
                 return Some((Some(walk), Some(walk)));
             };
-            let v = kmh_to_m_per_min(kmh);
-            Some(match road.oneway {
-                Oneway::No => (Some(v), Some(v)),
-                Oneway::Forward => (Some(v), None),
-                Oneway::Backward => (None, Some(v)),
-            })
+            Some(one_way(kmh_to_m_per_min(kmh)))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::Source;
+
+    fn road(class: &str, oneway: Oneway, speed_kmh: Option<f64>) -> Road {
+        Road {
+            source: Source {
+                file: 0,
+                feature: 0,
+            },
+            name: None,
+            class: class.into(),
+            oneway,
+            drivable: true,
+            speed_kmh,
+            lines: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn e_bikes_ride_roads_and_walk_footways() {
+        let t = SpeedTable::default();
+        let m = kmh_to_m_per_min;
+        let speeds = |r: &Road| road_speeds(r, Mode::Ebike, &t);
+        assert_eq!(
+            speeds(&road("primary", Oneway::No, Some(60.0))),
+            Some((Some(m(15.0)), Some(m(15.0))))
+        );
+        assert_eq!(
+            speeds(&road("residential", Oneway::No, Some(10.0))),
+            Some((Some(m(10.0)), Some(m(10.0))))
+        );
+        assert_eq!(
+            speeds(&road("residential", Oneway::Forward, None)),
+            Some((Some(m(15.0)), Some(m(5.0)))),
+            "pushed against a one-way street"
+        );
+        assert_eq!(
+            speeds(&road("footway", Oneway::No, None)),
+            Some((Some(m(5.0)), Some(m(5.0))))
+        );
+        assert_eq!(
+            speeds(&road("steps", Oneway::Forward, None)),
+            Some((Some(m(5.0)), Some(m(5.0))))
+        );
+        assert_eq!(speeds(&road("motorway", Oneway::No, None)), None);
+        assert_eq!(speeds(&road("trunk_link", Oneway::No, None)), None);
+        assert_eq!("e-bike".parse::<Mode>(), Ok(Mode::Ebike));
+        assert_eq!(Mode::Ebike.id(), "ebike");
     }
 }
