@@ -105,6 +105,46 @@ fn read_options(osm: &OsmOptions, choices: &[(String, FileChoice)], name: &str) 
     }
 }
 
+/// The largest file the page reads, in bytes. The engine's memory is 4 GiB at most (wasm32)
+/// and a file needs its bytes twice (the page's and the engine's copy) and what is read from
+/// it besides (up to about 3 times the file for GeoJSON): a larger file would end the tab.
+pub const MAX_FILE_BYTES: f64 = 1024.0 * 1024.0 * 1024.0;
+
+/// Why files of `sizes` bytes (by name) are too large to read, checked before they are read:
+/// each must fit in `limit` bytes, and so must all of them together. `None` when they fit.
+pub fn too_large(files: &[(String, f64)], limit: f64) -> Option<Bilingual> {
+    let mb = |b: f64| format!("{:.0} MB", b / 1_048_576.0);
+    if let Some((name, size)) = files.iter().find(|(_, s)| *s > limit) {
+        return Some(Bilingual {
+            en: format!(
+                "{name}: {} is more than this page can read ({} a file): split it (by county, say) or use the command line, which has no such limit",
+                mb(*size),
+                mb(limit)
+            ),
+            zh: format!(
+                "{name}：{}，超过本页面可读取的上限（每个文件 {}）：请拆分文件（例如按县），或使用命令行版本（无此上限）",
+                mb(*size),
+                mb(limit)
+            ),
+        });
+    }
+    let total: f64 = files.iter().map(|(_, s)| s).sum();
+    (total > limit).then(|| Bilingual {
+        en: format!(
+            "{}: together {} is more than this page can read at once ({}): load them in several steps",
+            files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "),
+            mb(total),
+            mb(limit)
+        ),
+        zh: format!(
+            "{}：合计 {}，超过本页面一次可读取的上限（{}）：请分几次载入",
+            files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join("、"),
+            mb(total),
+            mb(limit)
+        ),
+    })
+}
+
 /// How many skipped features a summary lists.
 pub const MAX_SKIPPED_SHOWN: usize = 500;
 
@@ -594,6 +634,24 @@ mod tests {
 
     fn quiet() -> impl FnMut(Stage, u64, u64) {
         |_, _, _| {}
+    }
+
+    #[test]
+    fn files_larger_than_the_page_can_hold_are_refused_before_they_are_read() {
+        let mib = 1_048_576.0;
+        let files = |sizes: &[f64]| -> Vec<(String, f64)> {
+            sizes
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("f{i}.geojson"), s * mib))
+                .collect()
+        };
+        assert_eq!(too_large(&files(&[10.0, 20.0]), 100.0 * mib), None);
+        let one = too_large(&files(&[10.0, 150.0]), 100.0 * mib).unwrap();
+        assert!(one.en.starts_with("f1.geojson: 150 MB"), "{}", one.en);
+        assert!(one.en.contains("100 MB a file"));
+        let all = too_large(&files(&[60.0, 60.0]), 100.0 * mib).unwrap();
+        assert!(all.en.contains("together 120 MB"), "{}", all.en);
     }
 
     fn fixture(rel: &str) -> Vec<u8> {

@@ -116,6 +116,18 @@ pub fn load_file_list(state: &AppState, list: web_sys::FileList) {
     if files.is_empty() {
         return;
     }
+    // A file larger than the tab can hold is refused before it is read (a quarter of a memory
+    // limit set for tests, `?memory_limit_mb=`).
+    let limit = query_value("memory_limit_mb")
+        .and_then(|v| v.parse::<f64>().ok())
+        .map_or(crate::app::session::MAX_FILE_BYTES, |mb| {
+            mb * 1_048_576.0 / 4.0
+        });
+    let sizes: Vec<(String, f64)> = files.iter().map(|f| (f.name(), f.size())).collect();
+    if let Some(problem) = crate::app::session::too_large(&sizes, limit) {
+        state.load_errors.set(vec![problem]);
+        return;
+    }
     let state = *state;
     spawn_local(async move {
         let mut names = Vec::with_capacity(files.len());

@@ -92,3 +92,27 @@ test('(z2) names that are script and markup are shown as text, and nothing runs'
     assert.equal(await page.evaluate(() => window.__pwned ?? null), null, 'nothing ran');
   });
 });
+
+test('(z3) a file larger than the page can hold is refused before it is read', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  // ?memory_limit_mb=40 makes the page's limit a quarter of it, 10 MB.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'medreach-big-'));
+  const big = path.join(dir, 'province_roads.geojson');
+  writeFileSync(big, Buffer.alloc(12 * 1024 * 1024, 0x20));
+  await withApp(
+    t,
+    browser,
+    async (page) => {
+      const settlements = await page.textContent(tid('count-settlements'));
+      await loadFiles(page, [big]);
+      const error = page.locator(tid('load-error')).first();
+      await error.waitFor();
+      const text = await error.textContent();
+      assert.match(text, /province_roads\.geojson/);
+      assert.match(text, /12 MB/);
+      assert.match(text, /10 MB/);
+      assert.equal(await page.textContent(tid('count-settlements')), settlements, 'the demo stays');
+      assert.equal(await page.locator(tid('engine-notice')).count(), 0, 'the engine never saw it');
+    },
+    { query: '?memory_limit_mb=40' },
+  );
+});
