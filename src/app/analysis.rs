@@ -22,6 +22,8 @@ pub struct Analysis {
     pub file_names: Vec<String>,
     /// The files read, with what each was read as, for the report.
     pub inputs: Vec<crate::engine::report::InputRow>,
+    /// The speeds the travel times were computed with.
+    pub speeds: SpeedTable,
     /// The travel times.
     pub reach: Reach,
     /// The administrative hierarchy.
@@ -136,6 +138,7 @@ impl Analysis {
             hierarchy,
             file_names,
             inputs: Vec::new(),
+            speeds: speeds.clone(),
             layers,
             reach,
             extract: None,
@@ -156,6 +159,7 @@ impl Analysis {
             extract.annotate(&mut report);
         }
         report.inputs = self.inputs.clone();
+        report.speeds = Some(self.speeds.clone());
         super::text::word_report(&mut report, super::text::Lang::En);
         report
     }

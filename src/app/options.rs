@@ -60,6 +60,7 @@ impl Options {
             ("walking", s.walk_kmh),
             ("off-road", s.offroad_kmh),
             ("default drive", s.drive_default_kmh),
+            ("e-bike", s.ebike_kmh),
         ];
         for (name, v) in named
             .into_iter()

@@ -134,7 +134,10 @@ fn parameters(h: &mut String, r: &Report, lang: Lang) {
         r.limit_min,
         t(Key::Minutes),
         t(Key::ReportSpeeds),
-        t(Key::ReportSpeedsText),
+        esc(&r.speeds.as_ref().map_or_else(
+            || t(Key::ReportSpeedsText).to_string(),
+            |s| text::speeds_text(lang, r.mode, s)
+        )),
     );
 }
 

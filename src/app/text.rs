@@ -1013,6 +1013,55 @@ pub fn word_report(report: &mut crate::engine::report::Report, lang: Lang) {
     report.warnings = report.caveats.iter().map(|c| caveat(lang, c)).collect();
 }
 
+/// The speeds a report's mode used, in `lang` (km/h).
+pub fn speeds_text(lang: Lang, mode: Mode, s: &crate::engine::network::SpeedTable) -> String {
+    let zh = lang == Lang::Zh;
+    let off = if zh {
+        format!("路外 {}", s.offroad_kmh)
+    } else {
+        format!("off-road {}", s.offroad_kmh)
+    };
+    let body = match mode {
+        Mode::Walk => {
+            if zh {
+                format!("步行 {}", s.walk_kmh)
+            } else {
+                format!("walking {}", s.walk_kmh)
+            }
+        }
+        Mode::Ebike => {
+            if zh {
+                format!("电动车 {}（人行道步行 {}）", s.ebike_kmh, s.walk_kmh)
+            } else {
+                format!("e-bike {} (footways walked at {})", s.ebike_kmh, s.walk_kmh)
+            }
+        }
+        Mode::Drive => {
+            let classes: Vec<String> = s
+                .drive_kmh
+                .iter()
+                .map(|(c, v)| format!("{c} {v}"))
+                .collect();
+            if zh {
+                format!(
+                    "按道路等级（无限速时）：{}；其他 {}；禁行机动车的道路步行 {}",
+                    classes.join("、"),
+                    s.drive_default_kmh,
+                    s.walk_kmh
+                )
+            } else {
+                format!(
+                    "by road class (where no limit is given): {}; other {}; roads closed to motor vehicles walked at {}",
+                    classes.join(", "),
+                    s.drive_default_kmh,
+                    s.walk_kmh
+                )
+            }
+        }
+    };
+    format!("{body}; {off} {}", if zh { "公里/小时" } else { "km/h" })
+}
+
 /// A travel mode's name in `lang`.
 pub fn mode_name(lang: Lang, mode: Mode) -> &'static str {
     match mode {

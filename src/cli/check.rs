@@ -123,6 +123,12 @@ impl Inputs {
                 self.options.rules = crate::engine::rules::RuleParams::parse(&text)
                     .map_err(|e| format!("{path}: {e}"))?;
             }
+            "--speeds" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                self.options.speeds = crate::engine::network::SpeedTable::parse(&text)
+                    .map_err(|e| format!("{path}: {e}"))?;
+            }
             "--limit-min" => {
                 let v = value()?;
                 self.options.limit_min = v

@@ -38,6 +38,9 @@ Reads the layers and prints a JSON report to stdout: the share of
 residents within the limit of their nearest medical service point, every settlement's time,
 the findings of every rule of the layout guidance, and which rules could not be checked.
 --rules sets rule parameters (see README); missing keys keep the policy defaults.
+--speeds FILE (TOML or JSON) sets the speed table in km/h: walk_kmh, offroad_kmh, ebike_kmh,
+drive_default_kmh, and [drive_kmh] class = km/h; missing keys keep the defaults, and the report
+lists the speeds used.
 Every layer flag takes GeoJSON, an OpenStreetMap extract, a .zip of ESRI shapefiles (GBK or
 UTF-8 attributes; CGCS2000, Xian 1980 or Beijing 1954 Gauss-Kruger, UTM, Web Mercator or
 longitude/latitude from the .prj) or a bare .shp with its .dbf/.prj beside it, a CSV or Excel

@@ -256,6 +256,9 @@ pub struct Report {
     /// The planned sites among the facilities (not yet built), in load order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub planned_sites: Vec<PlannedSiteRow>,
+    /// The speeds the travel times were computed with (km/h).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speeds: Option<crate::engine::network::SpeedTable>,
     /// The files read, with what each was read as (format, coordinate system, encoding).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<InputRow>,
@@ -351,6 +354,7 @@ pub fn build_report(
         population_source: None,
         attribution: None,
         planned_sites: planned_sites(layers, reach, limit_min),
+        speeds: None,
         inputs: Vec::new(),
     }
 }

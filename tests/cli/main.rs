@@ -446,6 +446,44 @@ fn e_bike_times_lie_at_or_below_walking_times() {
 }
 
 #[test]
+fn a_speed_table_file_sets_the_speeds_and_the_report_lists_them() {
+    // Walking at 2.5 km/h instead of 5: every on-road leg takes twice as long, so no time
+    // shrinks and most grow.
+    let slow = TempFile::new("speeds.toml", "walk_kmh = 2.5\n[drive_kmh]\nprimary = 40\n");
+    let mut args = andorra_args();
+    args.extend(["--mode".into(), "walk".into()]);
+    let base = stdout_json(&run(&args));
+    let mut with_speeds = args.clone();
+    with_speeds.extend(["--speeds".into(), slow.path()]);
+    let slowed = stdout_json(&run(&with_speeds));
+    assert_eq!(slowed["speeds"]["walk_kmh"], 2.5);
+    assert_eq!(base["speeds"]["walk_kmh"], 5.0);
+    let primary = slowed["speeds"]["drive_kmh"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p[0] == "primary")
+        .unwrap()[1]
+        .clone();
+    assert_eq!(primary, 40.0);
+    let share = |r: &Value| r["summary"]["share_within_limit"].as_f64().unwrap();
+    assert!(share(&slowed) < share(&base));
+    // JSON too, and a bad file or speed is refused, naming it.
+    let json = TempFile::new("speeds.json", r#"{"walk_kmh": 2.5}"#);
+    let mut a = args.clone();
+    a.extend(["--speeds".into(), json.path()]);
+    assert_eq!(stdout_json(&run(&a))["speeds"]["walk_kmh"], 2.5);
+    let bad = TempFile::new("bad.toml", "walking = 3\n");
+    let mut a = args.clone();
+    a.extend(["--speeds".into(), bad.path()]);
+    assert_fails(&a, &[&bad.path(), "walking"]);
+    let zero = TempFile::new("zero.toml", "ebike_kmh = 0\n");
+    let mut a = args.clone();
+    a.extend(["--speeds".into(), zero.path()]);
+    assert_fails(&a, &["e-bike"]);
+}
+
+#[test]
 fn an_unknown_mode_is_an_error() {
     let mut args = andorra_args();
     args.extend(["--mode".to_string(), "fly".to_string()]);

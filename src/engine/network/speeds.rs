@@ -92,6 +92,48 @@ impl Default for SpeedTable {
 }
 
 impl SpeedTable {
+    /// A table from a file's text, TOML or JSON, over the defaults: `walk_kmh`, `offroad_kmh`,
+    /// `ebike_kmh`, `drive_default_kmh`, and `drive_kmh` as a table of class = km/h (the
+    /// classes listed replace their defaults; the others keep theirs). Unknown keys are errors.
+    ///
+    /// ```
+    /// let t = medreach::engine::network::SpeedTable::parse(
+    ///     "walk_kmh = 4.5\n[drive_kmh]\nprimary = 50\ntrack = 10\n",
+    /// ).unwrap();
+    /// assert_eq!(t.walk_kmh, 4.5);
+    /// assert_eq!(t.drive_class_kmh("primary"), Some(50.0));
+    /// assert_eq!(t.drive_class_kmh("track"), Some(10.0));
+    /// assert_eq!(t.drive_class_kmh("secondary"), Some(50.0), "a default kept");
+    /// ```
+    pub fn parse(text: &str) -> Result<SpeedTable, String> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            walk_kmh: Option<f64>,
+            offroad_kmh: Option<f64>,
+            ebike_kmh: Option<f64>,
+            drive_default_kmh: Option<f64>,
+            drive_kmh: Option<std::collections::BTreeMap<String, f64>>,
+        }
+        let file: File = if text.trim_start().starts_with('{') {
+            serde_json::from_str(text).map_err(|e| e.to_string())?
+        } else {
+            toml::from_str(text).map_err(|e| e.to_string())?
+        };
+        let mut t = SpeedTable::default();
+        t.walk_kmh = file.walk_kmh.unwrap_or(t.walk_kmh);
+        t.offroad_kmh = file.offroad_kmh.unwrap_or(t.offroad_kmh);
+        t.ebike_kmh = file.ebike_kmh.unwrap_or(t.ebike_kmh);
+        t.drive_default_kmh = file.drive_default_kmh.unwrap_or(t.drive_default_kmh);
+        for (class, kmh) in file.drive_kmh.unwrap_or_default() {
+            match t.drive_kmh.iter_mut().find(|(c, _)| *c == class) {
+                Some(slot) => slot.1 = kmh,
+                None => t.drive_kmh.push((class, kmh)),
+            }
+        }
+        Ok(t)
+    }
+
     /// The table's motor-vehicle speed for `class`, if it lists one.
     pub fn drive_class_kmh(&self, class: &str) -> Option<f64> {
         self.drive_kmh
