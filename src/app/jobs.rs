@@ -68,6 +68,8 @@ pub struct RunKey {
     pub rules: RuleParams,
     /// Cell size of the travel-time surface, metres.
     pub cell_m: f64,
+    /// The speed table.
+    pub speeds: crate::engine::network::SpeedTable,
 }
 
 /// What the engine is doing, in words.
@@ -629,6 +631,7 @@ mod tests {
             limit,
             rules: RuleParams::default(),
             cell_m: 100.0,
+            speeds: Default::default(),
         }
     }
 

@@ -178,6 +178,8 @@ pub struct Session {
     analyses: Vec<(Mode, Analysis)>,
     /// The data version and mode of the last scene sent.
     scene_sent: Option<(u64, Mode)>,
+    /// The speed table the travel times are computed with.
+    speeds: SpeedTable,
     /// The data version, mode and cell size of the last surface sent.
     surface_sent: Option<(u64, Mode, u64)>,
 }
@@ -381,6 +383,17 @@ impl Session {
         Ok(())
     }
 
+    /// Computes the travel times with `speeds` from now on (those of every mode again, and the
+    /// map, when they differ from the table used so far).
+    pub fn set_speeds(&mut self, speeds: SpeedTable) {
+        if speeds != self.speeds {
+            self.speeds = speeds;
+            self.analyses.clear();
+            self.scene_sent = None;
+            self.surface_sent = None;
+        }
+    }
+
     fn changed(&mut self) {
         self.version += 1;
         self.analyses.clear();
@@ -472,7 +485,7 @@ impl Session {
         if let Some(i) = self.analyses.iter().position(|(m, _)| *m == mode) {
             return Ok(i);
         }
-        let analysis = Analysis::run_with(&self.data, mode, &SpeedTable::default(), progress)?;
+        let analysis = Analysis::run_with(&self.data, mode, &self.speeds, progress)?;
         self.analyses.push((mode, analysis));
         Ok(self.analyses.len() - 1)
     }
@@ -634,6 +647,30 @@ mod tests {
 
     fn quiet() -> impl FnMut(Stage, u64, u64) {
         |_, _, _| {}
+    }
+
+    #[test]
+    fn another_speed_table_recomputes_the_travel_times() {
+        let mut s = Session::new();
+        assert!(s.load(demo_files(), true, &mut quiet()).is_empty());
+        let rules = RuleParams::default();
+        let share = |s: &mut Session| {
+            s.run(Mode::Walk, 15.0, &rules, &mut quiet())
+                .unwrap()
+                .report
+                .summary
+                .share_within_limit
+                .unwrap()
+        };
+        let normal = share(&mut s);
+        s.set_speeds(SpeedTable {
+            walk_kmh: 2.5,
+            ..SpeedTable::default()
+        });
+        let slow = share(&mut s);
+        assert!(slow < normal, "{slow} against {normal}");
+        s.set_speeds(SpeedTable::default());
+        assert_eq!(share(&mut s), normal);
     }
 
     #[test]

@@ -70,6 +70,7 @@ pub fn start(state: AppState) {
             limit: state.limit.get(),
             rules: state.rules.get(),
             cell_m: state.cell_m.get(),
+            speeds: state.speeds.get(),
         };
         if key.epoch == 0 || state.requested.with_untracked(|r| r.as_ref() == Some(&key)) {
             return;
@@ -326,6 +327,7 @@ fn to_worker(job: &Job, run_id: Option<u64>) -> (ToWorker, Vec<js_sys::ArrayBuff
                 limit_min: key.limit,
                 rules: key.rules.clone(),
                 cell_m: key.cell_m,
+                speeds: key.speeds.clone(),
             },
             Vec::new(),
         ),

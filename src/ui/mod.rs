@@ -12,6 +12,7 @@ pub mod memory;
 mod panels;
 mod protocol;
 mod report_view;
+mod speeds_panel;
 pub mod state;
 mod worker;
 
@@ -110,6 +111,7 @@ pub fn App() -> impl IntoView {
                         <panels::TimingPanel />
                     </Show>
                     <panels::Headline />
+                    <speeds_panel::SpeedsPanel />
                     <panels::CoveragePanel />
                     <panels::SuggestPanel />
                     <findings::FindingsPanel />

@@ -55,6 +55,8 @@ pub enum ToWorker {
         rules: RuleParams,
         /// Cell size of the travel-time surface, metres.
         cell_m: f64,
+        /// The speed table.
+        speeds: crate::engine::network::SpeedTable,
     },
     /// Suggest sites (the candidates file's bytes, if the ask names one, in `buffers[0]`).
     Plan(PlanAsk),

@@ -119,6 +119,8 @@ pub struct AppState {
     pub timing_view: bool,
     /// Cell size of the travel-time surface, metres.
     pub cell_m: RwSignal<f64>,
+    /// The speed table (km/h), as the user edited it.
+    pub speeds: RwSignal<crate::engine::network::SpeedTable>,
     /// The travel-time surface drawn under the roads.
     pub surface: RwSignal<Option<Shared<SurfaceLayer>>>,
     /// Why there is no surface, if the engine said.
@@ -181,6 +183,7 @@ impl AppState {
             timings: RwSignal::new(Timings::default()),
             graph_nodes: RwSignal::new(0),
             cell_m: RwSignal::new(crate::engine::surface::DEFAULT_CELL_M),
+            speeds: RwSignal::new(Default::default()),
             surface: RwSignal::new(None),
             surface_error: RwSignal::new(None),
             show_surface: RwSignal::new(true),

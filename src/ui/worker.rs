@@ -177,7 +177,11 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
             limit_min,
             rules,
             cell_m,
-        } => run(id, mode, limit_min, &rules, cell_m),
+            speeds,
+        } => {
+            SESSION.with(|s| s.borrow_mut().set_speeds(speeds));
+            run(id, mode, limit_min, &rules, cell_m)
+        }
         ToWorker::Plan(ask) => {
             let bytes = buffers.first().map(from_buffer);
             drop(buffers);
