@@ -15,7 +15,6 @@ import {
   waitForCount,
   waitForDrawn,
   waitForShare,
-  waitForShareChange,
   withApp,
 } from './helpers.mjs';
 
@@ -61,12 +60,6 @@ test('(b) Andorra files give the reference walk and drive shares', { timeout: TE
 
     await page.click(tid('mode-walk'));
     await waitForShare(page, walk.summary.share_within_threshold, 'Andorra walk again');
-
-    // By e-bike (the third mode) more residents are within reach than on foot.
-    await page.click(tid('mode-ebike'));
-    const ebike = await waitForShareChange(page, walk.summary.share_within_threshold, 'Andorra e-bike');
-    assert.ok(ebike > walk.summary.share_within_threshold, `e-bike ${ebike} against walking ${walk.summary.share_within_threshold}`);
-    assert.equal(await page.getAttribute(tid('mode-ebike'), 'aria-pressed'), 'true');
   });
 });
 

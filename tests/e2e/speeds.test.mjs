@@ -32,3 +32,16 @@ test('(s2) the walking speed edited in the page changes the share, and resets', 
     await waitForShare(page, share, 'back to the default speeds');
   });
 });
+
+test('(s3) by e-bike, the third mode, more of the demo county is within reach than on foot', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withApp(t, browser, async (page) => {
+    assert.equal(await page.getAttribute(tid('mode-walk'), 'aria-pressed'), 'true');
+    const walking = await shareValue(page);
+    await page.click(tid('mode-ebike'));
+    const ebike = await waitForShareChange(page, walking, 'e-bike');
+    assert.ok(ebike > walking + 0.01, `e-bike ${ebike} against walking ${walking}`);
+    assert.equal(await page.getAttribute(tid('mode-ebike'), 'aria-pressed'), 'true');
+    await page.click(`${tid('speeds-panel')} summary`);
+    assert.equal(await page.locator(tid('speed-ebike')).inputValue(), '15');
+  });
+});
