@@ -226,25 +226,24 @@ impl Session {
             let name = input.name().to_string();
             let options = read_options(&osm, &choices, &name);
             let table = matches!(&input, Input::One(f) if crate::engine::io::Format::of(&f.name, &f.bytes) == crate::engine::io::Format::Table);
-            let (bytes, outcome) = match &input {
+            let outcome = match &input {
                 Input::One(InputFile { name, bytes }) => {
-                    let outcome = next.load_file(name, bytes, &options).map(|l| l.osm);
-                    (bytes.clone(), outcome)
+                    next.load_file(name, bytes, &options).map(|l| l.osm)
                 }
-                Input::Shapefile { name, parts } => {
-                    let outcome = next
-                        .load_parts(name, parts.clone(), &options)
-                        .map(|l| l.osm);
-                    (Vec::new(), outcome)
-                }
+                // (A bare set's parts are copied: kept, they can be read again as chosen.)
+                Input::Shapefile { name, parts } => next
+                    .load_parts(name, parts.clone(), &options)
+                    .map(|l| l.osm),
             };
             match outcome {
                 Ok(osm) => {
                     extracts.retain(|(n, _)| *n != name);
                     if osm {
-                        extracts.push((name, bytes));
-                    }
-                    if table {
+                        // An extract's bytes are kept to read it again with another floor area.
+                        if let Input::One(f) = input {
+                            extracts.push((name, f.bytes));
+                        }
+                    } else if table {
                         kept.push(Kept {
                             input,
                             question: None,
