@@ -71,7 +71,8 @@ pub fn read_kml(file: &str, bytes: &[u8], file_id: u32) -> Result<Layers, KmlErr
         reason,
     };
     let unzipped;
-    let kml: &[u8] = if bytes.starts_with(b"PK\x03\x04") || file.to_lowercase().ends_with(".kmz") {
+    let zipped = bytes.starts_with(b"PK\x03\x04") || file.to_lowercase().ends_with(".kmz");
+    let kml: &[u8] = if zipped {
         let is_kml = |base: &str| base.to_lowercase().ends_with(".kml");
         let mut members = super::archive::unzip(bytes, is_kml).map_err(err)?;
         let doc = members
@@ -87,7 +88,7 @@ pub fn read_kml(file: &str, bytes: &[u8], file_id: u32) -> Result<Layers, KmlErr
         bytes
     };
     let mut layers = Layers::default();
-    let text = decode(file, kml, &mut layers.notes);
+    let (text, encoding) = decode(file, kml, &mut layers.notes);
     let placemarks = parse(&text).map_err(err)?;
     if placemarks.is_empty() {
         return Err(err("the KML holds no Placemark".into()));
@@ -102,19 +103,9 @@ pub fn read_kml(file: &str, bytes: &[u8], file_id: u32) -> Result<Layers, KmlErr
         }
     }
     layers.facts = crate::engine::model::FileFacts {
-        format: if kml.as_ptr() == bytes.as_ptr() {
-            "KML"
-        } else {
-            "KMZ"
-        }
-        .into(),
+        format: if zipped { "KMZ" } else { "KML" }.into(),
         crs: "WGS 84 (longitude/latitude)".into(),
-        encoding: if std::str::from_utf8(kml).is_ok() {
-            "UTF-8"
-        } else {
-            "GBK"
-        }
-        .into(),
+        encoding: encoding.into(),
     };
     Ok(layers)
 }
@@ -136,8 +127,9 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
         .filter(|e| *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE)
 }
 
-/// The text of a KML file (see the module's documentation), with a note when it had to guess.
-fn decode(file: &str, bytes: &[u8], notes: &mut Vec<String>) -> String {
+/// The text of a KML file (see the module's documentation) and the name of the encoding it was
+/// read in, with a note when it had to guess.
+fn decode(file: &str, bytes: &[u8], notes: &mut Vec<String>) -> (String, &'static str) {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let declared = declared_encoding(bytes);
     if let Some(enc) = declared.filter(|e| *e != encoding_rs::UTF_8) {
@@ -148,23 +140,23 @@ fn decode(file: &str, bytes: &[u8], notes: &mut Vec<String>) -> String {
                 enc.name()
             ));
         }
-        return text.into_owned();
+        return (text.into_owned(), enc.name());
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
+        Ok(s) => (s.to_string(), "UTF-8"),
         Err(e) => {
             let (gbk, bad) = encoding_rs::GBK.decode_without_bom_handling(bytes);
             if declared.is_none() && !bad {
                 notes.push(format!(
                     "{file}: not UTF-8 and no encoding declared; read as GBK"
                 ));
-                return gbk.into_owned();
+                return (gbk.into_owned(), "GBK");
             }
             notes.push(format!(
                 "{file}: not valid UTF-8 (first invalid byte at offset {}); bad bytes were replaced by \u{fffd}: save it as UTF-8",
                 e.valid_up_to()
             ));
-            String::from_utf8_lossy(bytes).into_owned()
+            (String::from_utf8_lossy(bytes).into_owned(), "UTF-8")
         }
     }
 }

@@ -62,15 +62,23 @@ pub enum Datum {
     Bd09,
 }
 
-/// The text of a table: UTF-8 (a BOM dropped) when valid, else GBK.
-fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GBK
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
+/// The text of a table and the encoding it was read in: UTF-8 (a BOM dropped) when valid, else
+/// GBK.
+fn decode(bytes: &[u8]) -> (String, &'static str) {
+    let (body, bom) = match bytes.strip_prefix(b"\xef\xbb\xbf") {
+        Some(body) => (body, true),
+        None => (bytes, false),
+    };
+    match std::str::from_utf8(body) {
+        Ok(s) if bom => (s.to_string(), "UTF-8 with BOM"),
+        Ok(s) => (s.to_string(), "UTF-8"),
+        Err(_) => (
+            encoding_rs::GBK
+                .decode_without_bom_handling(body)
+                .0
+                .into_owned(),
+            "GBK",
+        ),
     }
 }
 
@@ -217,32 +225,25 @@ pub fn read_table_in(
     chosen: Option<&Named>,
     choice: &TableChoice,
 ) -> Result<Layers, ReadError> {
-    let (all, _, sheet) = table_rows(file, bytes, choice)?;
-    let mut layers = read_rows(file, all, file_id, chosen, choice)?;
-    layers.facts.format = match sheet {
+    let table = table_rows(file, bytes, choice)?;
+    let mut layers = read_rows(file, table.rows, file_id, chosen, choice)?;
+    layers.facts.format = match table.sheet {
         Some(sheet) => format!("Excel (sheet {sheet})"),
         None => "CSV".into(),
     };
-    layers.facts.encoding = if is_workbook(file) {
-        String::new()
-    } else {
-        let body = bytes.strip_prefix(b"\xef\xbb\xbf");
-        match (
-            body.is_some(),
-            std::str::from_utf8(body.unwrap_or(bytes)).is_ok(),
-        ) {
-            (true, _) => "UTF-8 with BOM".into(),
-            (false, true) => "UTF-8".into(),
-            (false, false) => "GBK".into(),
-        }
-    };
+    layers.facts.encoding = table.encoding.unwrap_or_default().into();
     Ok(layers)
 }
 
 /// The sheets, the sheet read, and the columns a table offers, with those the reader picks.
 pub fn describe(file: &str, bytes: &[u8], choice: &TableChoice) -> Result<TableInfo, ReadError> {
-    let (all, sheets, sheet) = table_rows(file, bytes, choice)?;
-    let columns: Vec<String> = all
+    let Sheet {
+        rows,
+        sheets,
+        sheet,
+        ..
+    } = table_rows(file, bytes, choice)?;
+    let columns: Vec<String> = rows
         .first()
         .map(|h| h.iter().map(|c| c.trim().to_string()).collect())
         .unwrap_or_default();
@@ -256,23 +257,35 @@ pub fn describe(file: &str, bytes: &[u8], choice: &TableChoice) -> Result<TableI
     })
 }
 
-/// A table's rows (the first is the header), its workbook's sheet names (none for CSV) and the
-/// sheet read.
-type Sheet = (Vec<Vec<String>>, Vec<String>, Option<String>);
+/// A table as read.
+struct Sheet {
+    /// Its rows (the first is the header).
+    rows: Vec<Vec<String>>,
+    /// The workbook's sheet names (none for CSV).
+    sheets: Vec<String>,
+    /// The sheet read (none for CSV).
+    sheet: Option<String>,
+    /// The text encoding (CSV only).
+    encoding: Option<&'static str>,
+}
 
-/// The rows of the table (of the sheet chosen, or the first), the workbook's sheet names and
-/// the sheet read.
+/// The table (the sheet chosen, or the first).
 fn table_rows(file: &str, bytes: &[u8], choice: &TableChoice) -> Result<Sheet, TableError> {
     if is_workbook(file) {
         sheet_rows(file, bytes, choice.sheet.as_deref())
     } else {
-        let text = decode(bytes);
-        Ok((rows(&text, delimiter(&text)), Vec::new(), None))
+        let (text, encoding) = decode(bytes);
+        Ok(Sheet {
+            rows: rows(&text, delimiter(&text)),
+            sheets: Vec::new(),
+            sheet: None,
+            encoding: Some(encoding),
+        })
     }
 }
 
 /// A sheet of a workbook (`sheet`, or the first) as rows of text (numbers written without a
-/// needless `.0`), with the workbook's sheet names and the sheet read.
+/// needless `.0`).
 fn sheet_rows(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, TableError> {
     use calamine::{Data, Reader};
     let err = |reason: String| TableError {
@@ -314,7 +327,12 @@ fn sheet_rows(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ta
         .map(|r| r.iter().map(cell).collect::<Vec<String>>())
         .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
         .collect();
-    Ok((rows, sheets, Some(first)))
+    Ok(Sheet {
+        rows,
+        sheets,
+        sheet: Some(first),
+        encoding: None,
+    })
 }
 
 /// Rows (the first is the header) into layers of points.
