@@ -95,19 +95,18 @@ pub fn read_geojson_in(
         file: file.to_string(),
         detail,
     };
-    let Top::Object {
-        kind,
-        features,
-        crs,
-        single,
-    } = top
-    else {
-        let Top::Other(what) = top else {
-            unreachable!()
-        };
-        return Err(not_geojson(format!(
-            "the top level is {what}, not an object"
-        )));
+    let (kind, features, crs, single) = match top {
+        Top::Object {
+            kind,
+            features,
+            crs,
+            single,
+        } => (kind, features, crs, single),
+        Top::Other(what) => {
+            return Err(not_geojson(format!(
+                "the top level is {what}, not an object"
+            )))
+        }
     };
     match kind.as_deref() {
         Some("FeatureCollection") => match features {

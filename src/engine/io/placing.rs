@@ -125,6 +125,11 @@ pub fn place(
             "{file}: {at_origin} point(s) at longitude 0, latitude 0, which usually means a missing position"
         ));
     }
+    // The system named in what is said of a position, when it is not plain longitude/latitude.
+    let system_code = system
+        .as_ref()
+        .filter(|s| s.crs != Crs::Geographic)
+        .map(|s| s.code.clone());
     if bad.is_empty() {
         return Ok(());
     }
@@ -135,10 +140,7 @@ pub fn place(
             feature,
             x,
             y,
-            system: system
-                .as_ref()
-                .filter(|s| s.crs != Crs::Geographic)
-                .map(|s| s.code.clone()),
+            system: system_code,
             unknown_declared: declared.unknown,
             candidates: candidates(&sample)
                 .into_iter()
@@ -146,10 +148,6 @@ pub fn place(
                 .collect(),
         });
     }
-    let system_code = system
-        .as_ref()
-        .filter(|s| s.crs != Crs::Geographic)
-        .map(|s| s.code.clone());
     skip(layers, file_id, bad, system_code);
     Ok(())
 }
