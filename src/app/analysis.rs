@@ -160,7 +160,6 @@ impl Analysis {
         }
         report.inputs = self.inputs.clone();
         report.speeds = Some(self.speeds.clone());
-        super::text::word_report(&mut report, super::text::Lang::En);
         report
     }
 }
@@ -181,8 +180,11 @@ impl Analysis {
 /// ```
 pub fn check(dataset: &Dataset, options: &Options) -> Result<Report, AnalysisError> {
     options.validate()?;
-    Ok(Analysis::run(dataset, options.mode, &options.speeds)?
-        .report(options.limit_min, &options.rules))
+    let mut report = Analysis::run(dataset, options.mode, &options.speeds)?
+        .report(options.limit_min, &options.rules);
+    // The command line's JSON carries English; the page words each finding in its own language.
+    super::text::word_report(&mut report, super::text::Lang::En);
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -372,7 +372,7 @@ mod tests {
         }
         let a = Analysis::run(&data, Mode::Walk, &SpeedTable::default()).unwrap();
         let report = a.report(15.0, &Default::default());
-        let scene = Scene::build(&a, &SpeedTable::default());
+        let scene = Scene::build(&a);
         let c = settlements_csv(&report, Some(&scene), Lang::Zh, None);
         assert_eq!(c.lines().count(), report.settlements.len() + 1);
         assert!(c.lines().next().unwrap().contains("时间（分钟）"));

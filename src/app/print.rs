@@ -602,7 +602,7 @@ mod tests {
             data.load(name, text).unwrap();
         }
         let analysis = Analysis::run(&data, Mode::Drive, &SpeedTable::default()).unwrap();
-        let scene = Scene::build(&analysis, &SpeedTable::default());
+        let scene = Scene::build(&analysis);
         let mut report = analysis.report(15.0, &Default::default());
         let (svg, w, h) = map_image_svg(&scene, &report, Lang::Zh);
         assert!(w >= 1000.0 && h > 200.0);

@@ -8,7 +8,7 @@
 use crate::app::analysis::Analysis;
 use crate::engine::crs::{Projector, Xy};
 use crate::engine::model::{FacilityKind, UnitId};
-use crate::engine::network::{road_speeds, SpeedTable};
+use crate::engine::network::road_speeds;
 
 /// Upper bounds of the travel-time bands, in minutes: 0–5, 5–10, 10–15, 15–30, 30–60, 60+.
 pub const BAND_LIMITS_MIN: [f64; 5] = [5.0, 10.0, 15.0, 30.0, 60.0];
@@ -139,8 +139,9 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// Builds the scene of an analysis computed with `speeds`.
-    pub fn build(analysis: &Analysis, speeds: &SpeedTable) -> Scene {
+    /// Builds the scene of an analysis (with the speed table its travel times were computed with).
+    pub fn build(analysis: &Analysis) -> Scene {
+        let speeds = &analysis.speeds;
         let reach = &analysis.reach;
         let projector = Projector::new(reach.zone);
         let layers = &analysis.layers;
@@ -725,6 +726,7 @@ pub fn rasterise_roads(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::network::SpeedTable;
 
     #[test]
     fn zoom_keeps_the_anchor_fixed() {
@@ -887,7 +889,7 @@ mod tests {
             &SpeedTable::default(),
         )
         .unwrap();
-        let scene = Scene::build(&analysis, &SpeedTable::default());
+        let scene = Scene::build(&analysis);
         assert!(scene.segment_count() > 100 && !scene.admin_rings.is_empty());
         let bytes = scene.encode();
         assert!(Scene::decode(&bytes).unwrap() == scene);

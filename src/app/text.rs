@@ -1006,8 +1006,9 @@ pub fn missing(lang: Lang, m: Missing) -> String {
 }
 
 /// Words a report the engine left as data: every finding's message and suggestion, and why a
-/// rule was not checked, in `lang`. The command line's JSON carries English; the page words
-/// each finding again in the language it shows.
+/// rule was not checked, in `lang`. The command line words its reports (English JSON, or the
+/// printable report's language); the page never needs the words in the report: it words each
+/// finding in the language it shows.
 pub fn word_report(report: &mut crate::engine::report::Report, lang: Lang) {
     for f in &mut report.findings {
         f.message = message(lang, &f.detail);

@@ -48,7 +48,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let analysis =
         Analysis::run(&data, options.mode, &options.speeds).map_err(|e| e.to_string())?;
     let report = analysis.report(options.limit_min, &options.rules);
-    let scene = Scene::build(&analysis, &options.speeds);
+    let scene = Scene::build(&analysis);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let sc = Some(&scene);
     let system = system.as_ref();

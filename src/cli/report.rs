@@ -31,7 +31,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
         Analysis::run(&data, options.mode, &options.speeds).map_err(|e| e.to_string())?;
     let mut report = analysis.report(options.limit_min, &options.rules);
     word_report(&mut report, lang);
-    let scene = Scene::build(&analysis, &options.speeds);
+    let scene = Scene::build(&analysis);
     let files: Vec<String> = data
         .files
         .iter()

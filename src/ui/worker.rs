@@ -237,14 +237,7 @@ fn run(
             .run(mode, limit_min, rules, &mut |st, d, t| r.report(st, d, t))
     });
     match outcome {
-        Ok(mut out) => {
-            // The page words every finding itself, in the language it shows
-            // (`app::text::message`): the English wording the report carries would only add
-            // megabytes to the message (a sentence per settlement beyond the limit).
-            for f in &mut out.report.findings {
-                f.message = String::new();
-                f.suggestion = String::new();
-            }
+        Ok(out) => {
             let buffers: Vec<js_sys::ArrayBuffer> =
                 out.scene.iter().map(|s| to_buffer(&s.encode())).collect();
             post(
