@@ -30,6 +30,10 @@ pub struct Analysis {
     pub hierarchy: Hierarchy,
     /// What an OpenStreetMap extract adds to every report, when one is loaded.
     pub extract: Option<ExtractAccount>,
+    /// Travel times in the other modes, for the rules that transfer patients
+    /// ([`RuleParams::referral_mode`]), each computed when first asked (indexed as
+    /// [`Mode::ALL`]).
+    others: [std::cell::OnceCell<Option<Reach>>; 3],
 }
 
 /// What an OpenStreetMap extract adds to the report, taken from the dataset's one policy
@@ -142,14 +146,31 @@ impl Analysis {
             layers,
             reach,
             extract: None,
+            others: Default::default(),
         })
+    }
+
+    /// The travel times in `mode`: the analysis' own, or computed over the same layers and
+    /// speeds when first asked (then kept).
+    pub fn reach_in(&self, mode: Mode) -> &Reach {
+        if mode == self.reach.mode {
+            return &self.reach;
+        }
+        let i = Mode::ALL.iter().position(|&m| m == mode).unwrap_or(0);
+        self.others[i]
+            .get_or_init(|| crate::engine::routing::travel_times(&self.layers, mode, &self.speeds))
+            .as_ref()
+            // The same layers placed the analysis' own times: this cannot be `None`.
+            .unwrap_or(&self.reach)
     }
 
     /// The report for a limit in minutes and rule parameters.
     pub fn report(&self, limit_min: f64, params: &RuleParams) -> Report {
+        let transfer = || self.reach_in(params.referral_mode);
         let mut report = build_report(
             &self.layers,
             &self.reach,
+            &transfer,
             &self.hierarchy,
             limit_min,
             params,

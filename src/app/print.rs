@@ -124,12 +124,23 @@ pub fn body(input: &PrintInput, lang: Lang) -> String {
 
 fn parameters(h: &mut String, r: &Report, lang: Lang) {
     let t = |k: Key| k.text(lang);
+    let transfer_mode = r.parameters.referral_mode;
+    let transfer = match (&r.speeds, transfer_mode == r.mode) {
+        (Some(s), false) => format!(
+            "{} ({})",
+            text::mode_name(lang, transfer_mode),
+            text::speeds_text(lang, transfer_mode, s)
+        ),
+        _ => text::mode_name(lang, transfer_mode).to_string(),
+    };
     let _ = write!(
         h,
-        "<section><h2>{}</h2><table class=\"kv\"><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{} {}</td></tr><tr><th>{}</th><td>{}</td></tr></table></section>",
+        "<section><h2>{}</h2><table class=\"kv\"><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{} {}</td></tr><tr><th>{}</th><td>{}</td></tr></table></section>",
         t(Key::ReportParameters),
         t(Key::ReportMode),
         text::mode_name(lang, r.mode),
+        t(Key::ReportTransferMode),
+        esc(&transfer),
         t(Key::ReportLimit),
         r.limit_min,
         t(Key::Minutes),

@@ -262,6 +262,7 @@ texts! {
     ReportFiles => ("Data files", "数据文件"),
     ReportParameters => ("Parameters", "参数"),
     ReportMode => ("Travel mode", "出行方式"),
+    ReportTransferMode => ("Patient transfer (referral, acute care, distance to the county hospital)", "患者转运（转诊、急救、距县医院时间）"),
     ReportLimit => ("Time limit", "时间标准"),
     ReportSpeeds => ("Speeds", "速度"),
     ReportSpeedsText => (
@@ -717,18 +718,18 @@ pub fn message(lang: Lang, m: &Message) -> String {
             }
         }
         AcuteMissing { center } => if zh { format!("县域内外均未载入{}。", center_name(lang, *center)) } else { format!("No {} is loaded, in or near the county.", center_name(lang, *center)) },
-        AcuteFar { center, share_within, limit } => if zh {
-            format!("仅 {} 的居民可在 {limit} 分钟内到达{}。", pct(*share_within), center_name(lang, *center))
+        AcuteFar { center, share_within, limit, mode } => if zh {
+            format!("仅 {} 的居民可在 {limit} 分钟内{}到达{}。", pct(*share_within), by_mode(lang, *mode), center_name(lang, *center))
         } else {
-            format!("Only {} of residents reach a {} within {limit} min.", pct(*share_within), center_name(lang, *center))
+            format!("Only {} of residents reach a {} within {limit} min {}.", pct(*share_within), center_name(lang, *center), by_mode(lang, *mode))
         },
-        ReferralUnreachable => if zh { "该卫生院无法经路网到达牵头医院。".into() } else { "This health center cannot reach the lead hospital over the road network.".into() },
-        ReferralTimes { max_minutes, mean_minutes, farthest } => {
-            let items = farthest.iter().map(|(n, m)| format!("{n} {}", mins(lang, Some(*m))));
+        ReferralUnreachable { mode } => if zh { format!("该卫生院无法经路网{}到达牵头医院。", by_mode(lang, *mode)) } else { format!("This health center cannot reach the lead hospital over the road network {}.", by_mode(lang, *mode)) },
+        ReferralTimes { max_minutes, mean_minutes, times, mode } => {
+            let items = times.iter().map(|(n, m)| format!("{n} {}", mins(lang, Some(*m))));
             if zh {
-                format!("乡镇卫生院到牵头医院的转诊时间：平均 {mean_minutes:.1} 分钟，最长 {max_minutes:.1} 分钟；最远的：{}。", list(lang, items))
+                format!("{} 个乡镇卫生院{}到牵头医院的转诊时间：平均 {mean_minutes:.1} 分钟，最长 {max_minutes:.1} 分钟；由远及近：{}。", times.len(), by_mode(lang, *mode), list(lang, items))
             } else {
-                format!("Referral time from township health centers to the lead hospital: mean {mean_minutes:.1} min, longest {max_minutes:.1} min; farthest: {}.", list(lang, items))
+                format!("Referral time {} from the {} township health centers to the lead hospital: mean {mean_minutes:.1} min, longest {max_minutes:.1} min; farthest first: {}.", by_mode(lang, *mode), times.len(), list(lang, items))
             }
         }
         ElderlyNotAdjacent { distance_m, limit_m } => match (zh, distance_m) {
@@ -807,7 +808,7 @@ pub fn suggestion(lang: Lang, m: &Message) -> String {
             "Build the center in the county, or arrange transfer to one within reach.",
             "在县域内建设该中心，或安排向可及的中心转运。",
         ),
-        ReferralUnreachable => s(
+        ReferralUnreachable { .. } => s(
             "Check the road data; without a route, referral depends on other transport.",
             "核查路网数据；若无道路连通，转诊需依靠其他交通方式。",
         ),
@@ -917,6 +918,10 @@ pub fn param_label(lang: Lang, field: &str) -> String {
         "elderly_adjacent_m" => (
             "elderly care: adjacent within (m)",
             "养老机构：相邻距离（米）",
+        ),
+        "referral_mode" => (
+            "patient transfer (referral, acute care): travel mode",
+            "患者转运（转诊、急救）：出行方式",
         ),
         other => return other.to_string(),
     };
@@ -1075,6 +1080,18 @@ pub fn mode_name(lang: Lang, mode: Mode) -> &'static str {
         Mode::Walk => Key::Walk.text(lang),
         Mode::Drive => Key::Drive.text(lang),
         Mode::Ebike => Key::Ebike.text(lang),
+    }
+}
+
+/// How one travels in `mode`, as a phrase: "by car", "驾车".
+pub fn by_mode(lang: Lang, mode: Mode) -> &'static str {
+    match (lang, mode) {
+        (Lang::Zh, Mode::Walk) => "步行",
+        (Lang::Zh, Mode::Drive) => "驾车",
+        (Lang::Zh, Mode::Ebike) => "骑电动车",
+        (Lang::En, Mode::Walk) => "on foot",
+        (Lang::En, Mode::Drive) => "by car",
+        (Lang::En, Mode::Ebike) => "by e-bike",
     }
 }
 

@@ -291,10 +291,13 @@ pub struct PlannedSiteRow {
 
 /// Builds the report for `limit_min` from computed travel times. `file_names` are the loaded
 /// files' names, indexed by [`Source::file`]. A unit's figures are over the settlements the
-/// hierarchy puts in it ([`Hierarchy::settlements_in`]).
-pub fn build_report(
+/// hierarchy puts in it ([`Hierarchy::settlements_in`]). `transfer` gives the travel times in
+/// the parameters' referral mode ([`RuleParams::referral_mode`]), asked for only by the rules
+/// that transfer patients.
+pub fn build_report<'r>(
     layers: &Layers,
     reach: &Reach,
+    transfer: &dyn Fn() -> &'r Reach,
     hierarchy: &Hierarchy,
     limit_min: f64,
     params: &RuleParams,
@@ -319,6 +322,7 @@ pub fn build_report(
         layers,
         hierarchy,
         reach,
+        transfer,
         limit_min,
         params,
         file_names,

@@ -5,6 +5,7 @@ use super::state::AppState;
 use crate::app::findings_view::{self, Filter, Group, GroupBy, GroupKey, SHOWN_PER_GROUP};
 use crate::app::scene::Focus;
 use crate::app::text::{message, missing, param_label, rule_title, suggestion, Key};
+use crate::engine::network::Mode;
 use crate::engine::rules::{Finding, Severity};
 use crate::engine::rules::{RuleId, RuleParams};
 use leptos::prelude::*;
@@ -320,6 +321,28 @@ fn ParamsEditor() -> impl IntoView {
                         </tr>
                     }
                 }).collect_view()}
+                <tr>
+                    <td>{move || param_label(s.lang.get(), "referral_mode")}</td>
+                    <td>
+                        <select
+                            data-testid="param-referral_mode"
+                            on:change=move |ev| {
+                                if let Ok(mode) = event_target_value(&ev).parse::<Mode>() {
+                                    s.rules.update(|p| p.referral_mode = mode);
+                                }
+                            }
+                        >
+                            {Mode::ALL.into_iter().map(|m| view! {
+                                <option value=m.id() selected=move || s.rules.with(|p| p.referral_mode == m)>
+                                    {move || crate::app::text::mode_name(s.lang.get(), m)}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    </td>
+                    <td class="note">
+                        {move || (s.rules.with(|p| p.referral_mode) != Mode::Drive).then(|| format!("{}: {}", Key::DefaultValue.text(s.lang.get()), crate::app::text::mode_name(s.lang.get(), Mode::Drive)))}
+                    </td>
+                </tr>
             </table>
             <button on:click=move |_| s.rules.set(RuleParams::default())>{move || t(Key::Reset)}</button>
         </details>

@@ -20,7 +20,10 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// `"walk"` or `"drive"`.
+    /// Every mode.
+    pub const ALL: [Mode; 3] = [Mode::Walk, Mode::Drive, Mode::Ebike];
+
+    /// `"walk"`, `"drive"` or `"ebike"`.
     pub fn id(self) -> &'static str {
         match self {
             Mode::Walk => "walk",

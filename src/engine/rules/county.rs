@@ -95,6 +95,7 @@ pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
         return;
     }
     let limit = ctx.params.acute_care_limit_min;
+    let mode = ctx.params.referral_mode;
     // A center serving the county may stand outside it: any loaded facility counts, so each
     // center's times are the same for every county and are searched once.
     let by_center: Vec<(Center, Option<Nearest>)> = Center::ACUTE
@@ -107,7 +108,7 @@ pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
                 .collect();
             (
                 center,
-                (!hosts.is_empty()).then(|| ctx.reach.nearest_among(&hosts)),
+                (!hosts.is_empty()).then(|| (ctx.transfer)().nearest_among(&hosts)),
             )
         })
         .collect();
@@ -141,6 +142,7 @@ pub(super) fn acute_care(ctx: &Context, out: &mut Outcome) {
                     center,
                     share_within: within / total,
                     limit,
+                    mode,
                 };
                 out.push(ctx.finding(ACUTE, Severity::Advisory, scope_place(ctx, scope), detail));
             }
@@ -173,7 +175,7 @@ pub(super) fn referral(ctx: &Context, out: &mut Outcome) {
         out.checked(REFERRAL, centers.len());
         // Only the centres' times: a search per county that stops once they are settled.
         let sites: Vec<Site> = centers.iter().map(|&f| Site::Facility(f)).collect();
-        let nearest = ctx.reach.nearest_among_for(&lead, &sites);
+        let nearest = (ctx.transfer)().nearest_among_for(&lead, &sites);
         let mut times = Vec::new();
         for (&f, time) in centers.iter().zip(nearest) {
             match time {
@@ -182,7 +184,9 @@ pub(super) fn referral(ctx: &Context, out: &mut Outcome) {
                     REFERRAL,
                     Severity::Violation,
                     ctx.facility_place(f),
-                    Message::ReferralUnreachable,
+                    Message::ReferralUnreachable {
+                        mode: ctx.params.referral_mode,
+                    },
                 )),
             }
         }
@@ -194,7 +198,8 @@ pub(super) fn referral(ctx: &Context, out: &mut Outcome) {
         let detail = Message::ReferralTimes {
             max_minutes: times[0].1,
             mean_minutes,
-            farthest: times.into_iter().take(3).collect(),
+            times,
+            mode: ctx.params.referral_mode,
         };
         out.push(ctx.finding(
             REFERRAL,

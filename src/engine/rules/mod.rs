@@ -14,6 +14,7 @@ mod village;
 use crate::engine::admin::{unit_name, Hierarchy};
 use crate::engine::crs::LonLat;
 use crate::engine::model::{AreaFlag, Center, FacilityId, FacilityKind, Layers, UnitId};
+use crate::engine::network::Mode;
 use crate::engine::routing::Reach;
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +45,10 @@ pub struct RuleParams {
     pub acute_care_limit_min: f64,
     /// `planning.elderly-care`: "adjacent" means within this many metres (local setting: 500).
     pub elderly_adjacent_m: f64,
+    /// How patients are transferred: the mode `county.referral`, `county.acute-care-centers`
+    /// and the time to the county hospital in `township.central-center` are judged by,
+    /// whatever mode the 15-minute rule uses (default: by motor vehicle).
+    pub referral_mode: Mode,
 }
 
 impl Default for RuleParams {
@@ -58,6 +63,7 @@ impl Default for RuleParams {
             community_large_population: 10_000.0,
             acute_care_limit_min: 60.0,
             elderly_adjacent_m: 500.0,
+            referral_mode: Mode::Drive,
         }
     }
 }
@@ -229,6 +235,19 @@ impl RuleId {
         }
     }
 
+    /// Which travel times the rule reads, if any.
+    pub fn travel(self) -> Option<Travel> {
+        match self {
+            RuleId::Reach15Min | RuleId::VillageClinic | RuleId::CommunityStation => {
+                Some(Travel::Access)
+            }
+            RuleId::TownshipCentralCenter
+            | RuleId::CountyAcuteCareCenters
+            | RuleId::CountyReferral => Some(Travel::Transfer),
+            _ => None,
+        }
+    }
+
     /// The rule with text id `id`.
     pub fn parse(id: &str) -> Option<RuleId> {
         RuleId::ALL.into_iter().find(|r| r.id() == id)
@@ -257,6 +276,15 @@ impl PartialEq<&str> for RuleId {
     fn eq(&self, other: &&str) -> bool {
         self.id() == *other
     }
+}
+
+/// The travel times a rule reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Travel {
+    /// Residents' way to care, in the analysis' mode ([`Context::reach`]).
+    Access,
+    /// Transferring patients, in [`RuleParams::referral_mode`] ([`Context::transfer`]).
+    Transfer,
 }
 
 /// One rule: its id (which gives its clause and, in [`crate::app::text`], its title) and its
@@ -408,12 +436,17 @@ pub enum Message {
         center: Center,
         share_within: f64,
         limit: f64,
+        mode: Mode,
     },
-    ReferralUnreachable,
+    ReferralUnreachable {
+        mode: Mode,
+    },
+    /// Every township health center's time to the lead hospital, longest first.
     ReferralTimes {
         max_minutes: f64,
         mean_minutes: f64,
-        farthest: Vec<(String, f64)>,
+        times: Vec<(String, f64)>,
+        mode: Mode,
     },
     ElderlyNotAdjacent {
         distance_m: Option<f64>,
@@ -486,6 +519,9 @@ pub struct RuleStatus {
     pub not_checked: Option<String>,
     /// The same, as data, for the page to word in either language.
     pub missing: Option<Missing>,
+    /// The travel mode it judged by, when it reads travel times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
     /// Places checked.
     pub checked: usize,
     /// Violations found.
@@ -512,14 +548,18 @@ pub fn special_flags(
         .collect()
 }
 
-/// What the rules read.
-pub struct Context<'a> {
+/// What the rules read (`'r`: the travel times for transferring patients, computed by the
+/// caller when first asked).
+pub struct Context<'a, 'r> {
     /// The loaded data.
     pub layers: &'a Layers,
     /// Its hierarchy.
     pub hierarchy: &'a Hierarchy,
     /// Travel times for the chosen mode.
     pub reach: &'a Reach,
+    /// Travel times for transferring patients ([`RuleParams::referral_mode`]; the same as
+    /// `reach` when the modes agree), computed when a rule first asks.
+    pub transfer: &'a dyn Fn() -> &'r Reach,
     /// The reach limit in minutes.
     pub limit_min: f64,
     /// The parameters.
@@ -548,6 +588,7 @@ impl Outcome {
             source: rule.clause().to_string(),
             not_checked: None,
             missing: None,
+            mode: None,
             checked: 0,
             violations: 0,
             advisories: 0,
@@ -591,7 +632,7 @@ pub struct Place {
     pub special_area: bool,
 }
 
-impl Context<'_> {
+impl Context<'_, '_> {
     /// The place of a unit.
     pub fn unit_place(&self, unit: UnitId) -> Place {
         Place {
@@ -669,6 +710,13 @@ pub fn check_all(ctx: &Context) -> Outcome {
     };
     for rule in &CATALOG {
         (rule.check)(ctx, &mut out);
+        if let Some(travel) = rule.id.travel() {
+            let mode = match travel {
+                Travel::Access => ctx.reach.mode,
+                Travel::Transfer => ctx.params.referral_mode,
+            };
+            out.rule(rule.id).mode = Some(mode);
+        }
     }
     out
 }

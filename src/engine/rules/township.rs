@@ -219,7 +219,7 @@ fn rank_candidates(ctx: &Context, scope: Option<UnitId>) -> Vec<Candidate> {
         .collect();
     // Only the centers' times: a search per county that stops once they are settled.
     let sites: Vec<Site> = townships.iter().map(|&(_, f)| Site::Facility(f)).collect();
-    let to_hospital = ctx.reach.nearest_among_for(&hospitals, &sites);
+    let to_hospital = (ctx.transfer)().nearest_among_for(&hospitals, &sites);
     let mut rows: Vec<Row> = townships
         .iter()
         .zip(to_hospital)

@@ -3,9 +3,10 @@
 use super::county;
 use crate::support::geojson::Scene;
 use crate::support::report::{
-    assert_close, at, checked, last, none, not_checked, of_rule, one, one_where, source,
+    assert_close, at, checked, last, none, not_checked, of_rule, one, one_where, source, status,
 };
 use medreach::engine::model::Center;
+use medreach::engine::network::Mode;
 use medreach::engine::rules::{LeadProblem, Message, RuleParams, Severity};
 use serde_json::{json, Value};
 
@@ -234,7 +235,8 @@ fn county_acute_care_centers_fires_for_missing_and_far_centers() {
             Message::AcuteFar {
                 center,
                 share_within: 0.75,
-                limit: 60.0
+                limit: 60.0,
+                mode: Mode::Drive,
             }
         );
     }
@@ -269,6 +271,37 @@ fn county_acute_care_centers_passes_when_all_are_within_reach() {
 // county.referral
 // ---------------------------------------------------------------------------------------------
 
+/// The rule parameters with patients transferred on foot (the arithmetic below is walking's).
+fn on_foot() -> RuleParams {
+    RuleParams {
+        referral_mode: Mode::Walk,
+        ..RuleParams::default()
+    }
+}
+
+#[test]
+fn county_referral_is_judged_by_car_whatever_the_residents_mode() {
+    // The analysis walks (the default mode); the transfer drives at 25 km/h on residential
+    // roads: 东镇 1.5 + 2,000 m (4.8 min) + 1.5 = 7.8 min; 西镇 1.5 + 5,000 m (12 min) + 1.5 = 15.
+    let r = referral(false).check();
+    assert_eq!(r.mode, Mode::Walk);
+    let f = one(&r, "county.referral", "清江县", Severity::Advisory);
+    let Message::ReferralTimes { times, mode, .. } = &f.detail else {
+        panic!("{f:#?}")
+    };
+    assert_eq!(*mode, Mode::Drive);
+    assert_eq!(times.len(), 2);
+    assert_close(times[0].1, 15.0);
+    assert_close(times[1].1, 7.8);
+    assert!(f.message.contains("by car"), "{}", f.message);
+    assert_eq!(checked(&r, "county.referral").mode, Some(Mode::Drive));
+    assert_eq!(status(&r, "reach.15min").mode, Some(Mode::Walk));
+    assert_eq!(status(&r, "village.duplicate-clinics").mode, None);
+    // Judged on foot when the parameter says so.
+    let r = referral(false).check_with(on_foot());
+    assert_eq!(checked(&r, "county.referral").mode, Some(Mode::Walk));
+}
+
 /// The lead hospital in 东镇 at (500, 1,100), 100 m off road R1 (y = 1,000); township health
 /// centers 100 m off R1 at x = 2,500 (东镇) and 5,500 (西镇); 北乡's 100 m off road R2
 /// (y = 2,500), joined to R1 at x = 3,000 only when `connected`.
@@ -295,24 +328,26 @@ fn referral(connected: bool) -> Scene {
 
 #[test]
 fn county_referral_fires_for_an_unreachable_center_and_reports_times() {
-    let r = referral(false).check();
+    let r = referral(false).check_with(on_foot());
     let f = one(&r, "county.referral", "北乡卫生院", Severity::Violation);
-    assert_eq!(f.detail, Message::ReferralUnreachable);
+    assert_eq!(f.detail, Message::ReferralUnreachable { mode: Mode::Walk });
     // 东镇: 1.5 + 2,000 m (24 min) + 1.5 = 27 min; 西镇: 1.5 + 5,000 m (60 min) + 1.5 = 63 min.
     let f = one(&r, "county.referral", "清江县", Severity::Advisory);
     match &f.detail {
         Message::ReferralTimes {
             max_minutes,
             mean_minutes,
-            farthest,
+            times,
+            mode,
         } => {
+            assert_eq!(*mode, Mode::Walk);
             assert_close(*max_minutes, 63.0);
             assert_close(*mean_minutes, 45.0);
-            assert_eq!(farthest.len(), 2);
-            assert_eq!(farthest[0].0, "清江县 / 西镇 / 西镇卫生院");
-            assert_close(farthest[0].1, 63.0);
-            assert_eq!(farthest[1].0, "清江县 / 东镇 / 东镇卫生院");
-            assert_close(farthest[1].1, 27.0);
+            assert_eq!(times.len(), 2);
+            assert_eq!(times[0].0, "清江县 / 西镇 / 西镇卫生院");
+            assert_close(times[0].1, 63.0);
+            assert_eq!(times[1].0, "清江县 / 东镇 / 东镇卫生院");
+            assert_close(times[1].1, 27.0);
         }
         other => panic!("{other:?}"),
     }
@@ -322,21 +357,20 @@ fn county_referral_fires_for_an_unreachable_center_and_reports_times() {
 
 #[test]
 fn county_referral_passes_when_every_center_reaches_the_lead_hospital() {
-    let r = referral(true).check();
+    let r = referral(true).check_with(on_foot());
     none(&r, "county.referral", "北乡卫生院");
     // 北乡: 1.5 + 1,500 m up R3 (18 min) + 2,500 m along R1 (30 min) + 1.5 = 51 min.
     let f = one(&r, "county.referral", "清江县", Severity::Advisory);
     let Message::ReferralTimes {
-        max_minutes,
-        farthest,
-        ..
+        max_minutes, times, ..
     } = &f.detail
     else {
         panic!("{f:#?}")
     };
     assert_close(*max_minutes, 63.0);
-    assert_eq!(farthest.len(), 3);
-    assert_eq!(last(&farthest[1].0), "北乡卫生院");
-    assert_close(farthest[1].1, 51.0);
+    // Every center, not only the farthest three.
+    assert_eq!(times.len(), 3);
+    assert_eq!(last(&times[1].0), "北乡卫生院");
+    assert_close(times[1].1, 51.0);
     assert_eq!(checked(&r, "county.referral").violations, 0);
 }
