@@ -356,6 +356,47 @@ pub fn scorecard_xlsx(report: &Report, lang: Lang) -> Vec<u8> {
     )
 }
 
+/// The referral table's rows (center, hospital, whether it leads the county medical
+/// community, mode, minutes, kilometres), in `lang`.
+fn referral_rows(report: &Report, lang: Lang) -> Rows {
+    let mut rows = vec![header(
+        &[
+            Key::ColFrom,
+            Key::ColToHospital,
+            Key::ColLead,
+            Key::ColMode,
+            Key::ColTime,
+            Key::ColKm,
+        ],
+        lang,
+    )];
+    for r in &report.referral {
+        rows.push(vec![
+            text_cell(
+                r.from_name
+                    .clone()
+                    .unwrap_or_else(|| format!("#{}", r.from)),
+            ),
+            text_cell(r.to_name.clone().unwrap_or_else(|| format!("#{}", r.to))),
+            text_cell(if r.to_lead { "1" } else { "0" }),
+            text_cell(crate::app::text::mode_name(lang, r.mode)),
+            num(r.minutes, 2),
+            num(r.km, 3),
+        ]);
+    }
+    rows
+}
+
+/// The referral table as CSV, in `lang` (an unreachable hospital's time and distance empty).
+pub fn referral_csv(report: &Report, lang: Lang) -> String {
+    csv(&referral_rows(report, lang))
+}
+
+/// The referral table as an Excel workbook, in `lang`.
+pub fn referral_xlsx(report: &Report, lang: Lang) -> Vec<u8> {
+    xlsx::workbook(Key::SheetReferral.text(lang), &referral_rows(report, lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

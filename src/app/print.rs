@@ -112,6 +112,7 @@ pub fn body(input: &PrintInput, lang: Lang) -> String {
     }
     targets(&mut h, r, lang);
     scorecard(&mut h, r, lang);
+    referral(&mut h, r, lang);
     findings(&mut h, r, lang);
     planned(&mut h, r, lang);
     let _ = write!(h, "<p class=\"sources\">{}</p>", t(Key::ReportSources));
@@ -262,6 +263,40 @@ fn scorecard(h: &mut String, r: &Report, lang: Lang) {
             row.villages,
             row.share_within_limit
                 .map_or_else(|| "–".to_string(), |s| format!("{:.1}%", s * 100.0)),
+        );
+    }
+    h.push_str("</tbody></table></section>");
+}
+
+/// The referral table: each center's time and distance to each hospital (★: the lead).
+fn referral(h: &mut String, r: &Report, lang: Lang) {
+    let Some(first) = r.referral.first() else {
+        return;
+    };
+    let t = |k: Key| k.text(lang);
+    let _ = write!(
+        h,
+        "<section><h2>{} ({})</h2><table data-testid=\"report-referral\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        t(Key::ReferralTable),
+        text::mode_name(lang, first.mode),
+        t(Key::RefFrom),
+        t(Key::RefTo),
+        t(Key::RefMinutes),
+        t(Key::RefKm),
+    );
+    for row in &r.referral {
+        let name = |n: &Option<String>, i: usize| n.clone().unwrap_or_else(|| format!("#{i}"));
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}{}</td><td class=\"num{}\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&name(&row.from_name, row.from)),
+            esc(&name(&row.to_name, row.to)),
+            if row.to_lead { " ★" } else { "" },
+            if row.minutes.is_none() { " bad" } else { "" },
+            row.minutes
+                .map_or_else(|| t(Key::Unreachable).to_string(), |m| format!("{m:.1}")),
+            row.km
+                .map_or_else(|| "–".to_string(), |k| format!("{k:.1}")),
         );
     }
     h.push_str("</tbody></table></section>");

@@ -258,6 +258,25 @@ impl Scene {
         })
     }
 
+    /// A line in scene metres, and its bounding box (`None` without a placed point).
+    pub fn locate_line(&self, line: &[crate::engine::crs::LonLat]) -> Option<(Vec<Xy>, (Xy, Xy))> {
+        let pts: Vec<Xy> = line.iter().filter_map(|&p| self.locate(p)).collect();
+        let first = *pts.first()?;
+        let bounds = pts.iter().fold((first, first), |(lo, hi), p| {
+            (
+                Xy {
+                    x: lo.x.min(p.x),
+                    y: lo.y.min(p.y),
+                },
+                Xy {
+                    x: hi.x.max(p.x),
+                    y: hi.y.max(p.y),
+                },
+            )
+        });
+        Some((pts, bounds))
+    }
+
     /// Bounding box of a unit's rings in scene metres.
     pub fn unit_bounds(&self, unit: UnitId) -> Option<(Xy, Xy)> {
         let pts = self
@@ -541,6 +560,8 @@ pub enum Focus {
     },
     /// An admin unit (a scorecard row): fitted and outlined.
     Unit(UnitId),
+    /// A row of the report's referral table: its way fitted and drawn.
+    Route(usize),
 }
 
 impl Focus {
@@ -548,7 +569,7 @@ impl Focus {
     pub fn finding(&self) -> Option<usize> {
         match self {
             Focus::Finding { index, .. } => Some(*index),
-            Focus::Unit(_) => None,
+            Focus::Unit(_) | Focus::Route(_) => None,
         }
     }
 
@@ -557,6 +578,7 @@ impl Focus {
         match self {
             Focus::Finding { unit, .. } => *unit,
             Focus::Unit(u) => Some(*u),
+            Focus::Route(_) => None,
         }
     }
 
@@ -564,7 +586,7 @@ impl Focus {
     pub fn at(&self) -> Option<crate::engine::crs::LonLat> {
         match self {
             Focus::Finding { at, .. } => *at,
-            Focus::Unit(_) => None,
+            Focus::Unit(_) | Focus::Route(_) => None,
         }
     }
 }

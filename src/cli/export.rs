@@ -80,6 +80,11 @@ pub fn run(args: &[String]) -> Result<String, String> {
             export::scorecard_csv(&report, lang).into_bytes(),
         ),
         ("scorecard.xlsx", export::scorecard_xlsx(&report, lang)),
+        (
+            "referral.csv",
+            export::referral_csv(&report, lang).into_bytes(),
+        ),
+        ("referral.xlsx", export::referral_xlsx(&report, lang)),
     ];
     if let Some(cell_m) = cell_m {
         let s = Surface::compute(&analysis.layers, &analysis.reach, cell_m, &mut |_, _, _| {})

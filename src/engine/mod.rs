@@ -6,7 +6,8 @@
 //!    their vocabulary.
 //! 3. [`io`]: readers, bytes to layers; they only read.
 //! 4. [`dataset`]: the loaded files and which layer wins when an extract and user files meet.
-//! 5. [`network`]: the road network of a travel mode; [`routing`]: travel times over it.
+//! 5. [`network`]: the road network of a travel mode; [`routing`]: travel times over it;
+//!    [`referral`]: the ways from the township health centers to the hospitals.
 //! 6. [`admin`]: the administrative hierarchy, the one answer to "what is in this unit".
 //! 7. [`rules`]: the policy rules and their findings, as data; [`report`]: the figures.
 //!
@@ -21,6 +22,7 @@ pub mod model;
 pub mod network;
 pub mod planning;
 pub mod progress;
+pub mod referral;
 pub mod report;
 pub mod routing;
 pub mod rules;

@@ -262,6 +262,10 @@ pub struct Report {
     /// The files read, with what each was read as (format, coordinate system, encoding).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<InputRow>,
+    /// From every township and community health service center to the lead hospital and
+    /// every county-level hospital, in the transfer mode ([`RuleParams::referral_mode`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub referral: Vec<crate::engine::referral::ReferralRow>,
 }
 
 /// A file read, as the report lists it.
@@ -360,6 +364,7 @@ pub fn build_report<'r>(
         planned_sites: planned_sites(layers, reach, limit_min),
         speeds: None,
         inputs: Vec::new(),
+        referral: crate::engine::referral::table(layers, transfer),
     }
 }
 

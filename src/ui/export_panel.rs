@@ -203,6 +203,12 @@ pub fn ExportPanel() -> impl IntoView {
                     {button("export-scorecard-xlsx", Key::ExportScorecardXlsx, std::rc::Rc::new(move || with_report(&|r| {
                         ("scorecard.xlsx", XLSX, export::scorecard_xlsx(r, lang()))
                     })))}
+                    {button("export-referral-csv", Key::ExportReferralCsv, std::rc::Rc::new(move || with_report(&|r| {
+                        ("referral.csv", CSV, export::referral_csv(r, lang()).into_bytes())
+                    })))}
+                    {button("export-referral-xlsx", Key::ExportReferralXlsx, std::rc::Rc::new(move || with_report(&|r| {
+                        ("referral.xlsx", XLSX, export::referral_xlsx(r, lang()))
+                    })))}
                 </div>
                 <div class="row">
                     <button data-testid="export-map-png" disabled=move || s.scene.with(Option::is_none)

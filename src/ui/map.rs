@@ -123,9 +123,15 @@ fn draw(
     match state.focus.get_untracked() {
         Some(focus) => {
             draw_focus(&ctx, scene, view, &focus);
-            let focused = match focus.finding() {
-                Some(i) => i.to_string(),
-                None => format!("unit-{}", focus.unit().map_or(0, |u| u.index())),
+            if let Focus::Route(i) = focus {
+                draw_route(&ctx, scene, view, &route_path(state, i));
+            }
+            let focused = match focus {
+                Focus::Route(i) => format!("route-{i}"),
+                _ => match focus.finding() {
+                    Some(i) => i.to_string(),
+                    None => format!("unit-{}", focus.unit().map_or(0, |u| u.index())),
+                },
             };
             let _ = canvas.set_attribute("data-focus", &focused);
         }
@@ -456,6 +462,48 @@ fn draw_settlements(
     }
 }
 
+/// The way of row `i` of the report's referral table (empty when there is none).
+fn route_path(state: &AppState, i: usize) -> Vec<crate::engine::crs::LonLat> {
+    state.report.with_untracked(|r| {
+        r.as_ref()
+            .and_then(|r| r.referral.get(i))
+            .map(|row| row.path.clone())
+            .unwrap_or_default()
+    })
+}
+
+/// A referral's way: a wide white casing under a blue line, its ends ringed.
+fn draw_route(
+    ctx: &CanvasRenderingContext2d,
+    scene: &Scene,
+    view: Viewport,
+    path: &[crate::engine::crs::LonLat],
+) {
+    let Some((pts, _)) = scene.locate_line(path) else {
+        return;
+    };
+    for (colour, width) in [("#ffffff", 7.0), ("#1f4e9c", 4.0)] {
+        ctx.set_stroke_style_str(colour);
+        ctx.set_line_width(width);
+        ctx.begin_path();
+        for (i, p) in pts.iter().enumerate() {
+            let (x, y) = view.to_screen(*p);
+            if i == 0 {
+                ctx.move_to(x, y);
+            } else {
+                ctx.line_to(x, y);
+            }
+        }
+        ctx.stroke();
+    }
+    for p in [pts.first(), pts.last()].into_iter().flatten() {
+        let (x, y) = view.to_screen(*p);
+        ctx.begin_path();
+        ctx.arc(x, y, 9.0, 0.0, std::f64::consts::TAU).ok();
+        ctx.stroke();
+    }
+}
+
 /// Circles of one colour outlined in white at most (more are only filled).
 const OUTLINE_AT_MOST: usize = 5_000;
 
@@ -680,7 +728,27 @@ impl MapView {
             };
             let (w, h) = self.size();
             let now = self.view.get_untracked();
-            let next = now.focus_on(&focus, &scene.0, w, h);
+            let next = match focus {
+                Focus::Route(i) => match scene.0.locate_line(&route_path(&s, i)) {
+                    Some((_, (lo, hi))) => {
+                        // A margin around the way, and at least 2 km across, so that its ends
+                        // stand clear of the legend and the place around them shows.
+                        let pad_x = ((2000.0 - (hi.x - lo.x)) / 2.0).max(0.0) + 0.2 * (hi.x - lo.x);
+                        let pad_y = ((2000.0 - (hi.y - lo.y)) / 2.0).max(0.0) + 0.2 * (hi.y - lo.y);
+                        let lo = Xy {
+                            x: lo.x - pad_x,
+                            y: lo.y - pad_y,
+                        };
+                        let hi = Xy {
+                            x: hi.x + pad_x,
+                            y: hi.y + pad_y,
+                        };
+                        Viewport::fit((lo, hi), w, h)
+                    }
+                    None => now,
+                },
+                _ => now.focus_on(&focus, &scene.0, w, h),
+            };
             if next != now {
                 self.view.set(next);
             }

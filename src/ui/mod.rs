@@ -11,6 +11,7 @@ mod map_png;
 pub mod memory;
 mod panels;
 mod protocol;
+mod referral;
 mod report_view;
 mod speeds_panel;
 pub mod state;
@@ -116,6 +117,7 @@ pub fn App() -> impl IntoView {
                     <panels::SuggestPanel />
                     <findings::FindingsPanel />
                     <findings::Scorecard />
+                    <referral::ReferralTable />
                     <file_choices::FileChoices />
                     <panels::LoadPanel />
                     <panels::AdminTable />

@@ -8,9 +8,10 @@ use medreach::app::analysis::check;
 use medreach::app::options::Options;
 use medreach::engine::dataset::Dataset;
 use medreach::engine::network::Mode;
+use medreach::engine::rules::Message;
 use serde_json::{json, Value};
 
-fn county_report() -> Value {
+fn county_data() -> Dataset {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/county");
     let mut data = Dataset::default();
     for name in ["roads", "facilities", "settlements", "admin"] {
@@ -23,8 +24,12 @@ fn county_report() -> Value {
             loaded.layers.skipped
         );
     }
+    data
+}
+
+fn county_report() -> Value {
     let report = check(
-        &data,
+        &county_data(),
         &Options {
             mode: Mode::Drive,
             ..Options::default()
@@ -47,7 +52,44 @@ fn county_report() -> Value {
             "source": f.source,
             "special_area": f.special_area,
         })).collect::<Vec<_>>(),
+        "referral": report.referral.iter().map(|r| json!({
+            "from": r.from_name,
+            "to": r.to_name,
+            "lead": r.to_lead,
+            "minutes": r.minutes.map(round),
+            "km": r.km.map(round),
+            "path_points": r.path.len(),
+        })).collect::<Vec<_>>(),
     })
+}
+
+#[test]
+fn the_referral_table_drives_in_a_walking_analysis_and_agrees_with_the_rule() {
+    let report = check(&county_data(), &Options::default()).unwrap();
+    assert_eq!(report.mode, Mode::Walk);
+    let rule = report
+        .findings
+        .iter()
+        .find_map(|f| match &f.detail {
+            Message::ReferralTimes { times, mode, .. } => Some((times.clone(), *mode)),
+            _ => None,
+        })
+        .expect("the referral finding");
+    assert_eq!(rule.1, Mode::Drive);
+    let to_lead: Vec<_> = report.referral.iter().filter(|r| r.to_lead).collect();
+    // Every township health center (13) and the community health service centers.
+    assert!(to_lead.len() > rule.0.len(), "{}", to_lead.len());
+    for (place, minutes) in &rule.0 {
+        let row = to_lead
+            .iter()
+            .find(|r| place.ends_with(r.from_name.as_deref().unwrap_or("?")))
+            .unwrap_or_else(|| panic!("{place} has no row"));
+        assert_eq!(row.mode, Mode::Drive);
+        assert!((row.minutes.unwrap() - minutes).abs() < 1e-9, "{place}");
+        assert!(row.km.unwrap() > 0.0 && row.path.len() >= 2, "{place}");
+    }
+    // The county-level hospitals are rows too.
+    assert!(report.referral.iter().any(|r| !r.to_lead));
 }
 
 #[test]
