@@ -24,6 +24,8 @@ pub struct Analysis {
     pub inputs: Vec<crate::engine::report::InputRow>,
     /// The speeds the travel times were computed with.
     pub speeds: SpeedTable,
+    /// The what-if edits applied over the loaded data.
+    pub edits: Vec<crate::engine::edits::Edit>,
     /// The travel times.
     pub reach: Reach,
     /// The administrative hierarchy.
@@ -102,11 +104,12 @@ impl Analysis {
         speeds: &SpeedTable,
         progress: Progress,
     ) -> Result<Analysis, AnalysisError> {
-        let file_names = dataset.files.iter().map(|f| f.name.clone()).collect();
+        let file_names = dataset.file_names();
         let (layers, warnings) = dataset.layers_and_warnings();
         let extract = ExtractAccount::of(dataset, &layers, warnings);
         let mut analysis = Analysis::run_layers(layers, file_names, mode, speeds, progress)?;
         analysis.extract = extract;
+        analysis.edits = dataset.edits().to_vec();
         analysis.inputs = dataset
             .files
             .iter()
@@ -142,6 +145,7 @@ impl Analysis {
             hierarchy,
             file_names,
             inputs: Vec::new(),
+            edits: Vec::new(),
             speeds: speeds.clone(),
             layers,
             reach,
@@ -180,6 +184,7 @@ impl Analysis {
             extract.annotate(&mut report);
         }
         report.inputs = self.inputs.clone();
+        report.edits = self.edits.clone();
         report.speeds = Some(self.speeds.clone());
         report
     }

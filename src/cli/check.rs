@@ -52,6 +52,8 @@ pub struct Inputs {
     pub crs: Vec<(String, crate::engine::crs::system::Named)>,
     /// A flag given that only applies with `--osm`.
     osm_only_flag: Option<&'static str>,
+    /// The plan file whose edits apply over the layers (`--plan`).
+    pub plan: Option<String>,
     /// Mode, limit and rule parameters.
     pub options: Options,
 }
@@ -90,6 +92,7 @@ impl Inputs {
                 .files
                 .push((flag.trim_start_matches("--").to_string(), value()?)),
             "--osm" => self.osm = Some(value()?),
+            "--plan" => self.plan = Some(value()?),
             "--sheet" => self.table.sheet = Some(value()?),
             "--lon-column" => self.table.lon = Some(value()?),
             "--lat-column" => self.table.lat = Some(value()?),
@@ -208,6 +211,12 @@ impl Inputs {
             for n in &loaded.layers.notes {
                 eprintln!("{n}");
             }
+        }
+        if let Some(path) = &self.plan {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let edits =
+                crate::engine::edits::plan_file::read(&text).map_err(|e| format!("{path}: {e}"))?;
+            data.set_edits(edits).map_err(|e| format!("{path}: {e}"))?;
         }
         Ok(data)
     }

@@ -25,7 +25,7 @@ pub mod surface;
 pub mod synthetic;
 
 /// Usage text.
-pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--roads-crs CRS] [--facilities-crs CRS] [--settlements-crs CRS] [--admin-crs CRS] [--mode walk|drive|ebike] [--limit-min 15] [--rules PARAMS.toml|.json]
+pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--roads-crs CRS] [--facilities-crs CRS] [--settlements-crs CRS] [--admin-crs CRS] [--mode walk|drive|ebike] [--limit-min 15] [--rules PARAMS.toml|.json] [--plan PLAN.geojson]
        medreach check --osm FILE.osm.pbf [--roads FILE] [--facilities FILE] [--settlements FILE] [--admin FILE] [--floor-m2-per-person 40] [--population auto|places|buildings] [--mode walk|drive|ebike] [--limit-min 15] [--rules PARAMS.toml|.json]
        medreach surface --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive|ebike] [--cell-m 100] --out FILE.tif [--isochrones FILE.geojson] [--bands 5,10,15,30,60]
        medreach plan --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive|ebike] [--limit-min 15] (--add K | --target-share 1.0) [--candidates FILE.geojson] [--spacing-m 300] [--kind medical_service_point]
@@ -38,6 +38,10 @@ Reads the layers and prints a JSON report to stdout: the share of
 residents within the limit of their nearest medical service point, every settlement's time,
 the findings of every rule of the layout guidance, and which rules could not be checked.
 --rules sets rule parameters (see README); missing keys keep the policy defaults.
+--plan PLAN.geojson applies a plan's what-if edits (facilities added, moved, deleted or
+changed, roads closed or changed; the page saves such a file) over the layers, for every
+command; a plan that names a feature not loaded, places a facility outside the data's area or
+gives a speed of zero is refused, and the report lists the edits applied (`edits`).
 --speeds FILE (TOML or JSON) sets the speed table in km/h: walk_kmh, offroad_kmh, ebike_kmh,
 drive_default_kmh, and [drive_kmh] class = km/h; missing keys keep the defaults, and the report
 lists the speeds used.

@@ -5,7 +5,8 @@
 //! 2. [`model`]: the layers a file holds (roads, facilities, settlements, admin units) and
 //!    their vocabulary.
 //! 3. [`io`]: readers, bytes to layers; they only read.
-//! 4. [`dataset`]: the loaded files and which layer wins when an extract and user files meet.
+//! 4. [`edits`]: what-if edits, as data, applied over the layers; [`dataset`]: the loaded
+//!    files, which layer wins when an extract and user files meet, and the edits over them.
 //! 5. [`network`]: the road network of a travel mode; [`routing`]: travel times over it;
 //!    [`referral`]: the ways from the township health centers to the hospitals.
 //! 6. [`admin`]: the administrative hierarchy, the one answer to "what is in this unit".
@@ -17,6 +18,7 @@
 pub mod admin;
 pub mod crs;
 pub mod dataset;
+pub mod edits;
 pub mod io;
 pub mod model;
 pub mod network;

@@ -266,6 +266,9 @@ pub struct Report {
     /// every county-level hospital, in the transfer mode ([`RuleParams::referral_mode`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub referral: Vec<crate::engine::referral::ReferralRow>,
+    /// The what-if edits applied over the loaded data, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<crate::engine::edits::Edit>,
 }
 
 /// A file read, as the report lists it.
@@ -365,6 +368,7 @@ pub fn build_report<'r>(
         speeds: None,
         inputs: Vec::new(),
         referral: crate::engine::referral::table(layers, transfer),
+        edits: Vec::new(),
     }
 }
 

@@ -603,3 +603,83 @@ fn synthetic_reports_sizes_stage_times_and_memory() {
     assert_fails(&with(args.clone(), "--junctions", "0"), &["--junctions"]);
     assert_fails(&args[..1], &["--junctions"]);
 }
+
+/// The demo county's layers as flags, and the report of `check` on them with `extra` flags.
+fn demo_county_check(extra: &[String]) -> Output {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/county");
+    let mut args = vec!["check".to_string()];
+    for layer in ["roads", "facilities", "settlements", "admin"] {
+        args.push(format!("--{layer}"));
+        args.push(format!("{dir}/{layer}.geojson"));
+    }
+    args.extend(extra.iter().cloned());
+    run(&args)
+}
+
+#[test]
+fn check_applies_a_plan_and_refuses_one_that_names_nothing_loaded() {
+    let before = stdout_json(&demo_county_check(&[]));
+    // A clinic at the most populous settlement beyond the limit that stands by a road.
+    let worst = before["settlements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            s["within_limit"] == false && s["offroad_m"].as_f64().is_some_and(|m| m < 100.0)
+        })
+        .max_by(|a, b| {
+            a["population"]
+                .as_f64()
+                .partial_cmp(&b["population"].as_f64())
+                .unwrap()
+        })
+        .unwrap();
+    let settlements: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/demo/county/settlements.geojson"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let at = &settlements["features"][worst["index"].as_u64().unwrap() as usize]["geometry"]
+        ["coordinates"];
+    let plan = TempFile::new(
+        "plan",
+        &format!(
+            r#"{{"type":"FeatureCollection","features":[
+            {{"type":"Feature","properties":{{"edit":"add_facility","kind":"村卫生室","name":"规划卫生室"}},"geometry":{{"type":"Point","coordinates":{at}}}}},
+            {{"type":"Feature","properties":{{"edit":"close_road","file":"roads.geojson","index":3}},"geometry":null}}]}}"#
+        ),
+    );
+    let after = stdout_json(&demo_county_check(&["--plan".into(), plan.path()]));
+    assert_eq!(after["edits"].as_array().unwrap().len(), 2);
+    assert_eq!(after["edits"][0]["edit"], "add_facility");
+    assert!(
+        after["summary"]["population_within_limit"].as_f64()
+            > before["summary"]["population_within_limit"].as_f64()
+    );
+    assert_eq!(after["planned_sites"][0]["name"], "规划卫生室");
+    // A plan naming a road no file has: refused, with the plan's path and the edit.
+    let bad = TempFile::new(
+        "bad-plan",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"edit":"close_road","file":"roads.geojson","index":99999},"geometry":null}]}"#,
+    );
+    let out = demo_county_check(&["--plan".into(), bad.path()]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&bad.path()) && err.contains("99999"), "{err}");
+    // A speed of zero: refused.
+    let zero = TempFile::new(
+        "zero-plan",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"edit":"set_road","file":"roads.geojson","index":1,"speed_kmh":0},"geometry":null}]}"#,
+    );
+    let out = demo_county_check(&["--plan".into(), zero.path()]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("positive"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -15,6 +15,7 @@
 mod support;
 
 mod demo_county;
+mod edits;
 mod golden_report;
 mod osm;
 mod own_files;

@@ -350,18 +350,18 @@ fn liechtenstein_roads_and_facilities_reproduce_the_reference() {
 }
 
 fn dataset(name: &str, import: &OsmImport) -> Dataset {
-    Dataset {
-        files: vec![LoadedFile {
-            name: format!("{name}.osm.pbf"),
-            layers: import.layers.clone(),
-            osm: true,
-            population_estimated: import.population_source
-                == medreach::engine::io::osm::PopulationSource::BuildingEstimate,
-            buildings: Vec::new(),
-            floor_m2_per_person: medreach::engine::io::osm::DEFAULT_FLOOR_M2_PER_PERSON,
-            extract: None,
-        }],
-    }
+    let mut data = Dataset::default();
+    data.files = vec![LoadedFile {
+        name: format!("{name}.osm.pbf"),
+        layers: import.layers.clone(),
+        osm: true,
+        population_estimated: import.population_source
+            == medreach::engine::io::osm::PopulationSource::BuildingEstimate,
+        buildings: Vec::new(),
+        floor_m2_per_person: medreach::engine::io::osm::DEFAULT_FLOOR_M2_PER_PERSON,
+        extract: None,
+    }];
+    data
 }
 
 #[test]

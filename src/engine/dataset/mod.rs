@@ -190,6 +190,10 @@ fn default_floor_area() -> f64 {
 pub struct Dataset {
     /// The files, in load order; [`Source::file`] indexes this.
     pub files: Vec<LoadedFile>,
+    /// The what-if edits applied over the files' layers ([`crate::engine::edits`]), checked
+    /// when set ([`Dataset::set_edits`]).
+    #[serde(default)]
+    edits: Vec<crate::engine::edits::Edit>,
 }
 
 impl Dataset {
@@ -316,7 +320,58 @@ impl Dataset {
                 self.files.len() - 1
             }
         };
+        // Edits made on the data before may name features this file no longer has: then they
+        // are set aside, and the file says so, rather than applied in part.
+        if !self.edits.is_empty() {
+            let (mut layers, _) = self.base_layers_and_warnings();
+            if let Err(e) =
+                crate::engine::edits::apply(&mut layers, &self.loaded_names(), &self.edits)
+            {
+                self.edits.clear();
+                let note = format!(
+                    "{}: the plan's edits no longer apply to the data loaded ({e}); they were set aside",
+                    self.files[idx].name
+                );
+                self.files[idx].layers.notes.push(note);
+            }
+        }
         &self.files[idx]
+    }
+
+    /// The what-if edits applied over the files' layers.
+    pub fn edits(&self) -> &[crate::engine::edits::Edit] {
+        &self.edits
+    }
+
+    /// Applies `edits` over the files' layers from now on (replacing those before), once they
+    /// are checked to apply ([`crate::engine::edits::apply`]); on error nothing changes.
+    pub fn set_edits(
+        &mut self,
+        edits: Vec<crate::engine::edits::Edit>,
+    ) -> Result<(), crate::engine::edits::EditError> {
+        let (mut layers, _) = self.base_layers_and_warnings();
+        crate::engine::edits::apply(&mut layers, &self.loaded_names(), &edits)?;
+        self.edits = edits;
+        Ok(())
+    }
+
+    /// The loaded files' names, indexed by [`Source::file`].
+    fn loaded_names(&self) -> Vec<String> {
+        self.files.iter().map(|f| f.name.clone()).collect()
+    }
+
+    /// The names the features' [`Source::file`] index: the loaded files', then the plan's
+    /// ([`crate::engine::edits::PLAN_FILE`]) when edits add facilities.
+    pub fn file_names(&self) -> Vec<String> {
+        let mut names = self.loaded_names();
+        if self
+            .edits
+            .iter()
+            .any(|e| matches!(e, crate::engine::edits::Edit::AddFacility { .. }))
+        {
+            names.push(crate::engine::edits::PLAN_FILE.to_string());
+        }
+        names
     }
 
     /// Which layers the user's own GeoJSON files bring. Each replaces the same layer of any
@@ -369,7 +424,18 @@ impl Dataset {
 
     /// [`Dataset::layers`], and the extracts' warnings that still apply with the user's
     /// layers in place, in one pass (an extract's building estimate is made once for both).
+    /// The edits ([`Dataset::set_edits`]) are applied over them.
     pub fn layers_and_warnings(&self) -> (Layers, Vec<ExtractWarning>) {
+        let (mut layers, warnings) = self.base_layers_and_warnings();
+        if !self.edits.is_empty() {
+            // Checked when set and again at every load: they apply.
+            let _ = crate::engine::edits::apply(&mut layers, &self.loaded_names(), &self.edits);
+        }
+        (layers, warnings)
+    }
+
+    /// [`Dataset::layers_and_warnings`] without the edits.
+    fn base_layers_and_warnings(&self) -> (Layers, Vec<ExtractWarning>) {
         let user = self.user_layers();
         let spread_over = self.user_admin_to_spread();
         let mut all = Layers::default();

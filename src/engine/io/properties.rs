@@ -51,7 +51,7 @@ pub(super) const HIGHWAY_KEYS: &[&str] = &[
 ];
 
 /// Road classes that are not (yet, or any longer) usable roads.
-pub(super) const NOT_ROADS: &[&str] = &[
+pub const NOT_ROADS: &[&str] = &[
     "proposed",
     "construction",
     "abandoned",
@@ -554,8 +554,9 @@ pub fn parse_center(raw: &str) -> Option<Center> {
         })
 }
 
-/// Maps a Chinese road grade to the OSM class whose speeds it takes.
-fn road_class(raw: &str) -> String {
+/// Maps a Chinese road grade to the OSM class whose speeds it takes (an OSM class is
+/// lower-cased).
+pub fn road_class(raw: &str) -> String {
     let s = raw.trim();
     let mapped = match s {
         "高速公路" | "高速" => "motorway",
