@@ -90,6 +90,8 @@ pub enum JobText {
     Timing,
     /// Choosing sites.
     Planning,
+    /// Applying a what-if edit.
+    Editing,
 }
 
 /// A message about the engine itself.
@@ -171,6 +173,8 @@ pub enum Job<B> {
         /// The candidates file's bytes, when the ask names one.
         candidates: Option<B>,
     },
+    /// A what-if edit (or undo, redo, a plan file).
+    Edit(crate::app::editing::EditAsk),
 }
 
 impl<B> Job<B> {
@@ -201,6 +205,7 @@ impl<B> Job<B> {
             Job::Run(key) => JobText::Computing(key.mode),
             Job::Bench { .. } | Job::Synthetic { .. } => JobText::Timing,
             Job::Plan { .. } => JobText::Planning,
+            Job::Edit(_) => JobText::Editing,
         }
     }
 }
@@ -249,6 +254,9 @@ pub enum Command<B> {
     /// Show the answer's data (a new epoch: selection and notice cleared, the report asked
     /// for again).
     ShowData,
+    /// Show the answer's edited data: the report asked for again, the view and selection
+    /// kept.
+    ShowEdited,
     /// Show the answer's report; the settings it was computed with, when known.
     ShowReport(Option<RunKey>),
     /// Show why the answer's report could not be computed.
@@ -467,6 +475,12 @@ impl<B: Clone> Jobs<B> {
                 if changed {
                     commands.extend([Command::Loaded(Loaded::Files), Command::ShowData]);
                 }
+                commands
+            }
+            Some(Job::Edit(_)) => {
+                // The edit's refusal (or the edits now made) shows even when nothing changed.
+                let mut commands = vec![Command::ShowProblems];
+                commands.extend(changed.then_some(Command::ShowEdited));
                 commands
             }
             Some(Job::Floor { m2, restore: false }) => {

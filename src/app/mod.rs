@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod coverage_map;
+pub mod editing;
 pub mod export;
 pub mod findings_view;
 pub mod jobs;

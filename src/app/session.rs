@@ -61,6 +61,21 @@ pub struct DataSummary {
     /// Tables loaded: their sheets and columns, and what was picked, for the user to change.
     #[serde(default)]
     pub tables: Vec<(String, crate::engine::io::table::TableInfo)>,
+    /// The what-if edits applied, in order.
+    #[serde(default)]
+    pub edits: Vec<crate::engine::edits::Edit>,
+    /// Edits taken back that can be made again.
+    #[serde(default)]
+    pub redo: usize,
+    /// Why the last edit asked for was refused (nothing changed then).
+    #[serde(default)]
+    pub edit_refused: Option<Bilingual>,
+    /// The edits as a plan file (empty without edits).
+    #[serde(default)]
+    pub plan_file: String,
+    /// Each edit in words.
+    #[serde(default)]
+    pub edit_labels: Vec<Bilingual>,
 }
 
 /// A file waiting for its coordinate system.
@@ -183,6 +198,10 @@ pub struct Session {
     speeds: SpeedTable,
     /// The data version, mode and cell size of the last surface sent.
     surface_sent: Option<(u64, Mode, u64)>,
+    /// Edits taken back, the last taken back last: redo makes them again.
+    redo: Vec<crate::engine::edits::Edit>,
+    /// Why the last edit asked for was refused.
+    edit_refused: Option<Bilingual>,
 }
 
 impl Session {
@@ -394,6 +413,121 @@ impl Session {
         }
     }
 
+    /// Makes what-if edits ([`EditAsk`]): one made on the map (a click turned into an edit
+    /// of the feature it names), undo, redo, a plan file's edits, or none. An edit that cannot
+    /// apply is refused with the reason (kept for [`Session::summary`]) and changes nothing.
+    pub fn edit(&mut self, ask: &crate::app::editing::EditAsk) -> Result<(), Bilingual> {
+        let outcome = self.try_edit(ask);
+        self.edit_refused = outcome.as_ref().err().cloned();
+        outcome
+    }
+
+    fn try_edit(&mut self, ask: &crate::app::editing::EditAsk) -> Result<(), Bilingual> {
+        use crate::app::editing::{resolve, EditAsk};
+        use crate::engine::edits::Edit;
+        let mut edits = self.data.edits().to_vec();
+        let redo = match ask {
+            EditAsk::Undo => {
+                let Some(e) = edits.pop() else {
+                    return Ok(());
+                };
+                let mut redo = std::mem::take(&mut self.redo);
+                redo.push(e);
+                redo
+            }
+            EditAsk::Redo => {
+                let Some(e) = self.redo.last().cloned() else {
+                    return Ok(());
+                };
+                edits.push(e);
+                let mut redo = self.redo.clone();
+                redo.pop();
+                redo
+            }
+            EditAsk::Clear => {
+                if edits.is_empty() {
+                    return Ok(());
+                }
+                edits.clear();
+                Vec::new()
+            }
+            EditAsk::Plan { name, text } => {
+                edits = crate::engine::edits::plan_file::read(text).map_err(|e| Bilingual {
+                    en: format!("{name}: {e}"),
+                    zh: format!("{name}：不是可用的规划文件（{e}）"),
+                })?;
+                Vec::new()
+            }
+            _ => {
+                let next_id = edits
+                    .iter()
+                    .filter_map(|e| match e {
+                        Edit::AddFacility { id, .. } => Some(id + 1),
+                        _ => None,
+                    })
+                    .max()
+                    .unwrap_or(0);
+                let (layers, _) = self.data.layers_and_warnings();
+                edits.push(resolve(ask, &layers, &self.data.file_names(), next_id)?);
+                Vec::new()
+            }
+        };
+        self.data
+            .set_edits(edits)
+            .map_err(|e| crate::app::text::edit_error(&e))?;
+        self.redo = redo;
+        self.changed();
+        Ok(())
+    }
+
+    /// Each edit in words, with the name of the facility or road it is about.
+    fn edit_labels(&self) -> Vec<Bilingual> {
+        use crate::engine::edits::{Edit, FacilityRef};
+        let edits = self.data.edits();
+        if edits.is_empty() {
+            return Vec::new();
+        }
+        let base = self.data.base_layers();
+        let names = self.data.file_names();
+        let file_of = |file: &str| names.iter().position(|n| n == file).map(|i| i as u32);
+        edits
+            .iter()
+            .map(|e| {
+                let name = match e {
+                    Edit::MoveFacility { facility, .. }
+                    | Edit::DeleteFacility { facility }
+                    | Edit::SetFacility { facility, .. } => match facility {
+                        FacilityRef::Loaded(at) => file_of(&at.file).and_then(|file| {
+                            base.facilities
+                                .iter()
+                                .find(|f| f.source.file == file && f.source.feature == at.index)
+                                .and_then(|f| f.name.clone())
+                        }),
+                        FacilityRef::Added { .. } => None,
+                    },
+                    Edit::CloseRoad { road } | Edit::SetRoad { road, .. } => file_of(&road.file)
+                        .and_then(|file| {
+                            base.roads
+                                .iter()
+                                .find(|r| r.source.file == file && r.source.feature == road.index)
+                                .and_then(|r| r.name.clone())
+                        }),
+                    Edit::AddFacility { .. } => None,
+                };
+                crate::app::text::edit_label(e, name.as_deref())
+            })
+            .collect()
+    }
+
+    /// The plan file of the edits made ([`crate::engine::edits::plan_file`]).
+    pub fn plan_file(&self) -> String {
+        crate::engine::edits::plan_file::write(
+            self.data.edits(),
+            &self.data.base_layers(),
+            &self.data.file_names(),
+        )
+    }
+
     fn changed(&mut self) {
         self.version += 1;
         self.analyses.clear();
@@ -446,6 +580,15 @@ impl Session {
                     Input::Shapefile { .. } => None,
                 })
                 .collect(),
+            edits: self.data.edits().to_vec(),
+            redo: self.redo.len(),
+            edit_refused: self.edit_refused.clone(),
+            edit_labels: self.edit_labels(),
+            plan_file: if self.data.edits().is_empty() {
+                String::new()
+            } else {
+                self.plan_file()
+            },
         }
     }
 

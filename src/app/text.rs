@@ -367,6 +367,23 @@ texts! {
     ComputingDrive => ("Computing driving times", "计算驾车时间"),
     ComputingEbike => ("Computing e-bike times", "计算电动车时间"),
     Measuring => ("Measuring", "测量中"),
+    Editing => ("Applying the edit", "应用编辑"),
+    EditTitle => ("What-if edits", "模拟调整"),
+    EditSelect => ("Select", "选择"),
+    EditAdd => ("Add", "新增"),
+    EditMove => ("Move", "移动"),
+    EditDelete => ("Delete", "删除"),
+    EditCloseRoad => ("Close a road", "关闭道路"),
+    EditHintSelect => ("Choose a tool, then click the map: the figures, findings and map follow each edit.", "选择工具后点击地图：每次调整后，指标、问题清单和地图随之更新。"),
+    EditHintAdd => ("Click the map where the new facility stands.", "在地图上点击新机构的位置。"),
+    EditHintDelete => ("Click a facility to delete it.", "点击要删除的医疗机构。"),
+    EditHintMove => ("Drag a facility to its new place.", "拖动医疗机构到新位置。"),
+    EditHintCloseRoad => ("Click a road to close it (a flooded road, say).", "点击要关闭的道路（如被洪水阻断）。"),
+    Undo => ("Undo", "撤销"),
+    Redo => ("Redo", "重做"),
+    EditClear => ("Clear all", "全部清除"),
+    EditSave => ("Save plan", "保存规划"),
+    EditLoad => ("Load plan", "载入规划"),
     EngineStoppedPrefix => ("The engine stopped while", "计算引擎在以下工作中停止："),
     OutOfMemory => (
         "it ran out of memory (a browser tab's WebAssembly can use at most 4 GB). Try a smaller area, or the command line, which has no such limit.",
@@ -1094,6 +1111,119 @@ pub fn mode_name(lang: Lang, mode: Mode) -> &'static str {
         Mode::Walk => Key::Walk.text(lang),
         Mode::Drive => Key::Drive.text(lang),
         Mode::Ebike => Key::Ebike.text(lang),
+    }
+}
+
+/// An edit in words, in both languages; `name` is the name of the facility or road it is
+/// about, when known.
+pub fn edit_label(e: &crate::engine::edits::Edit, name: Option<&str>) -> Bilingual {
+    use crate::engine::edits::{Edit, FacilityRef};
+    let who = |r: &FacilityRef| match (name, r) {
+        (Some(n), _) => (n.to_string(), n.to_string()),
+        (None, FacilityRef::Added { added }) => {
+            (format!("added site {added}"), format!("新增第 {added} 号"))
+        }
+        (None, FacilityRef::Loaded(at)) => (
+            format!("{} #{}", at.file, at.index),
+            format!("{} 第 {} 个", at.file, at.index),
+        ),
+    };
+    let road = |at: &crate::engine::edits::FeatureRef| match name {
+        Some(n) => (n.to_string(), n.to_string()),
+        None => (
+            format!("road {} #{}", at.file, at.index),
+            format!("{} 第 {} 条道路", at.file, at.index),
+        ),
+    };
+    let (en, zh) = match e {
+        Edit::AddFacility {
+            kind, at, name: n, ..
+        } => (
+            format!(
+                "Added a {}{} at {:.5}, {:.5}",
+                kind_name(Lang::En, *kind),
+                n.as_ref().map(|n| format!(" ({n})")).unwrap_or_default(),
+                at.lon,
+                at.lat
+            ),
+            format!(
+                "新增{}{}（{:.5}, {:.5}）",
+                kind_name(Lang::Zh, *kind),
+                n.as_ref().map(|n| format!("“{n}”")).unwrap_or_default(),
+                at.lon,
+                at.lat
+            ),
+        ),
+        Edit::MoveFacility { facility, to } => {
+            let (en, zh) = who(facility);
+            (
+                format!("Moved {en} to {:.5}, {:.5}", to.lon, to.lat),
+                format!("将{zh}移至（{:.5}, {:.5}）", to.lon, to.lat),
+            )
+        }
+        Edit::DeleteFacility { facility } => {
+            let (en, zh) = who(facility);
+            (format!("Deleted {en}"), format!("删除{zh}"))
+        }
+        Edit::SetFacility { facility, kind, .. } => {
+            let (en, zh) = who(facility);
+            match kind {
+                Some(k) => (
+                    format!("{en} becomes a {}", kind_name(Lang::En, *k)),
+                    format!("{zh}改为{}", kind_name(Lang::Zh, *k)),
+                ),
+                None => (
+                    format!("Changed the capacities of {en}"),
+                    format!("修改{zh}的服务能力"),
+                ),
+            }
+        }
+        Edit::CloseRoad { road: r } => {
+            let (en, zh) = road(r);
+            (format!("Closed {en}"), format!("关闭{zh}"))
+        }
+        Edit::SetRoad {
+            road: r,
+            class,
+            speed_kmh,
+        } => {
+            let (en, zh) = road(r);
+            let what_en = [
+                class.as_ref().map(|c| format!("class {c}")),
+                speed_kmh.map(|v| format!("{v} km/h")),
+            ];
+            let what_en: Vec<String> = what_en.into_iter().flatten().collect();
+            (
+                format!("{en}: {}", what_en.join(", ")),
+                format!("{zh}：{}", what_en.join("，")),
+            )
+        }
+    };
+    Bilingual { en, zh }
+}
+
+/// Why an edit cannot apply, in both languages.
+pub fn edit_error(e: &crate::engine::edits::EditError) -> Bilingual {
+    use crate::engine::edits::EditError::*;
+    let zh = match e {
+        NoSuchFacility { at, .. } => {
+            format!("{} 中没有第 {} 个要素所指的医疗机构。", at.file, at.index)
+        }
+        NoSuchAdded { added, .. } => format!("规划中没有新增的第 {added} 号机构（或已被删除）。"),
+        DuplicateAdded { id, .. } => format!("规划中第 {id} 号新增机构重复。"),
+        NoSuchRoad { at, .. } => {
+            format!("{} 中没有第 {} 条可用道路（或已关闭）。", at.file, at.index)
+        }
+        OutsideArea { at, .. } => {
+            format!("({:.5}, {:.5}) 在已载入数据的范围之外。", at.lon, at.lat)
+        }
+        BadSpeed { speed_kmh, .. } => format!("速度必须是正数（公里/小时），不能是 {speed_kmh}。"),
+        BadCapacity { value, .. } => format!("服务能力不能为负数：{value}。"),
+        BadClass { class, .. } => format!("“{class}”不是可通行道路的等级。"),
+    };
+    Bilingual {
+        en: e.to_string(),
+        zh,
     }
 }
 

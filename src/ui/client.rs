@@ -105,6 +105,11 @@ pub fn show_demo(state: &AppState, demo: Demo) {
     });
 }
 
+/// A what-if edit (or undo, redo, a plan file) for the engine.
+pub fn edit(ask: crate::app::editing::EditAsk) {
+    submit(Job::Edit(ask));
+}
+
 /// Another floor area per resident for the extracts' building estimate.
 pub fn set_floor_area(m2: f64) {
     submit(Job::Floor { m2, restore: false });
@@ -336,6 +341,7 @@ fn to_worker(job: &Job, run_id: Option<u64>) -> (ToWorker, Vec<js_sys::ArrayBuff
             candidates.iter().cloned().collect(),
         ),
         Job::Bench { buffer, reps } => (ToWorker::Bench { reps: *reps }, vec![buffer.clone()]),
+        Job::Edit(ask) => (ToWorker::Edit(ask.clone()), Vec::new()),
         Job::Synthetic { junctions } => (
             ToWorker::Synthetic {
                 junctions: *junctions,
@@ -422,10 +428,32 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
                 // A file refused for want of a coordinate system asks its question (and a
                 // table its columns) even when the data did not change.
                 let (questions, tables) = (summary.questions.clone(), summary.tables.clone());
+                // So does an edit refused, and the edits as they stand.
+                let (edits, redo, refused, plan, labels) = (
+                    summary.edits.clone(),
+                    summary.redo,
+                    summary.edit_refused.clone(),
+                    summary.plan_file.clone(),
+                    summary.edit_labels.clone(),
+                );
                 s.summary.update(|d| {
                     d.questions = questions;
                     d.tables = tables;
+                    d.edits = edits;
+                    d.redo = redo;
+                    d.edit_refused = refused;
+                    d.plan_file = plan;
+                    d.edit_labels = labels;
                 });
+            }
+        }
+        Command::ShowEdited => {
+            if let Some(Answer {
+                message: FromWorker::Data { summary, .. },
+                ..
+            }) = answer
+            {
+                s.show_edited(take(summary));
             }
         }
         Command::ShowData => {

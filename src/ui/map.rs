@@ -5,7 +5,7 @@
 //! browser's stroker takes seconds per redraw, so the roads are drawn by the engine's own
 //! rasteriser ([`rasterise_roads`]) into an image instead.
 
-use super::state::{AppState, Shared, SurfaceLayer};
+use super::state::{AppState, EditTool, Shared, SurfaceLayer};
 use crate::app::coverage_map;
 use crate::app::scene::{
     pick_settlement, rasterise_roads, settlement_radius_px, FacilityClass, Focus, Scene, Viewport,
@@ -653,7 +653,12 @@ impl MapView {
                     .as_ref()
                     .and_then(|sc| build_paths(sc, s.render_raster)),
             );
-            self.fit();
+            // The map of edited data keeps the view the edit was made in.
+            if s.keep_view.get_untracked() && scene.is_some() {
+                s.keep_view.set(false);
+            } else {
+                self.fit();
+            }
         });
     }
 
@@ -772,6 +777,7 @@ pub fn Map() -> impl IntoView {
     let coverage = StoredValue::new_local(None::<CoverageDraw>);
     let hover = RwSignal::new(None::<(f64, f64, String)>);
     let drag = StoredValue::new_local(None::<(f64, f64, bool)>);
+    let drag_start = StoredValue::new_local(None::<(f64, f64)>);
     let resized = RwSignal::new(0u32);
     let _resize = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
     map.follow_scene(paths);
@@ -789,15 +795,20 @@ pub fn Map() -> impl IntoView {
                 node_ref=canvas_ref
                 data-testid="map-canvas"
                 data-drawn="false"
+                class:editing=move || s.edit_tool.get() != EditTool::Select
                 on:mousedown=move |ev| {
                     let (x, y) = map.local_xy(&ev);
                     drag.set_value(Some((x, y, false)));
+                    drag_start.set_value(Some((x, y)));
                 }
                 on:mousemove=move |ev| {
                     let (x, y) = map.local_xy(&ev);
                     if let Some((x0, y0, _)) = drag.get_value() {
                         if (x - x0).abs() + (y - y0).abs() > 2.0 {
-                            view.update(|v| *v = v.pan(x - x0, y - y0));
+                            // Moving a facility drags it, not the map.
+                            if s.edit_tool.get_untracked() != EditTool::Move {
+                                view.update(|v| *v = v.pan(x - x0, y - y0));
+                            }
                             drag.set_value(Some((x, y, true)));
                         }
                         hover.set(None);
@@ -812,8 +823,15 @@ pub fn Map() -> impl IntoView {
                 on:mouseup=move |ev| {
                     let moved = drag.get_value().is_some_and(|d| d.2);
                     drag.set_value(None);
+                    let (x, y) = map.local_xy(&ev);
+                    let start = drag_start.get_value();
+                    drag_start.set_value(None);
+                    let tool = s.edit_tool.get_untracked();
+                    if tool != EditTool::Select {
+                        edit_on_map(&s, view.get_untracked(), tool, start, (x, y), moved);
+                        return;
+                    }
                     if !moved {
-                        let (x, y) = map.local_xy(&ev);
                         let hit = s.scene.get_untracked().and_then(|sc| pick_settlement(&sc.0, &view.get_untracked(), x, y, 3.0));
                         s.selected.set(hit);
                     }
@@ -841,6 +859,51 @@ pub fn Map() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// How near a click a facility or road must be to be the one edited, in screen pixels.
+const EDIT_PICK_PX: f64 = 12.0;
+
+/// A click (or, moving a facility, a drag from `start` to `end`) with an edit tool: the edit
+/// asked of the engine, at the positions under the pointer.
+fn edit_on_map(
+    s: &AppState,
+    view: Viewport,
+    tool: EditTool,
+    start: Option<(f64, f64)>,
+    end: (f64, f64),
+    moved: bool,
+) {
+    use crate::app::editing::{click_position, EditAsk};
+    let Some(scene) = s.scene.get_untracked() else {
+        return;
+    };
+    let Some(zone) = scene.0.zone else { return };
+    let at = |(x, y): (f64, f64)| click_position(zone, scene.0.origin, view.to_scene(x, y));
+    let within_m = EDIT_PICK_PX / view.scale.max(1e-9);
+    let ask = match tool {
+        EditTool::Select => return,
+        EditTool::Add(kind) if !moved => EditAsk::Add { kind, at: at(end) },
+        EditTool::Delete if !moved => EditAsk::Delete {
+            at: at(end),
+            within_m,
+        },
+        EditTool::CloseRoad if !moved => EditAsk::CloseRoad {
+            at: at(end),
+            within_m,
+        },
+        EditTool::Move => match start {
+            Some(from) if moved => EditAsk::Move {
+                from: at(from),
+                to: at(end),
+                within_m,
+            },
+            _ => return,
+        },
+        // A drag with another tool panned the map.
+        _ => return,
+    };
+    super::client::edit(ask);
 }
 
 /// The time of the surface's cell under the screen point (`x`, `y`), in words.

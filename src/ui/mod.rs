@@ -3,6 +3,7 @@
 
 mod client;
 mod demo;
+mod edit_panel;
 mod export_panel;
 mod file_choices;
 mod findings;
@@ -115,6 +116,7 @@ pub fn App() -> impl IntoView {
                     <speeds_panel::SpeedsPanel />
                     <panels::CoveragePanel />
                     <panels::SuggestPanel />
+                    <edit_panel::EditPanel />
                     <findings::FindingsPanel />
                     <findings::Scorecard />
                     <referral::ReferralTable />

@@ -371,6 +371,7 @@ pub fn EngineStatus() -> impl IntoView {
         JobText::Computing(Mode::Ebike) => Key::ComputingEbike.text(lang).to_string(),
         JobText::Timing => Key::Measuring.text(lang).to_string(),
         JobText::Planning => Key::StagePlanning.text(lang).to_string(),
+        JobText::Editing => Key::Editing.text(lang).to_string(),
     };
     let stage_key = |stage: Option<Stage>| match stage {
         None => Key::Waiting,

@@ -60,6 +60,8 @@ pub enum ToWorker {
     },
     /// Suggest sites (the candidates file's bytes, if the ask names one, in `buffers[0]`).
     Plan(PlanAsk),
+    /// A what-if edit, undo, redo or a plan file.
+    Edit(crate::app::editing::EditAsk),
     /// Time the nearest-facility pass on an extract (its bytes in `buffers[0]`), for the
     /// timing page.
     Bench {

@@ -136,6 +136,26 @@ pub struct AppState {
     /// How the map draws roads: `None` chooses by size; `?render=paths` or `?render=raster`
     /// forces one (for comparing them).
     pub render_raster: Option<bool>,
+    /// What a click on the map does: select, or a what-if edit.
+    pub edit_tool: RwSignal<EditTool>,
+    /// The next map is of edited data: keep the view rather than fit it.
+    pub keep_view: RwSignal<bool>,
+}
+
+/// What a click (or a drag) on the map does.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum EditTool {
+    /// Select a settlement; a drag pans.
+    #[default]
+    Select,
+    /// Add a facility of this kind where clicked.
+    Add(crate::engine::model::FacilityKind),
+    /// Delete the facility clicked.
+    Delete,
+    /// Drag a facility to its new place.
+    Move,
+    /// Close the road clicked.
+    CloseRoad,
 }
 
 fn query() -> String {
@@ -196,6 +216,8 @@ impl AppState {
                 Some("paths") => Some(false),
                 _ => None,
             },
+            edit_tool: RwSignal::new(EditTool::Select),
+            keep_view: RwSignal::new(false),
             timing_view: query()
                 .trim_start_matches('?')
                 .split('&')
@@ -238,6 +260,14 @@ impl AppState {
         self.focus.set(None);
         self.notice.set(None);
         self.plan.set(None);
+        self.epoch.update(|e| *e += 1);
+    }
+
+    /// Shows edited data: the summary, and the report asked for again on it; the selection,
+    /// the focus and the view stay.
+    pub(super) fn show_edited(&self, summary: DataSummary) {
+        self.summary.set(summary);
+        self.keep_view.set(true);
         self.epoch.update(|e| *e += 1);
     }
 

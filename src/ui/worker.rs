@@ -182,6 +182,21 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
             SESSION.with(|s| s.borrow_mut().set_speeds(speeds));
             run(id, mode, limit_min, &rules, cell_m)
         }
+        ToWorker::Edit(ask) => {
+            let outcome = SESSION.with(|s| s.borrow_mut().edit(&ask));
+            // A refusal is in the summary (`edit_refused`), shown beside the edits.
+            drop(outcome);
+            let summary = SESSION.with(|s| s.borrow().summary());
+            post(
+                &FromWorker::Data {
+                    summary,
+                    problems: Vec::new(),
+                    timings: Vec::new(),
+                    memory: memory(),
+                },
+                &[],
+            );
+        }
         ToWorker::Plan(ask) => {
             let bytes = buffers.first().map(from_buffer);
             drop(buffers);

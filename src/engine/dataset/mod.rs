@@ -434,6 +434,11 @@ impl Dataset {
         (layers, warnings)
     }
 
+    /// The layers before the edits: the files' own.
+    pub fn base_layers(&self) -> Layers {
+        self.base_layers_and_warnings().0
+    }
+
     /// [`Dataset::layers_and_warnings`] without the edits.
     fn base_layers_and_warnings(&self) -> (Layers, Vec<ExtractWarning>) {
         let user = self.user_layers();

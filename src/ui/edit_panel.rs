@@ -1,0 +1,121 @@
+//! What-if edits in the page: tools that make a click on the map add a facility, delete or
+//! move one, or close a road; undo, redo and clear; the edits listed; the plan saved as a file
+//! and loaded again. The engine applies them (`app::editing`), and the report, the map and
+//! the findings follow.
+
+use super::state::{AppState, EditTool};
+use crate::app::editing::EditAsk;
+use crate::app::text::Key;
+use crate::engine::model::FacilityKind;
+use leptos::prelude::*;
+
+/// The kinds a planner adds, most often first.
+const ADDABLE: [FacilityKind; 7] = [
+    FacilityKind::VillageClinic,
+    FacilityKind::MedicalServicePoint,
+    FacilityKind::MobileStation,
+    FacilityKind::CommunityHealthStation,
+    FacilityKind::CommunityHealthCenter,
+    FacilityKind::TownshipHealthCenter,
+    FacilityKind::CentralTownshipHealthCenter,
+];
+
+/// The edits card.
+#[component]
+pub fn EditPanel() -> impl IntoView {
+    let s = expect_context::<AppState>();
+    let t = move |k: Key| k.text(s.lang.get());
+    let kind = RwSignal::new(FacilityKind::VillageClinic);
+    let tool_button =
+        move |id: &'static str, key: Key, tool: Box<dyn Fn() -> EditTool + Send + Sync>| {
+            let tool = std::sync::Arc::new(tool);
+            let (t1, t2) = (tool.clone(), tool);
+            view! {
+                <button
+                    data-testid=id
+                    aria-pressed=move || (s.edit_tool.get() == t1()).to_string()
+                    on:click=move |_| s.edit_tool.set(t2())
+                >{move || t(key)}</button>
+            }
+        };
+    let edits = move || s.summary.with(|d| d.edits.len());
+    let redo = move || s.summary.with(|d| d.redo);
+    let hint = move || {
+        t(match s.edit_tool.get() {
+            EditTool::Select => Key::EditHintSelect,
+            EditTool::Add(_) => Key::EditHintAdd,
+            EditTool::Delete => Key::EditHintDelete,
+            EditTool::Move => Key::EditHintMove,
+            EditTool::CloseRoad => Key::EditHintCloseRoad,
+        })
+    };
+    let load_plan = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|l| l.get(0)) {
+            let name = file.name();
+            leptos::task::spawn_local(async move {
+                if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                    let text = text.as_string().unwrap_or_default();
+                    super::client::edit(EditAsk::Plan { name, text });
+                }
+            });
+        }
+        input.set_value("");
+    };
+    view! {
+        <section class="card" data-testid="edit-panel">
+            <h3>{move || t(Key::EditTitle)}</h3>
+            <div class="edit-tools">
+                {tool_button("edit-tool-select", Key::EditSelect, Box::new(|| EditTool::Select))}
+                {tool_button("edit-tool-add", Key::EditAdd, Box::new(move || EditTool::Add(kind.get())))}
+                <select
+                    data-testid="edit-kind"
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if let Some(k) = ADDABLE.into_iter().find(|k| k.id() == v) {
+                            kind.set(k);
+                            if matches!(s.edit_tool.get_untracked(), EditTool::Add(_)) {
+                                s.edit_tool.set(EditTool::Add(k));
+                            }
+                        }
+                    }
+                >
+                    {ADDABLE.into_iter().map(|k| view! {
+                        <option value=k.id() selected=move || kind.get() == k>
+                            {move || crate::app::text::kind_name(s.lang.get(), k)}
+                        </option>
+                    }).collect_view()}
+                </select>
+                {tool_button("edit-tool-move", Key::EditMove, Box::new(|| EditTool::Move))}
+                {tool_button("edit-tool-delete", Key::EditDelete, Box::new(|| EditTool::Delete))}
+                {tool_button("edit-tool-close-road", Key::EditCloseRoad, Box::new(|| EditTool::CloseRoad))}
+            </div>
+            <p class="note" data-testid="edit-hint">{hint}</p>
+            <div class="edit-tools">
+                <button data-testid="edit-undo" disabled=move || edits() == 0
+                    on:click=move |_| super::client::edit(EditAsk::Undo)>{move || t(Key::Undo)}</button>
+                <button data-testid="edit-redo" disabled=move || redo() == 0
+                    on:click=move |_| super::client::edit(EditAsk::Redo)>{move || t(Key::Redo)}</button>
+                <button data-testid="edit-clear" disabled=move || edits() == 0
+                    on:click=move |_| super::client::edit(EditAsk::Clear)>{move || t(Key::EditClear)}</button>
+                <button data-testid="edit-save" disabled=move || edits() == 0
+                    on:click=move |_| {
+                        let text = s.summary.with_untracked(|d| d.plan_file.clone());
+                        super::export_panel::download("plan.geojson", "application/geo+json", text.as_bytes());
+                    }>{move || t(Key::EditSave)}</button>
+                <label class="file">
+                    <span>{move || t(Key::EditLoad)}</span>
+                    <input type="file" accept=".geojson,.json" data-testid="edit-load" on:change=load_plan />
+                </label>
+            </div>
+            {move || s.summary.with(|d| d.edit_refused.clone()).map(|e| view! {
+                <p class="error" data-testid="edit-refused">{move || e.text(s.lang.get()).to_string()}</p>
+            })}
+            <ol class="edits" data-testid="edit-list">
+                {move || s.summary.with(|d| d.edit_labels.clone()).into_iter().map(|l| view! {
+                    <li data-testid="edit-item">{move || l.text(s.lang.get()).to_string()}</li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,87 @@
+// What-if edits in the page (issue 12 §1): a clinic added by clicking the map raises the share
+// and resolves findings; undo gives the figure before exactly, redo the edited one; the plan is
+// saved as a file and loaded again; an edit that cannot apply is refused and changes nothing.
+
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { TEST_TIMEOUT_MS, launchBrowser, shareValue, tid, waitForShare, waitForShareChange, withApp } from './helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const violations = async (page) => Number(await page.textContent(tid('count-violations')));
+
+test('(e1) add a clinic by clicking the map, undo, redo, save the plan and load it again', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withApp(t, browser, async (page) => {
+    const share = await shareValue(page);
+    const shareText = await page.getAttribute(tid('share-within-limit'), 'data-value');
+    const found = await violations(page);
+    // The settlement beyond the limit listed first comes to the map's centre.
+    await page.locator(tid('beyond-row')).first().click();
+    const popup = page.locator(tid('settlement-popup'));
+    await popup.waitFor();
+    await popup.locator('button').click();
+    const view = await page.getAttribute(tid('map-canvas'), 'data-view');
+    // A medical service point (a second village clinic in a village would add a finding of
+    // its own, village.duplicate-clinics).
+    await page.selectOption(tid('edit-kind'), 'medical_service_point');
+    await page.click(tid('edit-tool-add'));
+    assert.equal(await page.getAttribute(tid('edit-tool-add'), 'aria-pressed'), 'true');
+    const box = await page.locator(tid('map-canvas')).boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const added = await waitForShareChange(page, share, 'a clinic added');
+    assert.ok(added > share, `${added} against ${share}`);
+    assert.equal(await page.locator(tid('edit-item')).count(), 1);
+    assert.match(await page.textContent(tid('edit-item')), /医疗服务点|medical service point/);
+    assert.ok(await violations(page) < found, 'a finding is resolved');
+    assert.equal(await page.getAttribute(tid('map-canvas'), 'data-planned'), '1');
+    // The view the edit was made in stays.
+    assert.equal(await page.getAttribute(tid('map-canvas'), 'data-view'), view);
+    await page.screenshot({ path: `${process.env.MEDREACH_SHOTS ?? '/tmp'}/edit-added.png` });
+    // Undo: exactly the figure before; redo: the edited one.
+    await page.click(tid('edit-undo'));
+    await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.getAttribute('data-value') === want, [tid('share-within-limit'), shareText]);
+    assert.equal(await page.locator(tid('edit-item')).count(), 0);
+    assert.equal(await violations(page), found);
+    await page.click(tid('edit-redo'));
+    await waitForShare(page, added, 'redone');
+    // The plan as a file, with the added facility as a point.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(tid('edit-save'))]);
+    assert.equal(download.suggestedFilename(), 'plan.geojson');
+    const chunks = [];
+    for await (const c of await download.createReadStream()) chunks.push(c);
+    const plan = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    assert.equal(plan.features.length, 1);
+    assert.equal(plan.features[0].properties.edit, 'add_facility');
+    assert.equal(plan.features[0].geometry.type, 'Point');
+    // Cleared, then loaded again from the file: the same figure.
+    await page.click(tid('edit-clear'));
+    await waitForShare(page, share, 'cleared');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'medreach-plan-'));
+    const file = path.join(dir, 'plan.geojson');
+    writeFileSync(file, JSON.stringify(plan));
+    await page.setInputFiles(tid('edit-load'), file);
+    await waitForShare(page, added, 'the plan loaded');
+    assert.equal(await page.locator(tid('edit-item')).count(), 1);
+    // Deleting where there is no facility is refused, and nothing changes.
+    await page.click(tid('edit-tool-delete'));
+    await page.mouse.click(box.x + 5, box.y + box.height - 5);
+    await page.locator(tid('edit-refused')).waitFor();
+    assert.equal(await page.locator(tid('edit-item')).count(), 1);
+    assert.equal(await shareValue(page), added);
+    // A plan file that is not one is refused by name.
+    const bad = path.join(dir, 'bad.geojson');
+    writeFileSync(bad, '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},"geometry":null}]}');
+    await page.setInputFiles(tid('edit-load'), bad);
+    await page.waitForFunction((sel) => /bad\.geojson/.test(document.querySelector(sel)?.textContent ?? ''), tid('edit-refused'));
+    assert.equal(await page.locator(tid('edit-item')).count(), 1);
+  });
+});
