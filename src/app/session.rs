@@ -413,7 +413,7 @@ impl Session {
         }
     }
 
-    /// Makes what-if edits ([`EditAsk`]): one made on the map (a click turned into an edit
+    /// Makes what-if edits ([`crate::app::editing::EditAsk`]): one made on the map (a click turned into an edit
     /// of the feature it names), undo, redo, a plan file's edits, or none. An edit that cannot
     /// apply is refused with the reason (kept for [`Session::summary`]) and changes nothing.
     pub fn edit(&mut self, ask: &crate::app::editing::EditAsk) -> Result<(), Bilingual> {
