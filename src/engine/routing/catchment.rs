@@ -1,0 +1,215 @@
+//! Catchments: every settlement within a time of one facility, with its time, from a search
+//! that stops at that time.
+//!
+//! Travel runs from the settlement to the facility, so the search starts at the facility's
+//! join node, carrying the facility's off-road minutes, and runs backwards along the arcs
+//! ([`RoutingGraph::incoming`]), as the nearest-facility search does; a settlement's time is
+//! its own off-road minutes plus its join node's. The sums are made in the same order as
+//! there (the node's time, then the arc's; the settlement's leg, then the node's time), and
+//! a shortest path's float sum does not depend on the search that finds it, so a settlement's
+//! time to a facility is, bit for bit, the time [`Reach`] gives it when that facility is its
+//! nearest. Thresholds are inclusive: a settlement at exactly the limit is in.
+
+use super::queue::{pack, unpack};
+use super::travel_times::{Join, Reach, Router};
+use crate::engine::model::{FacilityId, SettlementId};
+use crate::engine::network::{NodeId, RoutingGraph};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Searches from single origins over one graph, each stopping at a time limit; the scratch
+/// space (a time per node) is kept between searches and only the nodes a search reached are
+/// reset, so a search costs what its catchment holds, not the graph's size.
+pub struct Catchments<'a> {
+    graph: &'a RoutingGraph,
+    settlements: &'a [Join],
+    /// `(join node, settlement index)`, sorted: the settlements at a node.
+    by_node: Vec<(NodeId, u32)>,
+    /// Per node, its minutes in the current search (infinite when not reached).
+    minutes: Vec<f64>,
+    /// The nodes the current search reached.
+    touched: Vec<NodeId>,
+}
+
+impl<'a> Catchments<'a> {
+    /// Searches over `graph` for the settlements joined at `settlements` (by index).
+    pub fn new(graph: &'a RoutingGraph, settlements: &'a [Join]) -> Catchments<'a> {
+        let mut by_node: Vec<(NodeId, u32)> = settlements
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.node, i as u32))
+            .collect();
+        by_node.sort_unstable();
+        Catchments {
+            graph,
+            settlements,
+            by_node,
+            minutes: vec![f64::INFINITY; graph.node_count()],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Every settlement whose time to `origin` (a facility's or a site's join) is at or below
+    /// `limit_min`: `(settlement index, minutes)`, by settlement index.
+    pub fn within(&mut self, origin: &Join, limit_min: f64) -> Vec<(u32, f64)> {
+        let mut found = Vec::new();
+        let mut heap = BinaryHeap::new();
+        if origin.offroad_min <= limit_min {
+            self.reach(origin.node, origin.offroad_min, &mut heap);
+        }
+        while let Some(item) = heap.pop() {
+            let (m, _, node) = unpack(item);
+            if m > self.minutes[node as usize] {
+                continue;
+            }
+            let first = self.by_node.partition_point(|&(n, _)| n < node);
+            for &(_, s) in self.by_node[first..]
+                .iter()
+                .take_while(|&&(n, _)| n == node)
+            {
+                let t = self.settlements[s as usize].offroad_min + m;
+                if t <= limit_min {
+                    found.push((s, t));
+                }
+            }
+            for (tail, w) in self.graph.incoming(node) {
+                let t = m + w;
+                if t <= limit_min && t < self.minutes[tail as usize] {
+                    self.reach(tail, t, &mut heap);
+                }
+            }
+        }
+        for n in self.touched.drain(..) {
+            self.minutes[n as usize] = f64::INFINITY;
+        }
+        found.sort_unstable_by_key(|&(s, _)| s);
+        found
+    }
+
+    /// Gives `node` the time `t` (better than its own) and queues it.
+    fn reach(&mut self, node: NodeId, t: f64, heap: &mut BinaryHeap<Reverse<u128>>) {
+        let slot = &mut self.minutes[node as usize];
+        if slot.is_infinite() {
+            self.touched.push(node);
+        }
+        *slot = t;
+        heap.push(pack(t, 0, node));
+    }
+}
+
+impl Reach {
+    /// Per facility of `facilities`, every settlement whose time to it is at or below
+    /// `limit_min`, with that time, by settlement: over the network, a search from the
+    /// facility that stops at the limit ([`Catchments`]); without roads, straight lines at
+    /// the off-road speed. A settlement's time to a facility is exactly the time
+    /// [`Reach::settlements`] gives it when that facility is its nearest.
+    pub fn catchments(
+        &self,
+        facilities: &[FacilityId],
+        limit_min: f64,
+    ) -> Vec<Vec<(SettlementId, f64)>> {
+        let tag = |v: Vec<(u32, f64)>| {
+            v.into_iter()
+                .map(|(s, m)| (SettlementId(s as usize), m))
+                .collect()
+        };
+        match &self.router {
+            Router::Network {
+                graph,
+                settlement_joins,
+                facility_joins,
+                ..
+            } => {
+                let mut search = Catchments::new(graph, settlement_joins);
+                facilities
+                    .iter()
+                    .map(|f| tag(search.within(&facility_joins[f.index()], limit_min)))
+                    .collect()
+            }
+            Router::StraightLine { offroad_m_per_min } => facilities
+                .iter()
+                .map(|f| {
+                    let at = self.facility_xy[f.index()];
+                    self.settlement_xy
+                        .iter()
+                        .enumerate()
+                        .map(|(s, p)| (SettlementId(s), p.distance_m(at) / offroad_m_per_min))
+                        .filter(|&(_, m)| m <= limit_min)
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::network::{Mode, SpeedTable};
+    use crate::engine::routing::travel_times;
+
+    /// Each facility's catchment against the whole-graph search from that facility alone:
+    /// the same settlements (inclusive of the limit) with the same minutes, bit for bit.
+    fn agrees_with_single_origin_searches(reach: &Reach, facilities: usize, limit: f64) {
+        let ids: Vec<FacilityId> = (0..facilities).map(FacilityId).collect();
+        let catchments = reach.catchments(&ids, limit);
+        let mut nonempty = 0;
+        for (&f, got) in ids.iter().zip(&catchments) {
+            let alone = reach.nearest_among(&[f]);
+            let want: Vec<(SettlementId, u64)> = alone
+                .settlements
+                .iter()
+                .enumerate()
+                .filter_map(|(s, r)| {
+                    r.filter(|(m, _)| *m <= limit)
+                        .map(|(m, _)| (SettlementId(s), m.to_bits()))
+                })
+                .collect();
+            let got: Vec<(SettlementId, u64)> =
+                got.iter().map(|&(s, m)| (s, m.to_bits())).collect();
+            assert_eq!(got, want, "{:?} facility {f:?}", reach.mode);
+            nonempty += usize::from(!got.is_empty());
+        }
+        assert!(nonempty > 0, "some catchment holds a settlement");
+    }
+
+    #[test]
+    fn catchments_equal_single_origin_searches_bit_for_bit() {
+        let layers = crate::devtools::synthetic::generate(3_000, 5);
+        let facilities = layers.facilities.len().min(25);
+        for (mode, limit) in [(Mode::Walk, 15.0), (Mode::Drive, 4.0), (Mode::Ebike, 6.0)] {
+            let reach = travel_times(&layers, mode, &SpeedTable::default()).unwrap();
+            agrees_with_single_origin_searches(&reach, facilities, limit);
+        }
+        let mut no_roads = layers.clone();
+        no_roads.roads.clear();
+        let reach = travel_times(&no_roads, Mode::Walk, &SpeedTable::default()).unwrap();
+        assert!(reach.straight_line);
+        agrees_with_single_origin_searches(&reach, facilities, 30.0);
+    }
+
+    #[test]
+    fn a_settlement_times_its_nearest_service_point_as_the_travel_times_do() {
+        let layers = crate::devtools::synthetic::generate(3_000, 9);
+        for mode in [Mode::Walk, Mode::Drive] {
+            let reach = travel_times(&layers, mode, &SpeedTable::default()).unwrap();
+            let limit = 60.0;
+            let catchments = reach.catchments(&reach.service_points, limit);
+            let mut checked = 0;
+            for (s, r) in reach.settlements.iter().enumerate() {
+                let (Some(m), Some(f)) = (r.minutes, r.nearest) else {
+                    continue;
+                };
+                let k = reach.service_points.iter().position(|&p| p == f).unwrap();
+                let found = catchments[k].iter().find(|&&(t, _)| t == SettlementId(s));
+                if m <= limit {
+                    assert_eq!(found.map(|x| x.1.to_bits()), Some(m.to_bits()), "{s}");
+                    checked += 1;
+                } else {
+                    assert_eq!(found, None);
+                }
+            }
+            assert!(checked > 20, "{mode:?}: {checked}");
+        }
+    }
+}
