@@ -169,13 +169,14 @@ pub fn floating_catchment(
             .collect::<Vec<_>>()
     };
     let weighted: Vec<Vec<(usize, f64)>> = catchments.iter().map(|c| within(c)).collect();
+    // Folded from +0.0: an empty catchment's demand is 0, not the −0.0 `f64::sum` starts from.
     let demand: Vec<f64> = weighted
         .iter()
-        .map(|c| c.iter().map(|&(i, w)| w * population[i]).sum())
+        .map(|c| c.iter().fold(0.0, |d, &(i, w)| d + w * population[i]))
         .collect();
     let people: Vec<f64> = weighted
         .iter()
-        .map(|c| c.iter().map(|&(i, _)| population[i]).sum())
+        .map(|c| c.iter().fold(0.0, |d, &(i, _)| d + population[i]))
         .collect();
     let suppliers: Vec<Option<f64>> = capacity
         .iter()
@@ -411,6 +412,10 @@ mod tests {
         let r = floating_catchment(&population, &capacity, &catchments, 15.0, &Method::TwoStep);
         assert_eq!(r.suppliers, vec![None, None, Some(0.1)]);
         assert_eq!(r.demand, vec![0.0, 0.0, 50.0]);
+        assert!(
+            r.demand[1].is_sign_positive(),
+            "an empty catchment's demand is +0"
+        );
         assert_eq!(r.population, vec![0.0, 0.0, 50.0]);
         assert_eq!(r.settlements, vec![0.0, 0.1, 0.0]);
     }
