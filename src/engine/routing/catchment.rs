@@ -25,6 +25,9 @@ pub struct Catchments<'a> {
     settlements: &'a [Join],
     /// `(join node, settlement index)`, sorted: the settlements at a node.
     by_node: Vec<(NodeId, u32)>,
+    /// Per node, one bit: whether a settlement joins there (most nodes have none, and are
+    /// passed without looking them up).
+    joined: Vec<u64>,
     /// Per node, its minutes in the current search (infinite when not reached).
     minutes: Vec<f64>,
     /// The nodes the current search reached.
@@ -40,10 +43,15 @@ impl<'a> Catchments<'a> {
             .map(|(i, j)| (j.node, i as u32))
             .collect();
         by_node.sort_unstable();
+        let mut joined = vec![0u64; graph.node_count().div_ceil(64)];
+        for &(n, _) in &by_node {
+            joined[n as usize / 64] |= 1 << (n % 64);
+        }
         Catchments {
             graph,
             settlements,
             by_node,
+            joined,
             minutes: vec![f64::INFINITY; graph.node_count()],
             touched: Vec::new(),
         }
@@ -62,22 +70,25 @@ impl<'a> Catchments<'a> {
             if m > self.minutes[node as usize] {
                 continue;
             }
-            let first = self.by_node.partition_point(|&(n, _)| n < node);
-            for &(_, s) in self.by_node[first..]
-                .iter()
-                .take_while(|&&(n, _)| n == node)
-            {
-                let t = self.settlements[s as usize].offroad_min + m;
-                if t <= limit_min {
-                    found.push((s, t));
+            if self.joined[node as usize / 64] & (1 << (node % 64)) != 0 {
+                let first = self.by_node.partition_point(|&(n, _)| n < node);
+                for &(_, s) in self.by_node[first..]
+                    .iter()
+                    .take_while(|&&(n, _)| n == node)
+                {
+                    let t = self.settlements[s as usize].offroad_min + m;
+                    if t <= limit_min {
+                        found.push((s, t));
+                    }
                 }
             }
-            for (tail, w) in self.graph.incoming(node) {
+            let graph = self.graph;
+            graph.for_each_incoming(node, |tail, w| {
                 let t = m + w;
                 if t <= limit_min && t < self.minutes[tail as usize] {
                     self.reach(tail, t, &mut heap);
                 }
-            }
+            });
         }
         for n in self.touched.drain(..) {
             self.minutes[n as usize] = f64::INFINITY;
