@@ -41,11 +41,9 @@ impl Case {
                     if minutes == 15.0 {
                         return Some((x, kmh));
                     }
-                    kmh = if minutes > 15.0 {
-                        kmh.next_up()
-                    } else {
-                        kmh.next_down()
-                    };
+                    // The next float up or down (kmh is positive).
+                    let bits = kmh.to_bits();
+                    kmh = f64::from_bits(if minutes > 15.0 { bits + 1 } else { bits - 1 });
                 }
                 None
             })
