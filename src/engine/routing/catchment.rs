@@ -11,15 +11,23 @@
 //! nearest. Thresholds are inclusive: a settlement at exactly the limit is in.
 
 use super::queue::{pack, unpack};
+use super::search::{nearest_origin_within, Origin};
 use super::travel_times::{Join, Reach, Router};
 use crate::engine::model::{FacilityId, SettlementId};
 use crate::engine::network::{NodeId, RoutingGraph};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// Searches from single origins over one graph, each stopping at a time limit; the scratch
-/// space (a time per node) is kept between searches and only the nodes a search reached are
-/// reset, so a search costs what its catchment holds, not the graph's size.
+/// Searches from single origins over one graph, each stopping at a time limit.
+///
+/// A search first runs node by node from the origin, holding a time per node in scratch space
+/// kept between searches (only the nodes it reached are reset), so a small catchment costs what
+/// it holds, not the graph's size. One that settles more than a thirty-second of the graph's
+/// nodes (a long drive in a city) hands over to the contracted search stopped at the limit
+/// ([`nearest_origin_within`]), which crosses each chain of road vertices in one step and fills
+/// them once, faster there; both give the same times bit for bit. (Porto driving, 300 service
+/// points, 15 minutes: 3.3 s node by node only, 1.5 s contracted only, about 2 s so; walking
+/// 0.05 s, 0.6 s and 0.05 s.)
 pub struct Catchments<'a> {
     graph: &'a RoutingGraph,
     settlements: &'a [Join],
@@ -32,6 +40,8 @@ pub struct Catchments<'a> {
     minutes: Vec<f64>,
     /// The nodes the current search reached.
     touched: Vec<NodeId>,
+    /// Nodes a node-by-node search may settle before it hands over.
+    hand_over: usize,
 }
 
 impl<'a> Catchments<'a> {
@@ -54,21 +64,37 @@ impl<'a> Catchments<'a> {
             joined,
             minutes: vec![f64::INFINITY; graph.node_count()],
             touched: Vec::new(),
+            hand_over: graph.node_count() / 32 + 1_000,
         }
     }
 
     /// Every settlement whose time to `origin` (a facility's or a site's join) is at or below
     /// `limit_min`: `(settlement index, minutes)`, by settlement index.
     pub fn within(&mut self, origin: &Join, limit_min: f64) -> Vec<(u32, f64)> {
+        if origin.offroad_min > limit_min || limit_min.is_nan() {
+            return Vec::new();
+        }
+        match self.node_by_node(origin, limit_min) {
+            Some(found) => found,
+            None => self.contracted(origin, limit_min),
+        }
+    }
+
+    /// The node-by-node search; `None` when it settled more nodes than it may.
+    fn node_by_node(&mut self, origin: &Join, limit_min: f64) -> Option<Vec<(u32, f64)>> {
         let mut found = Vec::new();
         let mut heap = BinaryHeap::new();
-        if origin.offroad_min <= limit_min {
-            self.reach(origin.node, origin.offroad_min, &mut heap);
-        }
+        self.reach(origin.node, origin.offroad_min, &mut heap);
+        let mut settled = 0usize;
         while let Some(item) = heap.pop() {
             let (m, _, node) = unpack(item);
             if m > self.minutes[node as usize] {
                 continue;
+            }
+            settled += 1;
+            if settled > self.hand_over {
+                self.reset();
+                return None;
             }
             if self.joined[node as usize / 64] & (1 << (node % 64)) != 0 {
                 let first = self.by_node.partition_point(|&(n, _)| n < node);
@@ -90,11 +116,25 @@ impl<'a> Catchments<'a> {
                 }
             });
         }
-        for n in self.touched.drain(..) {
-            self.minutes[n as usize] = f64::INFINITY;
-        }
+        self.reset();
         found.sort_unstable_by_key(|&(s, _)| s);
-        found
+        Some(found)
+    }
+
+    /// The contracted search stopped at the limit, then every settlement's time.
+    fn contracted(&self, origin: &Join, limit_min: f64) -> Vec<(u32, f64)> {
+        let start = Origin {
+            node: origin.node,
+            minutes: origin.offroad_min,
+            label: 0,
+        };
+        let (minutes, _) = nearest_origin_within(self.graph, &[start], limit_min);
+        self.settlements
+            .iter()
+            .enumerate()
+            .map(|(s, j)| (s as u32, j.offroad_min + minutes[j.node as usize]))
+            .filter(|&(_, t)| t <= limit_min)
+            .collect()
     }
 
     /// Gives `node` the time `t` (better than its own) and queues it.
@@ -105,6 +145,13 @@ impl<'a> Catchments<'a> {
         }
         *slot = t;
         heap.push(pack(t, 0, node));
+    }
+
+    /// Clears the scratch space of the nodes the last search reached.
+    fn reset(&mut self) {
+        for n in self.touched.drain(..) {
+            self.minutes[n as usize] = f64::INFINITY;
+        }
     }
 }
 
@@ -160,10 +207,30 @@ mod tests {
     use crate::engine::routing::travel_times;
 
     /// Each facility's catchment against the whole-graph search from that facility alone:
-    /// the same settlements (inclusive of the limit) with the same minutes, bit for bit.
+    /// the same settlements (inclusive of the limit) with the same minutes, bit for bit; over
+    /// the network, node by node and contracted (every search handed over).
     fn agrees_with_single_origin_searches(reach: &Reach, facilities: usize, limit: f64) {
         let ids: Vec<FacilityId> = (0..facilities).map(FacilityId).collect();
         let catchments = reach.catchments(&ids, limit);
+        if let Router::Network {
+            graph,
+            settlement_joins,
+            facility_joins,
+            ..
+        } = &reach.router
+        {
+            let mut search = Catchments::new(graph, settlement_joins);
+            search.hand_over = 0;
+            for (&f, want) in ids.iter().zip(&catchments) {
+                let got = search.within(&facility_joins[f.index()], limit);
+                let bits = |v: &[(u32, f64)]| -> Vec<(u32, u64)> {
+                    v.iter().map(|&(s, m)| (s, m.to_bits())).collect()
+                };
+                let want: Vec<(u32, f64)> =
+                    want.iter().map(|&(s, m)| (s.index() as u32, m)).collect();
+                assert_eq!(bits(&got), bits(&want), "contracted, facility {f:?}");
+            }
+        }
         let mut nonempty = 0;
         for (&f, got) in ids.iter().zip(&catchments) {
             let alone = reach.nearest_among(&[f]);
