@@ -10,12 +10,15 @@
 //!   its `population_estimated`.
 //! - [`surface`]: the travel-time surface as a GeoTIFF and its isochrones as GeoJSON.
 //! - [`plan`]: where to add sites (maximal or set covering), with a proven bound.
+//! - [`access`]: capacity-limited coverage (2SFCA, E2SFCA, G2SFCA): capacity per resident
+//!   within reach, per settlement and per facility.
 //! - [`report`]: the printable report as one self-contained HTML file.
 //! - [`export`]: the exports (CSV, XLSX, GeoJSON, GeoTIFF) into a folder, the settlements in
 //!   WGS84 or the system `--export-crs` names.
 //! - [`synthetic`]: a generated network checked end to end, timed.
 //! - [`demo_county`]: writes the generated demo county.
 
+pub mod access;
 pub mod check;
 pub mod demo_county;
 pub mod export;
@@ -29,6 +32,7 @@ pub const USAGE: &str = "usage: medreach check --roads FILE --facilities FILE --
        medreach check --osm FILE.osm.pbf [--roads FILE] [--facilities FILE] [--settlements FILE] [--admin FILE] [--floor-m2-per-person 40] [--population auto|places|buildings] [--mode walk|drive|ebike] [--limit-min 15] [--rules PARAMS.toml|.json]
        medreach surface --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive|ebike] [--cell-m 100] --out FILE.tif [--isochrones FILE.geojson] [--bands 5,10,15,30,60]
        medreach plan --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive|ebike] [--limit-min 15] (--add K | --target-share 1.0) [--candidates FILE.geojson] [--spacing-m 300] [--kind medical_service_point]
+       medreach access --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive|ebike] --capacity-field FIELD [--catchment-min 15] [--method 2sfca|e2sfca|g2sfca] [--steps 10:1,20:0.68,30:0.22] [--sigma-min 20] [--times]
        medreach report --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive|ebike] [--limit-min 15] [--rules PARAMS] [--lang zh|en] --out report.html
        medreach export --roads FILE --facilities FILE --settlements FILE [--admin FILE] [--mode walk|drive|ebike] [--limit-min 15] [--lang zh|en] [--cell-m 100] [--export-crs CRS] --out-dir DIR
        medreach demo-county --out DIR [--seed 2025]
@@ -77,6 +81,18 @@ generated at the settlements beyond the limit and every --spacing-m metres along
 them. The JSON gives the residents within the limit before and after, a proven upper bound, the
 gap to it, and each site with the residents it adds.
 
+access computes capacity-limited coverage, the two-step floating catchment (2SFCA) as PySAL's
+access package defines it: every medical service point with the capacity --capacity-field names
+(capacity/容量, doctors/医生数, beds/床位数, staff/人员数, or any attribute name of it) divides it
+among the residents within --catchment-min minutes (inclusive; the limit, 15, by default), and
+every settlement gets the sum of the ratios of the facilities it reaches: capacity per resident
+(not per 1,000), 0 when it reaches none. A facility whose catchment holds nobody has ratio null;
+service points without the capacity do not supply and are listed in warnings. --method e2sfca
+weighs times by steps (--steps, PySAL's 10:1,20:0.68,30:0.22 by default: weight 1 up to 10 min,
+0.68 up to 20, 0.22 up to 30, 0 beyond), g2sfca by a Gaussian exp(-t^2/(2 sigma^2)) (--sigma-min,
+20 by default, as PySAL's example); both steps use the weights. --times adds every settlement's
+time to each facility whose catchment holds it.
+
 report writes the printable report (title, parameters, map with legend, scale bar and north
 arrow, the headline figure, the 2027 target scorecard, the scorecard by township, every finding
 with its place, suggestion and clause, the planned sites) as one self-contained HTML file that a
@@ -103,6 +119,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
         Some("synthetic") => synthetic::run(&args[1..]),
         Some("surface") => surface::run(&args[1..]),
         Some("plan") => plan::run(&args[1..]),
+        Some("access") => access::run(&args[1..]),
         Some("report") => report::run(&args[1..]),
         Some("export") => export::run(&args[1..]),
         Some("-h") | Some("--help") => Ok(USAGE.to_string()),

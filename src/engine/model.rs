@@ -460,6 +460,82 @@ pub struct Capacity {
     pub staff: Option<f64>,
 }
 
+impl Capacity {
+    /// The capacity `field` names, `None` when the data do not give it.
+    pub fn get(&self, field: CapacityField) -> Option<f64> {
+        match field {
+            CapacityField::Capacity => self.capacity,
+            CapacityField::Doctors => self.doctors,
+            CapacityField::Beds => self.beds,
+            CapacityField::Staff => self.staff,
+        }
+    }
+}
+
+/// One of a facility's [`Capacity`] fields: what capacity-limited coverage divides among the
+/// residents who can reach it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityField {
+    /// [`Capacity::capacity`].
+    Capacity,
+    /// [`Capacity::doctors`].
+    Doctors,
+    /// [`Capacity::beds`].
+    Beds,
+    /// [`Capacity::staff`].
+    Staff,
+}
+
+impl CapacityField {
+    /// All fields.
+    pub const ALL: [CapacityField; 4] = [
+        CapacityField::Capacity,
+        CapacityField::Doctors,
+        CapacityField::Beds,
+        CapacityField::Staff,
+    ];
+
+    /// The attribute names that give it, in order of preference: the English id first, then
+    /// the Chinese names (`docs/VOCABULARY.md`).
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            CapacityField::Capacity => &["capacity", "容量", "服务能力"],
+            CapacityField::Doctors => &[
+                "doctors",
+                "医生数",
+                "执业医师数",
+                "执业(助理)医师数",
+                "执业（助理）医师数",
+                "医师数",
+            ],
+            CapacityField::Beds => &["beds", "床位数", "编制床位数", "实有床位数", "床位"],
+            CapacityField::Staff => &[
+                "staff",
+                "人员数",
+                "卫生技术人员数",
+                "卫生人员数",
+                "职工数",
+                "在岗职工数",
+            ],
+        }
+    }
+
+    /// The stable id (`capacity`, `doctors`, `beds`, `staff`).
+    pub fn id(self) -> &'static str {
+        self.names()[0]
+    }
+
+    /// The field any of its attribute names names (`doctors`, `医生数`, `执业医师数`, `床位数`,
+    /// …; ASCII letters in any case, spaces around ignored).
+    pub fn parse(raw: &str) -> Option<CapacityField> {
+        let raw = raw.trim();
+        CapacityField::ALL
+            .into_iter()
+            .find(|f| f.names().iter().any(|n| n.eq_ignore_ascii_case(raw)))
+    }
+}
+
 impl Facility {
     /// A facility of `kind` at `at` with nothing else known: a medical service point when its
     /// kind is one; no grade, ownership, centers or code; not the lead hospital; existing.

@@ -8,12 +8,13 @@
 //! carries more fields; these are the ones a script may rely on). On a bad argument or file it
 //! exits non-zero, prints nothing on stdout and names the problem (and the file) on stderr.
 //!
-//! `osm` runs it on OpenStreetMap extracts (`--osm`).
+//! `osm` runs it on OpenStreetMap extracts (`--osm`); `access` runs capacity-limited coverage.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "../support/mod.rs"]
 mod support;
 
+mod access;
 mod export;
 mod osm;
 mod planning;

@@ -1,6 +1,7 @@
 //! The engine's integration tests, one module per area, in one test binary (see
 //! `tests/support/` for what they share and `tests/cli/` for the command line):
 //!
+//! - `access`: capacity-limited coverage (2SFCA and its variants) against PySAL's `access`;
 //! - `reference_cases`: the real cases against an independent implementation's results;
 //! - `osm`: reading the OpenStreetMap extracts;
 //! - `rules`: the rule catalog on small hand-made cases;
@@ -14,6 +15,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod access;
 mod demo_county;
 mod edits;
 mod golden_report;

@@ -6,8 +6,8 @@
 
 use crate::engine::crs::LonLat;
 use crate::engine::model::{
-    is_walk_only_class, AdminUnit, AreaFlag, Capacity, Center, Facility, FacilityKind, Layers,
-    Level, Oneway, Ownership, Rings, Road, Settlement, SkipReason, Source,
+    is_walk_only_class, AdminUnit, AreaFlag, Capacity, CapacityField, Center, Facility,
+    FacilityKind, Layers, Level, Oneway, Ownership, Rings, Road, Settlement, SkipReason, Source,
 };
 use serde_json::{Map, Value};
 
@@ -376,33 +376,10 @@ pub fn push_point(
                 .map(|c| normalize_code(&c)),
             planned: prop_bool(props, &["planned", "规划", "拟建"]).unwrap_or(false),
             capacity: Capacity {
-                capacity: prop_count(props, &["capacity", "容量", "服务能力"]),
-                doctors: prop_count(
-                    props,
-                    &[
-                        "doctors",
-                        "医生数",
-                        "执业医师数",
-                        "执业(助理)医师数",
-                        "执业（助理）医师数",
-                        "医师数",
-                    ],
-                ),
-                beds: prop_count(
-                    props,
-                    &["beds", "床位数", "编制床位数", "实有床位数", "床位"],
-                ),
-                staff: prop_count(
-                    props,
-                    &[
-                        "staff",
-                        "人员数",
-                        "卫生技术人员数",
-                        "卫生人员数",
-                        "职工数",
-                        "在岗职工数",
-                    ],
-                ),
+                capacity: prop_count(props, CapacityField::Capacity.names()),
+                doctors: prop_count(props, CapacityField::Doctors.names()),
+                beds: prop_count(props, CapacityField::Beds.names()),
+                staff: prop_count(props, CapacityField::Staff.names()),
             },
         }
     };

@@ -244,6 +244,13 @@ impl RoutingGraph {
     /// The arcs entering `node`: `(tail, minutes)`.
     pub fn incoming(&self, node: NodeId) -> impl Iterator<Item = (NodeId, f64)> + '_ {
         let mut out = Vec::new();
+        self.for_each_incoming(node, |tail, w| out.push((tail, w)));
+        out.into_iter()
+    }
+
+    /// Calls `f(tail, minutes)` for each arc entering `node`, in [`RoutingGraph::incoming`]'s
+    /// order, without gathering them first (for searches that visit many nodes).
+    pub fn for_each_incoming(&self, node: NodeId, mut f: impl FnMut(NodeId, f64)) {
         let place = self.place[node as usize];
         if place & INTERIOR == 0 {
             let c = place as usize;
@@ -260,7 +267,7 @@ impl RoutingGraph {
                         }
                     }
                 };
-                out.push((tail, self.weights[w as usize]));
+                f(tail, self.weights[w as usize]);
             }
         } else {
             let slot = place & !INTERIOR;
@@ -276,17 +283,16 @@ impl RoutingGraph {
                 }
             };
             if ch.ab != NO_ARC {
-                out.push((
+                f(
                     node_at(i as i64 + 1),
                     self.weights[(ch.ab + i + 1) as usize],
-                ));
+                );
             }
             if ch.ba != NO_ARC {
                 let w = self.weights[(ch.ba + ch.len - i) as usize];
-                out.push((node_at(i as i64 - 1), w));
+                f(node_at(i as i64 - 1), w);
             }
         }
-        out.into_iter()
     }
 }
 

@@ -4,13 +4,10 @@
 //! the same graph, sums and ties as the travel times of the data with the sites added. Without
 //! roads, straight lines at the off-road speed.
 
-use super::solve::Ordered;
 use crate::engine::crs::{LonLat, Projector, Xy};
 use crate::engine::model::FacilityId;
-use crate::engine::network::{NodeId, RoutingGraph, Snap};
-use crate::engine::routing::{nearest_origin, origins, Join, Reach, Router, UNREACHED};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use crate::engine::network::{RoutingGraph, Snap};
+use crate::engine::routing::{nearest_origin, origins, Catchments, Join, Reach, Router, UNREACHED};
 
 /// Sites placed on an analysis: projected, and joined to its network when it has one.
 pub(super) struct Placed<'a> {
@@ -150,59 +147,23 @@ impl<'a> Placed<'a> {
     }
 }
 
-/// Per site join in `sites`, the settlements within `limit_min` of it: a search from the site
-/// backwards along the arcs, node by node, that stops at the limit (summing as the travel
-/// times sum: the node's time, then the arc's; the settlement's leg, then the node's time).
+/// Per site join in `sites`, the settlements within `limit_min` of it: the routing's own
+/// search that stops at the limit ([`Catchments`]), as for any facility.
 fn searches_to_limit(
     graph: &RoutingGraph,
     settlements: &[Join],
     sites: &[Join],
     limit_min: f64,
 ) -> Vec<Vec<u32>> {
-    let mut by_node: Vec<(NodeId, u32)> = settlements
-        .iter()
-        .enumerate()
-        .map(|(i, j)| (j.node, i as u32))
-        .collect();
-    by_node.sort_unstable();
-    let mut minutes = vec![f64::INFINITY; graph.node_count()];
-    let mut touched: Vec<NodeId> = Vec::new();
-    let mut heap: BinaryHeap<Reverse<(Ordered, NodeId)>> = BinaryHeap::new();
+    let mut search = Catchments::new(graph, settlements);
     sites
         .iter()
-        .map(|origin| {
-            let mut found = Vec::new();
-            if origin.offroad_min <= limit_min {
-                minutes[origin.node as usize] = origin.offroad_min;
-                touched.push(origin.node);
-                heap.push(Reverse((Ordered(origin.offroad_min), origin.node)));
-            }
-            while let Some(Reverse((Ordered(m), node))) = heap.pop() {
-                if m > minutes[node as usize] {
-                    continue;
-                }
-                let first = by_node.partition_point(|&(n, _)| n < node);
-                for &(_, s) in by_node[first..].iter().take_while(|&&(n, _)| n == node) {
-                    if settlements[s as usize].offroad_min + m <= limit_min {
-                        found.push(s);
-                    }
-                }
-                for (tail, w) in graph.incoming(node) {
-                    let t = m + w;
-                    if t <= limit_min && t < minutes[tail as usize] {
-                        if minutes[tail as usize].is_infinite() {
-                            touched.push(tail);
-                        }
-                        minutes[tail as usize] = t;
-                        heap.push(Reverse((Ordered(t), tail)));
-                    }
-                }
-            }
-            for n in touched.drain(..) {
-                minutes[n as usize] = f64::INFINITY;
-            }
-            found.sort_unstable();
-            found
+        .map(|site| {
+            search
+                .within(site, limit_min)
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect()
         })
         .collect()
 }

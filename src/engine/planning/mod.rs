@@ -7,7 +7,11 @@
 //! limit, from searches that stop at the limit), `solve` (the covering problems on plain sets).
 //! Every figure in a [`Plan`] is measured afresh with the chosen sites added as medical
 //! service points: the travel times of `RULES.md`, not the optimiser's own arithmetic.
+//!
+//! [`access`]: capacity-limited coverage of the existing facilities (the two-step floating
+//! catchment and its stepped and Gaussian variants, as PySAL's `access` defines them).
 
+pub mod access;
 pub mod candidates;
 mod coverage;
 pub mod solve;

@@ -110,11 +110,33 @@ pub fn nearest_origin_progress(
     origins: &[Origin],
     on_progress: &mut dyn FnMut(usize, usize),
 ) -> (Vec<f64>, Vec<u32>) {
+    contracted_search(graph, origins, f64::INFINITY, on_progress)
+}
+
+/// [`nearest_origin`] that stops at `limit_min`: every node whose time is at or below the
+/// limit gets the same minutes and label as there, bit for bit; every other node a time above
+/// the limit (infinite when not reached). The search settles only the core nodes within the
+/// limit; filling the chains' inner nodes still visits every node once.
+pub fn nearest_origin_within(
+    graph: &RoutingGraph,
+    origins: &[Origin],
+    limit_min: f64,
+) -> (Vec<f64>, Vec<u32>) {
+    contracted_search(graph, origins, limit_min, &mut |_, _| {})
+}
+
+/// The search over the contracted graph, stopping at `limit_min` (infinite for all).
+fn contracted_search(
+    graph: &RoutingGraph,
+    origins: &[Origin],
+    limit_min: f64,
+    on_progress: &mut dyn FnMut(usize, usize),
+) -> (Vec<f64>, Vec<u32>) {
     let n = graph.node_count();
     let core = graph.core_node_count();
     let stops = Stops::of(graph, origins);
     let (mut best, heap) = seed(graph, &stops, origins);
-    let settled = search(graph, &stops, &mut best, heap, n, on_progress);
+    let settled = search(graph, &stops, &mut best, heap, (n, limit_min), on_progress);
     let result = spread_over_chains(graph, &stops, &best, core, settled, on_progress);
     on_progress(n, n);
     result
@@ -185,19 +207,22 @@ fn seed(
 }
 
 /// The search proper over the search nodes, settling each in travel-time order (ties by
-/// label, then node). Returns how many were settled.
+/// label, then node), none beyond `limit` minutes. Returns how many were settled.
 fn search(
     graph: &RoutingGraph,
     stops: &Stops,
     best: &mut [Best],
     mut heap: BinaryHeap<Reverse<u128>>,
-    n: usize,
+    (n, limit): (usize, f64),
     on_progress: &mut dyn FnMut(usize, usize),
 ) -> usize {
     let mut settled = 0usize;
     let mut special_arcs = Vec::new();
     while let Some(item) = heap.pop() {
         let (m, label, c) = unpack(item);
+        if m > limit {
+            break;
+        }
         let b = best[c as usize];
         if m != b.minutes || label != b.label {
             continue;
@@ -212,7 +237,7 @@ fn search(
                 nm += w;
             }
             let t = target as usize;
-            if best[t].beaten_by(nm, label) {
+            if nm <= limit && best[t].beaten_by(nm, label) {
                 best[t].minutes = nm;
                 best[t].label = label;
                 heap.push(pack(nm, label, target));
@@ -527,6 +552,36 @@ mod tests {
                 "case {case}: {arcs:?} {origins:?}"
             );
             assert_eq!(got_l, want_l, "case {case}: {arcs:?} {origins:?}");
+        }
+    }
+
+    #[test]
+    fn the_search_stopped_at_a_limit_equals_the_plain_search_within_it() {
+        let mut rng = Rng(20261206);
+        for case in 0..3000 {
+            let (n, arcs) = random_graph(&mut rng);
+            let g = RoutingGraph::from_arcs(n, &arcs);
+            let origins: Vec<Origin> = (0..1 + rng.below(3))
+                .map(|_| Origin {
+                    node: rng.below(n as u64) as NodeId,
+                    minutes: [0.0, 0.5, 2.0][rng.below(3) as usize],
+                    label: rng.below(5) as u32,
+                })
+                .collect();
+            let (want_m, want_l) = plain_search(n, &arcs, &origins);
+            let limit = [0.0, 0.5, 20.0, 60.0, 150.0][rng.below(5) as usize];
+            let (got_m, got_l) = nearest_origin_within(&g, &origins, limit);
+            for i in 0..n {
+                if want_m[i] <= limit {
+                    assert_eq!(
+                        (got_m[i].to_bits(), got_l[i]),
+                        (want_m[i].to_bits(), want_l[i]),
+                        "case {case}, node {i}: {arcs:?} {origins:?} {limit}"
+                    );
+                } else {
+                    assert!(got_m[i] > limit, "case {case}, node {i}");
+                }
+            }
         }
     }
 

@@ -241,19 +241,45 @@ fn push(props: &Map<String, Value>, shape: Shape, source: Source, layers: &mut L
 }
 
 /// A field name as the vocabulary knows it: one cut to the format's 10 bytes (in its
-/// encoding, so maybe in the middle of a character) is the known key it begins.
+/// encoding, so maybe in the middle of a character) is the known key it begins, among the
+/// long keys and the capacities' names (`执业医` is `执业医师数`).
 fn expand_field(name: &str) -> String {
     let clean = name.trim_end_matches('\u{fffd}');
     if clean.chars().count() < 3 {
         return name.to_string();
     }
+    let capacities = crate::engine::model::CapacityField::ALL
+        .into_iter()
+        .flat_map(|f| f.names().iter().copied());
     let matches: Vec<&str> = super::properties::LONG_KEYS
         .iter()
         .copied()
+        .chain(capacities)
         .filter(|k| k.len() > clean.len() && k.starts_with(clean))
         .collect();
     match matches.as_slice() {
         [one] => one.to_string(),
         _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand_field;
+
+    #[test]
+    fn field_names_cut_to_ten_bytes_are_the_vocabularys() {
+        for (cut, want) in [
+            ("primary_ca", "primary_care"),
+            ("所属区\u{fffd}", "所属区划代码"),
+            ("执业医\u{fffd}", "执业医师数"),
+            ("卫生技\u{fffd}", "卫生技术人员数"),
+            ("实有床\u{fffd}", "实有床位数"),
+            ("执业(助", "执业(助理)医师数"),
+            ("医生数", "医生数"),
+            ("名称", "名称"),
+        ] {
+            assert_eq!(expand_field(cut), want, "{cut}");
+        }
     }
 }
