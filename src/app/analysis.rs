@@ -104,12 +104,40 @@ impl Analysis {
         speeds: &SpeedTable,
         progress: Progress,
     ) -> Result<Analysis, AnalysisError> {
-        let file_names = dataset.file_names();
-        let (layers, warnings) = dataset.layers_and_warnings();
+        Analysis::run_gathered(dataset, true, mode, speeds, progress)
+    }
+
+    /// [`Analysis::run_with`] on the loaded data as the files give it, without the edits: the
+    /// baseline a plan is compared with.
+    pub fn run_baseline(
+        dataset: &Dataset,
+        mode: Mode,
+        speeds: &SpeedTable,
+        progress: Progress,
+    ) -> Result<Analysis, AnalysisError> {
+        Analysis::run_gathered(dataset, false, mode, speeds, progress)
+    }
+
+    fn run_gathered(
+        dataset: &Dataset,
+        edited: bool,
+        mode: Mode,
+        speeds: &SpeedTable,
+        progress: Progress,
+    ) -> Result<Analysis, AnalysisError> {
+        let mut file_names = dataset.file_names();
+        let (layers, warnings) = if edited {
+            dataset.layers_and_warnings()
+        } else {
+            file_names.truncate(dataset.files.len());
+            dataset.base_layers_and_warnings()
+        };
         let extract = ExtractAccount::of(dataset, &layers, warnings);
         let mut analysis = Analysis::run_layers(layers, file_names, mode, speeds, progress)?;
         analysis.extract = extract;
-        analysis.edits = dataset.edits().to_vec();
+        if edited {
+            analysis.edits = dataset.edits().to_vec();
+        }
         analysis.inputs = dataset
             .files
             .iter()
@@ -211,6 +239,24 @@ pub fn check(dataset: &Dataset, options: &Options) -> Result<Report, AnalysisErr
     // The command line's JSON carries English; the page words each finding in its own language.
     super::text::word_report(&mut report, super::text::Lang::En);
     Ok(report)
+}
+
+/// [`check`], and when the dataset has edits, the plan's comparison with the baseline (the
+/// same check on the loaded data without them), worded in English.
+pub fn check_with_comparison(
+    dataset: &Dataset,
+    options: &Options,
+) -> Result<(Report, Option<super::compare::Comparison>), AnalysisError> {
+    let report = check(dataset, options)?;
+    if dataset.edits().is_empty() {
+        return Ok((report, None));
+    }
+    let mut baseline =
+        Analysis::run_baseline(dataset, options.mode, &options.speeds, &mut |_, _, _| {})?
+            .report(options.limit_min, &options.rules);
+    super::text::word_report(&mut baseline, super::text::Lang::En);
+    let comparison = super::compare::compare(&baseline, &report);
+    Ok((report, Some(comparison)))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! ([`text`]): the engine gives data, this layer words it.
 
 pub mod analysis;
+pub mod compare;
 pub mod coverage_map;
 pub mod editing;
 pub mod export;

@@ -27,6 +27,8 @@ pub struct PrintInput<'a> {
     pub files: &'a [String],
     /// The date, `YYYY-MM-DD`.
     pub date: &'a str,
+    /// With a plan's edits, its comparison with the data as loaded.
+    pub comparison: Option<&'a crate::app::compare::Comparison>,
 }
 
 /// Text made safe for HTML.
@@ -100,6 +102,9 @@ pub fn body(input: &PrintInput, lang: Lang) -> String {
     }
     parameters(&mut h, r, lang);
     headline(&mut h, r, lang);
+    if let Some(c) = input.comparison {
+        comparison(&mut h, r, c, lang);
+    }
     if let Some(scene) = input.scene {
         let _ = write!(
             h,
@@ -266,6 +271,80 @@ fn scorecard(h: &mut String, r: &Report, lang: Lang) {
         );
     }
     h.push_str("</tbody></table></section>");
+}
+
+/// A plan's edits and what they change: the headline before and after, the units whose
+/// share changed (county and townships; villages by count), the findings resolved and added.
+fn comparison(h: &mut String, r: &Report, c: &crate::app::compare::Comparison, lang: Lang) {
+    let t = |k: Key| k.text(lang);
+    let pct = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{:.2}%", v * 100.0));
+    let _ = write!(
+        h,
+        "<section data-testid=\"report-comparison\"><h2>{}</h2><ol>",
+        t(Key::CompareTitle)
+    );
+    let labels: Vec<String> = r
+        .edits
+        .iter()
+        .map(|e| text::edit_label(e, None).text(lang).to_string())
+        .collect();
+    for l in &labels {
+        let _ = write!(h, "<li>{}</li>", esc(l));
+    }
+    let _ = write!(
+        h,
+        "</ol><table class=\"kv\"><tr><th>{}</th><td>{} → {}</td></tr><tr><th>{}</th><td>{:+.0}</td></tr></table>",
+        t(Key::Share),
+        pct(c.before.share_within_limit),
+        pct(c.after.share_within_limit),
+        t(Key::CompareGained),
+        c.population_gained,
+    );
+    let mut units: Vec<&crate::app::compare::UnitChange> = c
+        .units
+        .iter()
+        .filter(|u| u.level.is_none_or(|l| l.tier() < 2))
+        .collect();
+    units.sort_by_key(|u| u.level.map_or(3, |l| l.tier()));
+    if !units.is_empty() {
+        let _ = write!(
+            h,
+            "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+            t(Key::AdminUnit),
+            t(Key::Share),
+            t(Key::CompareGained)
+        );
+        for u in units {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td class=\"num\">{} → {}</td><td class=\"num\">{:+.0}</td></tr>",
+                esc(u.name.as_deref().unwrap_or("")),
+                pct(u.share_before),
+                pct(u.share_after),
+                u.within_after - u.within_before
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    for (key, list) in [
+        (Key::CompareResolved, &c.resolved),
+        (Key::CompareAdded, &c.added),
+    ] {
+        let _ = write!(h, "<h3>{} ({})</h3><ul>", t(key), list.len());
+        for f in list.iter().take(30) {
+            let _ = write!(
+                h,
+                "<li>{} — {}</li>",
+                esc(&text::place(lang, &f.place)),
+                esc(&text::message(lang, &f.detail))
+            );
+        }
+        if list.len() > 30 {
+            let _ = write!(h, "<li>…</li>");
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str("</section>");
 }
 
 /// The referral table: each center's time and distance to each hospital (★: the lead).

@@ -174,6 +174,8 @@ pub struct RunOutput {
     pub scene: Option<Scene>,
     /// Nodes of the routing graph (0 without roads).
     pub graph_nodes: usize,
+    /// With edits, the plan against the baseline (the same settings without them).
+    pub comparison: Option<crate::app::compare::Comparison>,
 }
 
 /// The session.
@@ -200,6 +202,9 @@ pub struct Session {
     surface_sent: Option<(u64, Mode, u64)>,
     /// Edits taken back, the last taken back last: redo makes them again.
     redo: Vec<crate::engine::edits::Edit>,
+    /// Travel times on the loaded data without the edits, by mode: the baseline a plan is
+    /// compared with (kept while only the edits change).
+    baselines: Vec<(Mode, Analysis)>,
     /// Why the last edit asked for was refused.
     edit_refused: Option<Bilingual>,
 }
@@ -408,6 +413,7 @@ impl Session {
         if speeds != self.speeds {
             self.speeds = speeds;
             self.analyses.clear();
+            self.baselines.clear();
             self.scene_sent = None;
             self.surface_sent = None;
         }
@@ -476,7 +482,10 @@ impl Session {
             .set_edits(edits)
             .map_err(|e| crate::app::text::edit_error(&e))?;
         self.redo = redo;
+        // The baseline stays: only the edits changed.
+        let baselines = std::mem::take(&mut self.baselines);
         self.changed();
+        self.baselines = baselines;
         Ok(())
     }
 
@@ -531,6 +540,7 @@ impl Session {
     fn changed(&mut self) {
         self.version += 1;
         self.analyses.clear();
+        self.baselines.clear();
         self.scene_sent = None;
         self.surface_sent = None;
     }
@@ -616,10 +626,26 @@ impl Session {
         let key = (self.version, mode);
         let scene = (self.scene_sent != Some(key)).then(|| Scene::build(analysis));
         self.scene_sent = Some(key);
+        let graph_nodes = analysis.reach.graph_nodes();
+        let comparison = if self.data.edits().is_empty() {
+            None
+        } else {
+            let at = match self.baselines.iter().position(|(m, _)| *m == mode) {
+                Some(i) => i,
+                None => {
+                    let a = Analysis::run_baseline(&self.data, mode, &self.speeds, progress)?;
+                    self.baselines.push((mode, a));
+                    self.baselines.len() - 1
+                }
+            };
+            let baseline = self.baselines[at].1.report(limit_min, rules);
+            Some(crate::app::compare::compare(&baseline, &report))
+        };
         Ok(RunOutput {
             report,
             scene,
-            graph_nodes: analysis.reach.graph_nodes(),
+            graph_nodes,
+            comparison,
         })
     }
 

@@ -3,7 +3,7 @@
 //! through the dataset, as in the page, so both give the same report on the same files.
 
 use super::USAGE;
-use crate::app::analysis::check;
+use crate::app::analysis::check_with_comparison;
 use crate::app::options::Options;
 use crate::engine::dataset::Dataset;
 use crate::engine::io::osm::OsmOptions;
@@ -16,11 +16,21 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let data = inputs.load()?;
     // Which layers win and where residents come from are the dataset's (the page's) policy;
     // the report carries the extract's account (attribution, population source, warnings).
-    let report = check(&data, &inputs.options).map_err(|e| e.to_string())?;
+    let (report, comparison) =
+        check_with_comparison(&data, &inputs.options).map_err(|e| e.to_string())?;
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
-    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+    // With a plan (`--plan`), the report is the plan's, and `comparison` sets it against the
+    // loaded data without the plan's edits.
+    let mut json = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+    if let (Some(c), Some(obj)) = (comparison, json.as_object_mut()) {
+        obj.insert(
+            "comparison".into(),
+            serde_json::to_value(c).map_err(|e| e.to_string())?,
+        );
+    }
+    serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
 }
 
 /// The language a `--lang` value names: `zh` or `en`.

@@ -31,6 +31,16 @@ pub fn run(args: &[String]) -> Result<String, String> {
         Analysis::run(&data, options.mode, &options.speeds).map_err(|e| e.to_string())?;
     let mut report = analysis.report(options.limit_min, &options.rules);
     word_report(&mut report, lang);
+    // With a plan (`--plan`), the report includes its comparison with the data as loaded.
+    let comparison = if data.edits().is_empty() {
+        None
+    } else {
+        let baseline =
+            Analysis::run_baseline(&data, options.mode, &options.speeds, &mut |_, _, _| {})
+                .map_err(|e| e.to_string())?
+                .report(options.limit_min, &options.rules);
+        Some(crate::app::compare::compare(&baseline, &report))
+    };
     let scene = Scene::build(&analysis);
     let files: Vec<String> = data
         .files
@@ -51,6 +61,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
             scene: Some(&scene),
             files: &files,
             date: &date,
+            comparison: comparison.as_ref(),
         },
         lang,
     );

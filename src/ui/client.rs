@@ -476,11 +476,13 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
                         scene,
                         timings,
                         graph_nodes,
+                        comparison,
                         ..
                     },
                 buffers,
             }) = answer.take()
             {
+                s.comparison.set(comparison.map(|c| *c));
                 if scene {
                     show_scene(s, buffers.first());
                 }

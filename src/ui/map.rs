@@ -460,6 +460,42 @@ fn draw_settlements(
         ctx.set_line_width(3.0);
         ctx.stroke();
     }
+    draw_changes(ctx, scene, view, state);
+}
+
+/// The difference map: a ring round each settlement whose time band the plan changes, green
+/// where it is faster, purple where slower; says how many on the canvas (`data-changed`).
+fn draw_changes(ctx: &CanvasRenderingContext2d, scene: &Scene, view: Viewport, state: &AppState) {
+    let canvas = ctx.canvas();
+    let shown = state.show_changes.get_untracked();
+    let rings: Vec<(f64, f64, bool)> = state.comparison.with_untracked(|c| {
+        c.as_ref()
+            .filter(|_| shown)
+            .map(|c| {
+                c.settlements
+                    .iter()
+                    .filter_map(|ch| {
+                        let p = scene.settlements.get(ch.row)?;
+                        let (x, y) = view.to_screen(*p);
+                        Some((x, y, ch.band_after < ch.band_before))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    if let Some(canvas) = canvas {
+        let _ = canvas.set_attribute("data-changed", &rings.len().to_string());
+    }
+    for (better, colour) in [(true, "#1a9641"), (false, "#7b3294")] {
+        ctx.begin_path();
+        for &(x, y, _) in rings.iter().filter(|r| r.2 == better) {
+            ctx.move_to(x + 9.0, y);
+            ctx.arc(x, y, 9.0, 0.0, std::f64::consts::TAU).ok();
+        }
+        ctx.set_stroke_style_str(colour);
+        ctx.set_line_width(2.5);
+        ctx.stroke();
+    }
 }
 
 /// The way of row `i` of the report's referral table (empty when there is none).
@@ -688,7 +724,13 @@ impl MapView {
             s.report.track();
             s.surface.track();
             s.plan.track();
-            let _ = (s.selected.get(), s.focus.get(), resized.get());
+            let _ = (
+                s.selected.get(),
+                s.focus.get(),
+                resized.get(),
+                s.show_changes.get(),
+            );
+            s.comparison.track();
             let _ = (s.show_surface.get(), s.surface_opacity.get(), s.limit.get());
             let Some(canvas) = self.canvas.get() else {
                 return;

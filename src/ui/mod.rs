@@ -2,6 +2,7 @@
 //! [`state::AppState`], provided through context; components read it, call the engine, draw.
 
 mod client;
+mod compare_panel;
 mod demo;
 mod edit_panel;
 mod export_panel;
@@ -117,6 +118,7 @@ pub fn App() -> impl IntoView {
                     <panels::CoveragePanel />
                     <panels::SuggestPanel />
                     <edit_panel::EditPanel />
+                    <compare_panel::ComparePanel />
                     <findings::FindingsPanel />
                     <findings::Scorecard />
                     <referral::ReferralTable />

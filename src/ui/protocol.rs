@@ -123,6 +123,8 @@ pub enum FromWorker {
         memory: Memory,
         /// Nodes of the routing graph.
         graph_nodes: usize,
+        /// With edits, the plan against the baseline.
+        comparison: Option<Box<crate::app::compare::Comparison>>,
     },
     /// The travel-time surface, after the report whose data, mode or cell size changed it (its
     /// `f32` minutes in `buffers[0]`), or why there is none.

@@ -38,6 +38,7 @@ pub fn ReportView() -> impl IntoView {
             .summary
             .with(|d| d.files.iter().map(|(n, _)| n.clone()).collect());
         let osm = s.osm_data.get();
+        let comparison = s.comparison.get();
         s.report.with(|r| {
             r.as_ref().map(|report| {
                 with_attribution(report, osm, |report| {
@@ -47,6 +48,7 @@ pub fn ReportView() -> impl IntoView {
                             scene: scene.as_ref().map(|sc| &*sc.0),
                             files: &files,
                             date: &today(),
+                            comparison: comparison.as_ref(),
                         },
                         lang,
                     )

@@ -140,6 +140,10 @@ pub struct AppState {
     pub edit_tool: RwSignal<EditTool>,
     /// The next map is of edited data: keep the view rather than fit it.
     pub keep_view: RwSignal<bool>,
+    /// With edits, the plan against the baseline, for the report shown.
+    pub comparison: RwSignal<Option<crate::app::compare::Comparison>>,
+    /// Whether the map marks the settlements whose time band the plan changes.
+    pub show_changes: RwSignal<bool>,
 }
 
 /// What a click (or a drag) on the map does.
@@ -218,6 +222,8 @@ impl AppState {
             },
             edit_tool: RwSignal::new(EditTool::Select),
             keep_view: RwSignal::new(false),
+            comparison: RwSignal::new(None),
+            show_changes: RwSignal::new(true),
             timing_view: query()
                 .trim_start_matches('?')
                 .split('&')

@@ -263,6 +263,7 @@ fn run(
                     timings: r.finish(),
                     memory: memory(),
                     graph_nodes: out.graph_nodes,
+                    comparison: out.comparison.map(Box::new),
                 },
                 &buffers,
             );

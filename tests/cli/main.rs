@@ -661,6 +661,21 @@ fn check_applies_a_plan_and_refuses_one_that_names_nothing_loaded() {
             > before["summary"]["population_within_limit"].as_f64()
     );
     assert_eq!(after["planned_sites"][0]["name"], "规划卫生室");
+    // The plan against the data as loaded.
+    let c = &after["comparison"];
+    let gained = c["population_gained"].as_f64().unwrap();
+    assert!(gained > 0.0, "{gained}");
+    assert_eq!(
+        c["before"]["population_within_limit"],
+        before["summary"]["population_within_limit"]
+    );
+    assert!(!c["settlements"].as_array().unwrap().is_empty());
+    assert!(c["resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "reach.15min"));
+    assert!(before.get("comparison").is_none());
     // A plan naming a road no file has: refused, with the plan's path and the edit.
     let bad = TempFile::new(
         "bad-plan",

@@ -43,6 +43,19 @@ test('(e1) add a clinic by clicking the map, undo, redo, save the plan and load 
     assert.match(await page.textContent(tid('edit-item')), /医疗服务点|medical service point/);
     assert.ok(await violations(page) < found, 'a finding is resolved');
     assert.equal(await page.getAttribute(tid('map-canvas'), 'data-planned'), '1');
+    // The plan against the data as loaded: residents gained, the settlement's band changed on
+    // the map, a finding resolved.
+    const panel = page.locator(tid('comparison-panel'));
+    await panel.waitFor();
+    assert.ok(Number(await page.getAttribute(tid('cmp-gained'), 'data-value')) > 0);
+    assert.ok(Number(await page.getAttribute(tid('map-canvas'), 'data-changed')) > 0);
+    assert.ok(await page.locator(`${tid('cmp-resolved')} li`).count() > 0);
+    assert.match(await page.textContent(tid('cmp-share')), /→/);
+    await panel.screenshot({ path: `${process.env.MEDREACH_SHOTS ?? '/tmp'}/edit-comparison.png` });
+    // The printed report includes the comparison.
+    await page.click(tid('open-report'));
+    await page.locator(tid('report-comparison')).waitFor();
+    await page.click(tid('close-report'));
     // The view the edit was made in stays.
     assert.equal(await page.getAttribute(tid('map-canvas'), 'data-view'), view);
     await page.screenshot({ path: `${process.env.MEDREACH_SHOTS ?? '/tmp'}/edit-added.png` });
@@ -51,6 +64,7 @@ test('(e1) add a clinic by clicking the map, undo, redo, save the plan and load 
     await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.getAttribute('data-value') === want, [tid('share-within-limit'), shareText]);
     assert.equal(await page.locator(tid('edit-item')).count(), 0);
     assert.equal(await violations(page), found);
+    await page.locator(tid('comparison-panel')).waitFor({ state: 'detached' });
     await page.click(tid('edit-redo'));
     await waitForShare(page, added, 'redone');
     // The plan as a file, with the added facility as a point.

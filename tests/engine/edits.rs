@@ -254,6 +254,11 @@ fn an_added_clinic_lowers_times_and_shows_as_a_planned_site() {
         .filter(|s| !s.within_limit && s.offroad_m.is_some_and(|m| m < 100.0))
         .max_by(|a, b| a.population.total_cmp(&b.population))
         .unwrap();
+    let worst_row = before
+        .settlements
+        .iter()
+        .position(|s| std::ptr::eq(s, worst))
+        .unwrap();
     let at = data.layers().settlements[worst.index].at;
     data.set_edits(vec![Edit::AddFacility {
         id: 0,
@@ -271,6 +276,37 @@ fn an_added_clinic_lowers_times_and_shows_as_a_planned_site() {
     assert_eq!(after.planned_sites.len(), 1);
     assert_eq!(after.planned_sites[0].name.as_deref(), Some("新建卫生室"));
     assert!(after.planned_sites[0].population_served > 0.0);
+    // The comparison with the baseline says the same.
+    let (plan, c) =
+        medreach::app::analysis::check_with_comparison(&data, &Options::default()).unwrap();
+    let c = c.expect("a comparison with edits");
+    assert_eq!(plan, after);
+    assert_eq!(c.before, before.summary);
+    assert_eq!(
+        c.population_gained,
+        after.summary.population_within_limit - before.summary.population_within_limit
+    );
+    for ch in &c.settlements {
+        assert!(ch.band_after < ch.band_before, "{ch:?}: only faster");
+        assert_eq!(ch.before, before.settlements[ch.row].time_min);
+        assert_eq!(ch.after, after.settlements[ch.row].time_min);
+    }
+    assert!(c.settlements.iter().any(|ch| ch.row == worst_row));
+    assert!(c
+        .added
+        .iter()
+        .all(|f| f.rule != medreach::engine::rules::RuleId::Reach15Min));
+    assert!(c
+        .resolved
+        .iter()
+        .any(|f| f.rule == medreach::engine::rules::RuleId::Reach15Min));
+    let county: Vec<_> = c
+        .units
+        .iter()
+        .filter(|u| u.level == Some(medreach::engine::model::Level::County))
+        .collect();
+    assert_eq!(county.len(), 1);
+    assert!(county[0].within_after > county[0].within_before);
     // The analysis names the plan as the added facility's file.
     let a = Analysis::run(&data, Mode::Walk, &SpeedTable::default()).unwrap();
     assert_eq!(a.file_names.last().map(String::as_str), Some("plan"));

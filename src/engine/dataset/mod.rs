@@ -440,7 +440,7 @@ impl Dataset {
     }
 
     /// [`Dataset::layers_and_warnings`] without the edits.
-    fn base_layers_and_warnings(&self) -> (Layers, Vec<ExtractWarning>) {
+    pub fn base_layers_and_warnings(&self) -> (Layers, Vec<ExtractWarning>) {
         let user = self.user_layers();
         let spread_over = self.user_admin_to_spread();
         let mut all = Layers::default();
