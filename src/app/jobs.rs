@@ -175,6 +175,8 @@ pub enum Job<B> {
     },
     /// A what-if edit (or undo, redo, a plan file).
     Edit(crate::app::editing::EditAsk),
+    /// Capacity-limited coverage.
+    Access(crate::app::access_view::AccessAsk),
 }
 
 impl<B> Job<B> {
@@ -206,6 +208,7 @@ impl<B> Job<B> {
             Job::Bench { .. } | Job::Synthetic { .. } => JobText::Timing,
             Job::Plan { .. } => JobText::Planning,
             Job::Edit(_) => JobText::Editing,
+            Job::Access(ask) => JobText::Computing(ask.mode),
         }
     }
 }
@@ -265,6 +268,8 @@ pub enum Command<B> {
     ShowTiming,
     /// Show the site suggestions that came back.
     ShowPlan,
+    /// Show the capacity-limited coverage that came back.
+    ShowAccess,
 }
 
 /// The data the user has loaded, to give a new engine.
@@ -536,6 +541,14 @@ impl<B: Clone> Jobs<B> {
     pub fn planned(&mut self) -> Vec<Command<B>> {
         self.in_flight = None;
         let mut commands = vec![Command::ShowPlan];
+        commands.extend(self.pump());
+        commands
+    }
+
+    /// The engine answered capacity-limited coverage (with ratios or why not).
+    pub fn accessed(&mut self) -> Vec<Command<B>> {
+        self.in_flight = None;
+        let mut commands = vec![Command::ShowAccess];
         commands.extend(self.pump());
         commands
     }

@@ -3,6 +3,7 @@
 //! ([`session`]), the map's geometry ([`scene`]) and all wording in both languages
 //! ([`text`]): the engine gives data, this layer words it.
 
+pub mod access_view;
 pub mod analysis;
 pub mod compare;
 pub mod coverage_map;

@@ -698,6 +698,16 @@ impl Session {
         planning::plan_for_page(&self.analyses[at].1, ask, candidates, progress)
     }
 
+    /// Capacity-limited coverage for `ask` ([`crate::app::access_view::access_view`]).
+    pub fn access(
+        &mut self,
+        ask: &crate::app::access_view::AccessAsk,
+        progress: Progress,
+    ) -> Result<crate::app::access_view::AccessView, Bilingual> {
+        let at = self.analysis_index(ask.mode, progress).map_err(bilingual)?;
+        crate::app::access_view::access_view(&self.analyses[at].1, ask)
+    }
+
     /// Forgets that a scene was sent (the page lost it, e.g. a new page connected).
     pub fn resend_scene(&mut self) {
         self.scene_sent = None;

@@ -110,6 +110,11 @@ pub fn edit(ask: crate::app::editing::EditAsk) {
     submit(Job::Edit(ask));
 }
 
+/// Capacity-limited coverage for the engine to compute.
+pub fn access(ask: crate::app::access_view::AccessAsk) {
+    submit(Job::Access(ask));
+}
+
 /// Another floor area per resident for the extracts' building estimate.
 pub fn set_floor_area(m2: f64) {
     submit(Job::Floor { m2, restore: false });
@@ -342,6 +347,7 @@ fn to_worker(job: &Job, run_id: Option<u64>) -> (ToWorker, Vec<js_sys::ArrayBuff
         ),
         Job::Bench { buffer, reps } => (ToWorker::Bench { reps: *reps }, vec![buffer.clone()]),
         Job::Edit(ask) => (ToWorker::Edit(ask.clone()), Vec::new()),
+        Job::Access(ask) => (ToWorker::Access(ask.clone()), Vec::new()),
         Job::Synthetic { junctions } => (
             ToWorker::Synthetic {
                 junctions: *junctions,
@@ -404,6 +410,10 @@ impl Client {
             FromWorker::Planned { memory, .. } => {
                 s.memory.set(*memory);
                 self.jobs.planned()
+            }
+            FromWorker::Accessed { memory, .. } => {
+                s.memory.set(*memory);
+                self.jobs.accessed()
             }
         };
         self.apply(commands, Some(answer));
@@ -508,6 +518,15 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
                 s.report.set(None);
                 s.scene.set(None);
                 s.surface.set(None);
+            }
+        }
+        Command::ShowAccess => {
+            if let Some(Answer {
+                message: FromWorker::Accessed { result, .. },
+                ..
+            }) = answer.take()
+            {
+                s.access.set(Some(result.map(|v| *v)));
             }
         }
         Command::ShowPlan => {

@@ -119,6 +119,9 @@ fn draw(
     let suggested = draw_suggested(&ctx, scene, view, state);
     let planned = scene.facilities.iter().filter(|f| f.planned).count();
     let _ = canvas.set_attribute("data-planned", &planned.to_string());
+    let access_on = state.show_access.get_untracked()
+        && state.access.with_untracked(|a| matches!(a, Some(Ok(_))));
+    let _ = canvas.set_attribute("data-access", if access_on { "on" } else { "off" });
     let _ = canvas.set_attribute("data-suggested", &suggested.to_string());
     match state.focus.get_untracked() {
         Some(focus) => {
@@ -409,11 +412,25 @@ fn draw_settlements(
     (w, h): (f64, f64),
 ) {
     let selected = state.selected.get_untracked();
-    // Two paths, within and beyond the limit, each filled and outlined once: tens of
-    // thousands of settlements cost two fills, not a canvas call sequence each.
-    // Screen circles (x, y, radius) within the limit, then beyond it.
-    let mut groups: [Vec<(f64, f64, f64)>; 2] = [Vec::new(), Vec::new()];
-    let fills = ["rgba(26,152,80,0.55)", "rgba(215,25,28,0.6)"];
+    // One path per colour, each filled and outlined once: tens of thousands of settlements
+    // cost a few fills, not a canvas call sequence each. Screen circles (x, y, radius) within
+    // the limit, then beyond it; or, with capacity ratios shown, by their class.
+    let classes: Option<Vec<u8>> = state
+        .show_access
+        .get_untracked()
+        .then(|| {
+            state.access.with_untracked(|a| match a {
+                Some(Ok(v)) => Some(v.settlement_class.clone()),
+                _ => None,
+            })
+        })
+        .flatten();
+    let fills: &[&str] = if classes.is_some() {
+        &ACCESS_FILLS
+    } else {
+        &["rgba(26,152,80,0.55)", "rgba(215,25,28,0.6)"]
+    };
+    let mut groups: Vec<Vec<(f64, f64, f64)>> = vec![Vec::new(); fills.len()];
     let mut chosen = None;
     state.report.with_untracked(|report| {
         let Some(report) = report else { return };
@@ -428,13 +445,17 @@ fn draw_settlements(
                 continue;
             }
             let r = settlement_radius_px(row.population);
-            groups[usize::from(!row.within_limit)].push((x, y, r));
+            let group = match &classes {
+                Some(c) => c.get(i).map_or(0, |&k| k as usize),
+                None => usize::from(!row.within_limit),
+            };
+            groups[group.min(fills.len() - 1)].push((x, y, r));
             if Some(i) == selected {
                 chosen = Some((x, y, r));
             }
         }
     });
-    for (circles, fill) in groups.iter().zip(fills) {
+    for (circles, &fill) in groups.iter().zip(fills) {
         if circles.is_empty() {
             continue;
         }
@@ -466,7 +487,6 @@ fn draw_settlements(
 /// The difference map: a ring round each settlement whose time band the plan changes, green
 /// where it is faster, purple where slower; says how many on the canvas (`data-changed`).
 fn draw_changes(ctx: &CanvasRenderingContext2d, scene: &Scene, view: Viewport, state: &AppState) {
-    let canvas = ctx.canvas();
     let shown = state.show_changes.get_untracked();
     let rings: Vec<(f64, f64, bool)> = state.comparison.with_untracked(|c| {
         c.as_ref()
@@ -483,7 +503,7 @@ fn draw_changes(ctx: &CanvasRenderingContext2d, scene: &Scene, view: Viewport, s
             })
             .unwrap_or_default()
     });
-    if let Some(canvas) = canvas {
+    if let Some(canvas) = ctx.canvas() {
         let _ = canvas.set_attribute("data-changed", &rings.len().to_string());
     }
     for (better, colour) in [(true, "#1a9641"), (false, "#7b3294")] {
@@ -539,6 +559,16 @@ fn draw_route(
         ctx.stroke();
     }
 }
+
+/// Settlement fills by capacity class: none within reach, then the lowest ratio (the most
+/// residents per unit of capacity) to the highest.
+pub const ACCESS_FILLS: [&str; 5] = [
+    "rgba(150,150,150,0.7)",
+    "rgba(215,25,28,0.75)",
+    "rgba(253,174,97,0.8)",
+    "rgba(166,217,106,0.8)",
+    "rgba(26,150,65,0.8)",
+];
 
 /// Circles of one colour outlined in white at most (more are only filled).
 const OUTLINE_AT_MOST: usize = 5_000;
@@ -731,6 +761,8 @@ impl MapView {
                 s.show_changes.get(),
             );
             s.comparison.track();
+            s.access.track();
+            s.show_access.track();
             let _ = (s.show_surface.get(), s.surface_opacity.get(), s.limit.get());
             let Some(canvas) = self.canvas.get() else {
                 return;

@@ -1,6 +1,7 @@
 //! The web page (wasm only): thin Leptos components over the engine. State lives in
 //! [`state::AppState`], provided through context; components read it, call the engine, draw.
 
+mod access_panel;
 mod client;
 mod compare_panel;
 mod demo;
@@ -119,6 +120,7 @@ pub fn App() -> impl IntoView {
                     <panels::SuggestPanel />
                     <edit_panel::EditPanel />
                     <compare_panel::ComparePanel />
+                    <access_panel::AccessPanel />
                     <findings::FindingsPanel />
                     <findings::Scorecard />
                     <referral::ReferralTable />

@@ -62,6 +62,8 @@ pub enum ToWorker {
     Plan(PlanAsk),
     /// A what-if edit, undo, redo or a plan file.
     Edit(crate::app::editing::EditAsk),
+    /// Capacity-limited coverage.
+    Access(crate::app::access_view::AccessAsk),
     /// Time the nearest-facility pass on an extract (its bytes in `buffers[0]`), for the
     /// timing page.
     Bench {
@@ -136,6 +138,13 @@ pub enum FromWorker {
     Planned {
         /// The plan.
         result: Result<Box<Plan>, Bilingual>,
+        /// Memory after the work.
+        memory: Memory,
+    },
+    /// Capacity-limited coverage, or why there is none.
+    Accessed {
+        /// The ratios and tables.
+        result: Result<Box<crate::app::access_view::AccessView>, Bilingual>,
         /// Memory after the work.
         memory: Memory,
     },

@@ -144,6 +144,10 @@ pub struct AppState {
     pub comparison: RwSignal<Option<crate::app::compare::Comparison>>,
     /// Whether the map marks the settlements whose time band the plan changes.
     pub show_changes: RwSignal<bool>,
+    /// The last capacity-limited coverage, or why there is none.
+    pub access: RwSignal<Option<Result<crate::app::access_view::AccessView, Bilingual>>>,
+    /// Whether the map colours the settlements by their capacity ratio.
+    pub show_access: RwSignal<bool>,
 }
 
 /// What a click (or a drag) on the map does.
@@ -224,6 +228,8 @@ impl AppState {
             keep_view: RwSignal::new(false),
             comparison: RwSignal::new(None),
             show_changes: RwSignal::new(true),
+            access: RwSignal::new(None),
+            show_access: RwSignal::new(true),
             timing_view: query()
                 .trim_start_matches('?')
                 .split('&')
@@ -266,6 +272,7 @@ impl AppState {
         self.focus.set(None);
         self.notice.set(None);
         self.plan.set(None);
+        self.access.set(None);
         self.epoch.update(|e| *e += 1);
     }
 
@@ -273,6 +280,8 @@ impl AppState {
     /// the focus and the view stay.
     pub(super) fn show_edited(&self, summary: DataSummary) {
         self.summary.set(summary);
+        // The ratios were of the data before the edit.
+        self.access.set(None);
         self.keep_view.set(true);
         self.epoch.update(|e| *e += 1);
     }

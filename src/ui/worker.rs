@@ -197,6 +197,20 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
                 &[],
             );
         }
+        ToWorker::Access(ask) => {
+            let mut r = Reporter::new();
+            let result = SESSION.with(|s| {
+                s.borrow_mut()
+                    .access(&ask, &mut |st, d, t| r.report(st, d, t))
+            });
+            post(
+                &FromWorker::Accessed {
+                    result: result.map(Box::new),
+                    memory: memory(),
+                },
+                &[],
+            );
+        }
         ToWorker::Plan(ask) => {
             let bytes = buffers.first().map(from_buffer);
             drop(buffers);
