@@ -96,6 +96,11 @@ if [[ "${MEDREACH_BENCH_READ:-1}" == 1 && -z "$(printf '%s\n' "${args[@]}" | gre
   "$ROOT/target/release/examples/bench_read" make --out "$GEOJSON_DIR"
   "$VENV/bin/python" "$ROOT/scripts/bench_read.py" "$GEOJSON_DIR" --medreach "$ROOT/target/release/medreach" \
     --bench-read "$ROOT/target/release/examples/bench_read" --json "$GEOJSON_DIR/results.json"
+  # One what-if edit (a facility added) recomputed, on the demo county and on the same Porto
+  # files (examples/bench_edit.rs); issue 12's targets: 16 ms and 100 ms.
+  echo "== one what-if edit, recomputed"
+  nice -n 10 cargo build --release --example bench_edit
+  BENCH_EDIT_STAGES=1 "$ROOT/target/release/examples/bench_edit" --porto "$GEOJSON_DIR"
 fi
 
 # The same pass in WebAssembly, in headless Chromium (the page's timing view), then Porto end to

@@ -205,6 +205,9 @@ pub struct Session {
     /// Travel times on the loaded data without the edits, by mode: the baseline a plan is
     /// compared with (kept while only the edits change).
     baselines: Vec<(Mode, Analysis)>,
+    /// The last baseline report, with the mode, limit and rules it is for: an edit changes
+    /// only the plan's report.
+    baseline_report: Option<(Mode, u64, RuleParams, Report)>,
     /// Why the last edit asked for was refused.
     edit_refused: Option<Bilingual>,
 }
@@ -414,6 +417,7 @@ impl Session {
             self.speeds = speeds;
             self.analyses.clear();
             self.baselines.clear();
+            self.baseline_report = None;
             self.scene_sent = None;
             self.surface_sent = None;
         }
@@ -484,8 +488,10 @@ impl Session {
         self.redo = redo;
         // The baseline stays: only the edits changed.
         let baselines = std::mem::take(&mut self.baselines);
+        let baseline_report = self.baseline_report.take();
         self.changed();
         self.baselines = baselines;
+        self.baseline_report = baseline_report;
         Ok(())
     }
 
@@ -541,6 +547,7 @@ impl Session {
         self.version += 1;
         self.analyses.clear();
         self.baselines.clear();
+        self.baseline_report = None;
         self.scene_sent = None;
         self.surface_sent = None;
     }
@@ -638,8 +645,18 @@ impl Session {
                     self.baselines.len() - 1
                 }
             };
-            let baseline = self.baselines[at].1.report(limit_min, rules);
-            Some(crate::app::compare::compare(&baseline, &report))
+            let key = (mode, limit_min.to_bits(), rules.clone());
+            let cached = self
+                .baseline_report
+                .as_ref()
+                .is_some_and(|(m, l, r, _)| (*m, *l, r.clone()) == key);
+            if !cached {
+                let baseline = self.baselines[at].1.report(limit_min, rules);
+                self.baseline_report = Some((key.0, key.1, key.2, baseline));
+            }
+            self.baseline_report
+                .as_ref()
+                .map(|(_, _, _, baseline)| crate::app::compare::compare(baseline, &report))
         };
         Ok(RunOutput {
             report,
@@ -826,6 +843,59 @@ mod tests {
 
     fn quiet() -> impl FnMut(Stage, u64, u64) {
         |_, _, _| {}
+    }
+
+    #[test]
+    fn edits_undo_and_redo_compare_with_the_baseline_at_the_settings_asked() {
+        use crate::app::editing::EditAsk;
+        let mut s = Session::new();
+        assert!(s.load(demo_files(), true, &mut quiet()).is_empty());
+        let rules = RuleParams::default();
+        let before = s.run(Mode::Walk, 15.0, &rules, &mut quiet()).unwrap();
+        assert!(before.comparison.is_none());
+        let at = s.data().layers().settlements[0].at;
+        let kind = crate::engine::model::FacilityKind::MedicalServicePoint;
+        s.edit(&EditAsk::Add { kind, at }).unwrap();
+        assert_eq!(s.summary().edits.len(), 1);
+        assert_eq!(s.summary().edit_labels.len(), 1);
+        assert!(!s.summary().plan_file.is_empty());
+        for limit in [15.0, 10.0, 15.0] {
+            let out = s.run(Mode::Walk, limit, &rules, &mut quiet()).unwrap();
+            let c = out.comparison.expect("a comparison with an edit");
+            let baseline = s
+                .baselines
+                .iter()
+                .find(|(m, _)| *m == Mode::Walk)
+                .unwrap()
+                .1
+                .report(limit, &rules);
+            assert_eq!(c.before, baseline.summary, "limit {limit}");
+            assert_eq!(c.after, out.report.summary);
+        }
+        // Undo: the data as loaded again; redo: the edit again.
+        s.edit(&EditAsk::Undo).unwrap();
+        let undone = s.run(Mode::Walk, 15.0, &rules, &mut quiet()).unwrap();
+        assert!(undone.comparison.is_none());
+        assert_eq!(undone.report, before.report);
+        assert_eq!(s.summary().redo, 1);
+        s.edit(&EditAsk::Redo).unwrap();
+        assert_eq!(s.summary().edits.len(), 1);
+        assert_eq!(s.summary().redo, 0);
+        // A click far from any facility asks for nothing that applies: refused, kept.
+        let far = crate::engine::crs::LonLat {
+            lon: at.lon + 5.0,
+            lat: at.lat,
+        };
+        assert!(s
+            .edit(&EditAsk::Delete {
+                at: far,
+                within_m: 10.0
+            })
+            .is_err());
+        assert!(s.summary().edit_refused.is_some());
+        assert_eq!(s.summary().edits.len(), 1);
+        s.edit(&EditAsk::Clear).unwrap();
+        assert!(s.summary().edits.is_empty() && s.summary().edit_refused.is_none());
     }
 
     #[test]

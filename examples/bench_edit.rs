@@ -1,0 +1,148 @@
+//! One what-if edit, timed: a facility added where the most populous settlement beyond the
+//! limit stands, then everything the page shows recomputed (the travel times, the rules, the
+//! report, and the comparison with the data as loaded), as the worker does after an edit.
+//! Issue 12's targets: one facility edit within a frame (16 ms) on the demo county, 100 ms on
+//! Porto. `scripts/bench.sh` runs it.
+//!
+//! ```sh
+//! cargo run --release --example bench_edit -- [--porto DIR] [--reps 7]
+//! ```
+//!
+//! `--porto DIR` also times Porto's roads with the benchmark's clinics and settlements (the
+//! GeoJSON files `examples/bench_read.rs make` writes).
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    if let Err(e) = native::run() {
+        eprintln!("bench_edit: {e}");
+        std::process::exit(2);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use medreach::app::analysis::Analysis;
+    use medreach::app::compare::compare;
+    use medreach::devtools::benchmark::median;
+    use medreach::engine::dataset::Dataset;
+    use medreach::engine::edits::Edit;
+    use medreach::engine::model::FacilityKind;
+    use medreach::engine::network::{Mode, SpeedTable};
+    use medreach::engine::rules::RuleParams;
+    use std::path::Path;
+    use std::time::Instant;
+
+    fn flag(args: &[String], name: &str) -> Option<String> {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1).cloned())
+    }
+
+    pub fn run() -> Result<(), String> {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let reps: usize =
+            flag(&args, "--reps").map_or(Ok(7), |r| r.parse().map_err(|_| "--reps N"))?;
+        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/county");
+        let layers = ["roads", "facilities", "settlements", "admin"];
+        for mode in [Mode::Walk, Mode::Drive] {
+            time("demo county", &load(&demo, &layers)?, mode, reps, 16.0)?;
+        }
+        if let Some(dir) = flag(&args, "--porto") {
+            let data = load(Path::new(&dir), &["roads", "facilities", "settlements"])?;
+            time("Porto", &data, Mode::Walk, reps, 100.0)?;
+        }
+        Ok(())
+    }
+
+    fn load(dir: &Path, layers: &[&str]) -> Result<Dataset, String> {
+        let mut data = Dataset::default();
+        for name in layers {
+            let path = dir.join(format!("{name}.geojson"));
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            data.load(&format!("{name}.geojson"), &text)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(data)
+    }
+
+    fn time(
+        what: &str,
+        data: &Dataset,
+        mode: Mode,
+        reps: usize,
+        target_ms: f64,
+    ) -> Result<(), String> {
+        let speeds = SpeedTable::default();
+        let params = RuleParams::default();
+        let before = Analysis::run(data, mode, &speeds).map_err(|e| e.to_string())?;
+        let report = before.report(15.0, &params);
+        let (row, _) = report
+            .settlements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.within_limit)
+            .max_by(|a, b| a.1.population.total_cmp(&b.1.population))
+            .ok_or("no settlement beyond the limit")?;
+        let at = before.layers.settlements[row].at;
+        let edit = Edit::AddFacility {
+            id: 0,
+            kind: FacilityKind::MedicalServicePoint,
+            at,
+            name: None,
+            capacity: Default::default(),
+        };
+        let mut times = Vec::new();
+        let mut gained = 0.0;
+        for _ in 0..reps {
+            let mut edited = data.clone();
+            let start = Instant::now();
+            edited
+                .set_edits(vec![edit.clone()])
+                .map_err(|e| e.to_string())?;
+            let after = Analysis::run(&edited, mode, &speeds).map_err(|e| e.to_string())?;
+            let plan = after.report(15.0, &params);
+            let c = compare(&report, &plan);
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            gained = c.population_gained;
+        }
+        let ms = median(&mut times);
+        if std::env::var("BENCH_EDIT_STAGES").is_ok() {
+            let mut edited = data.clone();
+            let t0 = Instant::now();
+            edited
+                .set_edits(vec![edit.clone()])
+                .map_err(|e| e.to_string())?;
+            let t1 = Instant::now();
+            let mut marks: Vec<(String, f64)> = Vec::new();
+            let after = Analysis::run_with(&edited, mode, &speeds, &mut |st, _, _| {
+                let name = format!("{st:?}");
+                if marks.last().is_none_or(|(n, _)| *n != name) {
+                    marks.push((name, t1.elapsed().as_secs_f64() * 1000.0));
+                }
+            })
+            .map_err(|e| e.to_string())?;
+            let t2 = Instant::now();
+            let plan = after.report(15.0, &params);
+            let t3 = Instant::now();
+            let _ = compare(&report, &plan);
+            let t4 = Instant::now();
+            let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
+            println!(
+                "  set_edits {:.1} ms, analysis {:.1} ms {marks:?}, report {:.1} ms, compare {:.1} ms",
+                ms(t0, t1),
+                ms(t1, t2),
+                ms(t2, t3),
+                ms(t3, t4)
+            );
+        }
+        println!(
+            "edit {what} {}: {ms:.1} ms per facility added (full recomputation; target <= {target_ms} ms), {gained:.0} residents gained",
+            mode.id()
+        );
+        Ok(())
+    }
+}
