@@ -118,12 +118,37 @@ impl Analysis {
         Analysis::run_gathered(dataset, false, mode, speeds, progress)
     }
 
+    /// [`Analysis::run_with`] after an edit, reusing what `prior` (the analysis before it, of
+    /// the same mode and speeds) computed that the edit left unchanged: the network when the
+    /// roads are the same, the settlements' joins when they are too
+    /// ([`crate::engine::routing::travel_times_after`]). The same result as computing afresh.
+    pub fn run_after(
+        dataset: &Dataset,
+        mode: Mode,
+        speeds: &SpeedTable,
+        progress: Progress,
+        prior: Analysis,
+    ) -> Result<Analysis, AnalysisError> {
+        Analysis::gather_and_run(dataset, true, mode, speeds, progress, Some(prior))
+    }
+
     fn run_gathered(
         dataset: &Dataset,
         edited: bool,
         mode: Mode,
         speeds: &SpeedTable,
         progress: Progress,
+    ) -> Result<Analysis, AnalysisError> {
+        Analysis::gather_and_run(dataset, edited, mode, speeds, progress, None)
+    }
+
+    fn gather_and_run(
+        dataset: &Dataset,
+        edited: bool,
+        mode: Mode,
+        speeds: &SpeedTable,
+        progress: Progress,
+        prior: Option<Analysis>,
     ) -> Result<Analysis, AnalysisError> {
         let mut file_names = dataset.file_names();
         let (layers, warnings) = if edited {
@@ -133,7 +158,8 @@ impl Analysis {
             dataset.base_layers_and_warnings()
         };
         let extract = ExtractAccount::of(dataset, &layers, warnings);
-        let mut analysis = Analysis::run_layers(layers, file_names, mode, speeds, progress)?;
+        let mut analysis =
+            Analysis::run_layers_after(layers, file_names, mode, speeds, progress, prior)?;
         analysis.extract = extract;
         if edited {
             analysis.edits = dataset.edits().to_vec();
@@ -160,13 +186,41 @@ impl Analysis {
         speeds: &SpeedTable,
         progress: Progress,
     ) -> Result<Analysis, AnalysisError> {
+        Analysis::run_layers_after(layers, file_names, mode, speeds, progress, None)
+    }
+
+    fn run_layers_after(
+        layers: Layers,
+        file_names: Vec<String>,
+        mode: Mode,
+        speeds: &SpeedTable,
+        progress: Progress,
+        prior: Option<Analysis>,
+    ) -> Result<Analysis, AnalysisError> {
         if let Some((west, _, east, _)) = crate::engine::routing::bounding_box(&layers) {
             if east - west > MAX_LON_SPAN_DEG {
                 return Err(AnalysisError::AreaTooWide(east - west));
             }
         }
-        let reach = travel_times_with(&layers, mode, speeds, progress)
-            .ok_or(AnalysisError::NothingLoaded)?;
+        let prior = prior.filter(|p| p.reach.mode == mode && p.speeds == *speeds);
+        let reach = match prior {
+            Some(Analysis {
+                layers: before,
+                reach,
+                ..
+            }) => crate::engine::routing::travel_times_after(
+                &layers,
+                mode,
+                speeds,
+                progress,
+                Some(crate::engine::routing::Prior {
+                    layers: &before,
+                    reach,
+                }),
+            ),
+            None => travel_times_with(&layers, mode, speeds, progress),
+        }
+        .ok_or(AnalysisError::NothingLoaded)?;
         progress(Stage::Summarising, 0, 0);
         let hierarchy = Hierarchy::build(&layers);
         Ok(Analysis {

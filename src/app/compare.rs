@@ -82,12 +82,14 @@ pub fn band(minutes: Option<f64>) -> u8 {
 
 /// What identifies a finding across two reports: its rule, its place and what it says (the
 /// kind of message, not its figures).
-fn key(f: &Finding) -> (crate::engine::rules::RuleId, &str, String) {
-    let code = serde_json::to_value(&f.detail)
-        .ok()
-        .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_string))
-        .unwrap_or_default();
-    (f.rule, f.place.as_str(), code)
+fn key(
+    f: &Finding,
+) -> (
+    crate::engine::rules::RuleId,
+    &str,
+    std::mem::Discriminant<crate::engine::rules::Message>,
+) {
+    (f.rule, f.place.as_str(), std::mem::discriminant(&f.detail))
 }
 
 /// Compares `plan` with `baseline`, two reports of the same settings on the same settlements

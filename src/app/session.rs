@@ -205,6 +205,8 @@ pub struct Session {
     /// Travel times on the loaded data without the edits, by mode: the baseline a plan is
     /// compared with (kept while only the edits change).
     baselines: Vec<(Mode, Analysis)>,
+    /// The analyses before the last edit, to reuse what the edit left unchanged.
+    prior: Vec<(Mode, Analysis)>,
     /// The last baseline report, with the mode, limit and rules it is for: an edit changes
     /// only the plan's report.
     baseline_report: Option<(Mode, u64, RuleParams, Report)>,
@@ -416,6 +418,7 @@ impl Session {
         if speeds != self.speeds {
             self.speeds = speeds;
             self.analyses.clear();
+            self.prior.clear();
             self.baselines.clear();
             self.baseline_report = None;
             self.scene_sent = None;
@@ -489,9 +492,11 @@ impl Session {
         // The baseline stays: only the edits changed.
         let baselines = std::mem::take(&mut self.baselines);
         let baseline_report = self.baseline_report.take();
+        let prior = std::mem::take(&mut self.analyses);
         self.changed();
         self.baselines = baselines;
         self.baseline_report = baseline_report;
+        self.prior = prior;
         Ok(())
     }
 
@@ -546,6 +551,7 @@ impl Session {
     fn changed(&mut self) {
         self.version += 1;
         self.analyses.clear();
+        self.prior.clear();
         self.baselines.clear();
         self.baseline_report = None;
         self.scene_sent = None;
@@ -671,7 +677,14 @@ impl Session {
         if let Some(i) = self.analyses.iter().position(|(m, _)| *m == mode) {
             return Ok(i);
         }
-        let analysis = Analysis::run_with(&self.data, mode, &self.speeds, progress)?;
+        let analysis = match self.prior.iter().position(|(m, _)| *m == mode) {
+            // After an edit: what it left unchanged is reused.
+            Some(i) => {
+                let (_, prior) = self.prior.swap_remove(i);
+                Analysis::run_after(&self.data, mode, &self.speeds, progress, prior)?
+            }
+            None => Analysis::run_with(&self.data, mode, &self.speeds, progress)?,
+        };
         self.analyses.push((mode, analysis));
         Ok(self.analyses.len() - 1)
     }

@@ -214,6 +214,7 @@ fn edits_give_the_report_of_the_edited_files_and_taking_them_back_the_earlier_on
     let mut rng = Rng(2025);
     let mut next_id = 0;
     for round in 0..3 {
+        let mut prior = Some(Analysis::run(&data, Mode::Drive, &SpeedTable::default()).unwrap());
         let mut edits: Vec<Edit> = Vec::new();
         let mut reports = vec![baseline.clone()];
         for _ in 0..3 {
@@ -228,6 +229,22 @@ fn edits_give_the_report_of_the_edited_files_and_taking_them_back_the_earlier_on
                 fingerprint(&got) == fingerprint(&want),
                 "round {round}: the edits give another report than the edited files: {edits:#?}"
             );
+            // Reusing what the analysis before the edit computed gives the same report.
+            let speeds = SpeedTable::default();
+            let fresh = Analysis::run(&data, Mode::Drive, &speeds).unwrap();
+            let after = Analysis::run_after(
+                &data,
+                Mode::Drive,
+                &speeds,
+                &mut |_, _, _| {},
+                prior.take().expect("the analysis before"),
+            )
+            .unwrap();
+            assert!(
+                after.report(15.0, &options.rules) == fresh.report(15.0, &options.rules),
+                "round {round}: reusing the analysis before the edit changed the report"
+            );
+            prior = Some(after);
             reports.push(fingerprint(&got));
         }
         // Undo, one edit at a time: each earlier report exactly.

@@ -49,7 +49,7 @@ impl PointDistance for SegmentRun {
 }
 
 /// The usable roads of one mode, projected.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RoadNetwork {
     /// Node positions in metres; nodes are the distinct road vertices, numbered along a
     /// Hilbert curve so that nodes near each other on the ground are near each other in memory.

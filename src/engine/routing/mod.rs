@@ -30,6 +30,6 @@ pub use search::{
     UNREACHED,
 };
 pub use travel_times::{
-    bounding_box, origins, travel_times, travel_times_with, zone_for, Join, Nearest, Reach, Router,
-    SettlementReach,
+    bounding_box, origins, travel_times, travel_times_after, travel_times_with, zone_for, Join,
+    Nearest, Prior, Reach, Router, SettlementReach,
 };

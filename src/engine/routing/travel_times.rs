@@ -95,10 +95,58 @@ pub fn travel_times_with(
     speeds: &SpeedTable,
     progress: Progress,
 ) -> Option<Reach> {
+    travel_times_after(layers, mode, speeds, progress, None)
+}
+
+/// What an earlier computation leaves to reuse: the layers it was over and its travel times,
+/// computed with the same speed table.
+pub struct Prior<'a> {
+    /// The layers.
+    pub layers: &'a Layers,
+    /// Their travel times.
+    pub reach: Reach,
+}
+
+/// [`travel_times_with`], reusing what `prior` computed that the new layers leave unchanged:
+/// its network when the roads, the mode and the plane are the same (a facility added, moved or
+/// deleted), and the settlements' joins too when they are the same. The same functions on the
+/// same inputs: the result is bit for bit that of [`travel_times_with`].
+pub fn travel_times_after(
+    layers: &Layers,
+    mode: Mode,
+    speeds: &SpeedTable,
+    progress: Progress,
+    prior: Option<Prior>,
+) -> Option<Reach> {
     let zone = zone_for(layers)?;
     let projector = Projector::new(zone);
-    progress(Stage::Building, 0, layers.roads.len() as u64);
-    let network = RoadNetwork::build(&layers.roads, mode, speeds, &projector);
+    let reusable = prior
+        .filter(|p| p.reach.mode == mode && p.reach.zone == zone && p.layers.roads == layers.roads);
+    let (network, settlement_snaps) = match reusable {
+        Some(p) => {
+            let same_settlements = p.layers.settlements.len() == layers.settlements.len()
+                && p.layers
+                    .settlements
+                    .iter()
+                    .zip(&layers.settlements)
+                    .all(|(a, b)| a.at == b.at);
+            let snaps = match (&p.reach.router, same_settlements) {
+                (
+                    Router::Network {
+                        settlement_joins, ..
+                    },
+                    true,
+                ) => Some(settlement_joins.iter().map(|j| j.snap).collect::<Vec<_>>()),
+                _ => None,
+            };
+            (p.reach.network, snaps)
+        }
+        None => {
+            progress(Stage::Building, 0, layers.roads.len() as u64);
+            let network = RoadNetwork::build(&layers.roads, mode, speeds, &projector);
+            (network, None)
+        }
+    };
     let settlement_xy: Vec<Xy> = layers
         .settlements
         .iter()
@@ -121,15 +169,25 @@ pub fn travel_times_with(
     } else {
         // Every settlement and every facility joins the network; one graph serves all queries.
         let points = settlement_xy.len() + facility_xy.len();
-        let snaps: Vec<Snap> = settlement_xy
-            .iter()
-            .chain(&facility_xy)
-            .enumerate()
-            .map(|(i, p)| {
-                tick(progress, Stage::Joining, i, points);
-                network.snap(*p).expect("network is not empty")
-            })
-            .collect();
+        let snaps: Vec<Snap> = match settlement_snaps {
+            Some(known) => known
+                .into_iter()
+                .chain(
+                    facility_xy
+                        .iter()
+                        .map(|p| network.snap(*p).expect("network is not empty")),
+                )
+                .collect(),
+            None => settlement_xy
+                .iter()
+                .chain(&facility_xy)
+                .enumerate()
+                .map(|(i, p)| {
+                    tick(progress, Stage::Joining, i, points);
+                    network.snap(*p).expect("network is not empty")
+                })
+                .collect(),
+        };
         let (graph, snap_nodes) = network.routing_graph(&snaps);
         let joins: Vec<Join> = snaps
             .iter()
