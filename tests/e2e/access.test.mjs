@@ -39,10 +39,11 @@ test('(a1) doctors per resident within 15 minutes on foot, the overloaded first,
     // Beds by the Gaussian variant: another ranking, computed again.
     await page.selectOption(tid('access-field'), 'beds');
     await page.selectOption(tid('access-method'), 'g2sfca');
+    const doctors = await page.textContent(tid('access-result'));
     await page.click(tid('access-run'));
     await page.waitForFunction(
       ([sel, before]) => document.querySelector(sel)?.textContent !== before,
-      [tid('access-result'), await page.textContent(tid('access-result'))],
+      [tid('access-result'), doctors],
     );
     assert.ok(await page.locator(tid('access-overloaded-row')).count() > 0);
   });
