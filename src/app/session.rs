@@ -76,6 +76,9 @@ pub struct DataSummary {
     /// Each edit in words.
     #[serde(default)]
     pub edit_labels: Vec<Bilingual>,
+    /// The speed table the session computes with (a plan loaded may bring its own).
+    #[serde(default)]
+    pub speeds: SpeedTable,
 }
 
 /// A file waiting for its coordinate system.
@@ -439,6 +442,7 @@ impl Session {
         use crate::app::editing::{resolve, EditAsk};
         use crate::engine::edits::Edit;
         let mut edits = self.data.edits().to_vec();
+        let mut plan_speeds = None;
         let redo = match ask {
             EditAsk::Undo => {
                 let Some(e) = edits.pop() else {
@@ -465,10 +469,13 @@ impl Session {
                 Vec::new()
             }
             EditAsk::Plan { name, text } => {
-                edits = crate::engine::edits::plan_file::read(text).map_err(|e| Bilingual {
-                    en: format!("{name}: {e}"),
-                    zh: format!("{name}：不是可用的规划文件（{e}）"),
-                })?;
+                let plan =
+                    crate::engine::edits::plan_file::read_plan(text).map_err(|e| Bilingual {
+                        en: format!("{name}: {e}"),
+                        zh: format!("{name}：不是可用的规划文件（{e}）"),
+                    })?;
+                edits = plan.edits;
+                plan_speeds = plan.speeds;
                 Vec::new()
             }
             _ => {
@@ -489,6 +496,10 @@ impl Session {
             .set_edits(edits)
             .map_err(|e| crate::app::text::edit_error(&e))?;
         self.redo = redo;
+        if let Some(speeds) = plan_speeds {
+            // The plan's speeds from now on (the page takes them from the summary).
+            self.set_speeds(speeds);
+        }
         // The baseline stays: only the edits changed.
         let baselines = std::mem::take(&mut self.baselines);
         let baseline_report = self.baseline_report.take();
@@ -541,10 +552,12 @@ impl Session {
 
     /// The plan file of the edits made ([`crate::engine::edits::plan_file`]).
     pub fn plan_file(&self) -> String {
+        let speeds = (self.speeds != SpeedTable::default()).then_some(&self.speeds);
         crate::engine::edits::plan_file::write(
             self.data.edits(),
             &self.data.base_layers(),
             &self.data.file_names(),
+            speeds,
         )
     }
 
@@ -607,6 +620,7 @@ impl Session {
             redo: self.redo.len(),
             edit_refused: self.edit_refused.clone(),
             edit_labels: self.edit_labels(),
+            speeds: self.speeds.clone(),
             plan_file: if self.data.edits().is_empty() {
                 String::new()
             } else {
@@ -909,6 +923,23 @@ mod tests {
         assert_eq!(s.summary().edits.len(), 1);
         s.edit(&EditAsk::Clear).unwrap();
         assert!(s.summary().edits.is_empty() && s.summary().edit_refused.is_none());
+        // A plan with its own speeds: they are the session's from now on.
+        let slow = SpeedTable {
+            walk_kmh: 3.0,
+            ..SpeedTable::default()
+        };
+        s.edit(&EditAsk::Add { kind, at }).unwrap();
+        s.set_speeds(slow.clone());
+        let text = s.plan_file();
+        s.set_speeds(SpeedTable::default());
+        s.edit(&EditAsk::Clear).unwrap();
+        s.edit(&EditAsk::Plan {
+            name: "plan.geojson".into(),
+            text,
+        })
+        .unwrap();
+        assert_eq!(s.summary().speeds, slow);
+        assert_eq!(s.summary().edits.len(), 1);
     }
 
     #[test]

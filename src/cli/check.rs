@@ -87,6 +87,15 @@ impl Inputs {
                 return Err(format!("unknown option \"{flag}\"\n\n{USAGE}"));
             }
         }
+        // A plan made with its own speed table brings it, unless --speeds gives one.
+        if let (Some(path), false) = (&inputs.plan, args.iter().any(|a| a == "--speeds")) {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let plan = crate::engine::edits::plan_file::read_plan(&text)
+                .map_err(|e| format!("{path}: {e}"))?;
+            if let Some(speeds) = plan.speeds {
+                inputs.options.speeds = speeds;
+            }
+        }
         Ok(Some(inputs))
     }
 
@@ -224,9 +233,10 @@ impl Inputs {
         }
         if let Some(path) = &self.plan {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-            let edits =
-                crate::engine::edits::plan_file::read(&text).map_err(|e| format!("{path}: {e}"))?;
-            data.set_edits(edits).map_err(|e| format!("{path}: {e}"))?;
+            let plan = crate::engine::edits::plan_file::read_plan(&text)
+                .map_err(|e| format!("{path}: {e}"))?;
+            data.set_edits(plan.edits)
+                .map_err(|e| format!("{path}: {e}"))?;
         }
         Ok(data)
     }

@@ -279,6 +279,10 @@ impl AppState {
     /// Shows edited data: the summary, and the report asked for again on it; the selection,
     /// the focus and the view stay.
     pub(super) fn show_edited(&self, summary: DataSummary) {
+        // A plan loaded brings the speeds it was made with.
+        if summary.speeds != self.speeds.get_untracked() {
+            self.speeds.set(summary.speeds.clone());
+        }
         self.summary.set(summary);
         // The ratios were of the data before the edit.
         self.access.set(None);

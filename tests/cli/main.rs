@@ -686,6 +686,17 @@ fn check_applies_a_plan_and_refuses_one_that_names_nothing_loaded() {
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&bad.path()) && err.contains("99999"), "{err}");
+    // A plan made with its own speeds brings them (unless --speeds gives a table).
+    let slow = TempFile::new(
+        "slow-plan",
+        r#"{"type":"FeatureCollection","features":[],"speeds":{"walk_kmh":2.5}}"#,
+    );
+    let walked = stdout_json(&demo_county_check(&["--plan".into(), slow.path()]));
+    assert_eq!(walked["speeds"]["walk_kmh"], 2.5);
+    assert!(
+        walked["summary"]["population_within_limit"].as_f64()
+            < before["summary"]["population_within_limit"].as_f64()
+    );
     // A speed of zero: refused.
     let zero = TempFile::new(
         "zero-plan",

@@ -413,7 +413,7 @@ fn a_plan_file_round_trips_and_applies_by_file_name_without_folders() {
             },
         },
     ];
-    let text = plan_file::write(&edits, &data.layers(), &data.file_names());
+    let text = plan_file::write(&edits, &data.layers(), &data.file_names(), None);
     let doc: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["features"][1]["properties"]["edit"], "close_road");
     assert_eq!(doc["features"][1]["geometry"]["type"], "MultiLineString");

@@ -65,6 +65,47 @@ pub enum PlanFileError {
     /// No edit at all.
     #[error("the plan holds no edit")]
     Empty,
+    /// A speed table that is not one.
+    #[error("speeds: {0}")]
+    BadSpeeds(String),
+}
+
+/// A plan file's contents: its edits, and the speed table it was made with when that was not
+/// the default.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// The edits, in order.
+    pub edits: Vec<Edit>,
+    /// The speed table (km/h), when the plan gives one.
+    pub speeds: Option<crate::engine::network::SpeedTable>,
+}
+
+/// Reads a plan file: its edits ([`read`]) and its `speeds` member, if any (the table of
+/// [`crate::engine::network::SpeedTable::parse`]).
+pub fn read_plan(text: &str) -> Result<Plan, PlanFileError> {
+    let doc: Value =
+        serde_json::from_str(text).map_err(|e| PlanFileError::NotJson(e.to_string()))?;
+    let speeds = match doc.get("speeds") {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            let t = crate::engine::network::SpeedTable::parse(&v.to_string())
+                .map_err(PlanFileError::BadSpeeds)?;
+            let all = [t.walk_kmh, t.offroad_kmh, t.ebike_kmh, t.drive_default_kmh]
+                .into_iter()
+                .chain(t.drive_kmh.iter().map(|c| c.1));
+            if let Some(bad) = all.into_iter().find(|v| !(v.is_finite() && *v > 0.0)) {
+                return Err(PlanFileError::BadSpeeds(format!(
+                    "{bad} is not a positive number of km/h"
+                )));
+            }
+            Some(t)
+        }
+    };
+    let edits = match read(text) {
+        Err(PlanFileError::Empty) if speeds.is_some() => Vec::new(),
+        other => other?,
+    };
+    Ok(Plan { edits, speeds })
 }
 
 /// Reads a plan file's text into its edits, in order.
@@ -233,8 +274,14 @@ fn point(feature: &Value) -> Option<LonLat> {
 
 /// Writes `edits` as a plan file. `base` are the layers before the edits and `file_names`
 /// the loaded files' names (indexed by [`Source::file`]): they give the geometry shown for a
-/// deleted or changed facility and a closed or changed road.
-pub fn write(edits: &[Edit], base: &Layers, file_names: &[String]) -> String {
+/// deleted or changed facility and a closed or changed road. `speeds`, when given, are kept
+/// in the file's `speeds` member.
+pub fn write(
+    edits: &[Edit],
+    base: &Layers,
+    file_names: &[String],
+    speeds: Option<&crate::engine::network::SpeedTable>,
+) -> String {
     let source_of = |r: &FeatureRef| {
         let want = super::base_name(&r.file);
         file_names
@@ -296,12 +343,30 @@ pub fn write(edits: &[Edit], base: &Layers, file_names: &[String]) -> String {
             json!({"type": "Feature", "properties": props, "geometry": geometry})
         })
         .collect();
-    serde_json::to_string_pretty(&json!({
+    let mut doc = json!({
         "type": "FeatureCollection",
         "name": "medreach-plan",
         "features": features,
-    }))
-    .unwrap_or_default()
+    });
+    if let (Some(t), Some(obj)) = (speeds, doc.as_object_mut()) {
+        // The table as `--speeds` reads it (classes as a map).
+        let classes: Map<String, Value> = t
+            .drive_kmh
+            .iter()
+            .map(|(c, v)| (c.clone(), json!(v)))
+            .collect();
+        obj.insert(
+            "speeds".into(),
+            json!({
+                "walk_kmh": t.walk_kmh,
+                "offroad_kmh": t.offroad_kmh,
+                "ebike_kmh": t.ebike_kmh,
+                "drive_default_kmh": t.drive_default_kmh,
+                "drive_kmh": classes,
+            }),
+        );
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
 fn point_json(p: LonLat) -> Value {
@@ -378,8 +443,28 @@ mod tests {
                 speed_kmh: Some(10.0),
             },
         ];
-        let text = write(&edits, &Layers::default(), &[]);
+        let text = write(&edits, &Layers::default(), &[], None);
         assert_eq!(read(&text).unwrap(), edits);
+        // With the speeds it was made with.
+        let speeds = crate::engine::network::SpeedTable {
+            walk_kmh: 4.0,
+            drive_default_kmh: 40.0,
+            ..Default::default()
+        };
+        let text = write(&edits, &Layers::default(), &[], Some(&speeds));
+        let plan = read_plan(&text).unwrap();
+        assert_eq!(plan.edits, edits);
+        assert_eq!(plan.speeds, Some(speeds));
+        assert_eq!(
+            read_plan(&write(&edits, &Layers::default(), &[], None))
+                .unwrap()
+                .speeds,
+            None
+        );
+        assert!(matches!(
+            read_plan(r#"{"type":"FeatureCollection","features":[],"speeds":{"walk_kmh":-1}}"#),
+            Err(PlanFileError::BadSpeeds(_))
+        ));
     }
 
     #[test]
