@@ -57,6 +57,16 @@ pub enum EditAsk {
     Redo,
     /// Every edit taken back.
     Clear,
+    /// The edits made kept as a named scenario (replacing one of the same name).
+    SaveScenario {
+        /// Its name.
+        name: String,
+    },
+    /// A named scenario's edits in place of those made (none: the data as loaded).
+    OpenScenario {
+        /// Its name; `None` for the data as loaded.
+        name: Option<String>,
+    },
     /// The edits of a plan file (its text), in place of those made.
     Plan {
         /// The file's name.
@@ -110,7 +120,12 @@ pub fn resolve(
                 }
             })?,
         },
-        EditAsk::Undo | EditAsk::Redo | EditAsk::Clear | EditAsk::Plan { .. } => {
+        EditAsk::Undo
+        | EditAsk::Redo
+        | EditAsk::Clear
+        | EditAsk::Plan { .. }
+        | EditAsk::SaveScenario { .. }
+        | EditAsk::OpenScenario { .. } => {
             unreachable!("not an edit of the map: the session handles it")
         }
     })

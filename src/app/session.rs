@@ -79,6 +79,9 @@ pub struct DataSummary {
     /// The speed table the session computes with (a plan loaded may bring its own).
     #[serde(default)]
     pub speeds: SpeedTable,
+    /// The named scenarios, in the order saved, with whether each is the edits now made.
+    #[serde(default)]
+    pub scenarios: Vec<(String, bool)>,
 }
 
 /// A file waiting for its coordinate system.
@@ -208,6 +211,8 @@ pub struct Session {
     /// Travel times on the loaded data without the edits, by mode: the baseline a plan is
     /// compared with (kept while only the edits change).
     baselines: Vec<(Mode, Analysis)>,
+    /// Named scenarios: each a list of edits, in the order saved.
+    scenarios: Vec<(String, Vec<crate::engine::edits::Edit>)>,
     /// The analyses before the last edit, to reuse what the edit left unchanged.
     prior: Vec<(Mode, Analysis)>,
     /// The last baseline report, with the mode, limit and rules it is for: an edit changes
@@ -468,6 +473,39 @@ impl Session {
                 edits.clear();
                 Vec::new()
             }
+            EditAsk::SaveScenario { name } => {
+                let name = name.trim();
+                if name.is_empty() {
+                    return Err(Bilingual {
+                        en: "Give the scenario a name.".into(),
+                        zh: "请为方案命名。".into(),
+                    });
+                }
+                match self.scenarios.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, kept)) => *kept = edits,
+                    None => self.scenarios.push((name.to_string(), edits)),
+                }
+                // Nothing to recompute: the edits stay as they are.
+                return Ok(());
+            }
+            EditAsk::OpenScenario { name } => {
+                edits = match name {
+                    None => Vec::new(),
+                    Some(name) => self
+                        .scenarios
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, e)| e.clone())
+                        .ok_or_else(|| Bilingual {
+                            en: format!("No scenario is named {name}."),
+                            zh: format!("没有名为“{name}”的方案。"),
+                        })?,
+                };
+                if edits == self.data.edits() {
+                    return Ok(());
+                }
+                Vec::new()
+            }
             EditAsk::Plan { name, text } => {
                 let plan =
                     crate::engine::edits::plan_file::read_plan(text).map_err(|e| Bilingual {
@@ -621,6 +659,11 @@ impl Session {
             edit_refused: self.edit_refused.clone(),
             edit_labels: self.edit_labels(),
             speeds: self.speeds.clone(),
+            scenarios: self
+                .scenarios
+                .iter()
+                .map(|(n, e)| (n.clone(), !e.is_empty() && e == self.data.edits()))
+                .collect(),
             plan_file: if self.data.edits().is_empty() {
                 String::new()
             } else {
@@ -940,6 +983,25 @@ mod tests {
         .unwrap();
         assert_eq!(s.summary().speeds, slow);
         assert_eq!(s.summary().edits.len(), 1);
+        // Named scenarios: kept, opened again, the data as loaded in between.
+        s.set_speeds(SpeedTable::default());
+        assert!(s.edit(&EditAsk::SaveScenario { name: " ".into() }).is_err());
+        s.edit(&EditAsk::SaveScenario { name: "A".into() }).unwrap();
+        let a = s.summary().edits.clone();
+        s.edit(&EditAsk::OpenScenario { name: None }).unwrap();
+        assert!(s.summary().edits.is_empty());
+        assert_eq!(s.summary().scenarios, vec![("A".to_string(), false)]);
+        s.edit(&EditAsk::OpenScenario {
+            name: Some("A".into()),
+        })
+        .unwrap();
+        assert_eq!(s.summary().edits, a);
+        assert_eq!(s.summary().scenarios, vec![("A".to_string(), true)]);
+        assert!(s
+            .edit(&EditAsk::OpenScenario {
+                name: Some("B".into())
+            })
+            .is_err());
     }
 
     #[test]

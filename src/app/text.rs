@@ -404,6 +404,9 @@ texts! {
     Redo => ("Redo", "重做"),
     EditClear => ("Clear all", "全部清除"),
     EditSave => ("Save plan", "保存规划"),
+    ScenarioName => ("Scenario name", "方案名称"),
+    ScenarioSave => ("Keep as scenario", "保存为方案"),
+    ScenarioBaseline => ("The data as loaded", "现状（未调整）"),
     EditLoad => ("Load plan", "载入规划"),
     EngineStoppedPrefix => ("The engine stopped while", "计算引擎在以下工作中停止："),
     OutOfMemory => (

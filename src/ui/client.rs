@@ -439,12 +439,13 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
                 // table its columns) even when the data did not change.
                 let (questions, tables) = (summary.questions.clone(), summary.tables.clone());
                 // So does an edit refused, and the edits as they stand.
-                let (edits, redo, refused, plan, labels) = (
+                let (edits, redo, refused, plan, labels, scenarios) = (
                     summary.edits.clone(),
                     summary.redo,
                     summary.edit_refused.clone(),
                     summary.plan_file.clone(),
                     summary.edit_labels.clone(),
+                    summary.scenarios.clone(),
                 );
                 s.summary.update(|d| {
                     d.questions = questions;
@@ -454,6 +455,7 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
                     d.edit_refused = refused;
                     d.plan_file = plan;
                     d.edit_labels = labels;
+                    d.scenarios = scenarios;
                 });
             }
         }

@@ -26,6 +26,7 @@ pub fn EditPanel() -> impl IntoView {
     let s = expect_context::<AppState>();
     let t = move |k: Key| k.text(s.lang.get());
     let kind = RwSignal::new(FacilityKind::VillageClinic);
+    let scenario_name = RwSignal::new(String::new());
     let tool_button =
         move |id: &'static str, key: Key, tool: Box<dyn Fn() -> EditTool + Send + Sync>| {
             let tool = std::sync::Arc::new(tool);
@@ -107,6 +108,24 @@ pub fn EditPanel() -> impl IntoView {
                     <span>{move || t(Key::EditLoad)}</span>
                     <input type="file" accept=".geojson,.json" data-testid="edit-load" on:change=load_plan />
                 </label>
+            </div>
+            <div class="edit-tools">
+                <input type="text" data-testid="scenario-name" placeholder=move || t(Key::ScenarioName)
+                    prop:value=move || scenario_name.get()
+                    on:input=move |ev| scenario_name.set(event_target_value(&ev)) />
+                <button data-testid="scenario-save" disabled=move || edits() == 0
+                    on:click=move |_| super::client::edit(EditAsk::SaveScenario { name: scenario_name.get_untracked() })>
+                    {move || t(Key::ScenarioSave)}</button>
+                <select data-testid="scenario-open" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    super::client::edit(EditAsk::OpenScenario { name: (!v.is_empty()).then_some(v) });
+                }>
+                    <option value="" selected=move || s.summary.with(|d| d.edits.is_empty())>{move || t(Key::ScenarioBaseline)}</option>
+                    {move || s.summary.with(|d| d.scenarios.clone()).into_iter().map(|(name, open)| {
+                        let label = name.clone();
+                        view! { <option value=name selected=open>{label}</option> }
+                    }).collect_view()}
+                </select>
             </div>
             {move || s.summary.with(|d| d.edit_refused.clone()).map(|e| view! {
                 <p class="error" data-testid="edit-refused">{move || e.text(s.lang.get()).to_string()}</p>

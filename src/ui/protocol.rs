@@ -88,6 +88,9 @@ pub struct Memory {
 
 /// From the worker to the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// One message per job, serialised to cross to the page at once: boxing the summary would save
+// nothing worth its noise.
+#[allow(clippy::large_enum_variant)]
 pub enum FromWorker {
     /// The engine is loaded and listens.
     Ready,

@@ -99,3 +99,40 @@ test('(e1) add a clinic by clicking the map, undo, redo, save the plan and load 
     assert.equal(await page.locator(tid('edit-item')).count(), 1);
   });
 });
+
+test('(e2) two scenarios kept by name, each opened again with its own figure, and the data as loaded', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withApp(t, browser, async (page) => {
+    const share = await shareValue(page);
+    const addAt = async (row) => {
+      await page.locator(tid('beyond-row')).nth(row).click();
+      const popup = page.locator(tid('settlement-popup'));
+      await popup.waitFor();
+      await popup.locator('button').click();
+      await page.selectOption(tid('edit-kind'), 'medical_service_point');
+      await page.click(tid('edit-tool-add'));
+      const before = await shareValue(page);
+      // Where the map is now (a click in the list may have scrolled the page).
+      await page.locator(tid('map-canvas')).scrollIntoViewIfNeeded();
+      const box = await page.locator(tid('map-canvas')).boundingBox();
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      return waitForShareChange(page, before, `a service point at beyond-row ${row}`);
+    };
+    const a = await addAt(0);
+    await page.fill(tid('scenario-name'), '方案甲');
+    await page.click(tid('scenario-save'));
+    await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} option`)].some((o) => o.textContent === '方案甲'), tid('scenario-open'));
+    await page.click(tid('edit-clear'));
+    await waitForShare(page, share, 'cleared');
+    const b = await addAt(3);
+    await page.fill(tid('scenario-name'), '方案乙');
+    await page.click(tid('scenario-save'));
+    await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} option`)].some((o) => o.textContent === '方案乙'), tid('scenario-open'));
+    assert.notEqual(a, b);
+    await page.selectOption(tid('scenario-open'), '方案甲');
+    await waitForShare(page, a, 'scenario A opened');
+    await page.selectOption(tid('scenario-open'), '方案乙');
+    await waitForShare(page, b, 'scenario B opened');
+    await page.selectOption(tid('scenario-open'), '');
+    await waitForShare(page, share, 'the data as loaded');
+  });
+});
