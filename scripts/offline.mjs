@@ -74,7 +74,8 @@ const boot = `${MARK}
   const packed = document.getElementById('medreach-wasm').textContent;
   const unpack = async (packed) => {
     const gzipped = Uint8Array.from(atob(packed), (c) => c.charCodeAt(0));
-    const inflated = new Blob([gzipped]).stream().pipeThrough(new DecompressionStream('gzip'));
+    // Not through a Blob: WebKit cannot read a Blob in a worker of a file page.
+    const inflated = new Response(gzipped).body.pipeThrough(new DecompressionStream('gzip'));
     return new Response(inflated).arrayBuffer();
   };
   // A failure to start is thrown from a task of its own, so the page hears of it (worker.onerror).

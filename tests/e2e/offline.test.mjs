@@ -46,7 +46,7 @@ after(async () => {
   if (made) rmSync(made, { recursive: true, force: true });
 });
 
-test('(o) the one-file build works from file:// with the network off and requests nothing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+test('(of) the one-file build works from file:// with the network off and requests nothing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const html = readFileSync(file, 'utf8');
   const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
   assert.ok(policy, 'the file carries a Content-Security-Policy');

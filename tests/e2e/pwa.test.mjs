@@ -153,7 +153,7 @@ async function controlled(page) {
 /** The build hash written into a copy's sw.js. */
 const buildOf = (dir) => /^const BUILD = "([0-9a-f]+)";$/m.exec(readFileSync(path.join(dir, 'sw.js'), 'utf8'))?.[1];
 
-test('(p) the hosted page is installable, and works with the network off once visited', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+test('(pw1) the hosted page is installable, and works with the network off once visited', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const dir = copyOfDist('visited');
   const server = await serve(dir);
   const context = await launchProfile(path.join(copies, 'profile'), { viewport: { width: 1280, height: 860 } });
@@ -190,7 +190,7 @@ test('(p) the hosted page is installable, and works with the network off once vi
   }
 });
 
-test('(p2) a new build replaces the kept one: shown online at once, offline once the old page is closed', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+test('(pw2) a new build replaces the kept one: shown online at once, offline once the old page is closed', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const dir = copyOfDist('deployed');
   const server = await serve(dir);
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
