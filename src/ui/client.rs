@@ -194,8 +194,8 @@ impl Client {
             quote(&wasm)
         );
         // The one-file build (scripts/offline.sh) has no module or wasm file beside the page
-        // to name: its page gives the worker's whole script (the glue, and the wasm as a blob:),
-        // a classic one, as a page opened from a file cannot start a module worker.
+        // to name: its page gives the worker's whole script (the glue, and the wasm packed in
+        // it), a classic one, as a page opened from a file cannot start a module worker.
         let given = js_sys::Reflect::get(&js_sys::global(), &"medreachWorkerScript".into())
             .ok()
             .and_then(|v| v.as_string());
