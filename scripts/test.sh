@@ -4,8 +4,9 @@
 #   bash scripts/test.sh
 #
 # Steps: fmt, no web crate outside src/ui, clippy (native and wasm32), native tests (with doc
-# tests), rustdoc with -D warnings, wasm32 tests in headless Chromium, trunk release build, end-to-end tests
-# (Playwright) against dist/ served on a free loopback port.
+# tests), rustdoc with -D warnings, wasm32 tests in headless Chromium, trunk release build, the
+# one-file build made from it (scripts/offline.sh), end-to-end tests (Playwright) against dist/
+# served on a free loopback port and against the one file opened from disk.
 # Ends with one summary line "N passed, M failed". Exit status is non-zero on any failure.
 # Needs no stdin and no terminal (CI=true is fine). The test data are in the repository
 # (tests/data/).
@@ -81,7 +82,8 @@ e2e() {
   fi
   echo "serving dist/ at $url"
   local rc=0
-  MEDREACH_URL="$url" node --test --test-concurrency=1 tests/e2e/ || rc=$?
+  MEDREACH_URL="$url" MEDREACH_OFFLINE_HTML="$WORK/MedReach.html" \
+    node --test --test-concurrency=1 tests/e2e/ || rc=$?
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
@@ -137,6 +139,8 @@ JSON
 fi
 step "cargo test (wasm32, headless Chromium)" cargo test --target wasm32-unknown-unknown
 step "trunk build --release" trunk build --release
+# From the dist/ just built (offline.sh reuses it when it is newer than the sources).
+step "one-file build (scripts/offline.sh)" bash scripts/offline.sh "$WORK/MedReach.html"
 step "end-to-end tests (Playwright)" e2e
 
 printf '\nall checks passed in %d s\n' "$((SECONDS - ALL_START))"

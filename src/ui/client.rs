@@ -193,6 +193,14 @@ impl Client {
             quote(&module),
             quote(&wasm)
         );
+        // The one-file build (scripts/offline.sh) has no module or wasm file beside the page
+        // to name: its page gives the worker's whole script (the glue, and the wasm packed in
+        // it), a classic one, as a page opened from a file cannot start a module worker.
+        let given = js_sys::Reflect::get(&js_sys::global(), &"medreachWorkerScript".into())
+            .ok()
+            .and_then(|v| v.as_string());
+        let module_worker = given.is_none();
+        let script = given.unwrap_or(script);
         let parts = js_sys::Array::of1(&script.into());
         let options = web_sys::BlobPropertyBag::new();
         options.set_type("text/javascript");
@@ -200,7 +208,9 @@ impl Client {
             .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob))
             .and_then(|url| {
                 let options = web_sys::WorkerOptions::new();
-                options.set_type(web_sys::WorkerType::Module);
+                if module_worker {
+                    options.set_type(web_sys::WorkerType::Module);
+                }
                 options.set_name("medreach-engine");
                 web_sys::Worker::new_with_options(&url, &options)
             });

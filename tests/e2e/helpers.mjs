@@ -143,6 +143,14 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
+/**
+ * A browser context with its profile on disk in `dir`, as a user's is: Chromium installs web
+ * apps only there (a fresh context of `launchBrowser` is incognito).
+ */
+export async function launchProfile(dir, options = {}) {
+  return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, ...options });
+}
+
 /** CSS selector for a data-testid. */
 export const tid = (id) => `[data-testid="${id}"]`;
 
