@@ -124,6 +124,9 @@ if [[ -f "$stamp" && ! package-lock.json -nt "$stamp" && ! package.json -nt "$st
       && -d node_modules/pdfjs-dist ]]; then
   log "ok: node_modules up to date with package-lock.json"
 else
+  # npm ci empties node_modules first: through a symlink (a git worktree sharing another
+  # checkout's packages) it would empty that checkout's too, under whatever runs there.
+  [[ -L node_modules ]] && die "node_modules is a symlink ($(readlink node_modules)): give this checkout its own (rm node_modules) before setup installs into it"
   log "npm ci (node_modules missing or older than package-lock.json)"
   timed npm ci --no-audit --no-fund
 fi

@@ -393,6 +393,8 @@ texts! {
     EditSelect => ("Select", "选择"),
     EditAdd => ("Add", "新增"),
     EditMove => ("Move", "移动"),
+    EditSetKind => ("Change kind", "改类型"),
+    EditHintSetKind => ("Click a facility to give it the kind chosen.", "点击医疗机构，将其改为所选类型。"),
     EditDelete => ("Delete", "删除"),
     EditCloseRoad => ("Close a road", "关闭道路"),
     EditHintSelect => ("Choose a tool, then click the map: the figures, findings and map follow each edit.", "选择工具后点击地图：每次调整后，指标、问题清单和地图随之更新。"),

@@ -48,6 +48,7 @@ pub fn EditPanel() -> impl IntoView {
             EditTool::Delete => Key::EditHintDelete,
             EditTool::Move => Key::EditHintMove,
             EditTool::CloseRoad => Key::EditHintCloseRoad,
+            EditTool::SetKind(_) => Key::EditHintSetKind,
         })
     };
     let load_plan = move |ev: leptos::ev::Event| {
@@ -75,8 +76,10 @@ pub fn EditPanel() -> impl IntoView {
                         let v = event_target_value(&ev);
                         if let Some(k) = ADDABLE.into_iter().find(|k| k.id() == v) {
                             kind.set(k);
-                            if matches!(s.edit_tool.get_untracked(), EditTool::Add(_)) {
-                                s.edit_tool.set(EditTool::Add(k));
+                            match s.edit_tool.get_untracked() {
+                                EditTool::Add(_) => s.edit_tool.set(EditTool::Add(k)),
+                                EditTool::SetKind(_) => s.edit_tool.set(EditTool::SetKind(k)),
+                                _ => {}
                             }
                         }
                     }
@@ -87,6 +90,7 @@ pub fn EditPanel() -> impl IntoView {
                         </option>
                     }).collect_view()}
                 </select>
+                {tool_button("edit-tool-set-kind", Key::EditSetKind, Box::new(move || EditTool::SetKind(kind.get())))}
                 {tool_button("edit-tool-move", Key::EditMove, Box::new(|| EditTool::Move))}
                 {tool_button("edit-tool-delete", Key::EditDelete, Box::new(|| EditTool::Delete))}
                 {tool_button("edit-tool-close-road", Key::EditCloseRoad, Box::new(|| EditTool::CloseRoad))}

@@ -966,6 +966,11 @@ fn edit_on_map(
             at: at(end),
             within_m,
         },
+        EditTool::SetKind(kind) if !moved => EditAsk::SetKind {
+            at: at(end),
+            within_m,
+            kind,
+        },
         EditTool::Move => match start {
             Some(from) if moved => EditAsk::Move {
                 from: at(from),

@@ -164,6 +164,8 @@ pub enum EditTool {
     Move,
     /// Close the road clicked.
     CloseRoad,
+    /// Give the facility clicked this kind.
+    SetKind(crate::engine::model::FacilityKind),
 }
 
 fn query() -> String {

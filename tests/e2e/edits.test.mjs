@@ -85,6 +85,14 @@ test('(e1) add a clinic by clicking the map, undo, redo, save the plan and load 
     await page.setInputFiles(tid('edit-load'), file);
     await waitForShare(page, added, 'the plan loaded');
     assert.equal(await page.locator(tid('edit-item')).count(), 1);
+    // The site added becomes a village clinic: a second edit, in words.
+    await page.selectOption(tid('edit-kind'), 'village_clinic');
+    await page.click(tid('edit-tool-set-kind'));
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 2, tid('edit-item'));
+    assert.match(await page.locator(tid('edit-item')).nth(1).textContent(), /村卫生室|village clinic/);
+    await page.click(tid('edit-undo'));
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, tid('edit-item'));
     // Deleting where there is no facility is refused, and nothing changes.
     await page.click(tid('edit-tool-delete'));
     await page.mouse.click(box.x + 5, box.y + box.height - 5);
