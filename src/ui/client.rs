@@ -430,6 +430,39 @@ impl Client {
     }
 }
 
+/// The problems of an answer's load, and what the page asks about even when the data did not
+/// change: a file's coordinate system, a table's columns, an edit refused, the edits as they
+/// stand.
+fn show_problems(
+    s: AppState,
+    problems: Vec<crate::app::text::Bilingual>,
+    summary: &crate::app::session::DataSummary,
+) {
+    s.load_errors.set(problems);
+    // A file refused for want of a coordinate system asks its question (and a
+    // table its columns) even when the data did not change.
+    let (questions, tables) = (summary.questions.clone(), summary.tables.clone());
+    // So does an edit refused, and the edits as they stand.
+    let (edits, redo, refused, plan, labels, scenarios) = (
+        summary.edits.clone(),
+        summary.redo,
+        summary.edit_refused.clone(),
+        summary.plan_file.clone(),
+        summary.edit_labels.clone(),
+        summary.scenarios.clone(),
+    );
+    s.summary.update(|d| {
+        d.questions = questions;
+        d.tables = tables;
+        d.edits = edits;
+        d.redo = redo;
+        d.edit_refused = refused;
+        d.plan_file = plan;
+        d.edit_labels = labels;
+        d.scenarios = scenarios;
+    });
+}
+
 /// Shows what the worker answered: its data, its report (and map), why there is none, or its
 /// timing lines. A report, an error or lines are shown once and taken out of `answer`.
 fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut Option<Answer>) {
@@ -444,29 +477,7 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
                 ..
             }) = answer
             {
-                s.load_errors.set(take(problems));
-                // A file refused for want of a coordinate system asks its question (and a
-                // table its columns) even when the data did not change.
-                let (questions, tables) = (summary.questions.clone(), summary.tables.clone());
-                // So does an edit refused, and the edits as they stand.
-                let (edits, redo, refused, plan, labels, scenarios) = (
-                    summary.edits.clone(),
-                    summary.redo,
-                    summary.edit_refused.clone(),
-                    summary.plan_file.clone(),
-                    summary.edit_labels.clone(),
-                    summary.scenarios.clone(),
-                );
-                s.summary.update(|d| {
-                    d.questions = questions;
-                    d.tables = tables;
-                    d.edits = edits;
-                    d.redo = redo;
-                    d.edit_refused = refused;
-                    d.plan_file = plan;
-                    d.edit_labels = labels;
-                    d.scenarios = scenarios;
-                });
+                show_problems(s, take(problems), summary);
             }
         }
         Command::ShowEdited => {

@@ -182,35 +182,8 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
             SESSION.with(|s| s.borrow_mut().set_speeds(speeds));
             run(id, mode, limit_min, &rules, cell_m)
         }
-        ToWorker::Edit(ask) => {
-            let outcome = SESSION.with(|s| s.borrow_mut().edit(&ask));
-            // A refusal is in the summary (`edit_refused`), shown beside the edits.
-            drop(outcome);
-            let summary = SESSION.with(|s| s.borrow().summary());
-            post(
-                &FromWorker::Data {
-                    summary,
-                    problems: Vec::new(),
-                    timings: Vec::new(),
-                    memory: memory(),
-                },
-                &[],
-            );
-        }
-        ToWorker::Access(ask) => {
-            let mut r = Reporter::new();
-            let result = SESSION.with(|s| {
-                s.borrow_mut()
-                    .access(&ask, &mut |st, d, t| r.report(st, d, t))
-            });
-            post(
-                &FromWorker::Accessed {
-                    result: result.map(Box::new),
-                    memory: memory(),
-                },
-                &[],
-            );
-        }
+        ToWorker::Edit(ask) => edit(&ask),
+        ToWorker::Access(ask) => access(&ask),
         ToWorker::Plan(ask) => {
             let bytes = buffers.first().map(from_buffer);
             drop(buffers);
@@ -250,6 +223,39 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
             );
         }
     }
+}
+
+/// Makes a what-if edit (or undo, redo, a plan) and posts the data as they now are; a refusal
+/// is in the summary (`edit_refused`), shown beside the edits.
+fn edit(ask: &crate::app::editing::EditAsk) {
+    let outcome = SESSION.with(|s| s.borrow_mut().edit(ask));
+    drop(outcome);
+    let summary = SESSION.with(|s| s.borrow().summary());
+    post(
+        &FromWorker::Data {
+            summary,
+            problems: Vec::new(),
+            timings: Vec::new(),
+            memory: memory(),
+        },
+        &[],
+    );
+}
+
+/// Computes capacity-limited coverage and posts it, or why there is none.
+fn access(ask: &crate::app::access_view::AccessAsk) {
+    let mut r = Reporter::new();
+    let result = SESSION.with(|s| {
+        s.borrow_mut()
+            .access(ask, &mut |st, d, t| r.report(st, d, t))
+    });
+    post(
+        &FromWorker::Accessed {
+            result: result.map(Box::new),
+            memory: memory(),
+        },
+        &[],
+    );
 }
 
 /// Computes run `id`'s report (and map) and posts it, then the surface when it changed.

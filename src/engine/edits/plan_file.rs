@@ -136,130 +136,132 @@ pub fn read(text: &str) -> Result<Vec<Edit>, PlanFileError> {
     let mut edits = Vec::with_capacity(features.len());
     let mut next_id = 0u32;
     for (i, f) in features.iter().enumerate() {
-        let empty = Map::new();
-        let props = f
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let edit = props
-            .get("edit")
-            .and_then(Value::as_str)
-            .ok_or(PlanFileError::NoEdit(i))?;
-        let point = || point(f).ok_or(PlanFileError::NeedsPoint(i));
-        let number = |field: &str| -> Result<Option<f64>, PlanFileError> {
-            match props.get(field) {
-                None | Some(Value::Null) => Ok(None),
-                Some(v) => v
-                    .as_f64()
-                    .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-                    .map(Some)
-                    .ok_or(PlanFileError::NotNumber {
-                        feature: i,
-                        field: field.to_string(),
-                    }),
-            }
-        };
-        let capacity = || -> Result<Capacity, PlanFileError> {
-            Ok(Capacity {
-                capacity: number("capacity")?,
-                doctors: number("doctors")?,
-                beds: number("beds")?,
-                staff: number("staff")?,
-            })
-        };
-        let kind = || -> Result<Option<_>, PlanFileError> {
-            match props.get("kind").and_then(Value::as_str) {
-                None => Ok(None),
-                Some(k) => parse_facility_kind(k)
-                    .map(Some)
-                    .ok_or_else(|| PlanFileError::BadKind {
-                        feature: i,
-                        kind: k.to_string(),
-                    }),
-            }
-        };
-        let feature_ref = || -> Result<FeatureRef, PlanFileError> {
-            let file = props.get("file").and_then(Value::as_str);
-            let index = number("index")?.filter(|x| *x >= 0.0 && x.fract() == 0.0);
-            match (file, index) {
-                (Some(file), Some(index)) => Ok(FeatureRef {
-                    file: file.to_string(),
-                    index: index as u32,
-                }),
-                _ => Err(PlanFileError::NoTarget(i)),
-            }
-        };
-        let facility = || -> Result<FacilityRef, PlanFileError> {
-            match number("added")? {
-                Some(a) if a >= 0.0 && a.fract() == 0.0 => {
-                    Ok(FacilityRef::Added { added: a as u32 })
-                }
-                Some(_) => Err(PlanFileError::NoTarget(i)),
-                None => feature_ref().map(FacilityRef::Loaded),
-            }
-        };
-        let e = match edit {
-            "add_facility" => {
-                let id = match number("id")? {
-                    Some(x) if x >= 0.0 && x.fract() == 0.0 => x as u32,
-                    Some(_) => {
-                        return Err(PlanFileError::NotNumber {
-                            feature: i,
-                            field: "id".into(),
-                        })
-                    }
-                    None => next_id,
-                };
-                next_id = next_id.max(id + 1);
-                Edit::AddFacility {
-                    id,
-                    kind: kind()?
-                        .unwrap_or(crate::engine::model::FacilityKind::MedicalServicePoint),
-                    at: point()?,
-                    name: props
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
-                    capacity: capacity()?,
-                }
-            }
-            "move_facility" => Edit::MoveFacility {
-                facility: facility()?,
-                to: point()?,
-            },
-            "delete_facility" => Edit::DeleteFacility {
-                facility: facility()?,
-            },
-            "set_facility" => Edit::SetFacility {
-                facility: facility()?,
-                kind: kind()?,
-                capacity: capacity()?,
-            },
-            "close_road" => Edit::CloseRoad {
-                road: feature_ref()?,
-            },
-            "set_road" => Edit::SetRoad {
-                road: feature_ref()?,
-                class: props
-                    .get("class")
-                    .or_else(|| props.get("highway"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                speed_kmh: number("speed_kmh")?,
-            },
-            other => {
-                return Err(PlanFileError::UnknownEdit {
-                    feature: i,
-                    edit: other.to_string(),
-                })
-            }
-        };
-        edits.push(e);
+        edits.push(edit_of(i, f, &mut next_id)?);
     }
     if edits.is_empty() {
         return Err(PlanFileError::Empty);
     }
     Ok(edits)
+}
+
+/// The edit feature `i` (`f`) of a plan file holds; `next_id` numbers an added facility that
+/// gives no `id`.
+fn edit_of(i: usize, f: &Value, next_id: &mut u32) -> Result<Edit, PlanFileError> {
+    let empty = Map::new();
+    let props = f
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let edit = props
+        .get("edit")
+        .and_then(Value::as_str)
+        .ok_or(PlanFileError::NoEdit(i))?;
+    let point = || point(f).ok_or(PlanFileError::NeedsPoint(i));
+    let number = |field: &str| -> Result<Option<f64>, PlanFileError> {
+        match props.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_f64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+                .map(Some)
+                .ok_or(PlanFileError::NotNumber {
+                    feature: i,
+                    field: field.to_string(),
+                }),
+        }
+    };
+    let capacity = || -> Result<Capacity, PlanFileError> {
+        Ok(Capacity {
+            capacity: number("capacity")?,
+            doctors: number("doctors")?,
+            beds: number("beds")?,
+            staff: number("staff")?,
+        })
+    };
+    let kind = || -> Result<Option<_>, PlanFileError> {
+        match props.get("kind").and_then(Value::as_str) {
+            None => Ok(None),
+            Some(k) => parse_facility_kind(k)
+                .map(Some)
+                .ok_or_else(|| PlanFileError::BadKind {
+                    feature: i,
+                    kind: k.to_string(),
+                }),
+        }
+    };
+    let feature_ref = || -> Result<FeatureRef, PlanFileError> {
+        let file = props.get("file").and_then(Value::as_str);
+        let index = number("index")?.filter(|x| *x >= 0.0 && x.fract() == 0.0);
+        match (file, index) {
+            (Some(file), Some(index)) => Ok(FeatureRef {
+                file: file.to_string(),
+                index: index as u32,
+            }),
+            _ => Err(PlanFileError::NoTarget(i)),
+        }
+    };
+    let facility = || -> Result<FacilityRef, PlanFileError> {
+        match number("added")? {
+            Some(a) if a >= 0.0 && a.fract() == 0.0 => Ok(FacilityRef::Added { added: a as u32 }),
+            Some(_) => Err(PlanFileError::NoTarget(i)),
+            None => feature_ref().map(FacilityRef::Loaded),
+        }
+    };
+    Ok(match edit {
+        "add_facility" => {
+            let id = match number("id")? {
+                Some(x) if x >= 0.0 && x.fract() == 0.0 => x as u32,
+                Some(_) => {
+                    return Err(PlanFileError::NotNumber {
+                        feature: i,
+                        field: "id".into(),
+                    })
+                }
+                None => *next_id,
+            };
+            *next_id = (*next_id).max(id + 1);
+            Edit::AddFacility {
+                id,
+                kind: kind()?.unwrap_or(crate::engine::model::FacilityKind::MedicalServicePoint),
+                at: point()?,
+                name: props
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                capacity: capacity()?,
+            }
+        }
+        "move_facility" => Edit::MoveFacility {
+            facility: facility()?,
+            to: point()?,
+        },
+        "delete_facility" => Edit::DeleteFacility {
+            facility: facility()?,
+        },
+        "set_facility" => Edit::SetFacility {
+            facility: facility()?,
+            kind: kind()?,
+            capacity: capacity()?,
+        },
+        "close_road" => Edit::CloseRoad {
+            road: feature_ref()?,
+        },
+        "set_road" => Edit::SetRoad {
+            road: feature_ref()?,
+            class: props
+                .get("class")
+                .or_else(|| props.get("highway"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            speed_kmh: number("speed_kmh")?,
+        },
+        other => {
+            return Err(PlanFileError::UnknownEdit {
+                feature: i,
+                edit: other.to_string(),
+            })
+        }
+    })
 }
 
 fn point(feature: &Value) -> Option<LonLat> {

@@ -120,33 +120,8 @@ pub fn travel_times_after(
 ) -> Option<Reach> {
     let zone = zone_for(layers)?;
     let projector = Projector::new(zone);
-    let reusable = prior
-        .filter(|p| p.reach.mode == mode && p.reach.zone == zone && p.layers.roads == layers.roads);
-    let (network, settlement_snaps) = match reusable {
-        Some(p) => {
-            let same_settlements = p.layers.settlements.len() == layers.settlements.len()
-                && p.layers
-                    .settlements
-                    .iter()
-                    .zip(&layers.settlements)
-                    .all(|(a, b)| a.at == b.at);
-            let snaps = match (&p.reach.router, same_settlements) {
-                (
-                    Router::Network {
-                        settlement_joins, ..
-                    },
-                    true,
-                ) => Some(settlement_joins.iter().map(|j| j.snap).collect::<Vec<_>>()),
-                _ => None,
-            };
-            (p.reach.network, snaps)
-        }
-        None => {
-            progress(Stage::Building, 0, layers.roads.len() as u64);
-            let network = RoadNetwork::build(&layers.roads, mode, speeds, &projector);
-            (network, None)
-        }
-    };
+    let (network, settlement_snaps) =
+        network_and_joins(layers, mode, speeds, &projector, zone, progress, prior);
     let settlement_xy: Vec<Xy> = layers
         .settlements
         .iter()
@@ -237,6 +212,47 @@ pub fn travel_times_after(
         })
         .collect();
     Some(reach)
+}
+
+/// The network of `mode` for `layers`, and the settlements' joins when they can be kept:
+/// `prior`'s when its roads, mode and plane are the same (and its settlements, for the joins),
+/// else built afresh.
+fn network_and_joins(
+    layers: &Layers,
+    mode: Mode,
+    speeds: &SpeedTable,
+    projector: &Projector,
+    zone: UtmZone,
+    progress: Progress,
+    prior: Option<Prior>,
+) -> (RoadNetwork, Option<Vec<Snap>>) {
+    let reusable = prior
+        .filter(|p| p.reach.mode == mode && p.reach.zone == zone && p.layers.roads == layers.roads);
+    match reusable {
+        Some(p) => {
+            let same_settlements = p.layers.settlements.len() == layers.settlements.len()
+                && p.layers
+                    .settlements
+                    .iter()
+                    .zip(&layers.settlements)
+                    .all(|(a, b)| a.at == b.at);
+            let snaps = match (&p.reach.router, same_settlements) {
+                (
+                    Router::Network {
+                        settlement_joins, ..
+                    },
+                    true,
+                ) => Some(settlement_joins.iter().map(|j| j.snap).collect::<Vec<_>>()),
+                _ => None,
+            };
+            (p.reach.network, snaps)
+        }
+        None => {
+            progress(Stage::Building, 0, layers.roads.len() as u64);
+            let network = RoadNetwork::build(&layers.roads, mode, speeds, projector);
+            (network, None)
+        }
+    }
 }
 
 /// Where a point joins the routing graph.
