@@ -261,19 +261,7 @@ impl Scene {
     /// A line in scene metres, and its bounding box (`None` without a placed point).
     pub fn locate_line(&self, line: &[crate::engine::crs::LonLat]) -> Option<(Vec<Xy>, (Xy, Xy))> {
         let pts: Vec<Xy> = line.iter().filter_map(|&p| self.locate(p)).collect();
-        let first = *pts.first()?;
-        let bounds = pts.iter().fold((first, first), |(lo, hi), p| {
-            (
-                Xy {
-                    x: lo.x.min(p.x),
-                    y: lo.y.min(p.y),
-                },
-                Xy {
-                    x: hi.x.max(p.x),
-                    y: hi.y.max(p.y),
-                },
-            )
-        });
+        let bounds = bounds_of(&pts)?;
         Some((pts, bounds))
     }
 
@@ -285,21 +273,7 @@ impl Scene {
             .zip(&self.ring_unit)
             .filter(|(_, u)| **u == unit)
             .flat_map(|(r, _)| r);
-        pts.fold(None, |acc: Option<(Xy, Xy)>, p| {
-            Some(match acc {
-                None => (*p, *p),
-                Some((lo, hi)) => (
-                    Xy {
-                        x: lo.x.min(p.x),
-                        y: lo.y.min(p.y),
-                    },
-                    Xy {
-                        x: hi.x.max(p.x),
-                        y: hi.y.max(p.y),
-                    },
-                ),
-            })
-        })
+        bounds_of(pts)
     }
 
     /// Number of road segments drawn.
@@ -544,6 +518,25 @@ impl Viewport {
             ty: height / 2.0 + p.y * scale,
         }
     }
+}
+
+/// The bounding box `(min, max)` of `points`; `None` without one.
+fn bounds_of<'a>(points: impl IntoIterator<Item = &'a Xy>) -> Option<(Xy, Xy)> {
+    points.into_iter().fold(None, |acc, p| {
+        Some(match acc {
+            None => (*p, *p),
+            Some((lo, hi)) => (
+                Xy {
+                    x: lo.x.min(p.x),
+                    y: lo.y.min(p.y),
+                },
+                Xy {
+                    x: hi.x.max(p.x),
+                    y: hi.y.max(p.y),
+                },
+            ),
+        })
+    })
 }
 
 /// What the map brings into view and highlights.
