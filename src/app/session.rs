@@ -549,14 +549,11 @@ impl Session {
         Ok(())
     }
 
-    /// Each edit in words, with the name of the facility or road it is about.
-    fn edit_labels(&self) -> Vec<Bilingual> {
+    /// Each edit in words, with the name of the facility or road it is about (in `base`, the
+    /// layers before the edits).
+    fn edit_labels(&self, base: &Layers) -> Vec<Bilingual> {
         use crate::engine::edits::{Edit, FacilityRef};
         let edits = self.data.edits();
-        if edits.is_empty() {
-            return Vec::new();
-        }
-        let base = self.data.base_layers();
         let names = self.data.file_names();
         let file_of = |file: &str| names.iter().position(|n| n == file).map(|i| i as u32);
         edits
@@ -590,10 +587,15 @@ impl Session {
 
     /// The plan file of the edits made ([`crate::engine::edits::plan_file`]).
     pub fn plan_file(&self) -> String {
+        self.plan_file_over(&self.data.base_layers())
+    }
+
+    /// [`Session::plan_file`], with the layers before the edits already gathered.
+    fn plan_file_over(&self, base: &Layers) -> String {
         let speeds = (self.speeds != SpeedTable::default()).then_some(&self.speeds);
         crate::engine::edits::plan_file::write(
             self.data.edits(),
-            &self.data.base_layers(),
+            base,
             &self.data.file_names(),
             speeds,
         )
@@ -611,6 +613,7 @@ impl Session {
 
     /// What is loaded.
     pub fn summary(&self) -> DataSummary {
+        let base = (!self.data.edits().is_empty()).then(|| self.data.base_layers());
         DataSummary {
             version: self.version,
             files: self
@@ -657,18 +660,17 @@ impl Session {
             edits: self.data.edits().to_vec(),
             redo: self.redo.len(),
             edit_refused: self.edit_refused.clone(),
-            edit_labels: self.edit_labels(),
+            // The layers before the edits, gathered once for the labels and the plan file.
+            edit_labels: base.as_ref().map_or_else(Vec::new, |b| self.edit_labels(b)),
             speeds: self.speeds.clone(),
             scenarios: self
                 .scenarios
                 .iter()
                 .map(|(n, e)| (n.clone(), !e.is_empty() && e == self.data.edits()))
                 .collect(),
-            plan_file: if self.data.edits().is_empty() {
-                String::new()
-            } else {
-                self.plan_file()
-            },
+            plan_file: base
+                .as_ref()
+                .map_or_else(String::new, |b| self.plan_file_over(b)),
         }
     }
 
