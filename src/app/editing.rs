@@ -44,6 +44,28 @@ pub enum EditAsk {
         /// Its new kind.
         kind: FacilityKind,
     },
+    /// The facility nearest `at` (within `within_m`) given the capacities in `capacity`
+    /// (each one given replaces the old; those not given stay).
+    SetCapacity {
+        /// Where the user clicked.
+        at: LonLat,
+        /// How far from the click a facility may be, metres.
+        within_m: f64,
+        /// The capacities.
+        capacity: crate::engine::model::Capacity,
+    },
+    /// The road nearest `at` (within `within_m`) given another class or motor-vehicle speed
+    /// (what is not given stays).
+    SetRoad {
+        /// Where the user clicked.
+        at: LonLat,
+        /// How far from the click a road may be, metres.
+        within_m: f64,
+        /// Its new class (OSM `highway` value).
+        class: Option<String>,
+        /// Its new speed, km/h.
+        speed_kmh: Option<f64>,
+    },
     /// The road nearest `at` (within `within_m`) closed.
     CloseRoad {
         /// Where the user clicked.
@@ -92,6 +114,12 @@ pub fn resolve(
             zh: format!("点击处 {within_m:.0} 米内没有医疗机构。"),
         })
     };
+    let road = |at: LonLat, within_m: f64| {
+        nearest_road(layers, file_names, &plane, at, within_m).ok_or_else(|| Bilingual {
+            en: format!("No road within {within_m:.0} m of the point clicked."),
+            zh: format!("点击处 {within_m:.0} 米内没有道路。"),
+        })
+    };
     Ok(match ask {
         EditAsk::Add { kind, at } => Edit::AddFacility {
             id: next_id,
@@ -112,13 +140,27 @@ pub fn resolve(
             kind: Some(*kind),
             capacity: Default::default(),
         },
+        EditAsk::SetCapacity {
+            at,
+            within_m,
+            capacity,
+        } => Edit::SetFacility {
+            facility: facility(*at, *within_m)?,
+            kind: None,
+            capacity: *capacity,
+        },
         EditAsk::CloseRoad { at, within_m } => Edit::CloseRoad {
-            road: nearest_road(layers, file_names, &plane, *at, *within_m).ok_or_else(|| {
-                Bilingual {
-                    en: format!("No road within {within_m:.0} m of the point clicked."),
-                    zh: format!("点击处 {within_m:.0} 米内没有道路。"),
-                }
-            })?,
+            road: road(*at, *within_m)?,
+        },
+        EditAsk::SetRoad {
+            at,
+            within_m,
+            class,
+            speed_kmh,
+        } => Edit::SetRoad {
+            road: road(*at, *within_m)?,
+            class: class.clone(),
+            speed_kmh: *speed_kmh,
         },
         EditAsk::Undo
         | EditAsk::Redo

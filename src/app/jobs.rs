@@ -15,6 +15,7 @@
 //! Buffers (`B`) are the files' bytes as the page holds them (an `ArrayBuffer` in the
 //! browser); the machine only keeps and hands them back.
 
+use crate::app::session::Work;
 use crate::engine::network::Mode;
 use crate::engine::rules::RuleParams;
 use std::collections::VecDeque;
@@ -177,6 +178,14 @@ pub enum Job<B> {
     Edit(crate::app::editing::EditAsk),
     /// Capacity-limited coverage.
     Access(crate::app::access_view::AccessAsk),
+    /// Take up the work of an earlier session (files read as chosen, edits, scenarios) on the
+    /// files loaded.
+    Resume {
+        /// The work.
+        work: Work,
+        /// Giving a new engine the work of the one before (not a reloaded page's).
+        restore: bool,
+    },
 }
 
 impl<B> Job<B> {
@@ -187,6 +196,7 @@ impl<B> Job<B> {
             Job::Demo { restore: true, .. }
                 | Job::Load { restore: true, .. }
                 | Job::Floor { restore: true, .. }
+                | Job::Resume { restore: true, .. }
         )
     }
 
@@ -202,7 +212,8 @@ impl<B> Job<B> {
             Job::Reread { file, .. } => JobText::Loading(file.clone()),
             Job::Demo { restore: true, .. }
             | Job::Load { restore: true, .. }
-            | Job::Floor { restore: true, .. } => JobText::Restoring,
+            | Job::Floor { restore: true, .. }
+            | Job::Resume { .. } => JobText::Restoring,
             Job::Floor { .. } => JobText::Floor,
             Job::Run(key) => JobText::Computing(key.mode),
             Job::Bench { .. } | Job::Synthetic { .. } => JobText::Timing,
@@ -337,6 +348,9 @@ pub struct Jobs<B> {
     queue: VecDeque<Job<B>>,
     in_flight: Option<Job<B>>,
     committed: Committed<B>,
+    /// What the engine holds beyond the files (edits, scenarios, files read as chosen), as its
+    /// last answer told: a new engine takes it up after the data.
+    work: Work,
     /// The data before the last load, with the names loaded, until the first report on the
     /// new data arrives: if computing it ends the engine, the load is undone.
     before_load: Option<(Committed<B>, String)>,
@@ -363,6 +377,7 @@ impl<B: Clone> Jobs<B> {
             queue: VecDeque::new(),
             in_flight: None,
             committed: Committed::Demo(demo),
+            work: Work::default(),
             before_load: None,
             show_restore: false,
             pending_notice: None,
@@ -434,6 +449,7 @@ impl<B: Clone> Jobs<B> {
         if job.as_ref().is_some_and(Job::is_restore) {
             // The data that was loaded before no longer fits: start empty.
             self.committed = Committed::empty();
+            self.work = Work::default();
             self.show_restore = true;
         } else if let (Some(Job::Run(_)), Some((before, names))) = (&job, self.before_load.take()) {
             // The first report on newly loaded data did not fit: undo that load, so the page
@@ -482,7 +498,7 @@ impl<B: Clone> Jobs<B> {
                 }
                 commands
             }
-            Some(Job::Edit(_)) => {
+            Some(Job::Edit(_) | Job::Resume { restore: false, .. }) => {
                 // The edit's refusal (or the edits now made) shows even when nothing changed.
                 let mut commands = vec![Command::ShowProblems];
                 commands.extend(changed.then_some(Command::ShowEdited));
@@ -503,6 +519,29 @@ impl<B: Clone> Jobs<B> {
         };
         commands.extend(self.pump());
         commands
+    }
+
+    /// The engine holds `work` beyond the files (its answer's [`Work`]), for a new engine to
+    /// take up.
+    pub fn keep_work(&mut self, work: Work) {
+        self.work = work;
+    }
+
+    /// The data a reloaded page would load to show what this one shows: a demo, or the files
+    /// (names and bytes) with the floor area per resident chosen; and the work on it.
+    pub fn saved_data(&self) -> (crate::app::saved::SavedData, Vec<(String, B)>, &Work) {
+        use crate::app::saved::SavedData;
+        let (data, files) = match &self.committed {
+            Committed::Demo(d) => (SavedData::Demo(*d), Vec::new()),
+            Committed::Files { files, floor } => (
+                SavedData::Files {
+                    names: files.iter().map(|(n, _)| n.clone()).collect(),
+                    floor: *floor,
+                },
+                files.clone(),
+            ),
+        };
+        (data, files, &self.work)
     }
 
     /// The engine answered run `id` with a report.
@@ -612,7 +651,14 @@ impl<B: Clone> Jobs<B> {
     fn restart(&mut self) -> Vec<Command<B>> {
         self.ready = false;
         self.panic = None;
-        for job in self.committed.restore_jobs().into_iter().rev() {
+        let mut jobs = self.committed.restore_jobs();
+        if !self.work.is_empty() {
+            jobs.push(Job::Resume {
+                work: self.work.clone(),
+                restore: true,
+            });
+        }
+        for job in jobs.into_iter().rev() {
             self.queue.push_front(job);
         }
         vec![Command::Restart]
@@ -899,6 +945,64 @@ mod tests {
         // The demo comes back quietly; the notice stays.
         jobs.ready();
         assert_eq!(jobs.data(1), vec![Command::Idle]);
+    }
+
+    #[test]
+    fn a_new_engine_takes_up_the_edits_after_the_data_and_a_reloaded_page_too() {
+        use crate::engine::edits::{Edit, FacilityRef};
+        let mut jobs = started();
+        jobs.submit(load(&["roads.geojson"], true));
+        jobs.data(2);
+        jobs.submit(Job::Run(key(2, 15.0)));
+        jobs.report(2);
+        let work = Work {
+            edits: vec![Edit::DeleteFacility {
+                facility: FacilityRef::Added { added: 0 },
+            }],
+            ..Work::default()
+        };
+        jobs.keep_work(work.clone());
+        let (data, files, kept) = jobs.saved_data();
+        assert_eq!(
+            data,
+            crate::app::saved::SavedData::Files {
+                names: vec!["roads.geojson".into()],
+                floor: None
+            }
+        );
+        assert_eq!(files, vec![("roads.geojson".to_string(), "roads.geojson")]);
+        assert_eq!(kept, &work);
+        jobs.submit(Job::Edit(crate::app::editing::EditAsk::Undo));
+        jobs.panicked("boom".into());
+        jobs.died("unreachable".into(), 100.0);
+        let restore = Job::Load {
+            names: vec!["roads.geojson".into()],
+            buffers: vec!["roads.geojson"],
+            replace: true,
+            restore: true,
+        };
+        assert_eq!(jobs.ready()[1], post(restore, None));
+        assert_eq!(
+            jobs.data(3),
+            vec![post(
+                Job::Resume {
+                    work,
+                    restore: true
+                },
+                None
+            )]
+        );
+        // Taken up quietly: the page already shows this work.
+        assert_eq!(jobs.data(4), vec![Command::Idle]);
+        // A reloaded page's resume shows what it changed, keeping the view.
+        jobs.submit(Job::Resume {
+            work: Work::default(),
+            restore: false,
+        });
+        assert_eq!(
+            jobs.data(5),
+            vec![Command::ShowProblems, Command::ShowEdited, Command::Idle]
+        );
     }
 
     #[test]

@@ -82,6 +82,9 @@ pub struct DataSummary {
     /// The named scenarios, in the order saved, with whether each is the edits now made.
     #[serde(default)]
     pub scenarios: Vec<(String, bool)>,
+    /// All the session holds beyond the files, to resume it elsewhere.
+    #[serde(default)]
+    pub work: Work,
 }
 
 /// A file waiting for its coordinate system.
@@ -105,6 +108,31 @@ pub struct FileChoice {
     pub crs: Option<String>,
     /// A table's sheet and columns.
     pub table: crate::engine::io::table::TableChoice,
+}
+
+/// What a session holds beyond the files' bytes, to give a new engine (after a crash) or a
+/// reloaded page: how the user chose to read files, the what-if edits, the edits taken back,
+/// and the named scenarios. Applied with [`Session::resume`] after the files are loaded.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Work {
+    /// How each file was chosen to be read, by file name.
+    pub choices: Vec<(String, FileChoice)>,
+    /// The edits made, in order.
+    pub edits: Vec<crate::engine::edits::Edit>,
+    /// Edits taken back, the last taken back last.
+    pub redo: Vec<crate::engine::edits::Edit>,
+    /// Named scenarios, in the order saved.
+    pub scenarios: Vec<(String, Vec<crate::engine::edits::Edit>)>,
+}
+
+impl Work {
+    /// Whether there is nothing to resume.
+    pub fn is_empty(&self) -> bool {
+        self.choices.is_empty()
+            && self.edits.is_empty()
+            && self.redo.is_empty()
+            && self.scenarios.is_empty()
+    }
 }
 
 impl DataSummary {
@@ -671,7 +699,58 @@ impl Session {
             plan_file: base
                 .as_ref()
                 .map_or_else(String::new, |b| self.plan_file_over(b)),
+            work: self.work(),
         }
+    }
+
+    /// What the session holds beyond the files' bytes ([`Work`]).
+    pub fn work(&self) -> Work {
+        Work {
+            choices: self.choices.clone(),
+            edits: self.data.edits().to_vec(),
+            redo: self.redo.clone(),
+            scenarios: self.scenarios.clone(),
+        }
+    }
+
+    /// Takes up `work` on the files loaded (the same files, given again): files read again as
+    /// chosen, the edits made again, the edits taken back and the scenarios kept. What cannot
+    /// be taken up (a file no longer loaded, edits that no longer apply) is told in the
+    /// problems, and the rest goes on.
+    pub fn resume(&mut self, work: &Work, progress: Progress) -> Vec<Bilingual> {
+        let mut problems = Vec::new();
+        let before = self.work();
+        for (file, choice) in &work.choices {
+            if self.choices.iter().any(|(f, c)| f == file && c == choice) {
+                continue;
+            }
+            if self.kept.iter().any(|k| k.input.name() == file) {
+                problems.extend(self.reread(file, choice.clone(), false, progress));
+            } else {
+                // Used when a file of that name is loaded.
+                self.choices.retain(|(f, _)| f != file);
+                self.choices.push((file.clone(), choice.clone()));
+            }
+        }
+        if work.edits != self.data.edits() {
+            match self.data.set_edits(work.edits.clone()) {
+                Ok(()) => self.changed(),
+                Err(e) => {
+                    let e = crate::app::text::edit_error(&e);
+                    problems.push(Bilingual {
+                        en: format!("The edits kept could not be made again: {}", e.en),
+                        zh: format!("保存的修改无法重新应用：{}", e.zh),
+                    });
+                }
+            }
+        }
+        self.redo = work.redo.clone();
+        self.scenarios = work.scenarios.clone();
+        if self.work() != before {
+            // The page shows the scenarios and the redo count anew.
+            self.version += 1;
+        }
+        problems
     }
 
     /// The report for `mode`, `limit_min` and `rules`, computing the mode's travel times only
@@ -1028,6 +1107,155 @@ mod tests {
         assert!(slow < normal, "{slow} against {normal}");
         s.set_speeds(SpeedTable::default());
         assert_eq!(share(&mut s), normal);
+    }
+
+    #[test]
+    fn a_new_session_given_the_files_and_the_work_shows_the_same_report() {
+        use crate::app::editing::EditAsk;
+        let with_crs =
+            String::from_utf8(fixture("tests/data/crs/settlements_epsg4544.geojson")).unwrap();
+        let bare = with_crs.replace(
+            r#""crs": { "type": "name", "properties": { "name": "urn:ogc:def:crs:EPSG::4544" } },"#,
+            "",
+        );
+        let gk = InputFile {
+            name: "gk.geojson".into(),
+            bytes: bare.into_bytes(),
+        };
+        let files = || {
+            let mut files = demo_files();
+            files.push(gk.clone());
+            files
+        };
+        let rules = RuleParams::default();
+        let mut s = Session::new();
+        assert_eq!(s.load(files(), true, &mut quiet()).len(), 1, "gk asks");
+        let choice = FileChoice {
+            crs: Some("EPSG:4544".into()),
+            ..FileChoice::default()
+        };
+        assert!(s
+            .reread("gk.geojson", choice, false, &mut quiet())
+            .is_empty());
+        let at = s.data().layers().settlements[0].at;
+        let kind = crate::engine::model::FacilityKind::MedicalServicePoint;
+        s.edit(&EditAsk::Add { kind, at }).unwrap();
+        s.edit(&EditAsk::SaveScenario { name: "一".into() })
+            .unwrap();
+        s.edit(&EditAsk::Add {
+            kind,
+            at: s.data().layers().settlements[1].at,
+        })
+        .unwrap();
+        s.edit(&EditAsk::Undo).unwrap();
+        let work = s.work();
+        assert_eq!((work.edits.len(), work.redo.len()), (1, 1));
+        let report = s
+            .run(Mode::Walk, 15.0, &rules, &mut quiet())
+            .unwrap()
+            .report;
+
+        let mut t = Session::new();
+        assert_eq!(t.load(files(), true, &mut quiet()).len(), 1);
+        assert!(t.resume(&work, &mut quiet()).is_empty());
+        assert_eq!(t.work(), work);
+        assert_eq!(t.summary().scenarios, s.summary().scenarios);
+        assert_eq!(t.summary().redo, 1);
+        assert!(t.summary().questions.is_empty(), "gk read as chosen");
+        assert_eq!(
+            t.run(Mode::Walk, 15.0, &rules, &mut quiet())
+                .unwrap()
+                .report,
+            report
+        );
+        // Edits naming a file no longer loaded are told, and the rest is taken up.
+        let mut gone = work.clone();
+        gone.edits.push(crate::engine::edits::Edit::DeleteFacility {
+            facility: crate::engine::edits::FacilityRef::Loaded(crate::engine::edits::FeatureRef {
+                file: "gone.geojson".into(),
+                index: 0,
+            }),
+        });
+        let mut u = Session::new();
+        u.load(files(), true, &mut quiet());
+        let problems = u.resume(&gone, &mut quiet());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].en.starts_with("The edits kept could not"));
+        assert_eq!(u.summary().scenarios.len(), 1);
+    }
+
+    #[test]
+    fn a_click_sets_a_facility_s_capacity_and_a_road_s_class_and_speed() {
+        use crate::app::editing::EditAsk;
+        use crate::engine::model::{Capacity, CapacityField};
+        let mut s = Session::new();
+        assert!(s.load(demo_files(), true, &mut quiet()).is_empty());
+        let layers = s.data().layers();
+        let f = &layers.facilities[0];
+        let (at, kind) = (f.at, f.kind);
+        let capacity = Capacity {
+            doctors: Some(7.0),
+            ..Capacity::default()
+        };
+        s.edit(&EditAsk::SetCapacity {
+            at,
+            within_m: 50.0,
+            capacity,
+        })
+        .unwrap();
+        let edited = &s.data().layers().facilities[0];
+        assert_eq!(edited.capacity.get(CapacityField::Doctors), Some(7.0));
+        assert_eq!(edited.kind, kind, "the kind stays");
+        assert_eq!(edited.capacity.beds, layers.facilities[0].capacity.beds);
+
+        // The road under a point of it: a track of the longest county road slows the cars.
+        let rules = RuleParams::default();
+        let before = s
+            .run(Mode::Drive, 15.0, &rules, &mut quiet())
+            .unwrap()
+            .report;
+        let road = layers
+            .roads
+            .iter()
+            .filter(|r| ["secondary", "tertiary"].contains(&r.class.as_str()))
+            .max_by_key(|r| r.lines.iter().map(Vec::len).sum::<usize>())
+            .unwrap();
+        let mid = road.lines[0][road.lines[0].len() / 2];
+        let set = |speed: f64| EditAsk::SetRoad {
+            at: mid,
+            within_m: 5.0,
+            class: Some("track".into()),
+            speed_kmh: Some(speed),
+        };
+        assert!(s.edit(&set(0.0)).is_err(), "a speed of zero is refused");
+        assert_eq!(s.summary().edits.len(), 1);
+        s.edit(&set(10.0)).unwrap();
+        assert!(matches!(
+            s.summary().edits[1],
+            crate::engine::edits::Edit::SetRoad { .. }
+        ));
+        let after = s
+            .run(Mode::Drive, 15.0, &rules, &mut quiet())
+            .unwrap()
+            .report;
+        assert_ne!(after.summary, before.summary);
+        let far = crate::engine::crs::LonLat {
+            lon: mid.lon + 3.0,
+            lat: mid.lat,
+        };
+        let refused = s
+            .edit(&EditAsk::SetRoad {
+                at: far,
+                within_m: 5.0,
+                class: None,
+                speed_kmh: Some(30.0),
+            })
+            .unwrap_err();
+        assert!(
+            refused.en.starts_with("No road within 5 m"),
+            "{}",
+            refused.en
+        );
     }
 
     #[test]

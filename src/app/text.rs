@@ -395,6 +395,20 @@ texts! {
     EditMove => ("Move", "移动"),
     EditSetKind => ("Change kind", "改类型"),
     EditHintSetKind => ("Click a facility to give it the kind chosen.", "点击医疗机构，将其改为所选类型。"),
+    EditSetCapacity => ("Set capacity", "改容量"),
+    EditHintSetCapacity => (
+        "Enter doctors or beds, then click a facility to give it them (empty fields stay as they are).",
+        "填写医生数或床位数，再点击医疗机构（留空的项保持不变）。",
+    ),
+    EditSetRoad => ("Change road", "改道路"),
+    EditHintSetRoad => (
+        "Choose a class or enter a speed, then click a road to give it them (empty stays as it is).",
+        "选择道路等级或填写车速，再点击道路（留空的项保持不变）。",
+    ),
+    EditDoctors => ("doctors", "医生数"),
+    EditBeds => ("beds", "床位数"),
+    EditRoadClassKeep => ("class as it is", "等级不变"),
+    EditRoadSpeed => ("km/h", "公里/小时"),
     EditDelete => ("Delete", "删除"),
     EditCloseRoad => ("Close a road", "关闭道路"),
     EditHintSelect => ("Choose a tool, then click the map: the figures, findings and map follow each edit.", "选择工具后点击地图：每次调整后，指标、问题清单和地图随之更新。"),
@@ -416,6 +430,8 @@ texts! {
         "内存不足（浏览器中 WebAssembly 最多使用 4 GB）。请缩小范围，或使用没有此限制的命令行版本。",
     ),
     EngineDefect => ("an internal error (please report it):", "内部错误（请报告）："),
+    StartFresh => ("Start fresh", "重新开始"),
+    MapRedraw => ("map redraw", "地图重绘"),
     EngineKept => (
         "The page carries on with the data loaded before.",
         "页面继续使用之前载入的数据。",
@@ -1191,16 +1207,32 @@ pub fn edit_label(e: &crate::engine::edits::Edit, name: Option<&str>) -> Bilingu
             let (en, zh) = who(facility);
             (format!("Deleted {en}"), format!("删除{zh}"))
         }
-        Edit::SetFacility { facility, kind, .. } => {
+        Edit::SetFacility {
+            facility,
+            kind,
+            capacity,
+        } => {
             let (en, zh) = who(facility);
+            let given = [
+                (capacity.capacity, "capacity", "服务能力"),
+                (capacity.doctors, "doctors", "医生数"),
+                (capacity.beds, "beds", "床位数"),
+                (capacity.staff, "staff", "人员数"),
+            ];
+            let given: Vec<(String, String)> = given
+                .into_iter()
+                .filter_map(|(v, e, z)| v.map(|v| (format!("{e} {v}"), format!("{z} {v}"))))
+                .collect();
+            let values_en: Vec<&str> = given.iter().map(|(e, _)| e.as_str()).collect();
+            let values_zh: Vec<&str> = given.iter().map(|(_, z)| z.as_str()).collect();
             match kind {
                 Some(k) => (
                     format!("{en} becomes a {}", kind_name(Lang::En, *k)),
                     format!("{zh}改为{}", kind_name(Lang::Zh, *k)),
                 ),
                 None => (
-                    format!("Changed the capacities of {en}"),
-                    format!("修改{zh}的服务能力"),
+                    format!("Changed the capacities of {en}: {}", values_en.join(", ")),
+                    format!("修改{zh}的服务能力：{}", values_zh.join("，")),
                 ),
             }
         }

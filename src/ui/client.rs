@@ -58,9 +58,30 @@ pub fn start(state: AppState) {
         })
     });
     with_client(|c| c.spawn());
-    submit(Job::Demo {
-        demo,
-        restore: false,
+    // The work kept by an earlier visit comes back; else the demo shows.
+    spawn_local(async move {
+        match super::autosave::read().await {
+            Ok(Some(found)) => resume_kept(state, found, demo),
+            found => {
+                if let Err(note) = found {
+                    state.storage_note.set(Some(note));
+                }
+                submit(Job::Demo {
+                    demo,
+                    restore: false,
+                });
+            }
+        }
+        super::autosave::enable();
+    });
+    // A changed setting is kept (once the engine is idle).
+    Effect::new(move |_| {
+        state.mode.track();
+        state.limit.track();
+        state.rules.track();
+        state.cell_m.track();
+        state.speeds.track();
+        super::autosave::schedule();
     });
     // The engine re-runs only what changed.
     Effect::new(move |_| {
@@ -78,6 +99,69 @@ pub fn start(state: AppState) {
         state.requested.set(Some(key.clone()));
         submit(Job::Run(key));
     });
+}
+
+/// Shows the work kept by an earlier visit: its settings, then its data and work as jobs
+/// (`demo` when none of its files was kept), with a notice.
+fn resume_kept(state: AppState, found: super::autosave::Found, demo: Demo) {
+    use crate::app::saved::Saved;
+    let saved = found.saved;
+    let names: Vec<String> = found.files.iter().map(|(n, _)| n.clone()).collect();
+    let settings = &saved.settings;
+    state.mode.set(settings.mode);
+    state.limit.set(settings.limit);
+    state.rules.set(settings.rules.clone());
+    state.cell_m.set(settings.cell_m);
+    state.speeds.set(settings.speeds.clone());
+    let date = js_sys::Date::new(&saved.saved_at_ms.into());
+    let when = format!(
+        "{}-{:02}-{:02} {:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    );
+    state
+        .restored
+        .set(Some(Saved::restored_text(&when, &saved.missing(&names))));
+    for job in saved.jobs(found.files, demo) {
+        submit(job);
+    }
+}
+
+/// The work to keep now (none while the engine is busy: the record would describe a
+/// half-done change), with the files' bytes.
+pub fn saved_now() -> Option<(crate::app::saved::Saved, Vec<(String, js_sys::ArrayBuffer)>)> {
+    with_client(|c| {
+        if c.jobs.is_busy() {
+            return None;
+        }
+        let s = c.state;
+        let (data, files, work) = c.jobs.saved_data();
+        let saved = crate::app::saved::Saved {
+            format: crate::app::saved::FORMAT,
+            saved_at_ms: js_sys::Date::now(),
+            data,
+            settings: crate::app::saved::Settings {
+                mode: s.mode.get_untracked(),
+                limit: s.limit.get_untracked(),
+                rules: s.rules.get_untracked(),
+                cell_m: s.cell_m.get_untracked(),
+                speeds: s.speeds.get_untracked(),
+            },
+            work: work.clone(),
+        };
+        Some((saved, files))
+    })
+    .flatten()
+}
+
+/// Shows why the work could not be kept (or clears that note).
+pub fn storage_note(note: Option<crate::app::text::Bilingual>) {
+    if let Some(s) = with_client(|c| c.state) {
+        s.storage_note.set(note);
+    }
 }
 
 /// Queues `job` (a run replaces a queued run).
@@ -288,7 +372,10 @@ impl Client {
                     }
                 }
                 Command::Post { job, run_id } => self.post(&job, run_id),
-                Command::Idle => s.busy.set(None),
+                Command::Idle => {
+                    s.busy.set(None);
+                    super::autosave::schedule();
+                }
                 Command::Restart => self.restart(),
                 Command::DropWorker => self.worker = None,
                 Command::Notice(notice) => s.notice.set(notice),
@@ -340,6 +427,7 @@ fn to_worker(job: &Job, run_id: Option<u64>) -> (ToWorker, Vec<js_sys::ArrayBuff
             Vec::new(),
         ),
         Job::Floor { m2, .. } => (ToWorker::Floor(*m2), Vec::new()),
+        Job::Resume { work, .. } => (ToWorker::Resume(work.clone()), Vec::new()),
         Job::Run(key) => (
             ToWorker::Run {
                 id: run_id.unwrap_or_default(),
@@ -406,6 +494,7 @@ impl Client {
                 summary, memory, ..
             } => {
                 s.memory.set(*memory);
+                self.jobs.keep_work(summary.work.clone());
                 self.jobs.data(summary.version)
             }
             FromWorker::Result { id, memory, .. } => {

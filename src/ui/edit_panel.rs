@@ -20,6 +20,27 @@ const ADDABLE: [FacilityKind; 7] = [
     FacilityKind::CentralTownshipHealthCenter,
 ];
 
+/// The road classes a planner gives a road (OSM `highway` values), fastest first.
+const ROAD_CLASSES: [&str; 10] = [
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+    "service",
+    "track",
+    "path",
+    "footway",
+];
+
+/// A number typed in a field; `None` when empty. What is not a number is passed on as NaN, for
+/// the engine to refuse with its reason.
+fn number(text: &str) -> Option<f64> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.parse().unwrap_or(f64::NAN))
+}
+
 /// The edits card.
 #[component]
 pub fn EditPanel() -> impl IntoView {
@@ -49,6 +70,8 @@ pub fn EditPanel() -> impl IntoView {
             EditTool::Move => Key::EditHintMove,
             EditTool::CloseRoad => Key::EditHintCloseRoad,
             EditTool::SetKind(_) => Key::EditHintSetKind,
+            EditTool::SetCapacity => Key::EditHintSetCapacity,
+            EditTool::SetRoad => Key::EditHintSetRoad,
         })
     };
     let load_plan = move |ev: leptos::ev::Event| {
@@ -94,6 +117,41 @@ pub fn EditPanel() -> impl IntoView {
                 {tool_button("edit-tool-move", Key::EditMove, Box::new(|| EditTool::Move))}
                 {tool_button("edit-tool-delete", Key::EditDelete, Box::new(|| EditTool::Delete))}
                 {tool_button("edit-tool-close-road", Key::EditCloseRoad, Box::new(|| EditTool::CloseRoad))}
+            </div>
+            <div class="edit-tools">
+                {tool_button("edit-tool-capacity", Key::EditSetCapacity, Box::new(|| EditTool::SetCapacity))}
+                <label>{move || t(Key::EditDoctors)}" "
+                    <input type="number" min="0" step="1" class="short" data-testid="edit-doctors"
+                        on:change=move |ev| {
+                            let v = number(&event_target_value(&ev));
+                            s.edit_capacity.update(|c| c.doctors = v);
+                        } />
+                </label>
+                <label>{move || t(Key::EditBeds)}" "
+                    <input type="number" min="0" step="1" class="short" data-testid="edit-beds"
+                        on:change=move |ev| {
+                            let v = number(&event_target_value(&ev));
+                            s.edit_capacity.update(|c| c.beds = v);
+                        } />
+                </label>
+            </div>
+            <div class="edit-tools">
+                {tool_button("edit-tool-set-road", Key::EditSetRoad, Box::new(|| EditTool::SetRoad))}
+                <select data-testid="edit-road-class" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    s.edit_road.update(|r| r.0 = (!v.is_empty()).then_some(v));
+                }>
+                    <option value="">{move || t(Key::EditRoadClassKeep)}</option>
+                    {ROAD_CLASSES.into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
+                </select>
+                <label>
+                    <input type="number" min="1" step="1" class="short" data-testid="edit-road-speed"
+                        on:change=move |ev| {
+                            let v = number(&event_target_value(&ev));
+                            s.edit_road.update(|r| r.1 = v);
+                        } />
+                    " "{move || t(Key::EditRoadSpeed)}
+                </label>
             </div>
             <p class="note" data-testid="edit-hint">{hint}</p>
             <div class="edit-tools">

@@ -84,6 +84,13 @@ fn fit_backing_store(canvas: &HtmlCanvasElement) -> (f64, f64, f64) {
     (w, h, dpr)
 }
 
+/// Milliseconds from the page's clock (0 where it has none).
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// Draws the whole map: roads and boundaries, facilities, settlements, the focus; and says on
 /// the canvas what it drew (`data-render`, `data-focus`, `data-view`, `data-segments`).
 fn draw(
@@ -94,6 +101,7 @@ fn draw(
     state: &AppState,
 ) {
     let Some(ctx) = context(canvas) else { return };
+    let started = now_ms();
     let (w, h, dpr) = fit_backing_store(canvas);
     let scene = &paths.scene.0;
     let shown = coverage.filter(|_| state.show_surface.get_untracked());
@@ -148,6 +156,11 @@ fn draw(
     );
     let _ = canvas.set_attribute("data-drawn", "true");
     let _ = canvas.set_attribute("data-segments", &scene.segment_count().to_string());
+    if state.timing_view {
+        // The redraw's own time, beside the engine's stages in the timing view.
+        let ms = now_ms() - started;
+        state.timings.update(|t| t.draw = Some(ms));
+    }
 }
 
 /// The background, roads and admin boundaries, as paths or as the engine's raster; returns
@@ -971,6 +984,20 @@ fn edit_on_map(
             within_m,
             kind,
         },
+        EditTool::SetCapacity if !moved => EditAsk::SetCapacity {
+            at: at(end),
+            within_m,
+            capacity: s.edit_capacity.get_untracked(),
+        },
+        EditTool::SetRoad if !moved => {
+            let (class, speed_kmh) = s.edit_road.get_untracked();
+            EditAsk::SetRoad {
+                at: at(end),
+                within_m,
+                class,
+                speed_kmh,
+            }
+        }
         EditTool::Move => match start {
             Some(from) if moved => EditAsk::Move {
                 from: at(from),

@@ -2,6 +2,7 @@
 //! [`state::AppState`], provided through context; components read it, call the engine, draw.
 
 mod access_panel;
+mod autosave;
 mod client;
 mod compare_panel;
 mod demo;

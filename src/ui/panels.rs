@@ -357,6 +357,7 @@ pub fn BeyondList() -> impl IntoView {
 /// What the engine is doing (stage, progress bar, cancel), and what happened to it.
 #[component]
 pub fn EngineStatus() -> impl IntoView {
+    use super::autosave::start_fresh;
     use crate::app::jobs::{JobText, Notice};
     use crate::engine::progress::Stage;
     let s = state();
@@ -436,6 +437,22 @@ pub fn EngineStatus() -> impl IntoView {
                 <button class="link" on:click=move |_| s.notice.set(None)>"×"</button>
             </div>
         })}
+        {move || s.restored.get().map(|r| view! {
+            <div class="notice restored" data-testid="restored-notice" role="status">
+                {r.text(s.lang.get()).to_string()}
+                " "
+                <button data-testid="start-fresh" on:click=move |_| start_fresh()>{t(Key::StartFresh)}</button>
+                " "
+                <button class="link" on:click=move |_| s.restored.set(None)>"×"</button>
+            </div>
+        })}
+        {move || s.storage_note.get().map(|n| view! {
+            <div class="notice" data-testid="storage-note" role="status">
+                {n.text(s.lang.get()).to_string()}
+                " "
+                <button class="link" on:click=move |_| s.storage_note.set(None)>"×"</button>
+            </div>
+        })}
     }
 }
 
@@ -460,6 +477,7 @@ pub fn TimingPanel() -> impl IntoView {
             <h3>{move || t(Key::TimingTitle)}</h3>
             <table class="data">
                 {rows}
+                <tr><td>{move || t(Key::MapRedraw)}</td><td data-testid="time-draw">{move || s.timings.get().draw.map_or_else(String::new, |ms| format!("{ms:.1} ms"))}</td></tr>
                 <tr><td>{move || t(Key::RoutingNodes)}</td><td data-testid="graph-nodes">{move || s.graph_nodes.get()}</td></tr>
                 <tr><td>{move || t(Key::EngineMemory)}</td><td data-testid="engine-memory" data-bytes=move || s.memory.get().wasm_bytes.to_string()>
                     {move || { let m = s.memory.get(); format!("{:.0} MB (peak heap {:.0} MB)", m.wasm_bytes / 1048576.0, m.peak_heap_bytes / 1048576.0) }}

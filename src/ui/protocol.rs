@@ -43,6 +43,8 @@ pub enum ToWorker {
     },
     /// Read extracts again with another floor area per resident, m².
     Floor(f64),
+    /// Take up the work of an earlier engine or page on the files loaded.
+    Resume(crate::app::session::Work),
     /// Compute the report (and the map when it changed).
     Run {
         /// Request number; answers carry it.

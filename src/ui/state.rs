@@ -64,6 +64,8 @@ pub struct Timings {
     pub load: Vec<(Stage, f64)>,
     /// Building, joining, routing, summarising.
     pub run: Vec<(Stage, f64)>,
+    /// The map's last redraw (shown in the timing view only).
+    pub draw: Option<f64>,
 }
 
 /// Everything the components share.
@@ -148,6 +150,15 @@ pub struct AppState {
     pub access: RwSignal<Option<Result<crate::app::access_view::AccessView, Bilingual>>>,
     /// Whether the map colours the settlements by their capacity ratio.
     pub show_access: RwSignal<bool>,
+    /// The notice that the work kept by an earlier visit is back (with a button to start
+    /// fresh).
+    pub restored: RwSignal<Option<crate::app::text::Bilingual>>,
+    /// Why the work cannot be kept in this browser (a private window, a full quota).
+    pub storage_note: RwSignal<Option<crate::app::text::Bilingual>>,
+    /// The capacities the capacity tool gives a facility clicked.
+    pub edit_capacity: RwSignal<crate::engine::model::Capacity>,
+    /// The class and speed (km/h) the road tool gives a road clicked (`None`: kept).
+    pub edit_road: RwSignal<(Option<String>, Option<f64>)>,
 }
 
 /// What a click (or a drag) on the map does.
@@ -166,6 +177,10 @@ pub enum EditTool {
     CloseRoad,
     /// Give the facility clicked this kind.
     SetKind(crate::engine::model::FacilityKind),
+    /// Give the facility clicked the capacities entered ([`AppState::edit_capacity`]).
+    SetCapacity,
+    /// Give the road clicked the class or speed entered ([`AppState::edit_road`]).
+    SetRoad,
 }
 
 fn query() -> String {
@@ -232,6 +247,10 @@ impl AppState {
             show_changes: RwSignal::new(true),
             access: RwSignal::new(None),
             show_access: RwSignal::new(true),
+            restored: RwSignal::new(None),
+            storage_note: RwSignal::new(None),
+            edit_capacity: RwSignal::new(Default::default()),
+            edit_road: RwSignal::new((None, None)),
             timing_view: query()
                 .trim_start_matches('?')
                 .split('&')

@@ -154,6 +154,14 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
             });
             send_data(problems, r);
         }
+        ToWorker::Resume(work) => {
+            let mut r = Reporter::new();
+            let problems = SESSION.with(|s| {
+                s.borrow_mut()
+                    .resume(&work, &mut |st, d, t| r.report(st, d, t))
+            });
+            send_data(problems, r);
+        }
         ToWorker::Floor(m2) => {
             let mut r = Reporter::new();
             let outcome = SESSION.with(|s| {

@@ -618,6 +618,88 @@ fn demo_county_check(extra: &[String]) -> Output {
 }
 
 #[test]
+fn a_plan_made_in_the_page_gives_the_cli_the_page_s_report() {
+    use medreach::app::editing::EditAsk;
+    use medreach::app::session::InputFile;
+    use medreach::app::session::Session;
+    use medreach::engine::model::{Capacity, FacilityKind};
+    use medreach::engine::network::Mode;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/county");
+    let files: Vec<InputFile> = ["roads", "facilities", "settlements", "admin"]
+        .iter()
+        .map(|layer| InputFile {
+            name: format!("{layer}.geojson"),
+            bytes: std::fs::read(format!("{dir}/{layer}.geojson")).unwrap(),
+        })
+        .collect();
+    // The page's engine, asked as the page asks: clicks turned into edits.
+    let mut page = Session::new();
+    assert!(page.load(files, true, &mut |_, _, _| {}).is_empty());
+    let layers = page.data().layers();
+    let road = &layers.roads[layers.roads.len() / 2];
+    let asks = [
+        EditAsk::Add {
+            kind: FacilityKind::VillageClinic,
+            at: layers.settlements[7].at,
+        },
+        EditAsk::Delete {
+            at: layers.facilities[3].at,
+            within_m: 1.0,
+        },
+        EditAsk::SetCapacity {
+            at: layers.facilities[5].at,
+            within_m: 1.0,
+            capacity: Capacity {
+                doctors: Some(3.0),
+                ..Capacity::default()
+            },
+        },
+        EditAsk::CloseRoad {
+            at: road.lines[0][road.lines[0].len() / 2],
+            within_m: 1.0,
+        },
+    ];
+    for ask in &asks {
+        page.edit(ask).unwrap();
+    }
+    let rules = medreach::engine::rules::RuleParams::default();
+    let shown = page
+        .run(Mode::Walk, 15.0, &rules, &mut |_, _, _| {})
+        .unwrap();
+    let plan = TempFile::new("page-plan", &page.plan_file());
+    let cli = stdout_json(&demo_county_check(&["--plan".into(), plan.path()]));
+    let page_json = serde_json::to_value(&shown.report).unwrap();
+    for member in ["summary", "admin", "scorecard", "rules", "planned_sites"] {
+        assert!(!page_json[member].is_null(), "{member}");
+        assert_eq!(cli[member], page_json[member], "{member}");
+    }
+    // Each settlement, its file named by the CLI with the path given.
+    let mut settlements = cli["settlements"].clone();
+    for s in settlements.as_array_mut().unwrap() {
+        let file = s["file"].as_str().unwrap();
+        s["file"] = Value::from(file.rsplit('/').next().unwrap());
+    }
+    assert_eq!(settlements, page_json["settlements"]);
+    // The findings, but for the words the CLI fills in (the page words them in its language).
+    let facts = |findings: &Value| -> Vec<Value> {
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                let f = f.as_object_mut().unwrap();
+                f.remove("message");
+                f.remove("suggestion");
+                Value::Object(f.clone())
+            })
+            .collect()
+    };
+    assert_eq!(facts(&cli["findings"]), facts(&page_json["findings"]));
+    assert_eq!(cli["edits"].as_array().unwrap().len(), asks.len());
+}
+
+#[test]
 fn check_applies_a_plan_and_refuses_one_that_names_nothing_loaded() {
     let before = stdout_json(&demo_county_check(&[]));
     // A clinic at the most populous settlement beyond the limit that stands by a road.

@@ -144,3 +144,52 @@ test('(e2) two scenarios kept by name, each opened again with its own figure, an
     await waitForShare(page, share, 'the data as loaded');
   });
 });
+
+test('(e3) a facility given doctors and a road given a class and speed by clicking the map', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withApp(t, browser, async (page) => {
+    await page.locator(tid('beyond-row')).first().click();
+    const popup = page.locator(tid('settlement-popup'));
+    await popup.waitFor();
+    await popup.locator('button').click();
+    const share = await shareValue(page);
+    await page.selectOption(tid('edit-kind'), 'medical_service_point');
+    await page.click(tid('edit-tool-add'));
+    await page.locator(tid('map-canvas')).scrollIntoViewIfNeeded();
+    const box = await page.locator(tid('map-canvas')).boundingBox();
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.click(cx, cy);
+    await waitForShareChange(page, share, 'a service point added');
+    // Four doctors for the point just added (where it stands).
+    await page.fill(tid('edit-doctors'), '4');
+    await page.locator(tid('edit-doctors')).dispatchEvent('change');
+    await page.click(tid('edit-tool-capacity'));
+    assert.equal(await page.getAttribute(tid('edit-tool-capacity'), 'aria-pressed'), 'true');
+    await page.mouse.click(cx, cy);
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 2, tid('edit-item'));
+    assert.match(await page.locator(tid('edit-item')).nth(1).textContent(), /医生数 4|doctors 4/);
+    // A road near the point: a track at 5 km/h. A click off any road is refused and changes
+    // nothing; the search widens around the point until a road is hit.
+    await page.selectOption(tid('edit-road-class'), 'track');
+    await page.fill(tid('edit-road-speed'), '5');
+    await page.locator(tid('edit-road-speed')).dispatchEvent('change');
+    await page.click(tid('edit-tool-set-road'));
+    let hit = false;
+    for (let r = 4; r <= 200 && !hit; r += 6) {
+      for (const [dx, dy] of [[r, 0], [0, r], [-r, 0], [0, -r]]) {
+        await page.mouse.click(cx + dx, cy + dy);
+        // The engine's answer: busy comes and goes (an edit of the demo takes milliseconds).
+        await page.waitForTimeout(250);
+        await page.locator(tid('busy')).waitFor({ state: 'detached' });
+        if ((await page.locator(tid('edit-item')).count()) === 3) {
+          hit = true;
+          break;
+        }
+        // Refused: the reason shows and the list is as it was.
+        assert.match(await page.textContent(tid('edit-refused')), /No road within|米内没有道路/);
+        assert.equal(await page.locator(tid('edit-item')).count(), 2);
+      }
+    }
+    assert.ok(hit, 'a road near the point was clicked');
+    assert.match(await page.locator(tid('edit-item')).nth(2).textContent(), /track.*5 (km\/h)?/);
+  });
+});

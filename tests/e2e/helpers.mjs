@@ -157,12 +157,13 @@ export const tid = (id) => `[data-testid="${id}"]`;
 /**
  * Runs `body(page)` in a fresh browser context with the app opened and its first drawing done.
  * `query` is appended to the URL (e.g. `?demo=andorra` for the OpenStreetMap demo; the default
- * demo is the generated county).
+ * demo is the generated county); `initScript` runs in the page before its own scripts.
  * On failure, appends the page's console errors to the error and saves a screenshot under
  * target/e2e/.
  */
-export async function withApp(t, browser, body, { query = '' } = {}) {
+export async function withApp(t, browser, body, { query = '', initScript = null } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   page.setDefaultTimeout(LOAD_TIMEOUT_MS);
   const logs = [];
