@@ -155,7 +155,7 @@ if [[ ${#missing[@]} -eq 0 ]]; then
 else
   SUDO=""
   if [[ "$(id -u)" != 0 ]]; then SUDO="sudo"; fi
-  log "installing Debian packages: ${missing[*]} (chromium: about 70 s; firefox-esr and webkit2gtk-driver: a few minutes more)"
+  log "installing Debian packages: ${missing[*]} (chromium: about 70 s; firefox-esr and webkit2gtk-driver with WebKitGTK: about 115 MB more to fetch)"
   apt_start=$SECONDS
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y "${missing[@]}"
