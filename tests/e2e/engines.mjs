@@ -71,7 +71,8 @@ async function freePort() {
 // --- puppeteer-core: Firefox (WebDriver BiDi) and Chromium (CDP) -------------------------------
 
 class PuppeteerPage {
-  constructor(page, engine) {
+  constructor(context, page, engine) {
+    this.context = context;
     this.page = page;
     this.engine = engine;
     this.origin = null;
@@ -119,7 +120,7 @@ class PuppeteerPage {
   }
 
   async close() {
-    await this.page.close().catch(() => {});
+    await this.context.close().catch(() => {});
   }
 }
 
@@ -130,7 +131,7 @@ async function launchPuppeteer(engine) {
           browser: 'firefox',
           executablePath: FIREFOX,
           headless: true,
-          // A fresh profile as puppeteer makes it; nothing of Mozilla's services is reachable.
+          // A fresh profile as puppeteer makes it; Mozilla's services are not reachable here.
           extraPrefsFirefox: {
             'app.update.enabled': false,
             'browser.safebrowsing.malware.enabled': false,
@@ -158,11 +159,13 @@ async function launchPuppeteer(engine) {
   return {
     name: engine,
     version: await browser.version(),
+    // A browser context per page: its own storage and service workers, as a fresh profile.
     async newPage() {
-      const page = await browser.newPage();
+      const context = await browser.createBrowserContext();
+      const page = await context.newPage();
       await page.setViewport(VIEWPORT);
       await page.evaluateOnNewDocument(watchPage);
-      return new PuppeteerPage(page, engine);
+      return new PuppeteerPage(context, page, engine);
     },
     close: () => browser.close(),
   };
