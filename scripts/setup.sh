@@ -12,8 +12,13 @@
 #                                  wasm-bindgen-test-runner, the wasm32 test runner
 #   - node_modules from package-lock.json (npm ci): binaryen 132 (wasm-opt), playwright-core,
 #                                  pdfjs-dist (reads the printed report's text; pure JavaScript:
-#                                  .npmrc's omit=optional leaves out its native canvas binary)
-#   - Debian chromium, chromium-driver and fonts-noto-cjk (apt-get; sudo only when not root)
+#                                  .npmrc's omit=optional leaves out its native canvas binary),
+#                                  puppeteer-core (drives Firefox over WebDriver BiDi; downloads
+#                                  no browser)
+#   - Debian chromium, chromium-driver, fonts-noto-cjk, and the other engines of the cross-engine
+#     tests (tests/e2e/engines.test.mjs): firefox-esr, webkit2gtk-driver (WebKitWebDriver and
+#     WebKitGTK's MiniBrowser) and xvfb (the MiniBrowser has no headless mode)
+#                                  (apt-get; sudo only when not root)
 # Nothing is downloaded from anywhere but crates.io, the npm registry and Debian's archive.
 set -euo pipefail
 
@@ -116,12 +121,12 @@ else
   [[ "$have" == "$WASM_BINDGEN_VERSION" ]] || die "wasm-bindgen --version says '${have:-nothing}', wanted $WASM_BINDGEN_VERSION"
 fi
 
-# --- Node packages: wasm-opt (binaryen), playwright-core, pdfjs-dist -----------------------------
+# --- Node packages: wasm-opt (binaryen), playwright-core, pdfjs-dist, puppeteer-core -------------
 # npm writes node_modules/.package-lock.json on every install: use it as the stamp.
 stamp="node_modules/.package-lock.json"
 if [[ -f "$stamp" && ! package-lock.json -nt "$stamp" && ! package.json -nt "$stamp" \
       && -x node_modules/.bin/wasm-opt && -d node_modules/playwright-core \
-      && -d node_modules/pdfjs-dist ]]; then
+      && -d node_modules/pdfjs-dist && -d node_modules/puppeteer-core ]]; then
   log "ok: node_modules up to date with package-lock.json"
 else
   # npm ci empties node_modules first: through a symlink (a git worktree sharing another
@@ -135,23 +140,29 @@ wasm_opt_out="$(node_modules/.bin/wasm-opt --version)"
   die "node_modules/.bin/wasm-opt says '$wasm_opt_out', wanted $WASM_OPT_VERSION"
 log "ok: $wasm_opt_out"
 
-# --- Chromium, ChromeDriver and a CJK font (Debian) ---------------------------------------------
+# --- Browsers, their drivers and a CJK font (Debian) --------------------------------------------
 # fonts-noto-cjk: without it headless Chromium draws the Chinese UI as empty boxes.
+# firefox-esr, webkit2gtk-driver and xvfb: the other engines of tests/e2e/engines.test.mjs.
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
 dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed' || missing+=(fonts-noto-cjk)
+[[ -x /usr/bin/firefox-esr ]] || missing+=(firefox-esr)
+[[ -x /usr/bin/WebKitWebDriver ]] || missing+=(webkit2gtk-driver)
+[[ -x /usr/bin/Xvfb ]] || missing+=(xvfb)
 if [[ ${#missing[@]} -eq 0 ]]; then
-  log "ok: /usr/bin/chromium, /usr/bin/chromedriver, fonts-noto-cjk"
+  log "ok: /usr/bin/chromium, /usr/bin/chromedriver, fonts-noto-cjk, /usr/bin/firefox-esr, /usr/bin/WebKitWebDriver, /usr/bin/Xvfb"
 else
   SUDO=""
   if [[ "$(id -u)" != 0 ]]; then SUDO="sudo"; fi
-  log "installing Debian packages: ${missing[*]} (chromium: about 70 s)"
+  log "installing Debian packages: ${missing[*]} (chromium: about 70 s; firefox-esr and webkit2gtk-driver with WebKitGTK: about 115 MB more to fetch)"
   apt_start=$SECONDS
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y "${missing[@]}"
   log "  ... took $((SECONDS - apt_start)) s"
-  [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || die "chromium or chromedriver still missing"
+  for bin in chromium chromedriver firefox-esr WebKitWebDriver Xvfb; do
+    [[ -x "/usr/bin/$bin" ]] || die "/usr/bin/$bin still missing after apt-get install"
+  done
 fi
 
 log "ready in $((SECONDS - setup_start)) s"

@@ -5,8 +5,9 @@
 #
 # Steps: fmt, no web crate outside src/ui, clippy (native and wasm32), native tests (with doc
 # tests), rustdoc with -D warnings, wasm32 tests in headless Chromium, trunk release build, the
-# one-file build made from it (scripts/offline.sh), end-to-end tests (Playwright) against dist/
-# served on a free loopback port and against the one file opened from disk.
+# one-file build made from it (scripts/offline.sh), end-to-end tests against dist/ served on a
+# free loopback port and against the one file opened from disk: all of them in Chromium
+# (Playwright), and a smoke subset in Firefox ESR and WebKitGTK too (tests/e2e/engines.test.mjs).
 # Ends with one summary line "N passed, M failed". Exit status is non-zero on any failure.
 # Needs no stdin and no terminal (CI=true is fine). The test data are in the repository
 # (tests/data/).
@@ -56,7 +57,9 @@ step() {
   fi
 }
 
-# Serves dist/ on a free loopback port and runs the Playwright tests against it.
+# Serves dist/ on a free loopback port and runs every tests/e2e/*.test.mjs against it: Chromium
+# through Playwright; Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK (WebKitWebDriver
+# under an Xvfb display of its own) in engines.test.mjs, about a minute.
 e2e() {
   if [[ ! -f dist/index.html ]]; then
     echo "dist/index.html missing: trunk build did not produce the app" >&2
@@ -141,7 +144,7 @@ step "cargo test (wasm32, headless Chromium)" cargo test --target wasm32-unknown
 step "trunk build --release" trunk build --release
 # From the dist/ just built (offline.sh reuses it when it is newer than the sources).
 step "one-file build (scripts/offline.sh)" bash scripts/offline.sh "$WORK/MedReach.html"
-step "end-to-end tests (Playwright)" e2e
+step "end-to-end tests (Chromium; smoke subset in Firefox and WebKit)" e2e
 
 printf '\nall checks passed in %d s\n' "$((SECONDS - ALL_START))"
 printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
