@@ -80,6 +80,36 @@ pub fn band(minutes: Option<f64>) -> u8 {
     }
 }
 
+/// The cells whose band ([`band`]) differs between two surfaces, as positions in the `after`
+/// grid: a cell of `after` is compared with the cell of `before` under its centre (the grids
+/// differ when an edit widened the data's area), a cell outside `before` not at all.
+/// Non-finite minutes are unreachable.
+pub fn changed_cells(
+    before_grid: &crate::engine::surface::Grid,
+    before: &[f32],
+    after_grid: &crate::engine::surface::Grid,
+    after: &[f32],
+) -> Vec<u32> {
+    let minutes = |m: f32| m.is_finite().then_some(f64::from(m));
+    let same = before_grid == after_grid;
+    let same_plane = before_grid.zone == after_grid.zone;
+    (0..after.len().min(after_grid.len()))
+        .filter(|&i| {
+            let j = if same {
+                Some(i)
+            } else if same_plane {
+                let (col, row) = (i % after_grid.cols, i / after_grid.cols);
+                before_grid.index_of(after_grid.centre(col, row))
+            } else {
+                None
+            };
+            j.and_then(|j| before.get(j))
+                .is_some_and(|&b| band(minutes(b)) != band(minutes(after[i])))
+        })
+        .map(|i| i as u32)
+        .collect()
+}
+
 /// What identifies a finding across two reports: its rule, its place and what it says (the
 /// kind of message, not its figures).
 fn key(
@@ -161,5 +191,41 @@ pub fn compare(baseline: &Report, plan: &Report) -> Comparison {
             .filter(|f| !before_keys.contains(&key(f)))
             .cloned()
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_whose_band_changed_are_listed_in_the_grid_after() {
+        use crate::engine::crs::UtmZone;
+        use crate::engine::surface::Grid;
+        let grid = |west: f64, cols: usize| Grid {
+            zone: UtmZone {
+                number: 48,
+                north: true,
+            },
+            cell_m: 100.0,
+            west,
+            north: 1000.0,
+            cols,
+            rows: 1,
+        };
+        let inf = f32::INFINITY;
+        // 4.9 and 5.0 share the 0–5 band (inclusive); 5.1 does not; unreachable to 70 changes.
+        let before = [4.9, 5.1, inf, 20.0];
+        let after = [5.0, 4.0, 70.0, 20.0];
+        assert_eq!(
+            changed_cells(&grid(0.0, 4), &before, &grid(0.0, 4), &after),
+            vec![1, 2]
+        );
+        // A grid widened by one column to the west: its cell 0 has nothing before.
+        let wider = [1.0, 5.0, 4.0, 70.0, 20.0];
+        assert_eq!(
+            changed_cells(&grid(0.0, 4), &before, &grid(-100.0, 5), &wider),
+            vec![2, 3]
+        );
     }
 }

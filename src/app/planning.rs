@@ -21,6 +21,10 @@ pub struct SurfaceInfo {
     pub grid: Grid,
     /// Area and population per band (0–5–10–15–30–60, beyond, unreachable).
     pub bands: Vec<BandRow>,
+    /// With what-if edits: the cells (row by row from the north) whose band differs from the
+    /// data as loaded (the difference map).
+    #[serde(default)]
+    pub changed: Vec<u32>,
 }
 
 /// The surface of `analysis` at `cell_m`, for the page: its description and the cells'
@@ -42,6 +46,7 @@ pub fn surface_for_page(
         SurfaceInfo {
             grid: s.grid,
             bands,
+            changed: Vec::new(),
         },
         minutes,
     ))

@@ -248,6 +248,9 @@ pub struct Session {
     baseline_report: Option<(Mode, u64, RuleParams, Report)>,
     /// Why the last edit asked for was refused.
     edit_refused: Option<Bilingual>,
+    /// The surface of the data as loaded (mode, cell size bits; its grid and minutes), to map
+    /// the cells whose band an edit changes.
+    baseline_surface: Option<((Mode, u64), crate::engine::surface::Grid, Vec<f32>)>,
 }
 
 impl Session {
@@ -457,6 +460,7 @@ impl Session {
             self.prior.clear();
             self.baselines.clear();
             self.baseline_report = None;
+            self.baseline_surface = None;
             self.scene_sent = None;
             self.surface_sent = None;
         }
@@ -569,10 +573,12 @@ impl Session {
         // The baseline stays: only the edits changed.
         let baselines = std::mem::take(&mut self.baselines);
         let baseline_report = self.baseline_report.take();
+        let baseline_surface = self.baseline_surface.take();
         let prior = std::mem::take(&mut self.analyses);
         self.changed();
         self.baselines = baselines;
         self.baseline_report = baseline_report;
+        self.baseline_surface = baseline_surface;
         self.prior = prior;
         Ok(())
     }
@@ -635,6 +641,7 @@ impl Session {
         self.prior.clear();
         self.baselines.clear();
         self.baseline_report = None;
+        self.baseline_surface = None;
         self.scene_sent = None;
         self.surface_sent = None;
     }
@@ -781,14 +788,7 @@ impl Session {
         let comparison = if self.data.edits().is_empty() {
             None
         } else {
-            let at = match self.baselines.iter().position(|(m, _)| *m == mode) {
-                Some(i) => i,
-                None => {
-                    let a = Analysis::run_baseline(&self.data, mode, &self.speeds, progress)?;
-                    self.baselines.push((mode, a));
-                    self.baselines.len() - 1
-                }
-            };
+            let at = self.baseline_index(mode, progress)?;
             let key = (mode, limit_min.to_bits(), rules.clone());
             let cached = self
                 .baseline_report
@@ -808,6 +808,17 @@ impl Session {
             graph_nodes,
             comparison,
         })
+    }
+
+    /// The position in `baselines` of `mode`'s analysis of the data as loaded (without the
+    /// edits), computing it if it is not known yet.
+    fn baseline_index(&mut self, mode: Mode, progress: Progress) -> Result<usize, AnalysisError> {
+        if let Some(i) = self.baselines.iter().position(|(m, _)| *m == mode) {
+            return Ok(i);
+        }
+        let a = Analysis::run_baseline(&self.data, mode, &self.speeds, progress)?;
+        self.baselines.push((mode, a));
+        Ok(self.baselines.len() - 1)
     }
 
     /// The position in `analyses` of `mode`'s analysis, computing it if it is not known yet.
@@ -835,7 +846,23 @@ impl Session {
         progress: Progress,
     ) -> Result<(SurfaceInfo, Vec<f32>), Bilingual> {
         let at = self.analysis_index(mode, progress).map_err(bilingual)?;
-        planning::surface_for_page(&self.analyses[at].1, cell_m, progress)
+        let (mut info, minutes) =
+            planning::surface_for_page(&self.analyses[at].1, cell_m, progress)?;
+        if !self.data.edits().is_empty() {
+            // The difference map: the cells whose band the edits changed.
+            let key = (mode, cell_m.to_bits());
+            if self.baseline_surface.as_ref().map(|(k, _, _)| *k) != Some(key) {
+                let at = self.baseline_index(mode, progress).map_err(bilingual)?;
+                let (before, minutes) =
+                    planning::surface_for_page(&self.baselines[at].1, cell_m, progress)?;
+                self.baseline_surface = Some((key, before.grid, minutes));
+            }
+            if let Some((_, grid, before)) = &self.baseline_surface {
+                info.changed =
+                    crate::app::compare::changed_cells(grid, before, &info.grid, &minutes);
+            }
+        }
+        Ok((info, minutes))
     }
 
     /// [`Session::surface`] when it changed since the last one sent (new data, mode or cell
@@ -1256,6 +1283,43 @@ mod tests {
             "{}",
             refused.en
         );
+    }
+
+    #[test]
+    fn the_surface_after_an_edit_lists_the_cells_whose_band_changed() {
+        use crate::app::editing::EditAsk;
+        let mut s = Session::new();
+        assert!(s.load(demo_files(), true, &mut quiet()).is_empty());
+        let (plain, _) = s.surface(Mode::Walk, 200.0, &mut quiet()).unwrap();
+        assert!(plain.changed.is_empty());
+        let rules = RuleParams::default();
+        let report = s
+            .run(Mode::Walk, 15.0, &rules, &mut quiet())
+            .unwrap()
+            .report;
+        let far = report
+            .settlements
+            .iter()
+            .max_by(|a, b| {
+                a.time_min
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.time_min.unwrap_or(0.0))
+            })
+            .unwrap();
+        let at = s.data().layers().settlements[far.index].at;
+        let kind = crate::engine::model::FacilityKind::MedicalServicePoint;
+        s.edit(&EditAsk::Add { kind, at }).unwrap();
+        let (edited, minutes) = s.surface(Mode::Walk, 200.0, &mut quiet()).unwrap();
+        assert!(!edited.changed.is_empty());
+        // Each cell listed got faster (a facility added lowers times only) into another band.
+        let (_, before) = s.baseline_surface.clone().map(|(_, g, m)| (g, m)).unwrap();
+        for &i in &edited.changed {
+            let (b, a) = (before[i as usize], minutes[i as usize]);
+            assert!(a < b, "cell {i}: {b} -> {a}");
+        }
+        s.edit(&EditAsk::Undo).unwrap();
+        let (undone, _) = s.surface(Mode::Walk, 200.0, &mut quiet()).unwrap();
+        assert!(undone.changed.is_empty());
     }
 
     #[test]

@@ -387,7 +387,11 @@ texts! {
     AccessIdle => ("Idle or least used (nobody in reach first)", "闲置或利用最少（范围内无居民者在前）"),
     CompareTitle => ("The plan against the data as loaded", "规划与现状对比"),
     CompareGained => ("Residents brought within the limit", "新增时限内居民"),
-    CompareShowMap => ("Mark the settlements whose time band changes on the map", "在地图上标出时间段变化的居民点"),
+    CompareCells => (
+        "Cells of the coverage map whose time band changes (shaded blue)",
+        "覆盖图中时间段变化的网格（蓝色阴影）",
+    ),
+    CompareShowMap => ("Mark the settlements and cells whose time band changes on the map", "在地图上标出时间段变化的居民点和网格"),
     CompareResolved => ("Findings the plan resolves", "规划解决的问题"),
     CompareAdded => ("Findings the plan adds", "规划新增的问题"),
     EditSelect => ("Select", "选择"),

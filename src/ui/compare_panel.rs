@@ -64,6 +64,15 @@ pub fn ComparePanel() -> impl IntoView {
                             on:change=move |ev| s.show_changes.set(event_target_checked(&ev)) />
                         " " {move || t(Key::CompareShowMap)} " (" {changed} ")"
                     </label>
+                    {move || {
+                        let cells = s.surface.with(|l| l.as_ref().map_or(0, |l| l.0.info.changed.len()));
+                        (cells > 0).then(|| view! {
+                            <p class="note" data-testid="cmp-cells">
+                                <span class="swatch-changed"></span>
+                                {move || t(Key::CompareCells)} ": " {cells}
+                            </p>
+                        })
+                    }}
                     <Show when={let n = units.len(); move || n > 0}>
                         <div class="scroll">
                             <table class="data">

@@ -115,6 +115,7 @@ fn draw(
     if let Some(c) = shown {
         draw_outlines(&ctx, c, view, dpr, state.limit.get_untracked());
     }
+    draw_changed_cells(&ctx, shown, view, dpr, state);
     let _ = canvas.set_attribute(
         "data-surface",
         if shown.is_some() { "drawn" } else { "none" },
@@ -323,6 +324,8 @@ struct CoverageDraw {
     outlines: Vec<(f64, Path2d)>,
     /// The grid's north-west corner in scene metres.
     corner: Xy,
+    /// The cells whose band the edits changed (the difference map), as one path.
+    changed: Option<Path2d>,
 }
 
 fn build_coverage(layer: &Shared<SurfaceLayer>, scene: &Scene) -> Option<CoverageDraw> {
@@ -362,11 +365,27 @@ fn build_coverage(layer: &Shared<SurfaceLayer>, scene: &Scene) -> Option<Coverag
             Some((limit, p))
         })
         .collect();
+    let changed = (!layer.0.info.changed.is_empty())
+        .then(|| {
+            let p = Path2d::new().ok()?;
+            for &i in &layer.0.info.changed {
+                let (c, r) = (i as usize % info.cols, i as usize / info.cols);
+                p.rect(
+                    corner.x + c as f64 * info.cell_m,
+                    corner.y - (r + 1) as f64 * info.cell_m,
+                    info.cell_m,
+                    info.cell_m,
+                );
+            }
+            Some(p)
+        })
+        .flatten();
     Some(CoverageDraw {
         layer: layer.clone(),
         image,
         outlines,
         corner,
+        changed,
     })
 }
 
@@ -413,6 +432,33 @@ fn draw_outlines(
         ctx.set_line_width(if at_limit { 2.0 / k } else { 0.8 / k });
         ctx.stroke_with_path(path);
     }
+}
+
+/// The difference map's cells: those whose band the edits changed, shaded blue and outlined;
+/// says how many on the canvas (`data-changed-cells`).
+fn draw_changed_cells(
+    ctx: &CanvasRenderingContext2d,
+    c: Option<&CoverageDraw>,
+    view: Viewport,
+    dpr: f64,
+    state: &AppState,
+) {
+    let shown = c
+        .filter(|_| state.show_changes.get_untracked())
+        .and_then(|c| Some((c.changed.as_ref()?, c.layer.0.info.changed.len())));
+    if let Some(canvas) = ctx.canvas() {
+        let n = shown.map_or(0, |(_, n)| n);
+        let _ = canvas.set_attribute("data-changed-cells", &n.to_string());
+    }
+    let Some((path, _)) = shown else { return };
+    let k = view.scale;
+    ctx.set_transform(dpr * k, 0.0, 0.0, -dpr * k, dpr * view.tx, dpr * view.ty)
+        .ok();
+    ctx.set_fill_style_str("rgba(43,108,176,0.28)");
+    ctx.fill_with_path_2d(path);
+    ctx.set_stroke_style_str("rgba(43,108,176,0.8)");
+    ctx.set_line_width(1.0 / k);
+    ctx.stroke_with_path(path);
 }
 
 /// Settlements on screen as circles sized by population, within or beyond the limit, and
@@ -722,7 +768,7 @@ impl MapView {
     }
 
     /// A new scene: rebuild the paths and fit the view.
-    fn follow_scene(self, paths: StoredValue<Option<Paths>, LocalStorage>) {
+    fn follow_scene(self, paths: StoredValue<Option<Paths>, LocalStorage>, built: RwSignal<u32>) {
         let s = self.s;
         Effect::new(move |_| {
             let scene = s.scene.get();
@@ -738,11 +784,16 @@ impl MapView {
             } else {
                 self.fit();
             }
+            built.update(|n| *n += 1);
         });
     }
 
     /// A new surface (or scene): rebuild the coverage image and outlines.
-    fn follow_surface(self, coverage: StoredValue<Option<CoverageDraw>, LocalStorage>) {
+    fn follow_surface(
+        self,
+        coverage: StoredValue<Option<CoverageDraw>, LocalStorage>,
+        built: RwSignal<u32>,
+    ) {
         let s = self.s;
         Effect::new(move |_| {
             let surface = s.surface.get();
@@ -751,6 +802,7 @@ impl MapView {
                 (Some(layer), Some(scene)) => build_coverage(&layer, &scene.0),
                 _ => None,
             });
+            built.update(|n| *n += 1);
         });
     }
 
@@ -760,10 +812,14 @@ impl MapView {
         paths: StoredValue<Option<Paths>, LocalStorage>,
         coverage: StoredValue<Option<CoverageDraw>, LocalStorage>,
         resized: RwSignal<u32>,
+        built: RwSignal<u32>,
     ) {
         let s = self.s;
         Effect::new(move |_| {
             let v = self.view.get();
+            // The paths and the surface's image are built by effects of their own, in no set
+            // order with this one: each build asks for a redraw.
+            built.track();
             s.report.track();
             s.surface.track();
             s.plan.track();
@@ -867,9 +923,10 @@ pub fn Map() -> impl IntoView {
     let drag_start = StoredValue::new_local(None::<(f64, f64)>);
     let resized = RwSignal::new(0u32);
     let _resize = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
-    map.follow_scene(paths);
-    map.follow_surface(coverage);
-    map.redraw_on_change(paths, coverage, resized);
+    let built = RwSignal::new(0u32);
+    map.follow_scene(paths, built);
+    map.follow_surface(coverage, built);
+    map.redraw_on_change(paths, coverage, resized, built);
     map.follow_selection();
     map.follow_focus();
     let zoom = move |factor: f64| {

@@ -51,6 +51,9 @@ test('(e1) add a clinic by clicking the map, undo, redo, save the plan and load 
     assert.ok(Number(await page.getAttribute(tid('map-canvas'), 'data-changed')) > 0);
     assert.ok(await page.locator(`${tid('cmp-resolved')} li`).count() > 0);
     assert.match(await page.textContent(tid('cmp-share')), /→/);
+    // The difference map's cells: those of the coverage map whose band the clinic changed.
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-changed-cells')) > 0, tid('map-canvas'));
+    assert.match(await page.textContent(tid('cmp-cells')), /: [1-9]\d*/);
     await panel.screenshot({ path: `${process.env.MEDREACH_SHOTS ?? '/tmp'}/edit-comparison.png` });
     // The printed report includes the comparison.
     await page.click(tid('open-report'));
@@ -65,6 +68,7 @@ test('(e1) add a clinic by clicking the map, undo, redo, save the plan and load 
     assert.equal(await page.locator(tid('edit-item')).count(), 0);
     assert.equal(await violations(page), found);
     await page.locator(tid('comparison-panel')).waitFor({ state: 'detached' });
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-changed-cells') === '0', tid('map-canvas'));
     await page.click(tid('edit-redo'));
     await waitForShare(page, added, 'redone');
     // The plan as a file, with the added facility as a point.
