@@ -56,6 +56,20 @@ impl Demo {
     }
 }
 
+/// The data a page shows, as a reloaded page would load it again.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum ShownData {
+    /// A built-in demo.
+    Demo(Demo),
+    /// The user's files, in load order.
+    Files {
+        /// Their names (the bytes are stored by name).
+        names: Vec<String>,
+        /// The floor area per resident chosen for extracts' building estimate, m².
+        floor: Option<f64>,
+    },
+}
+
 /// The settings a report was computed with.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunKey {
@@ -529,12 +543,11 @@ impl<B: Clone> Jobs<B> {
 
     /// The data a reloaded page would load to show what this one shows: a demo, or the files
     /// (names and bytes) with the floor area per resident chosen; and the work on it.
-    pub fn saved_data(&self) -> (crate::app::saved::SavedData, Vec<(String, B)>, &Work) {
-        use crate::app::saved::SavedData;
+    pub fn saved_data(&self) -> (ShownData, Vec<(String, B)>, &Work) {
         let (data, files) = match &self.committed {
-            Committed::Demo(d) => (SavedData::Demo(*d), Vec::new()),
+            Committed::Demo(d) => (ShownData::Demo(*d), Vec::new()),
             Committed::Files { files, floor } => (
-                SavedData::Files {
+                ShownData::Files {
                     names: files.iter().map(|(n, _)| n.clone()).collect(),
                     floor: *floor,
                 },
@@ -965,7 +978,7 @@ mod tests {
         let (data, files, kept) = jobs.saved_data();
         assert_eq!(
             data,
-            crate::app::saved::SavedData::Files {
+            ShownData::Files {
                 names: vec!["roads.geojson".into()],
                 floor: None
             }

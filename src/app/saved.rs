@@ -17,19 +17,7 @@ use serde::{Deserialize, Serialize};
 /// The version of the record's layout; a record of another is not read (it says so).
 pub const FORMAT: u32 = 1;
 
-/// The data shown.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum SavedData {
-    /// A built-in demo.
-    Demo(Demo),
-    /// The user's files, in load order.
-    Files {
-        /// Their names (the bytes are stored by name).
-        names: Vec<String>,
-        /// The floor area per resident chosen for extracts' building estimate, m².
-        floor: Option<f64>,
-    },
-}
+pub use crate::app::jobs::ShownData as SavedData;
 
 /// The settings the report is computed with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

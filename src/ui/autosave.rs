@@ -39,7 +39,17 @@ struct Store {
     refused: Vec<(String, js_sys::ArrayBuffer)>,
     /// The last record written, to skip writing the same again.
     last_record: Option<String>,
+    /// Where the work to keep comes from (none while the engine is busy).
+    source: Option<std::rc::Rc<Source>>,
+    /// Where a note about the storage goes (`None` clears it).
+    note: Option<std::rc::Rc<Note>>,
 }
+
+/// The work to keep now, with the files' bytes; `None` while it is changing.
+pub type Source = dyn Fn() -> Option<(Saved, Vec<(String, js_sys::ArrayBuffer)>)>;
+
+/// Shows a note about the storage, or clears it.
+pub type Note = dyn Fn(Option<Bilingual>);
 
 thread_local! {
     static STORE: RefCell<Store> = RefCell::new(Store::default());
@@ -227,9 +237,15 @@ pub fn start_fresh() {
     });
 }
 
-/// Turns saving on: from now on every [`schedule`] writes.
-pub fn enable() {
-    STORE.with(|s| s.borrow_mut().enabled = true);
+/// Turns saving on: from now on every [`schedule`] writes what `source` gives, and tells
+/// `note` when the storage refuses.
+pub fn enable(source: std::rc::Rc<Source>, note: std::rc::Rc<Note>) {
+    STORE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.enabled = true;
+        s.source = Some(source);
+        s.note = Some(note);
+    });
 }
 
 /// Asks for the work to be written soon (changes close together are written once).
@@ -255,11 +271,17 @@ pub fn schedule() {
 /// Writes the work now, unless a write is in progress (it writes again when done) or the
 /// engine is busy (its end asks again).
 async fn flush() {
-    let busy = STORE.with(|s| s.borrow().writing);
+    let (busy, source, note) = STORE.with(|s| {
+        let s = s.borrow();
+        (s.writing, s.source.clone(), s.note.clone())
+    });
+    let (Some(source), Some(note)) = (source, note) else {
+        return;
+    };
     if busy {
         return;
     }
-    let Some((saved, files)) = super::client::saved_now() else {
+    let Some((saved, files)) = source() else {
         STORE.with(|s| s.borrow_mut().pending = false);
         return;
     };
@@ -276,9 +298,9 @@ async fn flush() {
     });
     match outcome {
         // Kept: an earlier note no longer holds.
-        Ok(true) => super::client::storage_note(None),
+        Ok(true) => note(None),
         Ok(false) => {}
-        Err(note) => super::client::storage_note(Some(note)),
+        Err(why) => note(Some(why)),
     }
     if again {
         STORE.with(|s| s.borrow_mut().pending = false);

@@ -72,7 +72,10 @@ pub fn start(state: AppState) {
                 });
             }
         }
-        super::autosave::enable();
+        super::autosave::enable(
+            std::rc::Rc::new(saved_now),
+            std::rc::Rc::new(move |note| state.storage_note.set(note)),
+        );
     });
     // A changed setting is kept (once the engine is idle).
     Effect::new(move |_| {
@@ -132,7 +135,7 @@ fn resume_kept(state: AppState, found: super::autosave::Found, demo: Demo) {
 
 /// The work to keep now (none while the engine is busy: the record would describe a
 /// half-done change), with the files' bytes.
-pub fn saved_now() -> Option<(crate::app::saved::Saved, Vec<(String, js_sys::ArrayBuffer)>)> {
+fn saved_now() -> Option<(crate::app::saved::Saved, Vec<(String, js_sys::ArrayBuffer)>)> {
     with_client(|c| {
         if c.jobs.is_busy() {
             return None;
@@ -155,13 +158,6 @@ pub fn saved_now() -> Option<(crate::app::saved::Saved, Vec<(String, js_sys::Arr
         Some((saved, files))
     })
     .flatten()
-}
-
-/// Shows why the work could not be kept (or clears that note).
-pub fn storage_note(note: Option<crate::app::text::Bilingual>) {
-    if let Some(s) = with_client(|c| c.state) {
-        s.storage_note.set(note);
-    }
 }
 
 /// Queues `job` (a run replaces a queued run).

@@ -41,6 +41,74 @@ fn number(text: &str) -> Option<f64> {
     (!text.is_empty()).then(|| text.parse().unwrap_or(f64::NAN))
 }
 
+/// A button that picks the map's edit tool `tool`, pressed while it is the one picked.
+fn tool_button(
+    s: AppState,
+    id: &'static str,
+    key: Key,
+    tool: impl Fn() -> EditTool + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let picked = tool.clone();
+    view! {
+        <button
+            data-testid=id
+            aria-pressed=move || (s.edit_tool.get() == picked()).to_string()
+            on:click=move |_| s.edit_tool.set(tool())
+        >{move || key.text(s.lang.get())}</button>
+    }
+}
+
+/// A field for one capacity the capacity tool gives (`set` puts it in the capacities).
+fn capacity_input(
+    s: AppState,
+    id: &'static str,
+    key: Key,
+    set: fn(&mut crate::engine::model::Capacity, Option<f64>),
+) -> impl IntoView {
+    view! {
+        <label>{move || key.text(s.lang.get())}" "
+            <input type="number" min="0" step="1" class="short" data-testid=id
+                on:change=move |ev| {
+                    let v = number(&event_target_value(&ev));
+                    s.edit_capacity.update(|c| set(c, v));
+                } />
+        </label>
+    }
+}
+
+/// The tools that give a facility clicked its capacities and a road clicked a class or speed,
+/// with the values they give.
+#[component]
+fn CapacityAndRoadTools() -> impl IntoView {
+    let s = expect_context::<AppState>();
+    let t = move |k: Key| k.text(s.lang.get());
+    view! {
+            <div class="edit-tools">
+                {tool_button(s, "edit-tool-capacity", Key::EditSetCapacity, || EditTool::SetCapacity)}
+                {capacity_input(s, "edit-doctors", Key::EditDoctors, |c, v| c.doctors = v)}
+                {capacity_input(s, "edit-beds", Key::EditBeds, |c, v| c.beds = v)}
+            </div>
+            <div class="edit-tools">
+                {tool_button(s, "edit-tool-set-road", Key::EditSetRoad, || EditTool::SetRoad)}
+                <select data-testid="edit-road-class" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    s.edit_road.update(|r| r.0 = (!v.is_empty()).then_some(v));
+                }>
+                    <option value="">{move || t(Key::EditRoadClassKeep)}</option>
+                    {ROAD_CLASSES.into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
+                </select>
+                <label>
+                    <input type="number" min="1" step="1" class="short" data-testid="edit-road-speed"
+                        on:change=move |ev| {
+                            let v = number(&event_target_value(&ev));
+                            s.edit_road.update(|r| r.1 = v);
+                        } />
+                    " "{move || t(Key::EditRoadSpeed)}
+                </label>
+            </div>
+    }
+}
+
 /// The edits card.
 #[component]
 pub fn EditPanel() -> impl IntoView {
@@ -48,18 +116,6 @@ pub fn EditPanel() -> impl IntoView {
     let t = move |k: Key| k.text(s.lang.get());
     let kind = RwSignal::new(FacilityKind::VillageClinic);
     let scenario_name = RwSignal::new(String::new());
-    let tool_button =
-        move |id: &'static str, key: Key, tool: Box<dyn Fn() -> EditTool + Send + Sync>| {
-            let tool = std::sync::Arc::new(tool);
-            let (t1, t2) = (tool.clone(), tool);
-            view! {
-                <button
-                    data-testid=id
-                    aria-pressed=move || (s.edit_tool.get() == t1()).to_string()
-                    on:click=move |_| s.edit_tool.set(t2())
-                >{move || t(key)}</button>
-            }
-        };
     let edits = move || s.summary.with(|d| d.edits.len());
     let redo = move || s.summary.with(|d| d.redo);
     let hint = move || {
@@ -91,8 +147,8 @@ pub fn EditPanel() -> impl IntoView {
         <section class="card" data-testid="edit-panel">
             <h3>{move || t(Key::EditTitle)}</h3>
             <div class="edit-tools">
-                {tool_button("edit-tool-select", Key::EditSelect, Box::new(|| EditTool::Select))}
-                {tool_button("edit-tool-add", Key::EditAdd, Box::new(move || EditTool::Add(kind.get())))}
+                {tool_button(s, "edit-tool-select", Key::EditSelect, || EditTool::Select)}
+                {tool_button(s, "edit-tool-add", Key::EditAdd, move || EditTool::Add(kind.get()))}
                 <select
                     data-testid="edit-kind"
                     on:change=move |ev| {
@@ -113,46 +169,12 @@ pub fn EditPanel() -> impl IntoView {
                         </option>
                     }).collect_view()}
                 </select>
-                {tool_button("edit-tool-set-kind", Key::EditSetKind, Box::new(move || EditTool::SetKind(kind.get())))}
-                {tool_button("edit-tool-move", Key::EditMove, Box::new(|| EditTool::Move))}
-                {tool_button("edit-tool-delete", Key::EditDelete, Box::new(|| EditTool::Delete))}
-                {tool_button("edit-tool-close-road", Key::EditCloseRoad, Box::new(|| EditTool::CloseRoad))}
+                {tool_button(s, "edit-tool-set-kind", Key::EditSetKind, move || EditTool::SetKind(kind.get()))}
+                {tool_button(s, "edit-tool-move", Key::EditMove, || EditTool::Move)}
+                {tool_button(s, "edit-tool-delete", Key::EditDelete, || EditTool::Delete)}
+                {tool_button(s, "edit-tool-close-road", Key::EditCloseRoad, || EditTool::CloseRoad)}
             </div>
-            <div class="edit-tools">
-                {tool_button("edit-tool-capacity", Key::EditSetCapacity, Box::new(|| EditTool::SetCapacity))}
-                <label>{move || t(Key::EditDoctors)}" "
-                    <input type="number" min="0" step="1" class="short" data-testid="edit-doctors"
-                        on:change=move |ev| {
-                            let v = number(&event_target_value(&ev));
-                            s.edit_capacity.update(|c| c.doctors = v);
-                        } />
-                </label>
-                <label>{move || t(Key::EditBeds)}" "
-                    <input type="number" min="0" step="1" class="short" data-testid="edit-beds"
-                        on:change=move |ev| {
-                            let v = number(&event_target_value(&ev));
-                            s.edit_capacity.update(|c| c.beds = v);
-                        } />
-                </label>
-            </div>
-            <div class="edit-tools">
-                {tool_button("edit-tool-set-road", Key::EditSetRoad, Box::new(|| EditTool::SetRoad))}
-                <select data-testid="edit-road-class" on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    s.edit_road.update(|r| r.0 = (!v.is_empty()).then_some(v));
-                }>
-                    <option value="">{move || t(Key::EditRoadClassKeep)}</option>
-                    {ROAD_CLASSES.into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
-                </select>
-                <label>
-                    <input type="number" min="1" step="1" class="short" data-testid="edit-road-speed"
-                        on:change=move |ev| {
-                            let v = number(&event_target_value(&ev));
-                            s.edit_road.update(|r| r.1 = v);
-                        } />
-                    " "{move || t(Key::EditRoadSpeed)}
-                </label>
-            </div>
+            <CapacityAndRoadTools />
             <p class="note" data-testid="edit-hint">{hint}</p>
             <div class="edit-tools">
                 <button data-testid="edit-undo" disabled=move || edits() == 0

@@ -168,16 +168,7 @@ fn handle(message: ToWorker, buffers: Vec<js_sys::ArrayBuffer>) {
                 s.borrow_mut()
                     .set_floor_area(m2, &mut |st, d, t| r.report(st, d, t))
             });
-            let summary = SESSION.with(|s| s.borrow().summary());
-            post(
-                &FromWorker::Data {
-                    summary,
-                    problems: outcome.err().into_iter().collect(),
-                    timings: r.finish(),
-                    memory: memory(),
-                },
-                &[],
-            );
+            send_data(outcome.err().into_iter().collect(), r);
         }
         ToWorker::Run {
             id,
