@@ -228,3 +228,51 @@ fn blobs_in_other_codecs_are_refused_by_name() {
     let bytes = pbf_with(&framed("OSMData", &varint_field(2, 4)));
     osm_error("empty.osm.pbf", &bytes, "neither raw nor zlib_data");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Shapefiles
+
+/// A `.shp` of one point, (105, 23).
+fn one_point_shp() -> Vec<u8> {
+    let mut shp = vec![0u8; 100];
+    shp[..4].copy_from_slice(&9994i32.to_be_bytes());
+    shp[24..28].copy_from_slice(&((100 + 8 + 20) / 2i32).to_be_bytes());
+    shp[28..32].copy_from_slice(&1000i32.to_le_bytes());
+    shp[32..36].copy_from_slice(&1i32.to_le_bytes());
+    shp.extend(1i32.to_be_bytes());
+    shp.extend(10i32.to_be_bytes());
+    shp.extend(1i32.to_le_bytes());
+    shp.extend(105f64.to_le_bytes());
+    shp.extend(23f64.to_le_bytes());
+    shp
+}
+
+#[test]
+fn a_dbf_with_records_of_no_length_is_refused_not_four_billion_records() {
+    // Found by reading for the fuzzers: a record length of 0 made the declared record count
+    // (up to 2³² − 1) of empty records out of a few bytes: memory and time without end.
+    let mut dbf = vec![0u8; 33];
+    dbf[0] = 3;
+    dbf[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+    dbf[8..10].copy_from_slice(&33u16.to_le_bytes());
+    dbf[10..12].copy_from_slice(&0u16.to_le_bytes());
+    dbf[32] = 0x0d;
+    let parts = vec![
+        ("v.shp".to_string(), one_point_shp()),
+        ("v.dbf".to_string(), dbf.clone()),
+    ];
+    let err = medreach::engine::io::read_shapefile_parts("v.shp", parts, 0, None).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("v.shp") && text.contains("not a dBASE table"),
+        "{text}"
+    );
+    // A count larger than the records present reads the records present.
+    dbf[10..12].copy_from_slice(&1u16.to_le_bytes());
+    dbf.push(b' ');
+    let parts = vec![
+        ("v.shp".to_string(), one_point_shp()),
+        ("v.dbf".to_string(), dbf),
+    ];
+    medreach::engine::io::read_shapefile_parts("v.shp", parts, 0, None).unwrap();
+}
