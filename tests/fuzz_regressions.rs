@@ -276,3 +276,112 @@ fn a_dbf_with_records_of_no_length_is_refused_not_four_billion_records() {
     ];
     medreach::engine::io::read_shapefile_parts("v.shp", parts, 0, None).unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Excel workbooks
+
+/// A workbook (stored, not deflated) whose one sheet is `sheet` (the XML inside
+/// `<sheetData>`), with inline strings.
+fn workbook(sheet: &str) -> Vec<u8> {
+    use std::io::Write;
+    let ns = "http://schemas.openxmlformats.org";
+    let parts = [
+        (
+            "[Content_Types].xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#
+            ),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>{sheet}</sheetData></worksheet>"#
+            ),
+        ),
+    ];
+    let mut book = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in parts {
+        book.start_file(name, stored).unwrap();
+        book.write_all(text.as_bytes()).unwrap();
+    }
+    book.finish().unwrap().into_inner()
+}
+
+fn text_cell(at: &str, text: &str) -> String {
+    format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+#[test]
+fn cells_far_apart_are_refused_not_seventeen_billion_cells() {
+    // Found by reading for the fuzzers: the Excel reader made the rectangle from the first to
+    // the last cell, so two cells at A1 and XFD1048576 asked for 17 billion cells (an
+    // allocation failure: an abort, natively and on the page).
+    let sheet = format!(
+        r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+        text_cell("A1", "lng"),
+        text_cell("XFD1048576", "lat")
+    );
+    // Read as two rows 16384 columns wide (the error names the columns there are, not 16384).
+    let err = refused("far.xlsx", &workbook(&sheet), "among lng");
+    assert!(err.to_string().len() < 300, "{err}");
+    // A wide sheet's rows are refused past 20 million cells.
+    let sheet: String = (1..=1300)
+        .map(|r| {
+            format!(
+                r#"<row r="{r}">{}{}</row>"#,
+                text_cell(&format!("A{r}"), "x"),
+                text_cell(&format!("XFD{r}"), "y")
+            )
+        })
+        .collect();
+    refused(
+        "wide.xlsx",
+        &workbook(&sheet),
+        "more than the 20000000 cells",
+    );
+    // Sparse but reasonable: a header and a row, with a gap of columns and rows, still reads.
+    let sheet = format!(
+        r#"<row r="1">{}{}{}</row><row r="500"><c r="A500"><v>2991</v></c><c r="C500"><v>105.8</v></c><c r="E500"><v>23.3</v></c></row>"#,
+        text_cell("A1", "人口"),
+        text_cell("C1", "lng"),
+        text_cell("E1", "lat")
+    );
+    let Ok(Import::Layers(layers)) = load("gap.xlsx", &workbook(&sheet)) else {
+        panic!("reads")
+    };
+    assert_eq!(layers.settlements.len(), 1);
+    assert_eq!(layers.settlements[0].population, 2991.0);
+}
+
+#[test]
+fn a_cell_reference_that_overflows_is_refused() {
+    // Found by the xlsx fuzzer: calamine's column arithmetic overflows on a malformed cell
+    // reference (a panic where overflow is checked, as in debug builds; garbage positions where
+    // it wraps). Natively the reader catches it; either way the file is refused or read, never
+    // a crash.
+    let bytes = data("xlsx_overflowing_cell_reference.xlsx");
+    match load("o.xlsx", &bytes) {
+        Ok(_) => {}
+        Err(e) => assert!(e.to_string().contains("o.xlsx"), "{e}"),
+    }
+}
