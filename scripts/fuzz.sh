@@ -2,7 +2,7 @@
 # Fuzzes MedReach's readers with cargo-fuzz (libFuzzer): scripts/fuzz.sh [TARGET] [SECONDS]
 # runs TARGET (every target when it is omitted or "all") for SECONDS each (default 180), one
 # after the other, one job each. The targets (fuzz/fuzz_targets/): geojson, osm_pbf,
-# shapefile_zip, shapefile_parts, csv, xlsx, kml, kmz, crs_wkt. Each starts from its seeds
+# shapefile_zip, shapefile_parts, csv, xlsx, xlsx_sheet, kml, kmz, crs_wkt. Each starts from its seeds
 # (fuzz/seeds/TARGET, committed) and what earlier runs found (fuzz/corpus/TARGET, not
 # committed); a crash, timeout or out-of-memory input lands in fuzz/artifacts/TARGET/ and
 # stops that target's run. Keep every such input as a test in tests/fuzz_regressions.rs.
@@ -16,7 +16,7 @@
 # jobs. Builds run under nice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ALL=(geojson osm_pbf shapefile_zip shapefile_parts csv xlsx kml kmz crs_wkt)
+ALL=(geojson osm_pbf shapefile_zip shapefile_parts csv xlsx xlsx_sheet kml kmz crs_wkt)
 target="${1:-all}"
 seconds="${2:-180}"
 if [[ "$target" == "all" ]]; then

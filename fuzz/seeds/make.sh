@@ -3,7 +3,8 @@
 # a tiny county (one road, a facility, two settlements, a village polygon) written by GDAL's
 # ogr2ogr (Debian gdal-bin) as a shapefile in CGCS2000 / 3-degree Gauss-Kruger CM 105E and as
 # KML/KMZ, a CSV and the project's Excel fixture, and a hand-encoded .osm.pbf (python3, zlib).
-# scripts/fuzz.sh copies seeds/TARGET into fuzz/corpus/TARGET before a run.
+# xlsx_sheet/table.xml (a sheet and its shared strings) is written by hand and kept.
+# scripts/fuzz.sh gives seeds/TARGET to TARGET as a second corpus (read, never written).
 # Run from anywhere: bash fuzz/seeds/make.sh
 set -euo pipefail
 cd "$(dirname "$0")"
