@@ -35,6 +35,9 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "scripts/fuzz.sh: installing cargo-fuzz from crates.io" >&2
   nice -n 15 cargo install cargo-fuzz --locked
 fi
+# The readers are fuzzed with the very dependency versions the main package ships (osmpbf,
+# calamine, zip, quick-xml …): its lock file, to which cargo adds libfuzzer-sys.
+cp Cargo.lock fuzz/Cargo.lock
 dir="${FUZZ_TARGET_DIR:-fuzz/target}"
 # No sanitizer (the readers are safe Rust; panics, overflows, timeouts and memory are what is
 # looked for), with debug assertions so that arithmetic overflow panics as in the test build.
