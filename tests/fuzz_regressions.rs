@@ -283,9 +283,14 @@ fn a_dbf_with_records_of_no_length_is_refused_not_four_billion_records() {
 /// A workbook (stored, not deflated) whose one sheet is `sheet` (the XML inside
 /// `<sheetData>`), with inline strings.
 fn workbook(sheet: &str) -> Vec<u8> {
+    workbook_with(sheet, None)
+}
+
+/// [`workbook`] with the shared strings part `sst` (its whole XML) when given.
+fn workbook_with(sheet: &str, sst: Option<&str>) -> Vec<u8> {
     use std::io::Write;
     let ns = "http://schemas.openxmlformats.org";
-    let parts = [
+    let mut parts = vec![
         (
             "[Content_Types].xml",
             format!(
@@ -317,6 +322,9 @@ fn workbook(sheet: &str) -> Vec<u8> {
             ),
         ),
     ];
+    if let Some(sst) = sst {
+        parts.push(("xl/sharedStrings.xml", sst.to_string()));
+    }
     let mut book = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
@@ -384,4 +392,26 @@ fn a_cell_reference_that_overflows_is_refused() {
         Ok(_) => {}
         Err(e) => assert!(e.to_string().contains("o.xlsx"), "{e}"),
     }
+}
+
+#[test]
+fn a_shared_string_count_past_what_the_part_holds_is_refused_before_reading() {
+    // Found by the xlsx_sheet fuzzer: calamine reserves room for the declared count of shared
+    // strings before reading one, so uniqueCount="004000000000001" asked for 96 TB (an
+    // allocation abort, natively and on the page).
+    let sst = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4" uniqueCount="004000000000001"><si><t>lng</t></si></sst>"#;
+    let sheet = text_cell("A1", "lng");
+    let book = workbook_with(&format!(r#"<row r="1">{sheet}</row>"#), Some(sst));
+    refused(
+        "sst.xlsx",
+        &book,
+        "declares 4000000000001 shared strings (uniqueCount)",
+    );
+    // A true count reads.
+    let sst = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="3" uniqueCount="3"><si><t>人口</t></si><si><t>lng</t></si><si><t>lat</t></si></sst>"#;
+    let sheet = r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row><row r="2"><c r="A2"><v>5</v></c><c r="B2"><v>105.8</v></c><c r="C2"><v>23.3</v></c></row>"#;
+    let Ok(Import::Layers(layers)) = load("sst.xlsx", &workbook_with(sheet, Some(sst))) else {
+        panic!("reads")
+    };
+    assert_eq!(layers.settlements.len(), 1);
 }

@@ -322,6 +322,9 @@ fn read_sheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ta
         file: file.to_string(),
         reason,
     };
+    if bytes.starts_with(b"PK") {
+        check_shared_strings(bytes).map_err(err)?;
+    }
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| err(format!("not an Excel workbook that can be read ({e})")))?;
     let sheets = book.sheet_names();
@@ -385,6 +388,71 @@ fn read_sheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ta
         sheet: Some(first),
         encoding: None,
     })
+}
+
+/// The most shared strings a workbook may declare (`uniqueCount`): the Excel reader reserves
+/// room for them all before reading one, so a declared four trillion was an allocation abort.
+const MAX_SHARED_STRINGS: usize = 5_000_000;
+
+/// Checks the count of shared strings a zipped workbook declares before the Excel reader sees
+/// it: no more than [`MAX_SHARED_STRINGS`], and no more than its part could hold (each string
+/// takes at least the five bytes of `<si/>`). `Err` says what is wrong.
+fn check_shared_strings(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(()); // not a zip after all: the Excel reader says what it is
+    };
+    let wanted = |name: &str| {
+        let n = name.replace('\\', "/").to_ascii_lowercase();
+        n.trim_start_matches('/') == "xl/sharedstrings.xml"
+    };
+    let Some(index) = (0..zip.len()).find(|&i| zip.name_for_index(i).is_some_and(wanted)) else {
+        return Ok(());
+    };
+    let Ok(part) = zip.by_index(index) else {
+        return Ok(());
+    };
+    let size = part.size();
+    // The count is on the first element: the part's first 64 KiB hold it.
+    let mut head = Vec::new();
+    if part.take(64 << 10).read_to_end(&mut head).is_err() {
+        return Ok(());
+    }
+    let mut reader = quick_xml::Reader::from_reader(&head[..]);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == b"sst" =>
+            {
+                let Some(Ok(count)) = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == b"uniqueCount")
+                    .map(|a| {
+                        let digits: Vec<u8> =
+                            a.value.iter().copied().skip_while(|&b| b == b'+').collect();
+                        std::str::from_utf8(&digits).map(|d| d.parse::<u128>())
+                    })
+                else {
+                    return Ok(());
+                };
+                let Ok(count) = count else {
+                    return Ok(());
+                };
+                let most = (size / 5).min(MAX_SHARED_STRINGS as u64);
+                if count > u128::from(most) {
+                    return Err(format!(
+                        "the workbook declares {count} shared strings (uniqueCount) in {size} bytes, more than {} it can hold or MedReach reads: refused before reading",
+                        most
+                    ));
+                }
+                return Ok(());
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return Ok(()),
+            _ => buf.clear(),
+        }
+    }
 }
 
 /// A cell as text (numbers written without a needless `.0`).
