@@ -160,9 +160,17 @@ fn coordinate_columns(header: &[String], choice: &TableChoice) -> Result<(usize,
         exact
             .or_else(|| header.iter().position(|h| key(h).contains(names[0])))
             .ok_or_else(|| {
+                // The named columns only, and not thousands of them.
+                let named: Vec<&str> = header
+                    .iter()
+                    .map(|h| h.trim())
+                    .filter(|h| !h.is_empty())
+                    .collect();
+                let more = named.len().saturating_sub(40);
                 format!(
-                    "no longitude and latitude columns (经度/纬度, lng/lat, lon/lat, longitude/latitude) among {}",
-                    header.join(", ")
+                    "no longitude and latitude columns (经度/纬度, lng/lat, lon/lat, longitude/latitude) among {}{}",
+                    named[..named.len() - more].join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
                 )
             })
     };
@@ -284,14 +292,39 @@ fn table_rows(file: &str, bytes: &[u8], choice: &TableChoice) -> Result<Sheet, T
     }
 }
 
+/// The most cells a sheet's rows are read into: the rows holding something times the columns
+/// from the first to the last holding something. A sheet with two cells as far apart as A1 and
+/// XFD1048576 would otherwise be 17 billion cells.
+const MAX_CELLS: usize = 20_000_000;
+
 /// A sheet of a workbook (`sheet`, or the first) as rows of text (numbers written without a
-/// needless `.0`).
+/// needless `.0`). Natively a panic inside the Excel reader (its arithmetic overflows on some
+/// malformed cell references where overflow is checked) is refused like any malformed file.
 fn sheet_rows(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, TableError> {
-    use calamine::{Data, Reader};
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::panic::catch_unwind(|| read_sheet(file, bytes, sheet)).unwrap_or_else(|_| {
+            Err(TableError {
+                file: file.to_string(),
+                reason: "not an Excel workbook that can be read (the Excel reader failed on malformed data in it)".into(),
+            })
+        })
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        read_sheet(file, bytes, sheet)
+    }
+}
+
+fn read_sheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, TableError> {
+    use calamine::{Data, Reader, Sheets};
     let err = |reason: String| TableError {
         file: file.to_string(),
         reason,
     };
+    if bytes.starts_with(b"PK") {
+        check_shared_strings(bytes).map_err(err)?;
+    }
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| err(format!("not an Excel workbook that can be read ({e})")))?;
     let sheets = book.sheet_names();
@@ -311,28 +344,160 @@ fn sheet_rows(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ta
             .cloned()
             .ok_or_else(|| err("the workbook has no sheet".into()))?,
     };
-    let range = book
-        .worksheet_range(&first)
-        .map_err(|e| err(format!("sheet {first}: {e}")))?;
-    let cell = |d: &Data| match d {
-        Data::Empty => String::new(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => format!("{f}"),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        other => other.to_string(),
-    };
-    let rows = range
-        .rows()
-        .map(|r| r.iter().map(cell).collect::<Vec<String>>())
-        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-        .collect();
+    let sheet_err = |e: &dyn std::fmt::Display| err(format!("sheet {first}: {e}"));
+    // Excel's own formats are read cell by cell, so that the rows are made only as wide and
+    // as many as the cells holding something need (and refused past MAX_CELLS); the others
+    // (xls, ods) as the reader's rectangle of cells.
+    let mut cells: Vec<((u32, u32), String)> = Vec::new();
+    match &mut book {
+        Sheets::Xlsx(x) => {
+            let mut reader = x
+                .worksheet_cells_reader(&first)
+                .map_err(|e| sheet_err(&e))?;
+            while let Some(c) = reader.next_cell().map_err(|e| sheet_err(&e))? {
+                cells.push((
+                    c.get_position(),
+                    cell_text(&Data::from(c.get_value().clone())),
+                ));
+            }
+        }
+        Sheets::Xlsb(x) => {
+            let mut reader = x
+                .worksheet_cells_reader(&first)
+                .map_err(|e| sheet_err(&e))?;
+            while let Some(c) = reader.next_cell().map_err(|e| sheet_err(&e))? {
+                cells.push((
+                    c.get_position(),
+                    cell_text(&Data::from(c.get_value().clone())),
+                ));
+            }
+        }
+        book => {
+            let range = book.worksheet_range(&first).map_err(|e| sheet_err(&e))?;
+            cells.extend(
+                range
+                    .cells()
+                    .map(|(r, c, d)| ((r as u32, c as u32), cell_text(d))),
+            );
+        }
+    }
+    let rows = sparse_rows(cells).map_err(|e| sheet_err(&e))?;
     Ok(Sheet {
         rows,
         sheets,
         sheet: Some(first),
         encoding: None,
     })
+}
+
+/// The most shared strings a workbook may declare (`uniqueCount`): the Excel reader reserves
+/// room for them all before reading one, so a declared four trillion was an allocation abort.
+const MAX_SHARED_STRINGS: usize = 5_000_000;
+
+/// Checks the count of shared strings a zipped workbook declares before the Excel reader sees
+/// it: no more than [`MAX_SHARED_STRINGS`], and no more than its part could hold (each string
+/// takes at least the five bytes of `<si/>`). `Err` says what is wrong.
+fn check_shared_strings(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(()); // not a zip after all: the Excel reader says what it is
+    };
+    let wanted = |name: &str| {
+        let n = name.replace('\\', "/").to_ascii_lowercase();
+        n.trim_start_matches('/') == "xl/sharedstrings.xml"
+    };
+    let Some(index) = (0..zip.len()).find(|&i| zip.name_for_index(i).is_some_and(wanted)) else {
+        return Ok(());
+    };
+    let Ok(part) = zip.by_index(index) else {
+        return Ok(());
+    };
+    let size = part.size();
+    // The count is on the first element: the part's first 64 KiB hold it.
+    let mut head = Vec::new();
+    if part.take(64 << 10).read_to_end(&mut head).is_err() {
+        return Ok(());
+    }
+    let mut reader = quick_xml::Reader::from_reader(&head[..]);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == b"sst" =>
+            {
+                let Some(Ok(count)) = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == b"uniqueCount")
+                    .map(|a| {
+                        let digits: Vec<u8> =
+                            a.value.iter().copied().skip_while(|&b| b == b'+').collect();
+                        std::str::from_utf8(&digits).map(|d| d.parse::<u128>())
+                    })
+                else {
+                    return Ok(());
+                };
+                let Ok(count) = count else {
+                    return Ok(());
+                };
+                let most = (size / 5).min(MAX_SHARED_STRINGS as u64);
+                if count > u128::from(most) {
+                    return Err(format!(
+                        "the workbook declares {count} shared strings (uniqueCount) in {size} bytes, more than {} it can hold or MedReach reads: refused before reading",
+                        most
+                    ));
+                }
+                return Ok(());
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return Ok(()),
+            _ => buf.clear(),
+        }
+    }
+}
+
+/// A cell as text (numbers written without a needless `.0`).
+fn cell_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::Empty => String::new(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Cells ((row, column), text) as rows from the first to the last column holding text, rows
+/// without any text left out; `Err` when that is more than [`MAX_CELLS`] cells.
+fn sparse_rows(cells: Vec<((u32, u32), String)>) -> Result<Vec<Vec<String>>, String> {
+    let mut by_row: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
+    for ((row, col), text) in cells {
+        if !text.trim().is_empty() {
+            by_row.entry(row).or_default().push((col, text));
+        }
+    }
+    let cols = by_row.values().flatten().map(|(c, _)| *c);
+    let (Some(first), Some(last)) = (cols.clone().min(), cols.max()) else {
+        return Ok(Vec::new());
+    };
+    let width = (last - first) as usize + 1;
+    if by_row.len().saturating_mul(width) > MAX_CELLS {
+        return Err(format!(
+            "its {} rows holding something span {width} columns, more than the {MAX_CELLS} cells MedReach reads (is something written far to the right?)",
+            by_row.len()
+        ));
+    }
+    Ok(by_row
+        .into_values()
+        .map(|cells| {
+            let mut row = vec![String::new(); width];
+            for (col, text) in cells {
+                row[(col - first) as usize] = text;
+            }
+            row
+        })
+        .collect())
 }
 
 /// Rows (the first is the header) into layers of points.

@@ -422,7 +422,7 @@ pub fn read_osm_pbf(
 ) -> Result<OsmImport, OsmError> {
     validate(options)?;
     let blobs = pbf::frame(bytes)?;
-    let raw = pbf::decode_guarded(bytes, blobs)?;
+    let raw = pbf::decode_guarded(bytes, &blobs)?;
     let mut import = elements::build(raw, options, file_id)?;
     import.layers.facts = crate::engine::model::FileFacts {
         format: "OpenStreetMap PBF".into(),

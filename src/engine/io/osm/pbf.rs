@@ -8,20 +8,48 @@ use crate::engine::crs::LonLat;
 
 // ---------------------------------------------------------------------------------------------
 // Framing: walk the blob structure before the decoder sees it, so that a file that is not PBF,
-// or is cut short, gets a precise error.
+// or is cut short, gets a precise error, and check every blob's sizes before anything is
+// inflated (a blob that would inflate past the format's limit, or claims a size its compressed
+// bytes cannot hold, is refused unread).
 
-/// Largest blob header and blob, as the PBF format defines them.
+/// Largest blob header and blob, as the PBF format defines them; a blob's content inflates to
+/// at most `MAX_BLOB` bytes too.
 const MAX_HEADER: usize = 64 * 1024;
 const MAX_BLOB: usize = 32 * 1024 * 1024;
+/// The most bytes deflate can make of one compressed byte (its longest match, 258 bytes, in
+/// under two bits): a blob declaring more is lying about its size.
+const MAX_DEFLATE_RATIO: usize = 1032;
 
-/// Checks the framing of every blob; returns the number of blobs.
-pub(super) fn frame(bytes: &[u8]) -> Result<usize, OsmError> {
+/// One blob of the file, as framing found it.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Framed {
+    /// The blob header's type (`OSMHeader`, `OSMData`, or another a reader skips).
+    kind: String,
+    /// What the `Blob` message holds.
+    payload: Payload,
+}
+
+/// The content of a `Blob` message, as ranges of the file.
+#[derive(Clone, Debug, PartialEq)]
+enum Payload {
+    /// Uncompressed.
+    Raw(std::ops::Range<usize>),
+    /// zlib-compressed, inflating to `raw_size` bytes.
+    Zlib {
+        data: std::ops::Range<usize>,
+        raw_size: usize,
+    },
+}
+
+/// Checks the framing and the declared sizes of every blob; returns the blobs.
+pub(super) fn frame(bytes: &[u8]) -> Result<Vec<Framed>, OsmError> {
     if bytes.is_empty() {
         return Err(OsmError::Empty);
     }
     let mut pos = 0usize;
-    let mut index = 0usize;
+    let mut blobs = Vec::new();
     while pos < bytes.len() {
+        let index = blobs.len();
         let left = bytes.len() - pos;
         if left < 4 {
             return Err(OsmError::Truncated {
@@ -79,10 +107,11 @@ pub(super) fn frame(bytes: &[u8]) -> Result<usize, OsmError> {
                 ),
             });
         }
+        let payload = blob_payload(bytes, pos..pos + datasize, index)?;
         pos += datasize;
-        index += 1;
+        blobs.push(Framed { kind, payload });
     }
-    Ok(index)
+    Ok(blobs)
 }
 
 fn varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
@@ -98,31 +127,235 @@ fn varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
     None
 }
 
-/// Parses a `BlobHeader` message: (type, datasize). `None` when it is not one.
-fn blob_header(buf: &[u8]) -> Option<(String, usize)> {
+/// The fields of a protobuf message `buf`: (field number, varint value or the range of a
+/// length-delimited field's bytes within `buf`). `None` when it is not a message.
+fn fields(buf: &[u8]) -> Option<Vec<(u64, Field)>> {
     let mut pos = 0;
-    let mut kind = None;
-    let mut datasize = None;
+    let mut out = Vec::new();
     while pos < buf.len() {
         let key = varint(buf, &mut pos)?;
-        match (key >> 3, key & 7) {
-            (3, 0) => datasize = Some(varint(buf, &mut pos)?),
-            (field, 2) => {
+        let value = match key & 7 {
+            0 => Field::Varint(varint(buf, &mut pos)?),
+            1 | 5 => {
+                pos = pos.checked_add(if key & 7 == 1 { 8 } else { 4 })?;
+                if pos > buf.len() {
+                    return None;
+                }
+                Field::Fixed
+            }
+            2 => {
                 let len = usize::try_from(varint(buf, &mut pos)?).ok()?;
                 let end = pos.checked_add(len).filter(|&e| e <= buf.len())?;
-                if field == 1 {
-                    kind = Some(String::from_utf8(buf[pos..end].to_vec()).ok()?);
-                }
+                let range = pos..end;
                 pos = end;
-            }
-            (_, 0) => {
-                varint(buf, &mut pos)?;
+                Field::Bytes(range)
             }
             _ => return None,
+        };
+        out.push((key >> 3, value));
+    }
+    Some(out)
+}
+
+/// A protobuf field's value.
+enum Field {
+    Varint(u64),
+    /// A fixed 32- or 64-bit value (not read).
+    Fixed,
+    Bytes(std::ops::Range<usize>),
+}
+
+/// Parses a `BlobHeader` message: (type, datasize). `None` when it is not one.
+fn blob_header(buf: &[u8]) -> Option<(String, usize)> {
+    let mut kind = None;
+    let mut datasize = None;
+    for (field, value) in fields(buf)? {
+        match (field, value) {
+            (1, Field::Bytes(r)) => kind = Some(String::from_utf8(buf[r].to_vec()).ok()?),
+            (3, Field::Varint(v)) => datasize = Some(v),
+            (1 | 3, _) => return None,
+            _ => {}
         }
     }
     let datasize = usize::try_from(datasize?).ok()?;
     Some((kind?, datasize))
+}
+
+/// Parses the `Blob` message at `at` in `bytes` (blob number `index`) and checks the size it
+/// declares before anything is inflated: present, within the format's limit, and no more than
+/// deflate can make of the compressed bytes.
+fn blob_payload(
+    bytes: &[u8],
+    at: std::ops::Range<usize>,
+    index: usize,
+) -> Result<Payload, OsmError> {
+    let corrupt = |detail: String| OsmError::Corrupt {
+        blob: index,
+        detail,
+    };
+    let offset = at.start;
+    let buf = &bytes[at];
+    let fields =
+        fields(buf).ok_or_else(|| corrupt("its content is not a PBF Blob message".into()))?;
+    let mut raw = None;
+    let mut zlib = None;
+    let mut raw_size = None;
+    let mut other = None;
+    for (field, value) in fields {
+        match (field, value) {
+            (1, Field::Bytes(r)) => raw = Some(r.start + offset..r.end + offset),
+            (2, Field::Varint(v)) => raw_size = Some(v),
+            (3, Field::Bytes(r)) => zlib = Some(r.start + offset..r.end + offset),
+            (4, _) => other = Some("LZMA"),
+            (5, _) => other = Some("bzip2"),
+            (6, _) => other = Some("LZ4"),
+            (7, _) => other = Some("Zstandard"),
+            (1..=3, _) => return Err(corrupt("its content is not a PBF Blob message".into())),
+            _ => {}
+        }
+    }
+    match (raw, zlib) {
+        (Some(data), _) => Ok(Payload::Raw(data)),
+        (None, Some(data)) => {
+            let raw_size = raw_size.ok_or_else(|| {
+                corrupt("it is compressed but does not declare its size (raw_size)".into())
+            })?;
+            // raw_size is an int32: a negative one reads as a huge varint, past the limit.
+            let size = usize::try_from(raw_size)
+                .ok()
+                .filter(|&size| size <= MAX_BLOB)
+                .ok_or_else(|| {
+                    corrupt(format!(
+                        "it declares it inflates to {raw_size} bytes, more than the format's {MAX_BLOB}: refused before inflating"
+                    ))
+                })?;
+            if size > data.len().saturating_mul(MAX_DEFLATE_RATIO) {
+                return Err(corrupt(format!(
+                    "it declares it inflates to {size} bytes from {} compressed bytes, more than zlib can: refused before inflating",
+                    data.len()
+                )));
+            }
+            Ok(Payload::Zlib {
+                data,
+                raw_size: size,
+            })
+        }
+        (None, None) => Err(match other {
+            Some(codec) => OsmError::Unsupported {
+                features: format!(
+                    "blob {index} is compressed with {codec} (only zlib and uncompressed blobs are read; re-save the file with osmium or osmconvert)"
+                ),
+            },
+            None => corrupt("it holds no data (neither raw nor zlib_data)".into()),
+        }),
+    }
+}
+
+/// The content of the blob `blob` of `bytes` (a header or data block): as it is in the file
+/// when uncompressed; else inflated here, to exactly the size it declares (the decoder alone
+/// would inflate up to 32 MiB whatever a blob declares).
+fn content<'a>(
+    bytes: &'a [u8],
+    blob: &Framed,
+    index: usize,
+) -> Result<std::borrow::Cow<'a, [u8]>, OsmError> {
+    use std::io::Read;
+    let (data, raw_size) = match &blob.payload {
+        Payload::Raw(data) => return Ok(std::borrow::Cow::Borrowed(&bytes[data.clone()])),
+        Payload::Zlib { data, raw_size } => (data, *raw_size),
+    };
+    let mut raw = Vec::with_capacity(raw_size);
+    flate2::read::ZlibDecoder::new(&bytes[data.clone()])
+        .take(raw_size as u64 + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| OsmError::Corrupt {
+            blob: index,
+            detail: format!("its zlib data cannot be inflated ({e})"),
+        })?;
+    if raw.len() != raw_size {
+        return Err(OsmError::Corrupt {
+            blob: index,
+            detail: format!(
+                "it declares it inflates to {raw_size} bytes, but inflates to {}",
+                if raw.len() > raw_size {
+                    "more".to_string()
+                } else {
+                    raw.len().to_string()
+                }
+            ),
+        });
+    }
+    Ok(std::borrow::Cow::Owned(raw))
+}
+
+/// Checks what the decoder would panic on in a data block `block` (a `PrimitiveBlock`
+/// message): a relation member whose type is not node, way or relation. `Err` says which.
+fn check_block(block: &[u8]) -> Result<(), String> {
+    let not = |what: &str| format!("its {what} is not a PBF message");
+    for (field, value) in fields(block).ok_or_else(|| not("data block"))? {
+        let (2, Field::Bytes(group)) = (field, value) else {
+            continue;
+        };
+        let group = &block[group];
+        for (field, value) in fields(group).ok_or_else(|| not("group"))? {
+            let (4, Field::Bytes(relation)) = (field, value) else {
+                continue;
+            };
+            let relation = &group[relation];
+            let mut id = None;
+            for (field, value) in fields(relation).ok_or_else(|| not("relation"))? {
+                let types = match (field, value) {
+                    (1, Field::Varint(v)) => {
+                        id = Some(v as i64);
+                        continue;
+                    }
+                    (10, Field::Varint(v)) => vec![v],
+                    (10, Field::Bytes(packed)) => {
+                        let (packed, mut pos) = (&relation[packed], 0);
+                        let mut out = Vec::new();
+                        while pos < packed.len() {
+                            out.push(varint(packed, &mut pos).ok_or_else(|| not("relation"))?);
+                        }
+                        out
+                    }
+                    _ => continue,
+                };
+                if let Some(bad) = types.into_iter().find(|&t| t > 2) {
+                    return Err(format!(
+                        "relation {} has a member of unknown type {} (0 node, 1 way, 2 relation)",
+                        id.map_or("?".to_string(), |id| id.to_string()),
+                        bad as i64
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An uncompressed blob of type `kind` holding `raw`, framed as in a PBF file.
+fn reframe(kind: &str, raw: &[u8]) -> Vec<u8> {
+    fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+        while v >= 0x80 {
+            out.push((v as u8 & 0x7f) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+    let mut body = Vec::with_capacity(raw.len() + 8);
+    body.push(0x0a); // field 1 (raw), length-delimited
+    put_varint(&mut body, raw.len() as u64);
+    body.extend_from_slice(raw);
+    let mut header = vec![0x0a]; // field 1 (type), length-delimited
+    put_varint(&mut header, kind.len() as u64);
+    header.extend_from_slice(kind.as_bytes());
+    header.push(0x18); // field 3 (datasize), varint
+    put_varint(&mut header, body.len() as u64);
+    let mut out = Vec::with_capacity(4 + header.len() + body.len());
+    out.extend_from_slice(&(header.len() as u32).to_be_bytes());
+    out.extend_from_slice(&header);
+    out.extend_from_slice(&body);
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,7 +406,7 @@ fn position(nano_lon: i64, nano_lat: i64) -> Option<LonLat> {
 }
 
 /// Decodes the blobs; natively a panic inside the PBF reader becomes [`OsmError::Corrupt`].
-pub(super) fn decode_guarded(bytes: &[u8], blobs: usize) -> Result<Raw, OsmError> {
+pub(super) fn decode_guarded(bytes: &[u8], blobs: &[Framed]) -> Result<Raw, OsmError> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         std::panic::catch_unwind(|| decode(bytes, blobs)).unwrap_or_else(|_| {
@@ -189,16 +422,29 @@ pub(super) fn decode_guarded(bytes: &[u8], blobs: usize) -> Result<Raw, OsmError
     }
 }
 
-fn decode(bytes: &[u8], blobs: usize) -> Result<Raw, OsmError> {
+fn decode(bytes: &[u8], blobs: &[Framed]) -> Result<Raw, OsmError> {
     use osmpbf::{BlobDecode, BlobReader, Element};
     let mut raw = Raw::default();
-    let reader = BlobReader::new(std::io::Cursor::new(bytes));
-    for (index, blob) in reader.enumerate() {
+    for (index, framed) in blobs.iter().enumerate() {
         let corrupt = |e: osmpbf::Error| OsmError::Corrupt {
             blob: index,
             detail: e.to_string(),
         };
-        let blob = blob.map_err(corrupt)?;
+        let block = content(bytes, framed, index)?;
+        if framed.kind == "OSMData" {
+            check_block(&block).map_err(|detail| OsmError::Corrupt {
+                blob: index,
+                detail,
+            })?;
+        }
+        let stream = reframe(&framed.kind, &block);
+        let blob = BlobReader::new(std::io::Cursor::new(&stream[..]))
+            .next()
+            .ok_or_else(|| OsmError::Corrupt {
+                blob: index,
+                detail: "the decoder found no blob".into(),
+            })?
+            .map_err(corrupt)?;
         raw.stats.blobs += 1;
         match blob.decode().map_err(corrupt)? {
             BlobDecode::OsmHeader(header) => {
@@ -230,12 +476,6 @@ fn decode(bytes: &[u8], blobs: usize) -> Result<Raw, OsmError> {
             }
             BlobDecode::Unknown(_) => {}
         }
-    }
-    if raw.stats.blobs != blobs {
-        return Err(OsmError::Corrupt {
-            blob: raw.stats.blobs,
-            detail: format!("{} of {blobs} blobs could be read", raw.stats.blobs),
-        });
     }
     Ok(raw)
 }

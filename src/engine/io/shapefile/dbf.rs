@@ -70,7 +70,13 @@ pub fn read(
         });
         at += 32;
     }
-    let mut out = Vec::with_capacity(records.min(bytes.len() / record_len.max(1)));
+    // Every record holds at least its deletion flag: a zero length is not dBASE (and would
+    // make the declared count, up to four billion, of empty records out of nothing).
+    if record_len == 0 {
+        return None;
+    }
+    let records = records.min(bytes.len().saturating_sub(header_len) / record_len);
+    let mut out = Vec::with_capacity(records);
     for r in 0..records {
         let start = header_len + r * record_len;
         let Some(rec) = bytes.get(start..start + record_len) else {

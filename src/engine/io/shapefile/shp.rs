@@ -42,11 +42,15 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Shape>, ShpError> {
             .ok()
             .and_then(|w| w.checked_mul(2))
             .ok_or(ShpError::Truncated(shapes.len()))?;
+        // Checked sums: on wasm32 a declared length near 4 GB would wrap past the end.
+        let end = (at + 8)
+            .checked_add(len)
+            .ok_or(ShpError::Truncated(shapes.len()))?;
         let content = bytes
-            .get(at + 8..at + 8 + len)
+            .get(at + 8..end)
             .ok_or(ShpError::Truncated(shapes.len()))?;
         shapes.push(shape(content).ok_or(ShpError::BadRecord(shapes.len()))?);
-        at += 8 + len;
+        at = end;
     }
     Ok(shapes)
 }
@@ -59,7 +63,7 @@ fn shape(c: &[u8]) -> Option<Shape> {
         1 | 11 | 21 => Some(Shape::Points(vec![[le_f64(c, 4)?, le_f64(c, 12)?]])),
         8 | 18 | 28 => {
             let n = usize::try_from(le_i32(c, 36)?).ok()?;
-            if 40 + n.checked_mul(16)? > c.len() {
+            if n.checked_mul(16)?.checked_add(40)? > c.len() {
                 return None;
             }
             (0..n)
@@ -70,8 +74,8 @@ fn shape(c: &[u8]) -> Option<Shape> {
         3 | 13 | 23 | 5 | 15 | 25 => {
             let parts = usize::try_from(le_i32(c, 36)?).ok()?;
             let points = usize::try_from(le_i32(c, 40)?).ok()?;
-            let pts_at = 44 + parts.checked_mul(4)?;
-            if pts_at + points.checked_mul(16)? > c.len() {
+            let pts_at = parts.checked_mul(4)?.checked_add(44)?;
+            if pts_at.checked_add(points.checked_mul(16)?)? > c.len() {
                 return None;
             }
             let starts: Vec<usize> = (0..parts)

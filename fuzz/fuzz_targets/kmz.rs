@@ -1,0 +1,8 @@
+//! A KMZ (zipped KML) through the readers' one door.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use medreach::engine::io::{read, ReadOptions};
+
+fuzz_target!(|data: &[u8]| {
+    let _ = read("fuzz.kmz", data, 0, &ReadOptions::default());
+});
