@@ -197,9 +197,23 @@ fn a_blob_claiming_a_huge_size_is_refused_before_inflating() {
     // Within 32 MiB, but more than deflate can make of so few bytes.
     let bytes = pbf_with(&zlib_blob("OSMData", &small, Some(30 << 20)));
     osm_error("ratio.osm.pbf", &bytes, "more than zlib can");
-    // No size declared at all.
-    let bytes = pbf_with(&zlib_blob("OSMData", &small, None));
-    osm_error("nosize.osm.pbf", &bytes, "does not declare its size");
+}
+
+#[test]
+fn a_blob_that_does_not_declare_its_size_is_inflated_up_to_the_format_s_limit() {
+    // raw_size is optional in the format: such a blob is read (here, an empty data block,
+    // so the file is refused for what it holds, not for its framing) ...
+    let empty_block = zlib(b"\x0a\x02\x0a\x00");
+    let bytes = pbf_with(&zlib_blob("OSMData", &empty_block, None));
+    refused("empty.osm.pbf", &bytes, "no usable road");
+    // ... and one inflating past 32 MiB is refused when it gets there.
+    let bomb = zlib(&vec![0u8; (32 << 20) + 10]);
+    let bytes = pbf_with(&zlib_blob("OSMData", &bomb, None));
+    osm_error(
+        "nosize.osm.pbf",
+        &bytes,
+        "more than the format's 33554432 bytes",
+    );
 }
 
 #[test]

@@ -34,10 +34,11 @@ pub(super) struct Framed {
 enum Payload {
     /// Uncompressed.
     Raw(std::ops::Range<usize>),
-    /// zlib-compressed, inflating to `raw_size` bytes.
+    /// zlib-compressed, inflating to `raw_size` bytes (when the blob declares it; at most the
+    /// format's 32 MiB when it does not).
     Zlib {
         data: std::ops::Range<usize>,
-        raw_size: usize,
+        raw_size: Option<usize>,
     },
 }
 
@@ -217,9 +218,14 @@ fn blob_payload(
     match (raw, zlib) {
         (Some(data), _) => Ok(Payload::Raw(data)),
         (None, Some(data)) => {
-            let raw_size = raw_size.ok_or_else(|| {
-                corrupt("it is compressed but does not declare its size (raw_size)".into())
-            })?;
+            // The format makes raw_size optional: without it, inflating stops at the format's
+            // limit instead.
+            let Some(raw_size) = raw_size else {
+                return Ok(Payload::Zlib {
+                    data,
+                    raw_size: None,
+                });
+            };
             // raw_size is an int32: a negative one reads as a huge varint, past the limit.
             let size = usize::try_from(raw_size)
                 .ok()
@@ -237,7 +243,7 @@ fn blob_payload(
             }
             Ok(Payload::Zlib {
                 data,
-                raw_size: size,
+                raw_size: Some(size),
             })
         }
         (None, None) => Err(match other {
@@ -264,14 +270,27 @@ fn content<'a>(
         Payload::Raw(data) => return Ok(std::borrow::Cow::Borrowed(&bytes[data.clone()])),
         Payload::Zlib { data, raw_size } => (data, *raw_size),
     };
-    let mut raw = Vec::with_capacity(raw_size);
+    let limit = raw_size.unwrap_or(MAX_BLOB);
+    let mut raw =
+        Vec::with_capacity(raw_size.unwrap_or(data.len().saturating_mul(4).min(MAX_BLOB)));
     flate2::read::ZlibDecoder::new(&bytes[data.clone()])
-        .take(raw_size as u64 + 1)
+        .take(limit as u64 + 1)
         .read_to_end(&mut raw)
         .map_err(|e| OsmError::Corrupt {
             blob: index,
             detail: format!("its zlib data cannot be inflated ({e})"),
         })?;
+    let Some(raw_size) = raw_size else {
+        if raw.len() > MAX_BLOB {
+            return Err(OsmError::Corrupt {
+                blob: index,
+                detail: format!(
+                    "it inflates to more than the format's {MAX_BLOB} bytes (it does not declare its size)"
+                ),
+            });
+        }
+        return Ok(std::borrow::Cow::Owned(raw));
+    };
     if raw.len() != raw_size {
         return Err(OsmError::Corrupt {
             blob: index,
