@@ -6,6 +6,7 @@ import {
   TEST_TIMEOUT_MS,
   assertShareText,
   beyondCount,
+  canvasColours,
   demoDiffersFromCase,
   launchBrowser,
   reference,
@@ -41,23 +42,7 @@ test('(a) the demo map is drawn with its share, banner and attribution', { timeo
     assert.ok(Number.isInteger(segments) && segments > 1000, `data-segments = ${segments}, expected > 1000`);
 
     // Not blank: copy the canvas (2d or webgl) into a fresh 2d canvas and count its colours.
-    const pixels = await canvas.evaluate((c) => {
-      const copy = document.createElement('canvas');
-      copy.width = c.width;
-      copy.height = c.height;
-      const ctx = copy.getContext('2d');
-      ctx.drawImage(c, 0, 0);
-      const data = ctx.getImageData(0, 0, c.width, c.height).data;
-      const freq = new Map();
-      for (let i = 0; i < data.length; i += 4) {
-        const key = (data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3];
-        freq.set(key, (freq.get(key) ?? 0) + 1);
-      }
-      const n = data.length / 4;
-      let top = 0;
-      for (const count of freq.values()) top = Math.max(top, count);
-      return { width: c.width, height: c.height, distinct: freq.size, otherShare: (n - top) / n };
-    });
+    const pixels = await canvas.evaluate(canvasColours);
     assert.ok(pixels.width > 0 && pixels.height > 0, `canvas is ${pixels.width}×${pixels.height}`);
     assert.ok(pixels.distinct >= 4, `canvas has only ${pixels.distinct} distinct colours`);
     assert.ok(pixels.otherShare >= 0.001, `canvas is ${(100 * (1 - pixels.otherShare)).toFixed(2)}% one colour`);

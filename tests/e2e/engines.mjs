@@ -25,11 +25,11 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import puppeteer from 'puppeteer-core';
 
-import { LOAD_TIMEOUT_MS } from './helpers.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, LOAD_TIMEOUT_MS } from './helpers.mjs';
 
 export const FIREFOX = process.env.MEDREACH_FIREFOX || '/usr/bin/firefox-esr';
 export const WEBKIT_DRIVER = process.env.MEDREACH_WEBKIT_DRIVER || '/usr/bin/WebKitWebDriver';
-export const CHROMIUM = process.env.MEDREACH_CHROMIUM || '/usr/bin/chromium';
+export { CHROMIUM };
 
 const VIEWPORT = { width: 1280, height: 860 };
 
@@ -145,15 +145,7 @@ async function launchPuppeteer(engine) {
           browser: 'chrome',
           executablePath: CHROMIUM,
           headless: true,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
+          args: CHROMIUM_ARGS,
           timeout: LOAD_TIMEOUT_MS,
         });
   return {

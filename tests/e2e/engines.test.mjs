@@ -31,6 +31,7 @@ import {
   TEST_TIMEOUT_MS,
   appUrl,
   beyondCount,
+  canvasColours,
   casePath,
   featureCount,
   reference,
@@ -111,30 +112,13 @@ async function waitBeyondRows(page, expected, what) {
 
 /** The demo's checks: drawn (many segments, not blank), the reference share, banner, attribution. */
 async function checkDemo(page) {
-  const canvas = await page.evaluate((sel) => {
-    const c = document.querySelector(sel);
-    const copy = document.createElement('canvas');
-    copy.width = c.width;
-    copy.height = c.height;
-    const ctx = copy.getContext('2d');
-    ctx.drawImage(c, 0, 0);
-    const data = ctx.getImageData(0, 0, c.width, c.height).data;
-    const freq = new Map();
-    for (let i = 0; i < data.length; i += 4) {
-      const key = (data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3];
-      freq.set(key, (freq.get(key) ?? 0) + 1);
-    }
-    const n = data.length / 4;
-    let top = 0;
-    for (const count of freq.values()) top = Math.max(top, count);
-    return {
-      segments: Number(c.getAttribute('data-segments')),
-      width: c.width,
-      height: c.height,
-      distinct: freq.size,
-      otherShare: (n - top) / n,
-    };
-  }, `canvas${tid('map-canvas')}`);
+  // Built here, sent as source like any function the drivers run in the page.
+  const measure = new Function(
+    'sel',
+    `const c = document.querySelector(sel);
+     return { segments: Number(c.getAttribute('data-segments')), ...(${canvasColours.toString()})(c) };`,
+  );
+  const canvas = await page.evaluate(measure, `canvas${tid('map-canvas')}`);
   assert.ok(canvas.segments > 1000, `${page.engine}: data-segments = ${canvas.segments}, expected > 1000`);
   assert.ok(canvas.width > 300 && canvas.height > 300, `${page.engine}: canvas is ${canvas.width}×${canvas.height}`);
   assert.ok(canvas.distinct >= 4, `${page.engine}: canvas has only ${canvas.distinct} distinct colours`);

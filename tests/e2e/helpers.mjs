@@ -35,8 +35,9 @@ export const TEST_TIMEOUT_MS = Math.max(300_000, 4 * LOAD_TIMEOUT_MS);
 /** Exactness of the reach share against the reference (both are float64 ratios). */
 export const SHARE_TOLERANCE = 1e-9;
 
-const CHROMIUM = process.env.MEDREACH_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+/** Debian's Chromium, and the flags every driver starts it with. */
+export const CHROMIUM = process.env.MEDREACH_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -204,6 +205,29 @@ export async function withApp(t, browser, body, { query = '', initScript = null 
   } finally {
     await context.close();
   }
+}
+
+/**
+ * A canvas's size and how many colours it shows (runs in the page: every driver sends a
+ * function's source). Copies the canvas (2d or webgl) into a fresh 2d canvas and counts its
+ * colours: `distinct` colours, and the share of pixels not of the most common one.
+ */
+export function canvasColours(c) {
+  const copy = document.createElement('canvas');
+  copy.width = c.width;
+  copy.height = c.height;
+  const ctx = copy.getContext('2d');
+  ctx.drawImage(c, 0, 0);
+  const data = ctx.getImageData(0, 0, c.width, c.height).data;
+  const freq = new Map();
+  for (let i = 0; i < data.length; i += 4) {
+    const key = (data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3];
+    freq.set(key, (freq.get(key) ?? 0) + 1);
+  }
+  const n = data.length / 4;
+  let top = 0;
+  for (const count of freq.values()) top = Math.max(top, count);
+  return { width: c.width, height: c.height, distinct: freq.size, otherShare: (n - top) / n };
 }
 
 /** Waits until the map canvas reports a finished drawing. */
