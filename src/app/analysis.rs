@@ -203,21 +203,42 @@ impl Analysis {
             }
         }
         let prior = prior.filter(|p| p.reach.mode == mode && p.speeds == *speeds);
+        let others: [std::cell::OnceCell<Option<Reach>>; 3] = Default::default();
         let reach = match prior {
             Some(Analysis {
                 layers: before,
                 reach,
+                others: before_others,
                 ..
-            }) => crate::engine::routing::travel_times_after(
-                &layers,
-                mode,
-                speeds,
-                progress,
-                Some(crate::engine::routing::Prior {
-                    layers: &before,
-                    reach,
-                }),
-            ),
+            }) => {
+                // The other modes the rules asked of the analysis before (the transfer times
+                // by car, say) will be asked again: computed now, reusing theirs too.
+                for (cell, before_other) in others.iter().zip(before_others) {
+                    if let Some(Some(r)) = before_other.into_inner() {
+                        let other = crate::engine::routing::travel_times_after(
+                            &layers,
+                            r.mode,
+                            speeds,
+                            &mut |_, _, _| {},
+                            Some(crate::engine::routing::Prior {
+                                layers: &before,
+                                reach: r,
+                            }),
+                        );
+                        let _ = cell.set(other);
+                    }
+                }
+                crate::engine::routing::travel_times_after(
+                    &layers,
+                    mode,
+                    speeds,
+                    progress,
+                    Some(crate::engine::routing::Prior {
+                        layers: &before,
+                        reach,
+                    }),
+                )
+            }
             None => travel_times_with(&layers, mode, speeds, progress),
         }
         .ok_or(AnalysisError::NothingLoaded)?;
@@ -232,7 +253,7 @@ impl Analysis {
             layers,
             reach,
             extract: None,
-            others: Default::default(),
+            others,
         })
     }
 

@@ -203,6 +203,34 @@ fn random_edit(rng: &mut Rng, data: &Dataset, edits: &[Edit], next_id: &mut u32)
 }
 
 #[test]
+fn after_an_edit_the_transfer_times_by_car_reused_give_the_report_of_a_fresh_run() {
+    // On foot, the referral and acute-care rules judge by car: the analysis before an edit
+    // had those times, and the one after it computes them reusing its network and joins.
+    let texts = demo_texts();
+    let params = medreach::engine::rules::RuleParams::default();
+    let speeds = SpeedTable::default();
+    let mut data = dataset(&texts);
+    let mut rng = Rng(7);
+    let mut next_id = 0;
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut prior = Analysis::run(&data, Mode::Walk, &speeds).unwrap();
+    let _ = prior.report(15.0, &params);
+    for step in 0..4 {
+        edits.push(random_edit(&mut rng, &data, &edits, &mut next_id));
+        data.set_edits(edits.clone())
+            .expect("a generated edit applies");
+        let after =
+            Analysis::run_after(&data, Mode::Walk, &speeds, &mut |_, _, _| {}, prior).unwrap();
+        let fresh = Analysis::run(&data, Mode::Walk, &speeds).unwrap();
+        assert!(
+            after.report(15.0, &params) == fresh.report(15.0, &params),
+            "step {step}: {edits:#?}"
+        );
+        prior = after;
+    }
+}
+
+#[test]
 fn edits_give_the_report_of_the_edited_files_and_taking_them_back_the_earlier_one() {
     let texts = demo_texts();
     let options = Options {
