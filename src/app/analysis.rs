@@ -211,24 +211,7 @@ impl Analysis {
                 others: before_others,
                 ..
             }) => {
-                // The other modes the rules asked of the analysis before (the transfer times
-                // by car, say) will be asked again: computed now, reusing theirs too.
-                for (cell, before_other) in others.iter().zip(before_others) {
-                    if let Some(Some(r)) = before_other.into_inner() {
-                        let other = crate::engine::routing::travel_times_after(
-                            &layers,
-                            r.mode,
-                            speeds,
-                            &mut |_, _, _| {},
-                            Some(crate::engine::routing::Prior {
-                                layers: &before,
-                                reach: r,
-                            }),
-                        );
-                        let _ = cell.set(other);
-                    }
-                }
-                crate::engine::routing::travel_times_after(
+                let reach = crate::engine::routing::travel_times_after(
                     &layers,
                     mode,
                     speeds,
@@ -237,7 +220,26 @@ impl Analysis {
                         layers: &before,
                         reach,
                     }),
-                )
+                );
+                // The other modes the rules asked of the analysis before (the transfer times
+                // by car, say) will be asked again: computed now, reusing theirs too (their
+                // stages reported after the mode's own).
+                for (cell, before_other) in others.iter().zip(before_others) {
+                    if let Some(Some(r)) = before_other.into_inner() {
+                        let other = crate::engine::routing::travel_times_after(
+                            &layers,
+                            r.mode,
+                            speeds,
+                            progress,
+                            Some(crate::engine::routing::Prior {
+                                layers: &before,
+                                reach: r,
+                            }),
+                        );
+                        let _ = cell.set(other);
+                    }
+                }
+                reach
             }
             None => travel_times_with(&layers, mode, speeds, progress),
         }
