@@ -750,6 +750,17 @@ mod tests {
         jobs
     }
 
+    /// [`started`], then `roads.geojson` loaded in place of the demo, with its first report
+    /// (run 2).
+    fn with_roads() -> J {
+        let mut jobs = started();
+        jobs.submit(load(&["roads.geojson"], true));
+        jobs.data(2);
+        jobs.submit(Job::Run(key(2, 15.0)));
+        jobs.report(2);
+        jobs
+    }
+
     fn stopped(what: JobText, panic: Option<&str>) -> Notice {
         Notice::EngineStopped {
             what,
@@ -963,11 +974,7 @@ mod tests {
     #[test]
     fn a_new_engine_takes_up_the_edits_after_the_data_and_a_reloaded_page_too() {
         use crate::engine::edits::{Edit, FacilityRef};
-        let mut jobs = started();
-        jobs.submit(load(&["roads.geojson"], true));
-        jobs.data(2);
-        jobs.submit(Job::Run(key(2, 15.0)));
-        jobs.report(2);
+        let mut jobs = with_roads();
         let work = Work {
             edits: vec![Edit::DeleteFacility {
                 facility: FacilityRef::Added { added: 0 },
@@ -1058,11 +1065,7 @@ mod tests {
 
     #[test]
     fn a_load_whose_first_report_fitted_is_kept() {
-        let mut jobs = started();
-        jobs.submit(load(&["roads.geojson"], true));
-        jobs.data(2);
-        jobs.submit(Job::Run(key(2, 15.0)));
-        jobs.report(2);
+        let mut jobs = with_roads();
         jobs.submit(Job::Run(key(2, 60.0)));
         let commands = jobs.died("out of memory".into(), 100.0);
         assert_eq!(commands[0], Command::RevertControls);

@@ -349,29 +349,23 @@ fn read_sheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ta
     // as many as the cells holding something need (and refused past MAX_CELLS); the others
     // (xls, ods) as the reader's rectangle of cells.
     let mut cells: Vec<((u32, u32), String)> = Vec::new();
+    // The two readers have the same methods but no trait in common.
+    macro_rules! cell_by_cell {
+        ($book:expr) => {{
+            let mut reader = $book
+                .worksheet_cells_reader(&first)
+                .map_err(|e| sheet_err(&e))?;
+            while let Some(c) = reader.next_cell().map_err(|e| sheet_err(&e))? {
+                cells.push((
+                    c.get_position(),
+                    cell_text(&Data::from(c.get_value().clone())),
+                ));
+            }
+        }};
+    }
     match &mut book {
-        Sheets::Xlsx(x) => {
-            let mut reader = x
-                .worksheet_cells_reader(&first)
-                .map_err(|e| sheet_err(&e))?;
-            while let Some(c) = reader.next_cell().map_err(|e| sheet_err(&e))? {
-                cells.push((
-                    c.get_position(),
-                    cell_text(&Data::from(c.get_value().clone())),
-                ));
-            }
-        }
-        Sheets::Xlsb(x) => {
-            let mut reader = x
-                .worksheet_cells_reader(&first)
-                .map_err(|e| sheet_err(&e))?;
-            while let Some(c) = reader.next_cell().map_err(|e| sheet_err(&e))? {
-                cells.push((
-                    c.get_position(),
-                    cell_text(&Data::from(c.get_value().clone())),
-                ));
-            }
-        }
+        Sheets::Xlsx(x) => cell_by_cell!(x),
+        Sheets::Xlsb(x) => cell_by_cell!(x),
         book => {
             let range = book.worksheet_range(&first).map_err(|e| sheet_err(&e))?;
             cells.extend(
