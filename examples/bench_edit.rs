@@ -26,7 +26,7 @@ fn main() {}
 mod native {
     use medreach::app::analysis::Analysis;
     use medreach::app::compare::compare;
-    use medreach::devtools::benchmark::median;
+    use medreach::devtools::benchmark::{flag, median};
     use medreach::engine::dataset::Dataset;
     use medreach::engine::edits::Edit;
     use medreach::engine::model::FacilityKind;
@@ -34,12 +34,6 @@ mod native {
     use medreach::engine::rules::RuleParams;
     use std::path::Path;
     use std::time::Instant;
-
-    fn flag(args: &[String], name: &str) -> Option<String> {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1).cloned())
-    }
 
     pub fn run() -> Result<(), String> {
         let args: Vec<String> = std::env::args().skip(1).collect();

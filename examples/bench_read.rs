@@ -31,7 +31,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use medreach::devtools::benchmark::{median, planning_instance, SEED};
+    use medreach::devtools::benchmark::{flag, median, planning_instance, SEED};
     use medreach::engine::io::osm::{read_osm_pbf, OsmOptions};
     use medreach::engine::io::{read, Import};
     use medreach::engine::model::{Layers, Oneway};
@@ -39,12 +39,6 @@ mod native {
     use serde_json::{json, Value};
     use std::path::{Path, PathBuf};
     use std::time::Instant;
-
-    fn flag(args: &[String], name: &str) -> Option<String> {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1).cloned())
-    }
 
     pub fn run() -> Result<(), String> {
         let args: Vec<String> = std::env::args().skip(1).collect();

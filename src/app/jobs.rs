@@ -761,6 +761,16 @@ mod tests {
         jobs
     }
 
+    /// The job that gives a new engine the roads of [`with_roads`].
+    fn roads_restored() -> Job<&'static str> {
+        Job::Load {
+            names: vec!["roads.geojson".into()],
+            buffers: vec!["roads.geojson"],
+            replace: true,
+            restore: true,
+        }
+    }
+
     fn stopped(what: JobText, panic: Option<&str>) -> Notice {
         Notice::EngineStopped {
             what,
@@ -995,13 +1005,7 @@ mod tests {
         jobs.submit(Job::Edit(crate::app::editing::EditAsk::Undo));
         jobs.panicked("boom".into());
         jobs.died("unreachable".into(), 100.0);
-        let restore = Job::Load {
-            names: vec!["roads.geojson".into()],
-            buffers: vec!["roads.geojson"],
-            replace: true,
-            restore: true,
-        };
-        assert_eq!(jobs.ready()[1], post(restore, None));
+        assert_eq!(jobs.ready()[1], post(roads_restored(), None));
         assert_eq!(
             jobs.data(3),
             vec![post(
@@ -1069,13 +1073,7 @@ mod tests {
         jobs.submit(Job::Run(key(2, 60.0)));
         let commands = jobs.died("out of memory".into(), 100.0);
         assert_eq!(commands[0], Command::RevertControls);
-        let restore = Job::Load {
-            names: vec!["roads.geojson".into()],
-            buffers: vec!["roads.geojson"],
-            replace: true,
-            restore: true,
-        };
-        assert_eq!(jobs.ready()[1], post(restore, None));
+        assert_eq!(jobs.ready()[1], post(roads_restored(), None));
         assert_eq!(jobs.data(2), vec![Command::Idle], "not shown again");
     }
 

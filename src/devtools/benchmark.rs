@@ -82,6 +82,13 @@ pub fn checksum(minutes: &[f64], labels: &[u32], nodes: &[NodeId]) -> u64 {
     h
 }
 
+/// The value after `name` among a benchmark's command-line `args` (`--reps 7`), if given.
+pub fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
 /// The median of `v` (sorted in place); 0 when empty.
 pub fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);

@@ -192,16 +192,7 @@ export async function withApp(t, browser, body, { query = '', initScript = null 
     assert.deepEqual(outside, [], 'requests to another origin');
     assert.deepEqual(refused, [], 'refused by the Content-Security-Policy');
   } catch (err) {
-    const shot = path.join(REPO_ROOT, 'target', 'e2e', `${t.name.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`);
-    try {
-      mkdirSync(path.dirname(shot), { recursive: true });
-      await page.screenshot({ path: shot, fullPage: true });
-      logs.push(`screenshot: ${shot}`);
-    } catch {
-      // the page may be gone; the original error matters more
-    }
-    if (logs.length > 0) err.message += `\n--- browser log ---\n${logs.join('\n')}`;
-    throw err;
+    throw await withFailureEvidence(t, page, logs, err);
   } finally {
     await context.close();
   }
@@ -228,6 +219,23 @@ export function canvasColours(c) {
   let top = 0;
   for (const count of freq.values()) top = Math.max(top, count);
   return { width: c.width, height: c.height, distinct: freq.size, otherShare: (n - top) / n };
+}
+
+/**
+ * `err` of test `t` with what the page showed: a screenshot saved under target/e2e/ (named after
+ * the test) and the browser's `logs` appended to its message.
+ */
+export async function withFailureEvidence(t, page, logs, err) {
+  const shot = path.join(REPO_ROOT, 'target', 'e2e', `${t.name.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`);
+  try {
+    mkdirSync(path.dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot, fullPage: true });
+    logs.push(`screenshot: ${shot}`);
+  } catch {
+    // the page may be gone; the original error matters more
+  }
+  if (logs.length > 0) err.message += `\n--- browser log ---\n${logs.join('\n')}`;
+  return err;
 }
 
 /** Waits until the map canvas reports a finished drawing. */

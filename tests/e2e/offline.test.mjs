@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,6 +26,7 @@ import {
   tid,
   waitForDrawn,
   waitForShareChange,
+  withFailureEvidence,
 } from './helpers.mjs';
 
 let browser;
@@ -112,16 +113,7 @@ test('(of) the one-file build works from file:// with the network off and reques
     assert.deepEqual(refused, [], 'refused by the Content-Security-Policy (console)');
     assert.deepEqual(await page.evaluate(() => window.__refused), [], 'refused by the Content-Security-Policy (events)');
   } catch (err) {
-    const shot = path.join(REPO_ROOT, 'target', 'e2e', `${t.name.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`);
-    try {
-      mkdirSync(path.dirname(shot), { recursive: true });
-      await page.screenshot({ path: shot, fullPage: true });
-      logs.push(`screenshot: ${shot}`);
-    } catch {
-      // the page may be gone; the original error matters more
-    }
-    if (logs.length > 0) err.message += `\n--- browser log ---\n${logs.join('\n')}`;
-    throw err;
+    throw await withFailureEvidence(t, page, logs, err);
   } finally {
     await context.close();
   }
