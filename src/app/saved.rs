@@ -72,6 +72,14 @@ impl Saved {
             || self.settings != Settings::default()
     }
 
+    /// Whether `other` keeps the same work, whenever it was kept (all but `saved_at_ms`).
+    pub fn same_work(&self, other: &Saved) -> bool {
+        self.format == other.format
+            && self.data == other.data
+            && self.settings == other.settings
+            && self.work == other.work
+    }
+
     /// The record as stored (JSON).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("the record serialises")
@@ -212,6 +220,16 @@ mod tests {
         assert!(Saved::from_json("[1,2]")
             .unwrap_err()
             .contains("not a MedReach record"));
+        let later = Saved {
+            saved_at_ms: saved.saved_at_ms + 1000.0,
+            ..saved.clone()
+        };
+        assert!(later.same_work(&saved));
+        let other = Saved {
+            settings: Settings::default(),
+            ..saved.clone()
+        };
+        assert!(!other.same_work(&saved));
         let damaged = saved.to_json().replace("\"limit\":20.0", "\"limit\":\"x\"");
         assert!(Saved::from_json(&damaged).unwrap_err().contains("damaged"));
     }

@@ -37,8 +37,9 @@ struct Store {
     stored: Vec<(String, js_sys::ArrayBuffer)>,
     /// Files the storage refused (too large for the quota): not tried again.
     refused: Vec<(String, js_sys::ArrayBuffer)>,
-    /// The last record written, to skip writing the same again.
-    last_record: Option<String>,
+    /// The work last kept (`None`: no record), to skip writing the same work again when only
+    /// the time would change.
+    last_kept: Option<Saved>,
     /// Where the work to keep comes from (none while the engine is busy).
     source: Option<std::rc::Rc<Source>>,
     /// Where a note about the storage goes (`None` clears it).
@@ -170,7 +171,7 @@ pub async fn read() -> Result<Option<Found>, Bilingual> {
             STORE.with(|s| {
                 let mut s = s.borrow_mut();
                 s.stored = files.clone();
-                s.last_record = Some(record);
+                s.last_kept = Some(saved.clone());
             });
             Ok(Some(Found { saved, files }))
         }
@@ -215,7 +216,7 @@ pub async fn clear() -> Result<(), JsValue> {
         let mut s = s.borrow_mut();
         s.enabled = false;
         s.stored.clear();
-        s.last_record = None;
+        s.last_kept = None;
     });
     let db = open().await?;
     let stores = js_sys::Array::of2(&STATE.into(), &FILES.into());
@@ -337,7 +338,12 @@ async fn write(
             .filter(|(n, _)| !files.iter().any(|(m, _)| m == n))
             .map(|(n, _)| n.clone())
             .collect();
-        let unchanged = put.is_empty() && drop.is_empty() && s.last_record == record;
+        let same_record = match (&s.last_kept, keep) {
+            (Some(last), true) => last.same_work(saved),
+            (None, false) => true,
+            _ => false,
+        };
+        let unchanged = put.is_empty() && drop.is_empty() && same_record;
         (put, drop, unchanged)
     });
     if unchanged {
@@ -371,7 +377,7 @@ async fn write(
     STORE.with(|s| {
         let mut s = s.borrow_mut();
         s.stored.retain(|(n, _)| !drop.contains(n));
-        s.last_record = record;
+        s.last_kept = keep.then(|| saved.clone());
     });
     note.map_or(Ok(true), Err)
 }
