@@ -193,7 +193,7 @@ mod native {
         Ok(())
     }
 
-    /// Writes the graph with every site joined, reversed, in CSR form, and the joins.
+    /// Writes the graph with every site attached, reversed, in CSR form, and the joins.
     fn export(
         dir: &Path,
         layers: &medreach::engine::model::Layers,
@@ -232,6 +232,15 @@ mod native {
             }
             indptr.push(indices.len() as i32);
         }
+        // A node per facility and site after the graph's, with arcs (reversed) to the nodes
+        // it is reached from: facilities are attached to the graph, not nodes of it.
+        for f in facility_joins {
+            for (entry, w) in f.entries.iter() {
+                indices.push(entry as i32);
+                weights.push(w);
+            }
+            indptr.push(indices.len() as i32);
+        }
         let write = |name: &str, descr: &str, count: usize, data: Vec<u8>| {
             let path = dir.join(format!("{name}.npy"));
             std::fs::write(&path, npy_bytes(descr, count, &data))
@@ -262,17 +271,19 @@ mod native {
         )?;
         let population: Vec<f64> = layers.settlements.iter().map(|s| s.population).collect();
         write("population", "<f8", population.len(), f8(&population))?;
+        let facility_node: Vec<i32> = (0..facility_joins.len()).map(|f| (n + f) as i32).collect();
         write(
             "facility_node",
             "<i4",
-            facility_joins.len(),
-            i4(&nodes(facility_joins)),
+            facility_node.len(),
+            i4(&facility_node),
         )?;
+        let facility_offroad: Vec<f64> = facility_joins.iter().map(|f| f.offroad_min).collect();
         write(
             "facility_offroad",
             "<f8",
-            facility_joins.len(),
-            f8(&offroad(facility_joins)),
+            facility_offroad.len(),
+            f8(&facility_offroad),
         )?;
         Ok(())
     }

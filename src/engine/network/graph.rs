@@ -241,6 +241,42 @@ impl RoutingGraph {
         self.core_nodes.len()
     }
 
+    /// Calls `f(tail, head, minutes)` once for every arc, in no particular order, without
+    /// looking up any node's place (for passes over the whole graph).
+    pub fn for_each_arc(&self, mut f: impl FnMut(NodeId, NodeId, f64)) {
+        for (c, &head) in self.core_nodes.iter().enumerate() {
+            for k in self.first[c] as usize..self.first[c + 1] as usize {
+                let (target, w) = self.arcs[k];
+                let w = w as usize;
+                match self.arc_chain[k] {
+                    NO_ARC => f(self.core_nodes[target as usize], head, self.weights[w]),
+                    j => {
+                        // Search order from `head` along the chain: the arc entering `head`
+                        // first, then each interior node's from the next one, to the far end.
+                        let ch = self.chains[j as usize];
+                        let inner = &self.interior[ch.start as usize..(ch.start + ch.len) as usize];
+                        let from_a = ch.ab as usize == w;
+                        let at = |i: usize| {
+                            if from_a {
+                                inner[i]
+                            } else {
+                                inner[inner.len() - 1 - i]
+                            }
+                        };
+                        let mut h = head;
+                        for i in 0..inner.len() {
+                            let t = at(i);
+                            f(t, h, self.weights[w + i]);
+                            h = t;
+                        }
+                        let far = self.core_nodes[target as usize];
+                        f(far, h, self.weights[w + inner.len()]);
+                    }
+                }
+            }
+        }
+    }
+
     /// The arcs entering `node`: `(tail, minutes)`.
     pub fn incoming(&self, node: NodeId) -> impl Iterator<Item = (NodeId, f64)> + '_ {
         let mut out = Vec::new();
@@ -407,6 +443,32 @@ mod tests {
         assert_eq!(arcs_of(&g), want);
         assert_eq!(g.arc_count(), arcs.len());
         g
+    }
+
+    #[test]
+    fn every_arc_is_gone_through_once() {
+        let arcs = [
+            (0, 1, 1.0),
+            (1, 2, 2.0),
+            (2, 3, 3.0),
+            (3, 2, 4.0),
+            (2, 1, 5.0),
+            (1, 0, 6.0),
+            (3, 4, 7.0),
+            (4, 5, 8.0),
+            (5, 3, 9.0),
+            (0, 3, 10.0),
+        ];
+        let g = RoutingGraph::from_arcs(6, &arcs);
+        let mut got = Vec::new();
+        g.for_each_arc(|t, h, w| got.push((t, h, w.to_bits())));
+        got.sort_unstable();
+        let mut want: Vec<_> = arcs
+            .iter()
+            .map(|&(t, h, w)| (t, h, f64::to_bits(w)))
+            .collect();
+        want.sort_unstable();
+        assert_eq!(got, want);
     }
 
     #[test]

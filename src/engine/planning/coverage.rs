@@ -1,21 +1,24 @@
 //! Candidate sites joined to the analysis's own network (no network is built again): who each
 //! would bring within the limit, from searches that stop at the limit, and everyone's time once
 //! some are chosen, from one multi-source search over the network with just those sites joined —
-//! the same graph, sums and ties as the travel times of the data with the sites added. Without
-//! roads, straight lines at the off-road speed.
+//! the same graph, sums and ties as the travel times of the data with the sites added (a site,
+//! like a facility, is attached to the graph, not a node of it: the graph stays the analysis'
+//! own). Without roads, straight lines at the off-road speed.
 
 use crate::engine::crs::{LonLat, Projector, Xy};
 use crate::engine::model::FacilityId;
-use crate::engine::network::{RoutingGraph, Snap};
-use crate::engine::routing::{nearest_origin, origins, Catchments, Join, Reach, Router, UNREACHED};
+use crate::engine::network::RoutingGraph;
+use crate::engine::routing::{
+    nearest_origin, origins, Attachment, Catchments, Join, Reach, Router, UNREACHED,
+};
 
 /// Sites placed on an analysis: projected, and joined to its network when it has one.
 pub(super) struct Placed<'a> {
     reach: &'a Reach,
     /// Projected positions.
     xy: Vec<Xy>,
-    /// Where each joins the network (`None` without roads).
-    snaps: Option<Vec<Snap>>,
+    /// Where each is attached to the network's graph (`None` without roads).
+    sites: Option<Vec<Attachment>>,
 }
 
 impl<'a> Placed<'a> {
@@ -23,49 +26,52 @@ impl<'a> Placed<'a> {
     pub(super) fn new(reach: &'a Reach, sites: &[LonLat]) -> Placed<'a> {
         let projector = Projector::new(reach.zone);
         let xy: Vec<Xy> = sites.iter().map(|&p| projector.project(p)).collect();
-        let snaps = xy.iter().map(|&p| reach.network.snap(p)).collect();
-        Placed { reach, xy, snaps }
+        let sites = match &reach.router {
+            Router::Network {
+                splits,
+                offroad_m_per_min,
+                ..
+            } => xy
+                .iter()
+                .map(|&p| {
+                    let snap = reach.network.snap(p)?;
+                    Some(Attachment::new(
+                        &reach.network,
+                        splits,
+                        snap,
+                        *offroad_m_per_min,
+                    ))
+                })
+                .collect(),
+            Router::StraightLine { .. } => None,
+        };
+        Placed { reach, xy, sites }
     }
 
     /// Length of site `j`'s off-road leg, metres (`None` without roads).
     pub(super) fn offroad_m(&self, j: usize) -> Option<f64> {
-        self.snaps.as_ref().map(|s| s[j].offroad_m)
+        self.sites.as_ref().map(|s| s[j].offroad_m)
     }
 
-    /// The routing graph with every settlement, every facility and the sites `which` joined,
-    /// in that order (as the travel times join them), and the joins of the settlements, the
-    /// facilities and those sites.
-    fn graph(&self, which: &[usize]) -> Option<(RoutingGraph, Vec<Join>, Vec<Join>)> {
+    /// The routing graph, the settlements' joins, and the attachments of every facility then
+    /// of the sites `which`, in that order (as the travel times would attach them).
+    fn graph(&self, which: &[usize]) -> Option<(&RoutingGraph, &[Join], Vec<Attachment>)> {
         let Router::Network {
+            graph,
             settlement_joins,
             facility_joins,
-            offroad_m_per_min,
             ..
         } = &self.reach.router
         else {
             return None;
         };
-        let sites = self.snaps.as_ref()?;
-        let snaps: Vec<Snap> = settlement_joins
+        let sites = self.sites.as_ref()?;
+        let attached = facility_joins
             .iter()
-            .chain(facility_joins)
-            .map(|j| j.snap)
-            .chain(which.iter().map(|&j| sites[j]))
+            .chain(which.iter().map(|&j| &sites[j]))
+            .copied()
             .collect();
-        let (graph, nodes) = self.reach.network.routing_graph(&snaps);
-        let joins: Vec<Join> = snaps
-            .iter()
-            .zip(nodes)
-            .map(|(s, node)| Join {
-                node,
-                offroad_m: s.offroad_m,
-                offroad_min: s.offroad_m / offroad_m_per_min,
-                snap: *s,
-            })
-            .collect();
-        let settlements = joins[..settlement_joins.len()].to_vec();
-        let facilities = joins[settlement_joins.len()..].to_vec();
-        Some((graph, settlements, facilities))
+        Some((graph, settlement_joins, attached))
     }
 
     /// Per site, the settlements (by index) whose time to it is at or below `limit_min`,
@@ -75,7 +81,7 @@ impl<'a> Placed<'a> {
         match self.graph(&all) {
             Some((graph, settlements, facilities)) => {
                 let existing = self.reach.facility_xy.len();
-                searches_to_limit(&graph, &settlements, &facilities[existing..], limit_min)
+                searches_to_limit(graph, settlements, &facilities[existing..], limit_min)
             }
             None => {
                 let Router::StraightLine { offroad_m_per_min } = self.reach.router else {
@@ -111,7 +117,7 @@ impl<'a> Placed<'a> {
             .collect();
         match self.graph(chosen) {
             Some((graph, settlements, facilities)) => {
-                let (minutes, labels) = nearest_origin(&graph, &origins(&facilities, &targets));
+                let (minutes, labels) = nearest_origin(graph, &origins(&facilities, &targets));
                 settlements
                     .iter()
                     .map(|j| {
@@ -152,7 +158,7 @@ impl<'a> Placed<'a> {
 fn searches_to_limit(
     graph: &RoutingGraph,
     settlements: &[Join],
-    sites: &[Join],
+    sites: &[Attachment],
     limit_min: f64,
 ) -> Vec<Vec<u32>> {
     let mut search = Catchments::new(graph, settlements);

@@ -2,7 +2,8 @@
 //! that stops at that time.
 //!
 //! Travel runs from the settlement to the facility, so the search starts at the facility's
-//! join node, carrying the facility's off-road minutes, and runs backwards along the arcs
+//! entries (the ends of the stretch it is attached to, [`Attachment`]), carrying the facility's
+//! off-road minutes plus the stretch's, and runs backwards along the arcs
 //! ([`RoutingGraph::incoming`]), as the nearest-facility search does; a settlement's time is
 //! its own off-road minutes plus its join node's. The sums are made in the same order as
 //! there (the node's time, then the arc's; the settlement's leg, then the node's time), and
@@ -10,6 +11,7 @@
 //! time to a facility is, bit for bit, the time [`Reach`] gives it when that facility is its
 //! nearest. Thresholds are inclusive: a settlement at exactly the limit is in.
 
+use super::attach::Attachment;
 use super::queue::{pack, unpack};
 use super::search::{nearest_origin_within, Origin};
 use super::travel_times::{Join, Reach, Router};
@@ -70,21 +72,26 @@ impl<'a> Catchments<'a> {
 
     /// Every settlement whose time to `origin` (a facility's or a site's join) is at or below
     /// `limit_min`: `(settlement index, minutes)`, by settlement index.
-    pub fn within(&mut self, origin: &Join, limit_min: f64) -> Vec<(u32, f64)> {
+    pub fn within(&mut self, origin: &Attachment, limit_min: f64) -> Vec<(u32, f64)> {
         if origin.offroad_min > limit_min || limit_min.is_nan() {
             return Vec::new();
         }
-        match self.node_by_node(origin, limit_min) {
+        let starts: Vec<Origin> = origin.origins(0).collect();
+        match self.node_by_node(&starts, limit_min) {
             Some(found) => found,
-            None => self.contracted(origin, limit_min),
+            None => self.contracted(&starts, limit_min),
         }
     }
 
     /// The node-by-node search; `None` when it settled more nodes than it may.
-    fn node_by_node(&mut self, origin: &Join, limit_min: f64) -> Option<Vec<(u32, f64)>> {
+    fn node_by_node(&mut self, starts: &[Origin], limit_min: f64) -> Option<Vec<(u32, f64)>> {
         let mut found = Vec::new();
         let mut heap = BinaryHeap::new();
-        self.reach(origin.node, origin.offroad_min, &mut heap);
+        for o in starts {
+            if o.minutes <= limit_min && o.minutes < self.minutes[o.node as usize] {
+                self.reach(o.node, o.minutes, &mut heap);
+            }
+        }
         let mut settled = 0usize;
         while let Some(item) = heap.pop() {
             let (m, _, node) = unpack(item);
@@ -122,13 +129,8 @@ impl<'a> Catchments<'a> {
     }
 
     /// The contracted search stopped at the limit, then every settlement's time.
-    fn contracted(&self, origin: &Join, limit_min: f64) -> Vec<(u32, f64)> {
-        let start = Origin {
-            node: origin.node,
-            minutes: origin.offroad_min,
-            label: 0,
-        };
-        let (minutes, _) = nearest_origin_within(self.graph, &[start], limit_min);
+    fn contracted(&self, starts: &[Origin], limit_min: f64) -> Vec<(u32, f64)> {
+        let (minutes, _) = nearest_origin_within(self.graph, starts, limit_min);
         self.settlements
             .iter()
             .enumerate()

@@ -1,9 +1,10 @@
 //! Local queries: the nearest of some facilities for a few places, from a search that stops
 //! once it has settled them.
 
+use super::attach::{attached_nearest, origins};
 use super::queue::{pack, unpack};
 use super::search::{nearest_origin, Origin, UNREACHED};
-use super::travel_times::{origins, Reach, Router};
+use super::travel_times::{Reach, Router};
 use crate::engine::model::{FacilityId, SettlementId};
 use crate::engine::network::{NodeId, RoutingGraph};
 use std::cmp::Reverse;
@@ -120,20 +121,48 @@ impl Reach {
                 graph,
                 settlement_joins,
                 facility_joins,
+                beside,
                 ..
             } => {
-                let join = |p: Site| match p {
-                    Site::Settlement(s) => settlement_joins[s.index()],
-                    Site::Facility(f) => facility_joins[f.index()],
-                };
-                let goals: Vec<NodeId> = places.iter().map(|&p| join(p).node).collect();
+                // A settlement's node; a facility's exits (its time comes from theirs).
+                let mut goals: Vec<NodeId> = Vec::new();
+                for &p in places {
+                    match p {
+                        Site::Settlement(s) => goals.push(settlement_joins[s.index()].node),
+                        Site::Facility(f) if is_target(f) => {}
+                        Site::Facility(f) => {
+                            goals.extend(facility_joins[f.index()].exits.iter().map(|(n, _)| n))
+                        }
+                    }
+                }
                 let found = nearest_origin_local(graph, &origins(facility_joins, targets), &goals);
-                places
+                let found: std::collections::HashMap<NodeId, (f64, u32)> = goals
                     .iter()
                     .zip(found)
-                    .map(|(&p, r)| match p {
+                    .filter_map(|(&g, r)| Some((g, r?)))
+                    .collect();
+                let node = |n: NodeId| found.get(&n).copied().unwrap_or((f64::INFINITY, UNREACHED));
+                let as_target = |j: usize| is_target(FacilityId(j));
+                places
+                    .iter()
+                    .map(|&p| match p {
                         Site::Facility(f) if is_target(f) => Some((0.0, f)),
-                        _ => r.map(|(m, l)| (join(p).offroad_min + m, FacilityId(l as usize))),
+                        Site::Facility(f) => {
+                            attached_nearest(facility_joins, beside, f.index(), as_target, node)
+                                .map(|(m, l)| {
+                                    let offroad = facility_joins[f.index()].offroad_min;
+                                    (offroad + m, FacilityId(l as usize))
+                                })
+                        }
+                        Site::Settlement(s) => {
+                            let (m, l) = node(settlement_joins[s.index()].node);
+                            (l != UNREACHED).then(|| {
+                                (
+                                    settlement_joins[s.index()].offroad_min + m,
+                                    FacilityId(l as usize),
+                                )
+                            })
+                        }
                     })
                     .collect()
             }

@@ -8,13 +8,16 @@
 //! straight-line distance at the off-road speed.
 //!
 //! The parts, each importing only those before it: `queue` (the search's heap entries),
-//! `search` (the multi-source search over the contracted graph), `travel_times` (joining a
+//! `search` (the multi-source search over the contracted graph, and its update when the
+//! origins change), `attach` (facilities attached to the graph without being nodes of it, so
+//! that an edit leaves the graph as it is), `travel_times` (joining a
 //! layer set to the network and timing every settlement, or straight lines without roads),
 //! `local` (the same answers for a few places, from a search that stops once it has them),
 //! `routes` (the way itself, with its length and line, from a few places to one facility) and
 //! `catchment` (every settlement within a time of one facility, with its time, from a search
 //! that stops at that time).
 
+mod attach;
 mod catchment;
 mod local;
 mod queue;
@@ -22,14 +25,15 @@ mod routes;
 mod search;
 mod travel_times;
 
+pub use attach::{origins, Attachment, Ends, Split, Splits, Stretch};
 pub use catchment::Catchments;
 pub use local::{nearest_origin_local, Site};
 pub use routes::Route;
 pub use search::{
-    nearest_origin, nearest_origin_progress, nearest_origin_within, Origin, PROGRESS_EVERY,
-    UNREACHED,
+    nearest_origin, nearest_origin_progress, nearest_origin_update, nearest_origin_within, Origin,
+    PROGRESS_EVERY, UNREACHED,
 };
 pub use travel_times::{
-    bounding_box, origins, travel_times, travel_times_after, travel_times_with, zone_for, Join,
-    Nearest, Prior, Reach, Router, SettlementReach,
+    bounding_box, travel_times, travel_times_after, travel_times_with, zone_for, Join, Nearest,
+    Prior, Reach, Router, SettlementReach,
 };

@@ -45,38 +45,57 @@ impl Reach {
                 graph,
                 facility_joins,
                 settlement_joins,
+                beside,
                 ..
             } => {
-                let target = facility_joins[to.index()];
+                let target = &facility_joins[to.index()];
+                let seeds: Vec<(NodeId, f64)> =
+                    target.origins(0).map(|o| (o.node, o.minutes)).collect();
                 let goals: HashSet<NodeId> = from
                     .iter()
-                    .map(|f| facility_joins[f.index()].node)
+                    .flat_map(|f| facility_joins[f.index()].exits.iter().map(|(n, _)| n))
                     .collect();
-                let (best, next) = search_back(graph, target.node, target.offroad_min, goals);
+                let (best, next) = search_back(graph, &seeds, goals);
                 // Where the nodes added for joins stand (the network's own nodes are its
                 // vertices).
                 let base = self.network.nodes.len();
-                let mut joined: HashMap<NodeId, Xy> = HashMap::new();
-                for j in settlement_joins.iter().chain(facility_joins) {
-                    if j.node as usize >= base {
-                        joined.insert(j.node, j.snap.at);
-                    }
-                }
+                let joined: HashMap<NodeId, Xy> = settlement_joins
+                    .iter()
+                    .filter(|j| j.node as usize >= base)
+                    .map(|j| (j.node, j.snap.at))
+                    .collect();
                 let node_xy = |n: NodeId| match (n as usize) < base {
                     true => self.network.nodes[n as usize],
                     false => joined[&n],
                 };
                 from.iter()
                     .map(|&f| {
-                        let join = facility_joins[f.index()];
-                        let minutes = join.offroad_min + *best.get(&join.node)?;
+                        let join = &facility_joins[f.index()];
+                        // The best way from the join point: out by an exit, or straight along
+                        // the stretch to the target beside it (as the travel times take it).
+                        let by_exit = join
+                            .exits
+                            .iter()
+                            .filter_map(|(n, w)| Some((best.get(&n)? + w, Some(n))));
+                        let straight = beside
+                            .iter()
+                            .filter(|&&(i, j, _)| {
+                                i as usize == f.index() && j as usize == to.index()
+                            })
+                            .map(|&(_, _, w)| (target.offroad_min + w, None));
+                        let (on_road, exit) =
+                            by_exit.chain(straight).min_by(|a, b| a.0.total_cmp(&b.0))?;
+                        let minutes = join.offroad_min + on_road;
                         let start = self.facility_xy[f.index()];
-                        let mut line = vec![start, node_xy(join.node)];
-                        let mut node = join.node;
-                        while let Some(&n) = next.get(&node) {
-                            line.push(node_xy(n));
-                            node = n;
+                        let mut line = vec![start, join.snap.at];
+                        if let Some(mut node) = exit {
+                            line.push(node_xy(node));
+                            while let Some(&n) = next.get(&node) {
+                                line.push(node_xy(n));
+                                node = n;
+                            }
                         }
+                        line.push(target.snap.at);
                         line.push(end);
                         let metres = line.windows(2).map(|w| w[0].distance_m(w[1])).sum();
                         line.dedup();
@@ -92,17 +111,23 @@ impl Reach {
     }
 }
 
-/// Dijkstra backwards from `target` (starting at `minutes`), settling until every one of
-/// `goals` is: each reached node's least minutes, and the next node on its way to `target`.
+/// Dijkstra backwards from the `seeds` (each a node and its minutes: the target's entries),
+/// settling until every one of `goals` is: each reached node's least minutes, and the next
+/// node on its way to the target.
 fn search_back(
     graph: &crate::engine::network::RoutingGraph,
-    target: NodeId,
-    minutes: f64,
+    seeds: &[(NodeId, f64)],
     mut goals: HashSet<NodeId>,
 ) -> (HashMap<NodeId, f64>, HashMap<NodeId, NodeId>) {
-    let mut best: HashMap<NodeId, f64> = HashMap::from([(target, minutes)]);
+    let mut best: HashMap<NodeId, f64> = HashMap::new();
+    let mut heap: BinaryHeap<Reverse<u128>> = BinaryHeap::new();
+    for &(node, minutes) in seeds {
+        if best.get(&node).is_none_or(|&b| minutes < b) {
+            best.insert(node, minutes);
+            heap.push(pack(minutes, 0, node));
+        }
+    }
     let mut next: HashMap<NodeId, NodeId> = HashMap::new();
-    let mut heap: BinaryHeap<Reverse<u128>> = BinaryHeap::from([pack(minutes, 0, target)]);
     let mut done: HashSet<NodeId> = HashSet::new();
     while let Some(item) = heap.pop() {
         if goals.is_empty() {

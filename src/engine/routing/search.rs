@@ -125,6 +125,108 @@ pub fn nearest_origin_within(
     contracted_search(graph, origins, limit_min, &mut |_, _| {})
 }
 
+/// What changes when the origins change, given the result of the search before: every
+/// node's `minutes` and `labels` as [`nearest_origin`] gave them for the origins before,
+/// updated in place to what it gives for `origins`, bit for bit.
+///
+/// `relabel` maps each label before to the same origin's label now (labels kept in the same
+/// order), or to [`UNREACHED`] for an origin that is no more (removed, moved, or no longer
+/// an origin); `added` are the origins now that were not before (all in `origins` too).
+///
+/// Only what the change can affect is searched again: the nodes whose nearest origin is no
+/// more, and the nodes an added origin reaches in no more time than they had (a search from
+/// the added origins that stops wherever it no longer improves anything; "no more", not
+/// "less", because a tie goes to the lower label, and a sum can round a smaller time to the
+/// same one). Those nodes are searched again, node by node over
+/// [`RoutingGraph::for_each_incoming`], from the origins among them and from their neighbours
+/// that keep their time, summing and comparing as the whole search does. Every other node
+/// keeps its time and origin: the path that gave them starts at an origin still there and
+/// crosses no node that changes.
+pub fn nearest_origin_update(
+    graph: &RoutingGraph,
+    minutes: &mut [f64],
+    labels: &mut [u32],
+    relabel: &[u32],
+    added: &[Origin],
+    origins: &[Origin],
+) {
+    let n = graph.node_count();
+    let mut again = vec![false; n];
+    let mut any = false;
+    for i in 0..n {
+        if labels[i] == UNREACHED {
+            continue;
+        }
+        labels[i] = relabel[labels[i] as usize];
+        if labels[i] == UNREACHED {
+            minutes[i] = f64::INFINITY;
+            again[i] = true;
+            any = true;
+        }
+    }
+    // The nodes the added origins reach in no more time than they have.
+    let mut reached: std::collections::HashMap<NodeId, f64> = std::collections::HashMap::new();
+    let mut heap: BinaryHeap<Reverse<u128>> = BinaryHeap::new();
+    let mut mark = |heap: &mut BinaryHeap<Reverse<u128>>, node: NodeId, m: f64| {
+        if m <= minutes[node as usize] && reached.get(&node).is_none_or(|&r| m < r) {
+            reached.insert(node, m);
+            heap.push(pack(m, 0, node));
+        }
+    };
+    for o in added {
+        mark(&mut heap, o.node, o.minutes);
+    }
+    while let Some(item) = heap.pop() {
+        let (m, _, node) = unpack(item);
+        if !again[node as usize] {
+            again[node as usize] = true;
+            any = true;
+        }
+        graph.for_each_incoming(node, |tail, w| mark(&mut heap, tail, m + w));
+    }
+    if !any {
+        return;
+    }
+    for i in 0..n {
+        if again[i] {
+            minutes[i] = f64::INFINITY;
+            labels[i] = UNREACHED;
+        }
+    }
+    let offer = |minutes: &mut [f64],
+                 labels: &mut [u32],
+                 heap: &mut BinaryHeap<Reverse<u128>>,
+                 node: NodeId,
+                 m: f64,
+                 l: u32| {
+        let i = node as usize;
+        if m < minutes[i] || (m == minutes[i] && l < labels[i]) {
+            minutes[i] = m;
+            labels[i] = l;
+            heap.push(pack(m, l, node));
+        }
+    };
+    for o in origins.iter().filter(|o| again[o.node as usize]) {
+        offer(minutes, labels, &mut heap, o.node, o.minutes, o.label);
+    }
+    graph.for_each_arc(|tail, head, w| {
+        let (t, h) = (tail as usize, head as usize);
+        if again[t] && !again[h] && labels[h] != UNREACHED {
+            let (m, l) = (minutes[h], labels[h]);
+            offer(minutes, labels, &mut heap, tail, m + w, l);
+        }
+    });
+    while let Some(item) = heap.pop() {
+        let (m, label, node) = unpack(item);
+        if m != minutes[node as usize] || label != labels[node as usize] {
+            continue;
+        }
+        graph.for_each_incoming(node, |tail, w| {
+            offer(minutes, labels, &mut heap, tail, m + w, label);
+        });
+    }
+}
+
 /// The search over the contracted graph, stopping at `limit_min` (infinite for all).
 fn contracted_search(
     graph: &RoutingGraph,
@@ -582,6 +684,82 @@ mod tests {
                     assert!(got_m[i] > limit, "case {case}, node {i}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn an_update_of_the_origins_equals_the_whole_search_bit_for_bit() {
+        let mut rng = Rng(20261207);
+        for case in 0..4000 {
+            let (n, arcs) = random_graph(&mut rng);
+            let g = RoutingGraph::from_arcs(n, &arcs);
+            let mut every = Vec::new();
+            g.for_each_arc(|t, h, w| every.push((t, h, w.to_bits())));
+            every.sort_unstable();
+            let mut want: Vec<_> = arcs.iter().map(|&(t, h, w)| (t, h, w.to_bits())).collect();
+            want.sort_unstable();
+            assert_eq!(every, want, "case {case}: every arc once");
+            // Facilities 0..k before, each at one or two nodes; some removed, some added.
+            let at = |rng: &mut Rng| -> Vec<(NodeId, f64)> {
+                (0..1 + rng.below(2))
+                    .map(|_| {
+                        let m = [0.0, 0.5, 2.0, 1e-17][rng.below(4) as usize];
+                        (rng.below(n as u64) as NodeId, m)
+                    })
+                    .collect()
+            };
+            let before: Vec<Vec<(NodeId, f64)>> = (0..rng.below(6)).map(|_| at(&mut rng)).collect();
+            let keep: Vec<bool> = before.iter().map(|_| rng.below(3) != 0).collect();
+            // The kept ones in order, with new ones inserted anywhere.
+            // Each facility now: the one before it was, if any, and its origins.
+            type Now = Vec<(Option<usize>, Vec<(NodeId, f64)>)>;
+            let mut now: Now = Vec::new();
+            for (i, f) in before.iter().enumerate() {
+                if rng.below(3) == 0 {
+                    now.push((None, at(&mut rng)));
+                }
+                if keep[i] {
+                    now.push((Some(i), f.clone()));
+                }
+            }
+            if rng.below(2) == 0 {
+                now.push((None, at(&mut rng)));
+            }
+            let origins_of = |fs: &mut dyn Iterator<Item = (usize, &Vec<(NodeId, f64)>)>| {
+                fs.flat_map(|(label, f)| {
+                    f.iter().map(move |&(node, minutes)| Origin {
+                        node,
+                        minutes,
+                        label: label as u32,
+                    })
+                })
+                .collect::<Vec<_>>()
+            };
+            let old = origins_of(&mut before.iter().enumerate());
+            let new = origins_of(&mut now.iter().map(|(_, f)| f).enumerate());
+            let mut relabel = vec![UNREACHED; before.len()];
+            for (j, (i, _)) in now.iter().enumerate() {
+                if let Some(i) = i {
+                    relabel[*i] = j as u32;
+                }
+            }
+            let added = origins_of(
+                &mut now
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (i, _))| i.is_none())
+                    .map(|(j, (_, f))| (j, f)),
+            );
+            let (mut m, mut l) = nearest_origin(&g, &old);
+            nearest_origin_update(&g, &mut m, &mut l, &relabel, &added, &new);
+            let (want_m, want_l) = plain_search(n, &arcs, &new);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                bits(&m),
+                bits(&want_m),
+                "case {case}: {arcs:?} {old:?} {new:?}"
+            );
+            assert_eq!(l, want_l, "case {case}: {arcs:?} {old:?} {new:?}");
         }
     }
 

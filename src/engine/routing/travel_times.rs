@@ -2,7 +2,8 @@
 //! to it, and every settlement's time to its nearest medical service point; straight lines
 //! when the mode has no usable road.
 
-use super::search::{nearest_origin_progress, Origin, UNREACHED};
+use super::attach::{attached_nearest, beside_pairs, origins, Attachment, Splits};
+use super::search::{nearest_origin_progress, nearest_origin_update, UNREACHED};
 use crate::engine::crs::{LonLat, Projector, UtmZone, Xy};
 use crate::engine::model::{FacilityId, Layers, SettlementId};
 use crate::engine::network::{
@@ -33,9 +34,12 @@ pub struct Reach {
     pub network: RoadNetwork,
     /// Per node of the routing graph: minutes to the nearest medical service point (infinite
     /// if none). The network's base nodes come first (`network.nodes`' indices), then the
-    /// nodes added where settlements and facilities join inside a segment; empty without
-    /// roads.
+    /// nodes added where settlements join inside a segment (facilities are attached, not
+    /// nodes: [`super::attach`]); empty without roads.
     pub node_minutes: Vec<f64>,
+    /// Per node of the routing graph: its nearest medical service point (facility index), or
+    /// [`UNREACHED`]; what an edit's search starts from ([`travel_times_after`]).
+    pub node_labels: Vec<u32>,
     /// Per settlement, in the order of the layers.
     pub settlements: Vec<SettlementReach>,
     /// Projected settlement positions, in metres.
@@ -108,9 +112,11 @@ pub struct Prior<'a> {
 }
 
 /// [`travel_times_with`], reusing what `prior` computed that the new layers leave unchanged:
-/// its network when the roads, the mode and the plane are the same (a facility added, moved or
-/// deleted), and the settlements' joins too when they are the same. The same functions on the
-/// same inputs: the result is bit for bit that of [`travel_times_with`].
+/// its network when the roads, the mode and the plane are the same; its routing graph and the
+/// settlements' joins too when the settlements are the same (a facility added, moved, deleted
+/// or changed), and then its search, updated only where the facilities that changed can
+/// change it ([`nearest_origin_update`]). The result is bit for bit that of
+/// [`travel_times_with`].
 pub fn travel_times_after(
     layers: &Layers,
     mode: Mode,
@@ -120,8 +126,6 @@ pub fn travel_times_after(
 ) -> Option<Reach> {
     let zone = zone_for(layers)?;
     let projector = Projector::new(zone);
-    let (network, settlement_snaps) =
-        network_and_joins(layers, mode, speeds, &projector, zone, progress, prior);
     let settlement_xy: Vec<Xy> = layers
         .settlements
         .iter()
@@ -137,58 +141,49 @@ pub fn travel_times_after(
         .filter(|&i| layers.facility(i).primary_care)
         .collect();
     let offroad = kmh_to_m_per_min(speeds.offroad_kmh);
-    let router = if network.is_empty() {
-        Router::StraightLine {
+    let (network, kept) = reuse(layers, mode, zone, prior);
+    let network = network.unwrap_or_else(|| {
+        progress(Stage::Building, 0, layers.roads.len() as u64);
+        RoadNetwork::build(&layers.roads, mode, speeds, &projector)
+    });
+    let (router, before) = if network.is_empty() {
+        let router = Router::StraightLine {
             offroad_m_per_min: offroad,
-        }
-    } else {
-        // Every settlement and every facility joins the network; one graph serves all queries.
-        let points = settlement_xy.len() + facility_xy.len();
-        let snaps: Vec<Snap> = match settlement_snaps {
-            Some(known) => known
-                .into_iter()
-                .chain(
-                    facility_xy
-                        .iter()
-                        .map(|p| network.snap(*p).expect("network is not empty")),
-                )
-                .collect(),
-            None => settlement_xy
-                .iter()
-                .chain(&facility_xy)
-                .enumerate()
-                .map(|(i, p)| {
-                    tick(progress, Stage::Joining, i, points);
-                    network.snap(*p).expect("network is not empty")
-                })
-                .collect(),
         };
-        let (graph, snap_nodes) = network.routing_graph(&snaps);
-        let joins: Vec<Join> = snaps
+        (router, None)
+    } else {
+        let (graph, settlement_joins, splits, before) = match kept {
+            Some(k) => (k.graph, k.settlement_joins, k.splits, k.search),
+            None => {
+                let (graph, joins) = settlement_graph(&network, &settlement_xy, offroad, progress);
+                let splits = Splits::of(&joins);
+                (graph, joins, splits, None)
+            }
+        };
+        let facility_joins: Vec<Attachment> = facility_xy
             .iter()
-            .zip(&snap_nodes)
-            .map(|(s, &node)| Join {
-                node,
-                offroad_m: s.offroad_m,
-                offroad_min: s.offroad_m / offroad,
-                snap: *s,
+            .map(|p| {
+                let snap = network.snap(*p).expect("network is not empty");
+                Attachment::new(&network, &splits, snap, offroad)
             })
             .collect();
-        let facility_joins = joins[settlement_xy.len()..].to_vec();
-        let mut settlement_joins = joins;
-        settlement_joins.truncate(settlement_xy.len());
-        Router::Network {
+        let beside = beside_pairs(&facility_joins, &network);
+        let router = Router::Network {
             graph,
             settlement_joins,
             facility_joins,
+            splits,
+            beside,
             offroad_m_per_min: offroad,
-        }
+        };
+        (router, before)
     };
     let mut reach = Reach {
         mode,
         zone,
         network,
         node_minutes: Vec::new(),
+        node_labels: Vec::new(),
         settlements: Vec::new(),
         settlement_xy,
         facility_xy,
@@ -197,10 +192,15 @@ pub fn travel_times_after(
         router,
     };
     progress(Stage::Routing, 0, reach.graph_nodes() as u64);
-    let (nearest, node_minutes) = reach.route(&reach.service_points, &mut |done, total| {
-        progress(Stage::Routing, done as u64, total as u64)
-    });
-    reach.node_minutes = node_minutes;
+    let (minutes, labels) = match before {
+        Some(before) => reach.search_update(before),
+        None => reach.search(&reach.service_points, &mut |done, total| {
+            progress(Stage::Routing, done as u64, total as u64)
+        }),
+    };
+    let nearest = reach.nearest_from(&minutes, &labels, &reach.service_points);
+    reach.node_minutes = minutes;
+    reach.node_labels = labels;
     reach.settlements = nearest
         .settlements
         .iter()
@@ -214,45 +214,101 @@ pub fn travel_times_after(
     Some(reach)
 }
 
-/// The network of `mode` for `layers`, and the settlements' joins when they can be kept:
-/// `prior`'s when its roads, mode and plane are the same (and its settlements, for the joins),
-/// else built afresh.
-fn network_and_joins(
+/// The graph over `network` with a node wherever a settlement joins inside a segment, and the
+/// settlements' joins (reporting the joining to `progress`).
+fn settlement_graph(
+    network: &RoadNetwork,
+    settlement_xy: &[Xy],
+    offroad_m_per_min: f64,
+    progress: Progress,
+) -> (RoutingGraph, Vec<Join>) {
+    let snaps: Vec<Snap> = settlement_xy
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            tick(progress, Stage::Joining, i, settlement_xy.len());
+            network.snap(*p).expect("network is not empty")
+        })
+        .collect();
+    let (graph, snap_nodes) = network.routing_graph(&snaps);
+    let joins = snaps
+        .iter()
+        .zip(&snap_nodes)
+        .map(|(s, &node)| Join {
+            node,
+            offroad_m: s.offroad_m,
+            offroad_min: s.offroad_m / offroad_m_per_min,
+            snap: *s,
+        })
+        .collect();
+    (graph, joins)
+}
+
+/// What an earlier computation over the same roads and settlements leaves: its graph, the
+/// settlements' joins, and its search with the facilities it was made for.
+struct Kept {
+    graph: RoutingGraph,
+    settlement_joins: Vec<Join>,
+    splits: Splits,
+    search: Option<Before>,
+}
+
+/// An earlier search: every node's minutes and label, for those facilities and targets.
+struct Before {
+    node_minutes: Vec<f64>,
+    node_labels: Vec<u32>,
+    facility_joins: Vec<Attachment>,
+    service_points: Vec<FacilityId>,
+}
+
+/// What `prior` leaves to reuse for `layers`: its network when its roads, mode and plane are
+/// the same, and the rest of [`Kept`] when its settlements are the same too.
+fn reuse(
     layers: &Layers,
     mode: Mode,
-    speeds: &SpeedTable,
-    projector: &Projector,
     zone: UtmZone,
-    progress: Progress,
     prior: Option<Prior>,
-) -> (RoadNetwork, Option<Vec<Snap>>) {
-    let reusable = prior
-        .filter(|p| p.reach.mode == mode && p.reach.zone == zone && p.layers.roads == layers.roads);
-    match reusable {
-        Some(p) => {
-            let same_settlements = p.layers.settlements.len() == layers.settlements.len()
-                && p.layers
-                    .settlements
-                    .iter()
-                    .zip(&layers.settlements)
-                    .all(|(a, b)| a.at == b.at);
-            let snaps = match (&p.reach.router, same_settlements) {
-                (
-                    Router::Network {
-                        settlement_joins, ..
-                    },
-                    true,
-                ) => Some(settlement_joins.iter().map(|j| j.snap).collect::<Vec<_>>()),
-                _ => None,
-            };
-            (p.reach.network, snaps)
-        }
-        None => {
-            progress(Stage::Building, 0, layers.roads.len() as u64);
-            let network = RoadNetwork::build(&layers.roads, mode, speeds, projector);
-            (network, None)
-        }
-    }
+) -> (Option<RoadNetwork>, Option<Kept>) {
+    let Some(p) = prior
+        .filter(|p| p.reach.mode == mode && p.reach.zone == zone && p.layers.roads == layers.roads)
+    else {
+        return (None, None);
+    };
+    let same_settlements = p.layers.settlements.len() == layers.settlements.len()
+        && p.layers
+            .settlements
+            .iter()
+            .zip(&layers.settlements)
+            .all(|(a, b)| a.at == b.at);
+    let Reach {
+        network,
+        router,
+        node_minutes,
+        node_labels,
+        service_points,
+        ..
+    } = p.reach;
+    let kept = match router {
+        Router::Network {
+            graph,
+            settlement_joins,
+            facility_joins,
+            splits,
+            ..
+        } if same_settlements => Some(Kept {
+            graph,
+            settlement_joins,
+            splits,
+            search: Some(Before {
+                node_minutes,
+                node_labels,
+                facility_joins,
+                service_points,
+            }),
+        }),
+        _ => None,
+    };
+    (Some(network), kept)
 }
 
 /// Where a point joins the routing graph.
@@ -273,14 +329,20 @@ pub struct Join {
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)] // One per analysis: boxing the graph would gain nothing.
 pub enum Router {
-    /// Over the network: the directed graph with a node for every join.
+    /// Over the network: the directed graph with a node for every settlement's join, and
+    /// the facilities attached to it.
     Network {
         /// The graph.
         graph: RoutingGraph,
         /// Per settlement, where it joins.
         settlement_joins: Vec<Join>,
-        /// Per facility (all of them), where it joins.
-        facility_joins: Vec<Join>,
+        /// Per facility (all of them), where it is attached.
+        facility_joins: Vec<Attachment>,
+        /// The graph's nodes inside segments, for attaching points.
+        splits: Splits,
+        /// Facilities attached inside the same stretch of road, each leading straight to the
+        /// other: `(from, to, minutes)`, by `from` ([`beside_pairs`]).
+        beside: Vec<(u32, u32, f64)>,
         /// The off-road speed in metres per minute.
         offroad_m_per_min: f64,
     },
@@ -289,19 +351,6 @@ pub enum Router {
         /// The off-road speed in metres per minute.
         offroad_m_per_min: f64,
     },
-}
-
-/// The search origins for target facilities: each at its join node, carrying its off-road
-/// minutes, labelled with its index.
-pub fn origins(facility_joins: &[Join], targets: &[FacilityId]) -> Vec<Origin> {
-    targets
-        .iter()
-        .map(|&f| Origin {
-            node: facility_joins[f.index()].node,
-            minutes: facility_joins[f.index()].offroad_min,
-            label: f.index() as u32,
-        })
-        .collect()
 }
 
 /// For every settlement and every facility, the minutes to the nearest of a set of target
@@ -384,56 +433,124 @@ impl Reach {
         targets: &[FacilityId],
         on_progress: &mut dyn FnMut(usize, usize),
     ) -> (Nearest, Vec<f64>) {
-        let is_target = |f: FacilityId| targets.contains(&f);
+        let (minutes, labels) = self.search(targets, on_progress);
+        (self.nearest_from(&minutes, &labels, targets), minutes)
+    }
+
+    /// The whole search from `targets`: every graph node's minutes and label (empty without
+    /// roads).
+    fn search(
+        &self,
+        targets: &[FacilityId],
+        on_progress: &mut dyn FnMut(usize, usize),
+    ) -> (Vec<f64>, Vec<u32>) {
+        match &self.router {
+            Router::StraightLine { .. } => (Vec::new(), Vec::new()),
+            Router::Network {
+                graph,
+                facility_joins,
+                ..
+            } => nearest_origin_progress(graph, &origins(facility_joins, targets), on_progress),
+        }
+    }
+
+    /// The search of [`Reach::search`] for this reach's service points, from `before`'s over
+    /// the same graph: the facilities are lined up with the earlier ones (those unchanged at
+    /// the start and at the end of the list keep their place, in order), and the search is
+    /// updated for the ones that changed ([`nearest_origin_update`]).
+    fn search_update(&self, before: Before) -> (Vec<f64>, Vec<u32>) {
+        let Router::Network {
+            graph,
+            facility_joins,
+            ..
+        } = &self.router
+        else {
+            return (Vec::new(), Vec::new());
+        };
+        let is_target = |targets: &[FacilityId], n: usize| {
+            let mut v = vec![false; n];
+            targets.iter().for_each(|f| v[f.index()] = true);
+            v
+        };
+        let (old, new) = (&before.facility_joins, facility_joins);
+        let old_target = is_target(&before.service_points, old.len());
+        let new_target = is_target(&self.service_points, new.len());
+        let same = |i: usize, j: usize| old[i] == new[j] && old_target[i] == new_target[j];
+        let max = old.len().min(new.len());
+        let head = (0..max).take_while(|&i| same(i, i)).count();
+        let tail = (0..max - head)
+            .take_while(|&k| same(old.len() - 1 - k, new.len() - 1 - k))
+            .count();
+        let relabel: Vec<u32> = (0..old.len())
+            .map(|i| match i {
+                i if i < head => i as u32,
+                i if i >= old.len() - tail => (i + new.len() - old.len()) as u32,
+                _ => UNREACHED,
+            })
+            .collect();
+        let added: Vec<FacilityId> = (head..new.len() - tail)
+            .filter(|&j| new_target[j])
+            .map(FacilityId)
+            .collect();
+        let (mut minutes, mut labels) = (before.node_minutes, before.node_labels);
+        nearest_origin_update(
+            graph,
+            &mut minutes,
+            &mut labels,
+            &relabel,
+            &origins(facility_joins, &added),
+            &origins(facility_joins, &self.service_points),
+        );
+        (minutes, labels)
+    }
+
+    /// For every settlement and facility, its nearest of `targets` from every graph node's
+    /// `minutes` and `labels` (of a search from them); straight lines without roads.
+    fn nearest_from(&self, minutes: &[f64], labels: &[u32], targets: &[FacilityId]) -> Nearest {
+        let mut is_target = vec![false; self.facility_xy.len()];
+        targets.iter().for_each(|f| is_target[f.index()] = true);
+        let facility = |f: FacilityId, other: &dyn Fn(FacilityId) -> Option<(f64, FacilityId)>| {
+            if is_target[f.index()] {
+                Some((0.0, f))
+            } else {
+                other(f)
+            }
+        };
         match &self.router {
             Router::StraightLine { offroad_m_per_min } => {
                 let nearest = |p: Xy| self.straight_nearest(p, targets, *offroad_m_per_min);
-                let facilities = (0..self.facility_xy.len())
-                    .map(FacilityId)
-                    .map(|f| {
-                        if is_target(f) {
-                            Some((0.0, f))
-                        } else {
-                            nearest(self.facility_xy[f.index()])
-                        }
-                    })
-                    .collect();
-                let nearest = Nearest {
+                Nearest {
                     settlements: self.settlement_xy.iter().map(|p| nearest(*p)).collect(),
-                    facilities,
-                };
-                (nearest, Vec::new())
+                    facilities: (0..self.facility_xy.len())
+                        .map(|f| facility(FacilityId(f), &|f| nearest(self.facility_xy[f.index()])))
+                        .collect(),
+                }
             }
             Router::Network {
-                graph,
                 settlement_joins,
                 facility_joins,
+                beside,
                 ..
             } => {
-                let (minutes, labels) =
-                    nearest_origin_progress(graph, &origins(facility_joins, targets), on_progress);
+                let node = |n: NodeId| (minutes[n as usize], labels[n as usize]);
                 let at = |j: &Join| {
-                    let n = j.node as usize;
-                    (labels[n] != UNREACHED)
-                        .then(|| (j.offroad_min + minutes[n], FacilityId(labels[n] as usize)))
+                    let (m, l) = node(j.node);
+                    (l != UNREACHED).then_some((j.offroad_min + m, FacilityId(l as usize)))
                 };
-                let facilities = facility_joins
-                    .iter()
-                    .enumerate()
-                    .map(|(f, j)| {
-                        let f = FacilityId(f);
-                        if is_target(f) {
-                            Some((0.0, f))
-                        } else {
-                            at(j)
-                        }
-                    })
-                    .collect();
-                let nearest = Nearest {
+                let attached = |f: FacilityId| {
+                    attached_nearest(facility_joins, beside, f.index(), |j| is_target[j], node).map(
+                        |(m, l)| {
+                            let offroad = facility_joins[f.index()].offroad_min;
+                            (offroad + m, FacilityId(l as usize))
+                        },
+                    )
+                };
+                Nearest {
                     settlements: settlement_joins.iter().map(at).collect(),
-                    facilities,
-                };
-                (nearest, minutes)
+                    facilities: (0..facility_joins.len())
+                        .map(|f| facility(FacilityId(f), &attached))
+                        .collect(),
+                }
             }
         }
     }

@@ -8,7 +8,7 @@ use super::grid::Grid;
 use crate::engine::crs::Xy;
 use crate::engine::network::{NodeId, Snap};
 use crate::engine::progress::{Progress, Stage};
-use crate::engine::routing::{Reach, Router};
+use crate::engine::routing::{Attachment, Reach, Router};
 use rstar::{primitives::GeomWithData, RTree};
 
 /// Cells per side of the blocks the grid is joined to the network by.
@@ -45,20 +45,12 @@ impl Block {
     }
 }
 
-/// A join inside a segment: its segment, position, graph node and point.
-#[derive(Clone, Copy, Debug)]
-struct InnerJoin {
-    segment: u32,
-    t: f64,
-    node: NodeId,
-    at: Xy,
-}
-
 /// Answers "how many minutes from here" for any point, from a [`Reach`].
 pub struct Sampler<'a> {
     reach: &'a Reach,
-    /// Joins inside segments, by segment then position: the graph's nodes along a segment.
-    inner: Vec<InnerJoin>,
+    /// The medical service points attached inside a stretch of road: `(segment, node before,
+    /// facility index)`, sorted; a point on the same stretch may reach one straight.
+    on_stretches: Vec<(u32, NodeId, u32)>,
     /// Without roads: the medical service points, for the straight-line nearest.
     service_points: RTree<GeomWithData<[f64; 2], usize>>,
 }
@@ -66,27 +58,19 @@ pub struct Sampler<'a> {
 impl<'a> Sampler<'a> {
     /// The sampler of `reach`.
     pub fn new(reach: &'a Reach) -> Sampler<'a> {
-        let mut inner = Vec::new();
+        let mut on_stretches = Vec::new();
         let mut service_points = RTree::new();
         match &reach.router {
-            Router::Network {
-                settlement_joins,
-                facility_joins,
-                ..
-            } => {
-                inner = settlement_joins
+            Router::Network { facility_joins, .. } => {
+                on_stretches = reach
+                    .service_points
                     .iter()
-                    .chain(facility_joins)
-                    .filter(|j| j.snap.t > 0.0 && j.snap.t < 1.0)
-                    .map(|j| InnerJoin {
-                        segment: j.snap.segment,
-                        t: j.snap.t,
-                        node: j.node,
-                        at: j.snap.at,
+                    .filter_map(|f| {
+                        let (segment, prev) = facility_joins[f.index()].stretch?;
+                        Some((segment, prev, f.index() as u32))
                     })
                     .collect();
-                inner.sort_by(|a, b| a.segment.cmp(&b.segment).then(a.t.total_cmp(&b.t)));
-                inner.dedup_by(|a, b| a.segment == b.segment && a.t == b.t);
+                on_stretches.sort_unstable();
             }
             Router::StraightLine { .. } => {
                 service_points = RTree::bulk_load(
@@ -103,7 +87,7 @@ impl<'a> Sampler<'a> {
         }
         Sampler {
             reach,
-            inner,
+            on_stretches,
             service_points,
         }
     }
@@ -123,11 +107,42 @@ impl<'a> Sampler<'a> {
         }
     }
 
-    /// The minutes of a point that joins the network at `snap`.
+    /// The minutes of a point that joins the network at `snap`: attached to the graph as a
+    /// facility would be ([`Attachment`]), the better of the ways out of its stretch (the
+    /// node's time, then the stretch's, as the search sums) and of the service points on the
+    /// stretch itself, after its off-road leg.
     fn minutes_via(&self, snap: &Snap, offroad_m_per_min: f64) -> Option<f64> {
-        let offroad_min = snap.offroad_m / offroad_m_per_min;
-        let on_road = self.on_road(snap.segment, snap.t, snap.at)?;
-        Some(offroad_min + on_road).filter(|m| m.is_finite())
+        let reach = self.reach;
+        let Router::Network {
+            splits,
+            facility_joins,
+            ..
+        } = &reach.router
+        else {
+            return None;
+        };
+        let point = Attachment::new(&reach.network, splits, *snap, offroad_m_per_min);
+        let node = |n: NodeId| {
+            (
+                reach.node_minutes[n as usize],
+                reach.node_labels[n as usize],
+            )
+        };
+        let beside = point.stretch.into_iter().flat_map(|(segment, prev)| {
+            let first = self
+                .on_stretches
+                .partition_point(|&(s, p, _)| (s, p) < (segment, prev));
+            self.on_stretches[first..]
+                .iter()
+                .take_while(move |&&(s, p, _)| (s, p) == (segment, prev))
+                .filter_map(|&(_, _, f)| {
+                    let target = &facility_joins[f as usize];
+                    let w = point.beside(target, &reach.network)?;
+                    Some((target.offroad_min, f, w))
+                })
+        });
+        let (on_road, _) = point.nearest(node, beside)?;
+        Some(point.offroad_min + on_road).filter(|m| m.is_finite())
     }
 
     /// The minutes of every cell of `grid` whose `mask` is set (every cell without a mask),
@@ -264,45 +279,6 @@ impl<'a> Sampler<'a> {
             };
             let m = snap.and_then(|snap| self.minutes_via(&snap, *offroad_m_per_min));
             minutes[r * grid.cols + c] = m.unwrap_or(f64::INFINITY);
-        }
-    }
-
-    /// Minutes from the point `at`, at `t` along `segment`, to the nearest service point over
-    /// the network: the time of the graph node there, or the better of the two ways to the
-    /// neighbouring nodes along the segment (each only if the segment may be used that way),
-    /// summed as the search sums (the node's time, then the piece's).
-    fn on_road(&self, segment: u32, t: f64, at: Xy) -> Option<f64> {
-        let reach = self.reach;
-        let net = &reach.network;
-        let seg = net.segments[segment as usize];
-        let minutes = |n: NodeId| reach.node_minutes[n as usize];
-        if t <= 0.0 {
-            return Some(minutes(seg.a));
-        }
-        if t >= 1.0 {
-            return Some(minutes(seg.b));
-        }
-        let first = self.inner.partition_point(|j| j.segment < segment);
-        let end = first + self.inner[first..].partition_point(|j| j.segment == segment);
-        let on_seg = &self.inner[first..end];
-        let k = on_seg.partition_point(|j| j.t < t);
-        if let Some(j) = on_seg.get(k).filter(|j| j.t == t) {
-            return Some(minutes(j.node));
-        }
-        let (prev_node, prev_at) = match k.checked_sub(1) {
-            Some(i) => (on_seg[i].node, on_seg[i].at),
-            None => (seg.a, net.nodes[seg.a as usize]),
-        };
-        let (next_node, next_at) = match on_seg.get(k) {
-            Some(j) => (j.node, j.at),
-            None => (seg.b, net.nodes[seg.b as usize]),
-        };
-        let (forward, backward) = net.speeds(&seg);
-        let ahead = forward.map(|v| minutes(next_node) + at.distance_m(next_at) / v);
-        let back = backward.map(|v| minutes(prev_node) + prev_at.distance_m(at) / v);
-        match (ahead, back) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
         }
     }
 
