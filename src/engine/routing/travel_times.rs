@@ -555,3 +555,72 @@ impl Reach {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devtools::random::SplitMix64 as Rng;
+
+    /// Everything the search gives, as bits.
+    fn bits(r: &Reach) -> (Vec<u64>, Vec<u32>, Vec<Option<(u64, usize)>>) {
+        (
+            r.node_minutes.iter().map(|m| m.to_bits()).collect(),
+            r.node_labels.clone(),
+            r.settlements
+                .iter()
+                .map(|s| Some((s.minutes?.to_bits(), s.nearest?.index())))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn facility_edits_reusing_the_search_before_give_the_fresh_result_bit_for_bit() {
+        let base = crate::devtools::synthetic::generate(20_000, 5);
+        let speeds = SpeedTable::default();
+        for mode in [Mode::Walk, Mode::Drive] {
+            let mut rng = Rng(mode as u64 + 40);
+            let mut layers = base.clone();
+            let mut reach = travel_times(&layers, mode, &speeds).unwrap();
+            for step in 0..24 {
+                let before = layers.clone();
+                let n = layers.facilities.len() as u64;
+                assert!(n > 0, "the synthetic layers have facilities");
+                let pick = rng.below(n) as usize;
+                match if n < 3 { 0 } else { rng.below(5) } {
+                    // A facility added where a settlement is, or next to another facility.
+                    0 | 1 => {
+                        let mut f = layers.facilities[pick].clone();
+                        if rng.below(2) == 0 {
+                            let s = rng.below(layers.settlements.len() as u64) as usize;
+                            f.at = layers.settlements[s].at;
+                        }
+                        f.primary_care = rng.below(4) != 0;
+                        let at = rng.below(n + 1) as usize;
+                        layers.facilities.insert(at, f);
+                    }
+                    2 => {
+                        layers.facilities.remove(pick);
+                    }
+                    3 => {
+                        let s = rng.below(layers.settlements.len() as u64) as usize;
+                        layers.facilities[pick].at = layers.settlements[s].at;
+                    }
+                    _ => {
+                        let f = &mut layers.facilities[pick];
+                        f.primary_care = !f.primary_care;
+                    }
+                }
+                let prior = Prior {
+                    layers: &before,
+                    reach,
+                };
+                reach = travel_times_after(&layers, mode, &speeds, &mut |_, _, _| {}, Some(prior))
+                    .unwrap();
+                let fresh = travel_times(&layers, mode, &speeds).unwrap();
+                assert!(bits(&reach) == bits(&fresh), "{mode:?} step {step}");
+                let all: Vec<FacilityId> = layers.facility_ids().collect();
+                assert_eq!(reach.nearest_among(&all), fresh.nearest_among(&all));
+            }
+        }
+    }
+}
