@@ -225,13 +225,30 @@ pub fn apply(layers: &mut Layers, file_names: &[String], edits: &[Edit]) -> Resu
     if edits.is_empty() {
         return Ok(());
     }
-    let mut out = layers.clone();
+    // A refused edit changes nothing, so the edits are made on a copy of what they change:
+    // the facilities, and the roads only when an edit is about roads (they are most of the
+    // data, and copying them took most of an edit's time on a city).
+    let roads_edited = edits
+        .iter()
+        .any(|e| matches!(e, Edit::CloseRoad { .. } | Edit::SetRoad { .. }));
+    let mut out = Layers {
+        facilities: layers.facilities.clone(),
+        roads: if roads_edited {
+            layers.roads.clone()
+        } else {
+            Vec::new()
+        },
+        ..Layers::default()
+    };
     let area = area(layers);
     let plan_file = file_names.len() as u32;
     for (edit, e) in edits.iter().enumerate() {
         apply_one(&mut out, file_names, plan_file, area, edit, e)?;
     }
-    *layers = out;
+    layers.facilities = out.facilities;
+    if roads_edited {
+        layers.roads = out.roads;
+    }
     Ok(())
 }
 

@@ -126,11 +126,15 @@ pub fn travel_times_after(
 ) -> Option<Reach> {
     let zone = zone_for(layers)?;
     let projector = Projector::new(zone);
-    let settlement_xy: Vec<Xy> = layers
-        .settlements
-        .iter()
-        .map(|s| projector.project(s.at))
-        .collect();
+    let (network, mut kept) = reuse(layers, mode, zone, prior);
+    let settlement_xy: Vec<Xy> = match &mut kept {
+        Some(k) => std::mem::take(&mut k.settlement_xy),
+        None => layers
+            .settlements
+            .iter()
+            .map(|s| projector.project(s.at))
+            .collect(),
+    };
     let facility_xy: Vec<Xy> = layers
         .facilities
         .iter()
@@ -141,7 +145,6 @@ pub fn travel_times_after(
         .filter(|&i| layers.facility(i).primary_care)
         .collect();
     let offroad = kmh_to_m_per_min(speeds.offroad_kmh);
-    let (network, kept) = reuse(layers, mode, zone, prior);
     let network = network.unwrap_or_else(|| {
         progress(Stage::Building, 0, layers.roads.len() as u64);
         RoadNetwork::build(&layers.roads, mode, speeds, &projector)
@@ -247,6 +250,8 @@ fn settlement_graph(
 /// What an earlier computation over the same roads and settlements leaves: its graph, the
 /// settlements' joins, and its search with the facilities it was made for.
 struct Kept {
+    /// The settlements' positions in the plane.
+    settlement_xy: Vec<Xy>,
     graph: RoutingGraph,
     settlement_joins: Vec<Join>,
     splits: Splits,
@@ -286,6 +291,7 @@ fn reuse(
         node_minutes,
         node_labels,
         service_points,
+        settlement_xy,
         ..
     } = p.reach;
     let kept = match router {
@@ -296,6 +302,7 @@ fn reuse(
             splits,
             ..
         } if same_settlements => Some(Kept {
+            settlement_xy,
             graph,
             settlement_joins,
             splits,
