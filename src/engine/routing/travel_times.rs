@@ -568,8 +568,11 @@ mod tests {
     use super::*;
     use crate::devtools::random::SplitMix64 as Rng;
 
+    /// Every node's minutes and label, and every settlement's minutes and nearest.
+    type Bits = (Vec<u64>, Vec<u32>, Vec<Option<(u64, usize)>>);
+
     /// Everything the search gives, as bits.
-    fn bits(r: &Reach) -> (Vec<u64>, Vec<u32>, Vec<Option<(u64, usize)>>) {
+    fn bits(r: &Reach) -> Bits {
         (
             r.node_minutes.iter().map(|m| m.to_bits()).collect(),
             r.node_labels.clone(),
