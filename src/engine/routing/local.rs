@@ -2,7 +2,7 @@
 //! once it has settled them.
 
 use super::attach::{attached_nearest, origins};
-use super::queue::{pack, unpack};
+use super::queue::{pack, unpack, NodeMap, NodeSet};
 use super::search::{nearest_origin, Origin, UNREACHED};
 use super::travel_times::{Reach, Router};
 use crate::engine::model::{FacilityId, SettlementId};
@@ -28,10 +28,9 @@ pub fn nearest_origin_local(
     goals: &[NodeId],
 ) -> Vec<Option<(f64, u32)>> {
     use std::collections::hash_map::Entry;
-    use std::collections::{HashMap, HashSet};
-    let mut best: HashMap<NodeId, (f64, u32)> = HashMap::new();
+    let mut best: NodeMap<(f64, u32)> = NodeMap::default();
     let mut heap: BinaryHeap<Reverse<u128>> = BinaryHeap::new();
-    let offer = |best: &mut HashMap<NodeId, (f64, u32)>,
+    let offer = |best: &mut NodeMap<(f64, u32)>,
                  heap: &mut BinaryHeap<Reverse<u128>>,
                  node: NodeId,
                  minutes: f64,
@@ -57,7 +56,7 @@ pub fn nearest_origin_local(
     for o in origins {
         offer(&mut best, &mut heap, o.node, o.minutes, o.label);
     }
-    let mut remaining: HashSet<NodeId> = goals.iter().copied().collect();
+    let mut remaining: NodeSet = goals.iter().copied().collect();
     let mut settled = 0usize;
     let hand_over = graph.node_count() / 4 + 1_000;
     while let Some(item) = heap.pop() {
@@ -80,9 +79,9 @@ pub fn nearest_origin_local(
                 .collect();
         }
         remaining.remove(&node);
-        for (tail, w) in graph.incoming(node) {
+        graph.for_each_incoming(node, |tail, w| {
             offer(&mut best, &mut heap, tail, m + w, label);
-        }
+        });
     }
     goals.iter().map(|g| best.get(g).copied()).collect()
 }
@@ -136,7 +135,7 @@ impl Reach {
                     }
                 }
                 let found = nearest_origin_local(graph, &origins(facility_joins, targets), &goals);
-                let found: std::collections::HashMap<NodeId, (f64, u32)> = goals
+                let found: NodeMap<(f64, u32)> = goals
                     .iter()
                     .zip(found)
                     .filter_map(|(&g, r)| Some((g, r?)))

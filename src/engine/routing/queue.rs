@@ -2,6 +2,35 @@
 
 use crate::engine::network::NodeId;
 use std::cmp::Reverse;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A hash map keyed by node, for the searches that hold only the nodes they reach: node
+/// numbers need no keyed hash, and a multiplication spreads them (profiling the rules on the
+/// demo county found the default hasher among the largest costs).
+pub(super) type NodeMap<V> = std::collections::HashMap<NodeId, V, BuildHasherDefault<NodeHasher>>;
+
+/// A set of nodes, hashed as [`NodeMap`].
+pub(super) type NodeSet = std::collections::HashSet<NodeId, BuildHasherDefault<NodeHasher>>;
+
+/// The hasher of [`NodeMap`]: the node number times an odd constant.
+#[derive(Default)]
+pub(super) struct NodeHasher(u64);
+
+impl Hasher for NodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
 
 /// A queue entry packed into one integer whose order is exactly that of (minutes by
 /// [`f64::total_cmp`], label, node), so the heap compares entries with a single `u128`

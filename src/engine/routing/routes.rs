@@ -1,13 +1,13 @@
 //! Routes: the way from some facilities to one facility, with its time, its length and the
 //! line it follows, for the referral table and for drawing a transfer on the map.
 
-use super::queue::{pack, unpack};
+use super::queue::{pack, unpack, NodeMap, NodeSet};
 use super::travel_times::{Reach, Router};
 use crate::engine::crs::Xy;
 use crate::engine::model::FacilityId;
 use crate::engine::network::NodeId;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::BinaryHeap;
 
 /// One way from a place to a facility.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,7 +51,7 @@ impl Reach {
                 let target = &facility_joins[to.index()];
                 let seeds: Vec<(NodeId, f64)> =
                     target.origins(0).map(|o| (o.node, o.minutes)).collect();
-                let goals: HashSet<NodeId> = from
+                let goals: NodeSet = from
                     .iter()
                     .flat_map(|f| facility_joins[f.index()].exits.iter().map(|(n, _)| n))
                     .collect();
@@ -59,7 +59,7 @@ impl Reach {
                 // Where the nodes added for joins stand (the network's own nodes are its
                 // vertices).
                 let base = self.network.nodes.len();
-                let joined: HashMap<NodeId, Xy> = settlement_joins
+                let joined: NodeMap<Xy> = settlement_joins
                     .iter()
                     .filter(|j| j.node as usize >= base)
                     .map(|j| (j.node, j.snap.at))
@@ -117,9 +117,9 @@ impl Reach {
 fn search_back(
     graph: &crate::engine::network::RoutingGraph,
     seeds: &[(NodeId, f64)],
-    mut goals: HashSet<NodeId>,
-) -> (HashMap<NodeId, f64>, HashMap<NodeId, NodeId>) {
-    let mut best: HashMap<NodeId, f64> = HashMap::new();
+    mut goals: NodeSet,
+) -> (NodeMap<f64>, NodeMap<NodeId>) {
+    let mut best: NodeMap<f64> = NodeMap::default();
     let mut heap: BinaryHeap<Reverse<u128>> = BinaryHeap::new();
     for &(node, minutes) in seeds {
         if best.get(&node).is_none_or(|&b| minutes < b) {
@@ -127,8 +127,8 @@ fn search_back(
             heap.push(pack(minutes, 0, node));
         }
     }
-    let mut next: HashMap<NodeId, NodeId> = HashMap::new();
-    let mut done: HashSet<NodeId> = HashSet::new();
+    let mut next: NodeMap<NodeId> = NodeMap::default();
+    let mut done: NodeSet = NodeSet::default();
     while let Some(item) = heap.pop() {
         if goals.is_empty() {
             break;
@@ -138,14 +138,14 @@ fn search_back(
             continue;
         }
         goals.remove(&node);
-        for (tail, w) in graph.incoming(node) {
+        graph.for_each_incoming(node, |tail, w| {
             let t = m + w;
             if best.get(&tail).is_none_or(|&b| t < b) {
                 best.insert(tail, t);
                 next.insert(tail, node);
                 heap.push(pack(t, 0, tail));
             }
-        }
+        });
     }
     (best, next)
 }
