@@ -120,8 +120,9 @@ impl Analysis {
 
     /// [`Analysis::run_with`] after an edit, reusing what `prior` (the analysis before it, of
     /// the same mode and speeds) computed that the edit left unchanged: the network when the
-    /// roads are the same, the settlements' joins when they are too
-    /// ([`crate::engine::routing::travel_times_after`]). The same result as computing afresh.
+    /// roads are the same, the graph, the settlements' joins and the search when they are too
+    /// ([`crate::engine::routing::travel_times_after`]), and the admin hierarchy when the units
+    /// and settlements are ([`Hierarchy::build_after`]). The same result as computing afresh.
     pub fn run_after(
         dataset: &Dataset,
         mode: Mode,
@@ -204,11 +205,13 @@ impl Analysis {
         }
         let prior = prior.filter(|p| p.reach.mode == mode && p.speeds == *speeds);
         let others: [std::cell::OnceCell<Option<Reach>>; 3] = Default::default();
+        let mut before_hierarchy = None;
         let reach = match prior {
             Some(Analysis {
                 layers: before,
                 reach,
                 others: before_others,
+                hierarchy,
                 ..
             }) => {
                 let reach = crate::engine::routing::travel_times_after(
@@ -239,13 +242,17 @@ impl Analysis {
                         let _ = cell.set(other);
                     }
                 }
+                before_hierarchy = Some((before, hierarchy));
                 reach
             }
             None => travel_times_with(&layers, mode, speeds, progress),
         }
         .ok_or(AnalysisError::NothingLoaded)?;
         progress(Stage::Summarising, 0, 0);
-        let hierarchy = Hierarchy::build(&layers);
+        let hierarchy = match before_hierarchy {
+            Some((before, h)) => Hierarchy::build_after(&layers, Some((&before, h))),
+            None => Hierarchy::build(&layers),
+        };
         Ok(Analysis {
             hierarchy,
             file_names,

@@ -126,35 +126,132 @@ fn members<I: Copy>(
     out
 }
 
-/// A unit without a level stands outside the tree: what lies inside its polygon is in it.
-fn add_loose_members(
-    layers: &Layers,
-    shapes: &[Shape],
-    boxes: &UnitBoxes,
-    loose: &[bool],
-    facility_members: &mut [Vec<FacilityId>],
-    settlement_members: &mut [Vec<SettlementId>],
-) {
-    if !loose.iter().any(|&l| l) {
-        return;
+/// What placing points and units in the admin layer needs: each unit's polygon, box and
+/// tier, and the units by code.
+struct Places<'a> {
+    layers: &'a Layers,
+    shapes: Vec<Shape>,
+    by_code: HashMap<&'a str, UnitId>,
+    boxes: UnitBoxes,
+    /// Per unit, whether it has no level (stands outside the tree).
+    loose: Vec<bool>,
+}
+
+impl<'a> Places<'a> {
+    fn new(layers: &'a Layers) -> Places<'a> {
+        let shapes: Vec<Shape> = layers.admin.iter().map(shape).collect();
+        let by_code = layers
+            .unit_ids()
+            .filter_map(|i| layers.unit(i).code.as_deref().map(|c| (c, i)))
+            .collect();
+        let boxes = UnitBoxes::new(shapes.iter().map(|s| s.bbox));
+        let loose = layers.admin.iter().map(|u| u.level.is_none()).collect();
+        Places {
+            layers,
+            shapes,
+            by_code,
+            boxes,
+            loose,
+        }
     }
-    let inside = |at: LonLat| -> Vec<UnitId> {
-        let pt = geo::Point::new(at.lon, at.lat);
-        boxes
-            .at(at)
-            .into_iter()
-            .filter(|&u| loose[u.0] && shapes[u.0].polygon.contains(&pt))
-            .collect()
-    };
-    for k in layers.facility_ids() {
-        inside(layers.facility(k).at)
-            .into_iter()
-            .for_each(|u| facility_members[u.0].push(k));
+
+    fn tier(&self, i: UnitId) -> Option<u8> {
+        self.layers.unit(i).level.map(Level::tier)
     }
-    for k in layers.settlement_ids() {
-        inside(layers.settlement(k).at)
+
+    /// The deepest, smallest unit containing a point, among units of tier below
+    /// `below_tier` (the last in input order among equals).
+    fn containing(&self, p: LonLat, below_tier: u8) -> Option<UnitId> {
+        let pt = geo::Point::new(p.lon, p.lat);
+        self.boxes
+            .at(p)
             .into_iter()
-            .for_each(|u| settlement_members[u.0].push(k));
+            .filter(|&i| self.tier(i).is_some_and(|t| t < below_tier))
+            .filter(|&i| self.shapes[i.0].polygon.contains(&pt))
+            .max_by(|&a, &b| {
+                self.tier(a)
+                    .cmp(&self.tier(b))
+                    .then(self.shapes[b.0].area.total_cmp(&self.shapes[a.0].area))
+            })
+    }
+
+    /// The unit a point belongs to: the one its code names, else the deepest containing it.
+    fn locate(&self, code: &Option<String>, at: LonLat) -> Option<UnitId> {
+        code.as_deref()
+            .and_then(|c| self.by_code.get(c).copied())
+            .or_else(|| self.containing(at, 3))
+    }
+
+    /// The units' tree: each unit's parent (by code prefix, else the smallest unit of a
+    /// higher tier containing its interior point), children and interior point.
+    fn units(&self, layers: &Layers) -> Vec<UnitNode> {
+        let mut units: Vec<UnitNode> = layers
+            .admin
+            .iter()
+            .zip(&self.shapes)
+            .map(|(u, s)| UnitNode {
+                level: u.level,
+                parent: None,
+                children: Vec::new(),
+                interior: s.polygon.interior_point().map(|p| LonLat {
+                    lon: p.x(),
+                    lat: p.y(),
+                }),
+                population: 0.0,
+                population_source: PopulationSource::None,
+            })
+            .collect();
+        for i in layers.unit_ids() {
+            let Some(t) = self.tier(i) else { continue };
+            if t == 0 {
+                continue;
+            }
+            let by_prefix = layers
+                .unit(i)
+                .code
+                .as_deref()
+                .filter(|c| c.len() == 12)
+                .and_then(|c| {
+                    let parent_code = if t == 2 {
+                        format!("{}000", &c[..9])
+                    } else {
+                        format!("{}000000", &c[..6])
+                    };
+                    self.by_code
+                        .get(parent_code.as_str())
+                        .copied()
+                        .filter(|&p| self.tier(p).is_some_and(|pt| pt < t))
+                });
+            let parent =
+                by_prefix.or_else(|| units[i.0].interior.and_then(|p| self.containing(p, t)));
+            units[i.0].parent = parent;
+            if let Some(p) = parent {
+                units[p.0].children.push(i);
+            }
+        }
+        units
+    }
+
+    /// A unit without a level stands outside the tree: each item (`at` its position) lying
+    /// inside its polygon is added to its members.
+    fn add_loose<I: Copy>(
+        &self,
+        items: impl Iterator<Item = I>,
+        item_members: &mut [Vec<I>],
+        at: impl Fn(I) -> LonLat,
+    ) {
+        if !self.loose.iter().any(|&l| l) {
+            return;
+        }
+        for k in items {
+            let p = at(k);
+            let pt = geo::Point::new(p.lon, p.lat);
+            for u in self.boxes.at(p) {
+                if self.loose[u.0] && self.shapes[u.0].polygon.contains(&pt) {
+                    item_members[u.0].push(k);
+                }
+            }
+        }
     }
 }
 
@@ -176,105 +273,55 @@ fn shape(unit: &AdminUnit) -> Shape {
 impl Hierarchy {
     /// Builds the hierarchy of `layers`.
     pub fn build(layers: &Layers) -> Hierarchy {
-        let shapes: Vec<Shape> = layers.admin.iter().map(shape).collect();
-        let by_code: HashMap<&str, UnitId> = layers
-            .unit_ids()
-            .filter_map(|i| layers.unit(i).code.as_deref().map(|c| (c, i)))
-            .collect();
-        let tier = |i: UnitId| layers.unit(i).level.map(Level::tier);
-        let boxes = UnitBoxes::new(shapes.iter().map(|s| s.bbox));
-        // The deepest, smallest unit containing a point, among units of tier below `max_tier`
-        // (the last in input order among equals).
-        let containing = |p: LonLat, below_tier: u8| -> Option<UnitId> {
-            let pt = geo::Point::new(p.lon, p.lat);
-            boxes
-                .at(p)
-                .into_iter()
-                .filter(|&i| tier(i).is_some_and(|t| t < below_tier))
-                .filter(|&i| shapes[i.0].polygon.contains(&pt))
-                .max_by(|&a, &b| {
-                    tier(a)
-                        .cmp(&tier(b))
-                        .then(shapes[b.0].area.total_cmp(&shapes[a.0].area))
-                })
-        };
-        let mut units: Vec<UnitNode> = layers
-            .admin
-            .iter()
-            .zip(&shapes)
-            .map(|(u, s)| UnitNode {
-                level: u.level,
-                parent: None,
-                children: Vec::new(),
-                interior: s.polygon.interior_point().map(|p| LonLat {
-                    lon: p.x(),
-                    lat: p.y(),
-                }),
-                population: 0.0,
-                population_source: PopulationSource::None,
-            })
-            .collect();
-        for i in layers.unit_ids() {
-            let Some(t) = tier(i) else { continue };
-            if t == 0 {
-                continue;
-            }
-            let by_prefix = layers
-                .unit(i)
-                .code
-                .as_deref()
-                .filter(|c| c.len() == 12)
-                .and_then(|c| {
-                    let parent_code = if t == 2 {
-                        format!("{}000", &c[..9])
-                    } else {
-                        format!("{}000000", &c[..6])
-                    };
-                    by_code
-                        .get(parent_code.as_str())
-                        .copied()
-                        .filter(|&p| tier(p).is_some_and(|pt| pt < t))
+        Hierarchy::build_after(layers, None)
+    }
+
+    /// [`Hierarchy::build`], reusing `prior`, the hierarchy of the layers `prior_layers`, when
+    /// their admin units and settlements are those of `layers` (after a facility edit): the
+    /// units' tree, interior points and populations and the settlements' places are kept, and
+    /// only the facilities are placed again. The same result as building afresh.
+    pub fn build_after(layers: &Layers, prior: Option<(&Layers, Hierarchy)>) -> Hierarchy {
+        let places = Places::new(layers);
+        let kept = prior
+            .filter(|(l, _)| l.admin == layers.admin && l.settlements == layers.settlements)
+            .map(|(_, h)| h);
+        let mut h = match kept {
+            Some(h) => Hierarchy {
+                facility_unit: Vec::new(),
+                facility_members: Vec::new(),
+                ..h
+            },
+            None => {
+                let units = places.units(layers);
+                let settlement_unit: Vec<Option<UnitId>> = layers
+                    .settlements
+                    .iter()
+                    .map(|s| places.locate(&s.admin_code, s.at))
+                    .collect();
+                let mut settlement_members = members(&units, &settlement_unit, SettlementId);
+                places.add_loose(layers.settlement_ids(), &mut settlement_members, |k| {
+                    layers.settlement(k).at
                 });
-            let parent = by_prefix.or_else(|| units[i.0].interior.and_then(|p| containing(p, t)));
-            units[i.0].parent = parent;
-            if let Some(p) = parent {
-                units[p.0].children.push(i);
+                let mut h = Hierarchy {
+                    facility_members: Vec::new(),
+                    settlement_members,
+                    units,
+                    facility_unit: Vec::new(),
+                    settlement_unit,
+                };
+                h.set_populations(layers);
+                h
             }
-        }
-        let locate = |code: &Option<String>, at: LonLat| {
-            code.as_deref()
-                .and_then(|c| by_code.get(c).copied())
-                .or_else(|| containing(at, 3))
         };
-        let facility_unit: Vec<Option<UnitId>> = layers
+        h.facility_unit = layers
             .facilities
             .iter()
-            .map(|f| locate(&f.admin_code, f.at))
+            .map(|f| places.locate(&f.admin_code, f.at))
             .collect();
-        let settlement_unit: Vec<Option<UnitId>> = layers
-            .settlements
-            .iter()
-            .map(|s| locate(&s.admin_code, s.at))
-            .collect();
-        let mut facility_members = members(&units, &facility_unit, FacilityId);
-        let mut settlement_members = members(&units, &settlement_unit, SettlementId);
-        let loose: Vec<bool> = layers.unit_ids().map(|i| tier(i).is_none()).collect();
-        add_loose_members(
-            layers,
-            &shapes,
-            &boxes,
-            &loose,
-            &mut facility_members,
-            &mut settlement_members,
-        );
-        let mut h = Hierarchy {
-            facility_members,
-            settlement_members,
-            units,
-            facility_unit,
-            settlement_unit,
-        };
-        h.set_populations(layers);
+        h.facility_members = members(&h.units, &h.facility_unit, FacilityId);
+        places.add_loose(layers.facility_ids(), &mut h.facility_members, |k| {
+            layers.facility(k).at
+        });
         h
     }
 

@@ -76,6 +76,14 @@ pub fn table<'r>(layers: &Layers, reach: &dyn Fn() -> &'r Reach) -> Vec<Referral
         .iter()
         .map(|&h| reach.routes_to(h, &centers))
         .collect();
+    // The routes to one hospital share most of their way: each point is converted once.
+    let mut lon_lat: std::collections::HashMap<[u64; 2], crate::engine::crs::LonLat> =
+        std::collections::HashMap::new();
+    let mut unproject = |p: crate::engine::crs::Xy| {
+        *lon_lat
+            .entry([p.x.to_bits(), p.y.to_bits()])
+            .or_insert_with(|| projector.unproject(p))
+    };
     for (i, &c) in centers.iter().enumerate() {
         let from = layers.facility(c);
         for (&h, routes) in hospitals.iter().zip(&routes) {
@@ -92,7 +100,7 @@ pub fn table<'r>(layers: &Layers, reach: &dyn Fn() -> &'r Reach) -> Vec<Referral
                 minutes: route.map(|r| r.minutes),
                 km: route.map(|r| r.metres / 1000.0),
                 path: route
-                    .map(|r| r.line.iter().map(|&p| projector.unproject(p)).collect())
+                    .map(|r| r.line.iter().map(|&p| unproject(p)).collect())
                     .unwrap_or_default(),
             });
         }
