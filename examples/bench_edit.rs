@@ -27,6 +27,7 @@ fn main() {}
 mod native {
     use medreach::app::analysis::Analysis;
     use medreach::app::compare::compare;
+    use medreach::app::scene::{ProjectedRings, Scene};
     use medreach::devtools::benchmark::{flag, median};
     use medreach::engine::dataset::Dataset;
     use medreach::engine::edits::Edit;
@@ -98,6 +99,9 @@ mod native {
             // its report made (as the page had: the other modes the rules asked are known).
             let prior = Analysis::run(data, mode, &speeds).map_err(|e| e.to_string())?;
             let _ = prior.report(15.0, &params);
+            // The map of the analysis before, as the page showed it (its admin rings are kept).
+            let mut rings = ProjectedRings::default();
+            let _ = Scene::build_with(&prior, &mut rings);
             let start = Instant::now();
             edited
                 .set_edits(vec![edit.clone()])
@@ -107,7 +111,7 @@ mod native {
             let plan = after.report(15.0, &params);
             let c = compare(&report, &plan);
             // The map the worker sends after an edit.
-            let scene = medreach::app::scene::Scene::build(&after).encode();
+            let scene = Scene::build_with(&after, &mut rings).encode();
             times.push(start.elapsed().as_secs_f64() * 1000.0);
             std::hint::black_box(scene);
             gained = c.population_gained;
@@ -122,6 +126,8 @@ mod native {
             let set = Instant::now();
             let prior = Analysis::run(data, mode, &speeds).map_err(|e| e.to_string())?;
             let _ = prior.report(15.0, &params);
+            let mut rings = ProjectedRings::default();
+            let _ = Scene::build_with(&prior, &mut rings);
             let t1 = Instant::now();
             let mut marks: Vec<(String, f64)> = Vec::new();
             let after = Analysis::run_after(
@@ -142,7 +148,7 @@ mod native {
             let t3 = Instant::now();
             let _ = compare(&report, &plan);
             let t4 = Instant::now();
-            let _ = medreach::app::scene::Scene::build(&after).encode();
+            let _ = Scene::build_with(&after, &mut rings).encode();
             let t5 = Instant::now();
             let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
             println!(

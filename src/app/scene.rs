@@ -138,9 +138,47 @@ pub struct Scene {
     pub populations: Vec<f64>,
 }
 
+/// The admin units' rings projected into an analysis' plane, kept from one scene to the next:
+/// an edit changes neither the units nor the plane, and projecting every vertex of every
+/// boundary was half of a scene's time on the demo county.
+#[derive(Debug, Default)]
+pub struct ProjectedRings {
+    zone: Option<crate::engine::crs::UtmZone>,
+    admin: Vec<crate::engine::model::AdminUnit>,
+    rings: Vec<Vec<Xy>>,
+}
+
+impl ProjectedRings {
+    /// The rings of `admin` projected into `zone`, every ring of every unit in order:
+    /// those kept when they are of the same units and plane, else projected now.
+    fn of(
+        &mut self,
+        zone: crate::engine::crs::UtmZone,
+        admin: &[crate::engine::model::AdminUnit],
+    ) -> &[Vec<Xy>] {
+        if self.zone != Some(zone) || self.admin != admin {
+            let projector = Projector::new(zone);
+            self.rings = admin
+                .iter()
+                .flat_map(|u| u.polygons.iter().flatten())
+                .map(|ring| ring.iter().map(|p| projector.project(*p)).collect())
+                .collect();
+            self.zone = Some(zone);
+            self.admin = admin.to_vec();
+        }
+        &self.rings
+    }
+}
+
 impl Scene {
     /// Builds the scene of an analysis (with the speed table its travel times were computed with).
     pub fn build(analysis: &Analysis) -> Scene {
+        Scene::build_with(analysis, &mut ProjectedRings::default())
+    }
+
+    /// [`Scene::build`], taking the admin rings from `rings` when it holds them (and leaving
+    /// them there for the next scene).
+    pub fn build_with(analysis: &Analysis, rings: &mut ProjectedRings) -> Scene {
         let speeds = &analysis.speeds;
         let reach = &analysis.reach;
         let projector = Projector::new(reach.zone);
@@ -152,13 +190,7 @@ impl Scene {
                 std::iter::repeat_n(i, rings)
             })
             .collect();
-        let admin_abs: Vec<Vec<Xy>> = analysis
-            .layers
-            .admin
-            .iter()
-            .flat_map(|u| u.polygons.iter().flatten())
-            .map(|ring| ring.iter().map(|p| projector.project(*p)).collect())
-            .collect();
+        let admin_abs = rings.of(reach.zone, &layers.admin);
         let all = reach
             .network
             .nodes
@@ -225,8 +257,8 @@ impl Scene {
             bands,
             unusable,
             admin_rings: admin_abs
-                .into_iter()
-                .map(|r| r.into_iter().map(rel).collect())
+                .iter()
+                .map(|r| r.iter().map(|&p| rel(p)).collect())
                 .collect(),
             facilities: reach
                 .facility_xy
@@ -906,6 +938,27 @@ mod tests {
         .unwrap();
         let scene = Scene::build(&analysis);
         assert!(scene.segment_count() > 100 && !scene.admin_rings.is_empty());
+        // The rings kept from one scene serve the next (of the same units), and only it.
+        let mut rings = ProjectedRings::default();
+        assert!(Scene::build_with(&analysis, &mut rings) == scene);
+        assert!(Scene::build_with(&analysis, &mut rings) == scene);
+        let walk = Analysis::run(
+            &data,
+            crate::engine::network::Mode::Walk,
+            &SpeedTable::default(),
+        )
+        .unwrap();
+        assert!(Scene::build_with(&walk, &mut rings) == Scene::build(&walk));
+        let mut fewer = data.clone();
+        fewer.files.retain(|f| !f.name.starts_with("admin"));
+        let no_admin = Analysis::run(
+            &fewer,
+            crate::engine::network::Mode::Walk,
+            &SpeedTable::default(),
+        )
+        .unwrap();
+        let s = Scene::build_with(&no_admin, &mut rings);
+        assert!(s == Scene::build(&no_admin) && s.admin_rings.is_empty());
         let bytes = scene.encode();
         assert!(Scene::decode(&bytes).unwrap() == scene);
         assert!(Scene::decode(&bytes[..bytes.len() - 8]).is_err());

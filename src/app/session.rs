@@ -230,6 +230,8 @@ pub struct Session {
     analyses: Vec<(Mode, Analysis)>,
     /// The data version and mode of the last scene sent.
     scene_sent: Option<(u64, Mode)>,
+    /// The admin rings of the last scene, in its plane, for the next ([`Scene::build_with`]).
+    scene_rings: crate::app::scene::ProjectedRings,
     /// The speed table the travel times are computed with.
     speeds: SpeedTable,
     /// The data version, mode and cell size of the last surface sent.
@@ -782,7 +784,8 @@ impl Session {
         let analysis = &self.analyses[at].1;
         let report = analysis.report(limit_min, rules);
         let key = (self.version, mode);
-        let scene = (self.scene_sent != Some(key)).then(|| Scene::build(analysis));
+        let scene = (self.scene_sent != Some(key))
+            .then(|| Scene::build_with(analysis, &mut self.scene_rings));
         self.scene_sent = Some(key);
         let graph_nodes = analysis.reach.graph_nodes();
         let comparison = if self.data.edits().is_empty() {
