@@ -16,10 +16,23 @@
 //! the origin's minutes plus the stretch between them.
 
 use super::search::Origin;
-use super::travel_times::Join;
 use crate::engine::crs::Xy;
 use crate::engine::model::FacilityId;
 use crate::engine::network::{NodeId, RoadNetwork, Snap};
+
+/// Where a settlement joins the routing graph: at a node of it (added inside the segment
+/// when the joining point falls inside one).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Join {
+    /// The node it joins at.
+    pub node: NodeId,
+    /// Length of the off-road leg, metres.
+    pub offroad_m: f64,
+    /// Minutes of the off-road leg.
+    pub offroad_min: f64,
+    /// Where on the network it joins (segment, position, point).
+    pub snap: Snap,
+}
 
 /// A graph node inside a segment (where settlements join): its segment, position, node and
 /// point.

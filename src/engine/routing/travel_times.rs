@@ -2,6 +2,7 @@
 //! to it, and every settlement's time to its nearest medical service point; straight lines
 //! when the mode has no usable road.
 
+pub use super::attach::Join;
 use super::attach::{attached_nearest, beside_pairs, origins, Attachment, Splits};
 use super::search::{nearest_origin_progress, nearest_origin_update, UNREACHED};
 use crate::engine::crs::{LonLat, Projector, UtmZone, Xy};
@@ -316,19 +317,6 @@ fn reuse(
         _ => None,
     };
     (Some(network), kept)
-}
-
-/// Where a point joins the routing graph.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Join {
-    /// The node it joins at.
-    pub node: NodeId,
-    /// Length of the off-road leg, metres.
-    pub offroad_m: f64,
-    /// Minutes of the off-road leg.
-    pub offroad_min: f64,
-    /// Where on the network it joins (segment, position, point).
-    pub snap: Snap,
 }
 
 /// How travel times are computed: over the road network, or in straight lines when a mode has
