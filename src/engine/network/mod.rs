@@ -16,6 +16,8 @@ mod snap;
 mod speeds;
 
 pub use build::{RoadNetwork, Segment};
+#[cfg(test)]
+pub(crate) use graph::tests as graph_tests;
 pub(crate) use graph::{Chain, Place};
 pub use graph::{NodeId, RoutingGraph};
 pub use snap::Snap;

@@ -692,13 +692,7 @@ mod tests {
         let mut rng = Rng(20261207);
         for case in 0..4000 {
             let (n, arcs) = random_graph(&mut rng);
-            let g = RoutingGraph::from_arcs(n, &arcs);
-            let mut every = Vec::new();
-            g.for_each_arc(|t, h, w| every.push((t, h, w.to_bits())));
-            every.sort_unstable();
-            let mut want: Vec<_> = arcs.iter().map(|&(t, h, w)| (t, h, w.to_bits())).collect();
-            want.sort_unstable();
-            assert_eq!(every, want, "case {case}: every arc once");
+            let g = crate::engine::network::graph_tests::round_trip(n, &arcs);
             // Facilities 0..k before, each at one or two nodes; some removed, some added.
             let at = |rng: &mut Rng| -> Vec<(NodeId, f64)> {
                 (0..1 + rng.below(2))
