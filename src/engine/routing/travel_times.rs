@@ -36,7 +36,7 @@ pub struct Reach {
     /// Per node of the routing graph: minutes to the nearest medical service point (infinite
     /// if none). The network's base nodes come first (`network.nodes`' indices), then the
     /// nodes added where settlements join inside a segment (facilities are attached, not
-    /// nodes: [`super::attach`]); empty without roads.
+    /// nodes: [`Attachment`]); empty without roads.
     pub node_minutes: Vec<f64>,
     /// Per node of the routing graph: its nearest medical service point (facility index), or
     /// [`UNREACHED`]; what an edit's search starts from ([`travel_times_after`]).
@@ -336,7 +336,7 @@ pub enum Router {
         /// The graph's nodes inside segments, for attaching points.
         splits: Splits,
         /// Facilities attached inside the same stretch of road, each leading straight to the
-        /// other: `(from, to, minutes)`, by `from` ([`beside_pairs`]).
+        /// other: `(from, to, minutes)`, by `from` ([`Attachment::beside`]).
         beside: Vec<(u32, u32, f64)>,
         /// The off-road speed in metres per minute.
         offroad_m_per_min: f64,
