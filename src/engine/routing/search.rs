@@ -1,6 +1,6 @@
 //! The multi-source nearest-origin search (Dijkstra) over the contracted routing graph.
 
-use super::queue::{pack, unpack};
+use super::queue::{pack, unpack, NodeMap};
 use crate::engine::network::{Chain, NodeId, Place, RoutingGraph};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -165,7 +165,7 @@ pub fn nearest_origin_update(
         }
     }
     // The nodes the added origins reach in no more time than they have.
-    let mut reached: std::collections::HashMap<NodeId, f64> = std::collections::HashMap::new();
+    let mut reached: NodeMap<f64> = NodeMap::default();
     let mut heap: BinaryHeap<Reverse<u128>> = BinaryHeap::new();
     let mut mark = |heap: &mut BinaryHeap<Reverse<u128>>, node: NodeId, m: f64| {
         if m <= minutes[node as usize] && reached.get(&node).is_none_or(|&r| m < r) {
