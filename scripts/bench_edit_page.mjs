@@ -10,16 +10,10 @@
 // settlements .geojson of DIR (`bench_read make`, Porto) dropped first. URL serves dist/.
 
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { flagReader, launchChromium, tid } from './bench_page.mjs';
 
 const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
+const flag = flagReader(args);
 const edits = Number(flag('--edits', '10'));
 const geojsonDir = flag('--geojson', '');
 const url = args[0];
@@ -28,11 +22,7 @@ if (!url || !(edits >= 2)) {
   process.exit(2);
 }
 
-const tid = (id) => `[data-testid="${id}"]`;
-const browser = await chromium.launch({
-  executablePath: process.env.MEDREACH_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(300_000);

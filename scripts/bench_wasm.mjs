@@ -16,17 +16,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { flagReader, launchChromium, tid } from './bench_page.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
+const flag = flagReader(args);
 const junctions = Number(flag('--junctions', '2000000'));
 const geojsonDir = flag('--geojson', '');
 const jsonOut = flag('--json', '');
@@ -37,11 +31,7 @@ if (!url) {
   process.exit(2);
 }
 
-const tid = (id) => `[data-testid="${id}"]`;
-const browser = await chromium.launch({
-  executablePath: process.env.MEDREACH_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const out = {};
 // Files chosen → map drawn, in the page's own clock: from the file input's `change` event (so
 // the time Playwright takes to hand the files to the page is not counted) to the first frame
