@@ -551,6 +551,13 @@ mod tests {
         assert_eq!(l[2], UNREACHED);
     }
 
+    /// Asserts two searches' minutes (bit for bit) and labels are the same.
+    fn assert_same(got: (&[f64], &[u32]), want: (&[f64], &[u32]), what: &str) {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(got.0), bits(want.0), "minutes, {what}");
+        assert_eq!(got.1, want.1, "labels, {what}");
+    }
+
     /// The search over every node, without contraction: the reference.
     fn plain_search(
         n: usize,
@@ -647,13 +654,8 @@ mod tests {
                 .collect();
             let (want_m, want_l) = plain_search(n, &arcs, &origins);
             let (got_m, got_l) = nearest_origin(&g, &origins);
-            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            assert_eq!(
-                bits(&got_m),
-                bits(&want_m),
-                "case {case}: {arcs:?} {origins:?}"
-            );
-            assert_eq!(got_l, want_l, "case {case}: {arcs:?} {origins:?}");
+            let what = format!("case {case}: {arcs:?} {origins:?}");
+            assert_same((&got_m, &got_l), (&want_m, &want_l), &what);
         }
     }
 
@@ -747,13 +749,8 @@ mod tests {
             let (mut m, mut l) = nearest_origin(&g, &old);
             nearest_origin_update(&g, &mut m, &mut l, &relabel, &added, &new);
             let (want_m, want_l) = plain_search(n, &arcs, &new);
-            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            assert_eq!(
-                bits(&m),
-                bits(&want_m),
-                "case {case}: {arcs:?} {old:?} {new:?}"
-            );
-            assert_eq!(l, want_l, "case {case}: {arcs:?} {old:?} {new:?}");
+            let what = format!("case {case}: {arcs:?} {old:?} {new:?}");
+            assert_same((&m, &l), (&want_m, &want_l), &what);
         }
     }
 
