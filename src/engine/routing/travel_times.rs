@@ -157,7 +157,7 @@ pub fn travel_times_after(
         (router, None)
     } else {
         let (graph, settlement_joins, splits, before) = match kept {
-            Some(k) => (k.graph, k.settlement_joins, k.splits, k.search),
+            Some(k) => (k.graph, k.settlement_joins, k.splits, Some(k.search)),
             None => {
                 let (graph, joins) = settlement_graph(&network, &settlement_xy, offroad, progress);
                 let splits = Splits::of(&joins);
@@ -256,7 +256,7 @@ struct Kept {
     graph: RoutingGraph,
     settlement_joins: Vec<Join>,
     splits: Splits,
-    search: Option<Before>,
+    search: Before,
 }
 
 /// An earlier search: every node's minutes and label, for those facilities and targets.
@@ -265,6 +265,13 @@ struct Before {
     node_labels: Vec<u32>,
     facility_joins: Vec<Attachment>,
     service_points: Vec<FacilityId>,
+}
+
+/// Per facility of `count`, whether it is one of `targets`.
+fn target_flags(targets: &[FacilityId], count: usize) -> Vec<bool> {
+    let mut flags = vec![false; count];
+    targets.iter().for_each(|f| flags[f.index()] = true);
+    flags
 }
 
 /// What `prior` leaves to reuse for `layers`: its network when its roads, mode and plane are
@@ -307,12 +314,12 @@ fn reuse(
             graph,
             settlement_joins,
             splits,
-            search: Some(Before {
+            search: Before {
                 node_minutes,
                 node_labels,
                 facility_joins,
                 service_points,
-            }),
+            },
         }),
         _ => None,
     };
@@ -462,14 +469,9 @@ impl Reach {
         else {
             return (Vec::new(), Vec::new());
         };
-        let is_target = |targets: &[FacilityId], n: usize| {
-            let mut v = vec![false; n];
-            targets.iter().for_each(|f| v[f.index()] = true);
-            v
-        };
         let (old, new) = (&before.facility_joins, facility_joins);
-        let old_target = is_target(&before.service_points, old.len());
-        let new_target = is_target(&self.service_points, new.len());
+        let old_target = target_flags(&before.service_points, old.len());
+        let new_target = target_flags(&self.service_points, new.len());
         let same = |i: usize, j: usize| old[i] == new[j] && old_target[i] == new_target[j];
         let max = old.len().min(new.len());
         let head = (0..max).take_while(|&i| same(i, i)).count();
@@ -502,8 +504,7 @@ impl Reach {
     /// For every settlement and facility, its nearest of `targets` from every graph node's
     /// `minutes` and `labels` (of a search from them); straight lines without roads.
     fn nearest_from(&self, minutes: &[f64], labels: &[u32], targets: &[FacilityId]) -> Nearest {
-        let mut is_target = vec![false; self.facility_xy.len()];
-        targets.iter().for_each(|f| is_target[f.index()] = true);
+        let is_target = target_flags(targets, self.facility_xy.len());
         let facility = |f: FacilityId, other: &dyn Fn(FacilityId) -> Option<(f64, FacilityId)>| {
             if is_target[f.index()] {
                 Some((0.0, f))
