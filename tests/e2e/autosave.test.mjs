@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  CASE_LAYERS,
   TEST_TIMEOUT_MS,
   casePath,
   featureCount,
   launchBrowser,
-  loadFiles,
+  loadCase,
   reference,
   setLimit,
   shareValue,
@@ -30,16 +31,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-const LAYERS = ['roads', 'facilities', 'settlements'];
-
-async function loadAndorra(page) {
-  await loadFiles(page, LAYERS.map((layer) => casePath('andorra', `${layer}.geojson`)));
-  for (const layer of LAYERS) {
-    await waitForCount(page, layer, featureCount(casePath('andorra', `${layer}.geojson`)));
-  }
-  await waitForDrawn(page);
-}
 
 /** The record the page keeps in IndexedDB (null when none), parsed. */
 async function kept(page) {
@@ -74,7 +65,7 @@ test('(s1) files, limit, an edit and a scenario come back after a reload; start 
   await withApp(t, browser, async (page) => {
     const demoShare = await shareValue(page);
     assert.equal(await kept(page), null, 'an untouched demo is not kept');
-    await loadAndorra(page);
+    await loadCase(page, 'andorra');
     await setLimit(page, 10);
     await waitForShare(page, shareWithin(reference('andorra', 'walk'), 10), 'Andorra at 10 min');
     const before = await shareValue(page);
@@ -96,7 +87,7 @@ test('(s1) files, limit, an edit and a scenario come back after a reload; start 
       (r) => r.work.scenarios.length === 1 && r.work.edits.length === 1 && r.settings.limit === 10,
       'the edit and the scenario kept',
     );
-    assert.deepEqual(record.data.Files.names, LAYERS.map((l) => `${l}.geojson`));
+    assert.deepEqual(record.data.Files.names, CASE_LAYERS.map((l) => `${l}.geojson`));
 
     await page.reload({ waitUntil: 'load' });
     await page.locator(tid('restored-notice')).waitFor();
@@ -162,7 +153,7 @@ test('(s3) a full quota names the file not kept, and a reload says to load it ag
     browser,
     async (page) => {
       const demoShare = await shareValue(page);
-      await loadAndorra(page);
+      await loadCase(page, 'andorra');
       await page.locator(tid('storage-note')).waitFor();
       const note = await page.textContent(tid('storage-note'));
       assert.match(note, /roads\.geojson/);

@@ -8,12 +8,10 @@ import {
   casePath,
   featureCount,
   launchBrowser,
-  loadFiles,
+  loadCase,
   reference,
   tid,
   waitForBeyondRows,
-  waitForCount,
-  waitForDrawn,
   waitForShare,
   withApp,
 } from './helpers.mjs';
@@ -25,21 +23,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-const LAYERS = ['roads', 'facilities', 'settlements'];
-
-/** Loads a case's roads, facilities and settlements in one go and waits for the counts. */
-async function loadCase(page, caseName) {
-  const files = LAYERS.map((layer) => casePath(caseName, `${layer}.geojson`));
-  await loadFiles(page, files);
-  for (const layer of LAYERS) {
-    await waitForCount(page, layer, featureCount(casePath(caseName, `${layer}.geojson`)));
-  }
-  // The first user load replaces the demo: its admin layer is gone too.
-  await waitForCount(page, 'admin', 0);
-  await page.locator(tid('demo-banner')).waitFor({ state: 'hidden' });
-  await waitForDrawn(page);
-}
 
 test('(b) Andorra files give the reference walk and drive shares', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const walk = reference('andorra', 'walk');

@@ -7,15 +7,13 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   TEST_TIMEOUT_MS,
-  casePath,
   counts,
-  featureCount,
   launchBrowser,
+  loadCase,
   loadFiles,
   reference,
   shareValue,
   tid,
-  waitForCount,
   waitForDrawn,
   waitForShare,
   withApp,
@@ -65,9 +63,7 @@ test('(d) bad files show a load error naming the file and keep the loaded data',
   const walk = reference('andorra', 'walk');
   await withApp(t, browser, async (page) => {
     // Something loaded by the user first, so "unchanged" means the user's data, not the demo.
-    const layers = ['roads', 'facilities', 'settlements'];
-    await loadFiles(page, layers.map((l) => casePath('andorra', `${l}.geojson`)));
-    for (const l of layers) await waitForCount(page, l, featureCount(casePath('andorra', `${l}.geojson`)));
+    await loadCase(page, 'andorra');
     await waitForShare(page, walk.summary.share_within_threshold, 'Andorra walk before the bad files');
     const countsBefore = await counts(page);
     const shareBefore = await shareValue(page);

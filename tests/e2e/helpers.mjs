@@ -337,6 +337,23 @@ export async function loadFiles(page, files) {
   await page.setInputFiles(tid('file-input'), files);
 }
 
+/** The layers of a reference case in tests/data/cases. */
+export const CASE_LAYERS = ['roads', 'facilities', 'settlements'];
+
+/**
+ * Loads a reference case's roads, facilities and settlements in one go over the demo, and
+ * waits for their counts, the demo gone (its admin layer too) and the map drawn.
+ */
+export async function loadCase(page, caseName) {
+  await loadFiles(page, CASE_LAYERS.map((layer) => casePath(caseName, `${layer}.geojson`)));
+  for (const layer of CASE_LAYERS) {
+    await waitForCount(page, layer, featureCount(casePath(caseName, `${layer}.geojson`)));
+  }
+  await waitForCount(page, 'admin', 0);
+  await page.locator(tid('demo-banner')).waitFor({ state: 'hidden' });
+  await waitForDrawn(page);
+}
+
 /** Sets the limit input and fires the events an app may listen to. */
 export async function setLimit(page, minutes) {
   const input = page.locator(tid('limit-input'));
