@@ -312,6 +312,8 @@ class WebDriverSession {
     const res = await fetch(`${this.base}/session/${this.id}${route}`, {
       method,
       headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      // A script may run for the script timeout; a driver that has hung answers never.
+      signal: AbortSignal.timeout(LOAD_TIMEOUT_MS + 30_000),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = await res.json();
@@ -388,27 +390,71 @@ class WebDriverPage {
   }
 }
 
+/** How long WebKitWebDriver may take to open a session before it is started again. */
+const SESSION_TIMEOUT_MS = 60_000;
+/** Sessions tried, each with a fresh driver after the first, before a page is given up. */
+const SESSION_ATTEMPTS = 3;
+
+/** Starts WebKitWebDriver on a free port of `display` and waits until it answers. */
+async function startWebKitDriver(display) {
+  const port = await freePort();
+  const child = start(WEBKIT_DRIVER, [`--port=${port}`, '--host=127.0.0.1'], {
+    env: { ...process.env, DISPLAY: display },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  let up = false;
+  for (let i = 0; i < 100 && !up; i++) {
+    if (child.exitCode !== null) {
+      await stop(child);
+      throw new Error(`WebKitWebDriver exited (${child.exitCode}): ${child.output()}`);
+    }
+    up = await fetch(`${base}/status`).then((r) => r.ok, () => false);
+    if (!up) await sleep(100);
+  }
+  if (!up) {
+    await stop(child);
+    assert.fail(`WebKitWebDriver did not answer on ${base}: ${child.output()}`);
+  }
+  return { child, base };
+}
+
+/**
+ * Opens a WebDriver session (a fresh MiniBrowser in automation mode, with no stored data) and
+ * returns its id and capabilities; fails after `SESSION_TIMEOUT_MS`.
+ */
+async function openWebKitSession(driver, proxy) {
+  const res = await fetch(`${driver.base}/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    signal: AbortSignal.timeout(SESSION_TIMEOUT_MS),
+    body: JSON.stringify({
+      capabilities: {
+        alwaysMatch: {
+          'webkitgtk:browserOptions': { args: ['--automation'] },
+          proxy: { proxyType: 'manual', httpProxy: proxy.address, sslProxy: proxy.address, noProxy: [] },
+          timeouts: { script: LOAD_TIMEOUT_MS, pageLoad: LOAD_TIMEOUT_MS },
+        },
+      },
+    }),
+  });
+  const json = await res.json();
+  if (!res.ok || !json.value?.sessionId) {
+    throw new Error(`WebKitWebDriver gave no session: ${JSON.stringify(json.value)}\n${driver.child.output()}`);
+  }
+  return json.value;
+}
+
 async function launchWebKit() {
   const xvfb = await startXvfb();
   const proxy = await startProxy();
-  const port = await freePort();
-  const driver = start(WEBKIT_DRIVER, [`--port=${port}`, '--host=127.0.0.1'], {
-    env: { ...process.env, DISPLAY: xvfb.display },
-  });
-  const base = `http://127.0.0.1:${port}`;
+  let driver = null;
   const cleanup = async () => {
-    await stop(driver);
+    await stop(driver?.child);
     await stop(xvfb.child);
     await proxy.close();
   };
   try {
-    let up = false;
-    for (let i = 0; i < 100 && !up; i++) {
-      if (driver.exitCode !== null) throw new Error(`WebKitWebDriver exited (${driver.exitCode}): ${driver.output()}`);
-      up = await fetch(`${base}/status`).then((r) => r.ok, () => false);
-      if (!up) await sleep(100);
-    }
-    assert.ok(up, `WebKitWebDriver did not answer on ${base}: ${driver.output()}`);
+    driver = await startWebKitDriver(xvfb.display);
     let version = 'WebKitGTK';
     return {
       name: 'webkit',
@@ -416,30 +462,27 @@ async function launchWebKit() {
         return version;
       },
       proxy,
-      // A session per page: a fresh MiniBrowser (in automation mode, with no stored data).
+      // A session per page. Now and then the driver never answers a new session (the browser
+      // did not come up); the page is then asked of a driver started afresh.
       async newPage() {
-        const res = await fetch(`${base}/session`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json; charset=utf-8' },
-          body: JSON.stringify({
-            capabilities: {
-              alwaysMatch: {
-                'webkitgtk:browserOptions': { args: ['--automation'] },
-                proxy: { proxyType: 'manual', httpProxy: proxy.address, sslProxy: proxy.address, noProxy: [] },
-                timeouts: { script: LOAD_TIMEOUT_MS, pageLoad: LOAD_TIMEOUT_MS },
-              },
-            },
-          }),
-        });
-        const json = await res.json();
-        if (!res.ok || !json.value?.sessionId) {
-          throw new Error(`WebKitWebDriver gave no session: ${JSON.stringify(json.value)}\n${driver.output()}`);
+        const failures = [];
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const opened = await openWebKitSession(driver, proxy);
+            const { browserName, browserVersion } = opened.capabilities;
+            version = `${browserName} (WebKitGTK ${browserVersion})`;
+            const session = new WebDriverSession(driver.base, opened.sessionId);
+            await session.cmd('POST', '/window/rect', VIEWPORT);
+            return new WebDriverPage(session, proxy);
+          } catch (err) {
+            failures.push(`attempt ${attempt}: ${err.message}`);
+            if (attempt >= SESSION_ATTEMPTS) {
+              throw new Error(`WebKitWebDriver opened no session in ${attempt} attempts:\n${failures.join('\n')}`);
+            }
+            await stop(driver.child);
+            driver = await startWebKitDriver(xvfb.display);
+          }
         }
-        const { browserName, browserVersion } = json.value.capabilities;
-        version = `${browserName} (WebKitGTK ${browserVersion})`;
-        const session = new WebDriverSession(base, json.value.sessionId);
-        await session.cmd('POST', '/window/rect', VIEWPORT);
-        return new WebDriverPage(session, proxy);
       },
       close: cleanup,
     };
