@@ -84,6 +84,11 @@ impl Splits {
         Splits(v)
     }
 
+    /// Every split, by segment and position.
+    pub fn all(&self) -> &[Split] {
+        &self.0
+    }
+
     /// The splits of `segment`, by position.
     pub fn on(&self, segment: u32) -> &[Split] {
         let first = self.0.partition_point(|s| s.segment < segment);

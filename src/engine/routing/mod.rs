@@ -21,6 +21,7 @@ mod attach;
 mod catchment;
 mod local;
 mod queue;
+mod renumber;
 mod routes;
 mod search;
 mod travel_times;
@@ -30,8 +31,8 @@ pub use catchment::Catchments;
 pub use local::{nearest_origin_local, Site};
 pub use routes::Route;
 pub use search::{
-    nearest_origin, nearest_origin_progress, nearest_origin_update, nearest_origin_within, Origin,
-    PROGRESS_EVERY, UNREACHED,
+    nearest_origin, nearest_origin_progress, nearest_origin_update, nearest_origin_within,
+    nearest_update, Origin, PROGRESS_EVERY, UNREACHED,
 };
 pub use travel_times::{
     bounding_box, travel_times, travel_times_after, travel_times_with, zone_for, Join, Nearest,

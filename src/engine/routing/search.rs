@@ -165,34 +165,125 @@ pub fn nearest_origin_update(
         }
     }
     // The nodes the added origins reach in no more time than they have.
+    let added: Vec<(NodeId, f64)> = added.iter().map(|o| (o.node, o.minutes)).collect();
+    any |= !reach_without_loss(graph, minutes, &mut again, &added).is_empty();
+    if !any {
+        return;
+    }
+    let beaten = search_again(graph, minutes, labels, &again, origins);
+    debug_assert!(beaten.is_empty(), "a node outside the marked ones changes");
+}
+
+/// What changes when the graph changes (roads closed, added or of other speeds) and with it
+/// the origins (facilities joined elsewhere), given the result of the search before over the
+/// same nodes: every node's `minutes` and `labels` as [`nearest_origin`] gave them before (a
+/// node new to the graph infinite and [`UNREACHED`]), updated in place to what it gives over
+/// `graph` for `origins`, bit for bit. The labels are the same origins' before and now.
+///
+/// `changed` are the nodes whose arcs changed (each arc that changed has both its ends among
+/// them), whose origins changed, and the nodes new to the graph.
+///
+/// Those nodes are searched again, with every node whose time before came through one of
+/// them. Then a node outside to which a node searched offers a better time is searched again
+/// too, with what came through it and every node the better time reaches in no more time than
+/// it has ("no more": see [`nearest_origin_update`]), until none is left. Every node outside
+/// keeps its time and origin: the path that gave them crosses nothing that changed, and
+/// nothing that changed offers them as good a time.
+pub fn nearest_update(
+    graph: &RoutingGraph,
+    minutes: &mut [f64],
+    labels: &mut [u32],
+    changed: &[NodeId],
+    origins: &[Origin],
+) {
+    let mut again = vec![false; graph.node_count()];
+    let mut grown: Vec<NodeId> = changed.to_vec();
+    grown.iter().for_each(|&v| again[v as usize] = true);
+    loop {
+        add_dependents(graph, minutes, labels, &mut again, &mut grown);
+        let beaten = search_again(graph, minutes, labels, &again, origins);
+        if beaten.is_empty() {
+            return;
+        }
+        grown = reach_without_loss(graph, minutes, &mut again, &beaten);
+    }
+}
+
+/// Adds to `again` (and to `grown`, which it empties) every node outside whose time came
+/// through a node of `grown`, and through those in turn: its minutes and label are a node's
+/// of `grown` plus the arc between.
+fn add_dependents(
+    graph: &RoutingGraph,
+    minutes: &[f64],
+    labels: &[u32],
+    again: &mut [bool],
+    grown: &mut Vec<NodeId>,
+) {
+    while let Some(node) = grown.pop() {
+        let (m, l) = (minutes[node as usize], labels[node as usize]);
+        if l == UNREACHED {
+            continue;
+        }
+        graph.for_each_incoming(node, |tail, w| {
+            let t = tail as usize;
+            if !again[t] && labels[t] == l && minutes[t] == m + w {
+                again[t] = true;
+                grown.push(tail);
+            }
+        });
+    }
+}
+
+/// The nodes that the times `offered` (`(node, minutes)`) reach in no more time than they
+/// have, through such nodes and the nodes of `again` (whatever their time): those not yet in
+/// `again` are marked in it and returned.
+fn reach_without_loss(
+    graph: &RoutingGraph,
+    minutes: &[f64],
+    again: &mut [bool],
+    offered: &[(NodeId, f64)],
+) -> Vec<NodeId> {
     let mut reached: NodeMap<f64> = NodeMap::default();
     let mut heap: BinaryHeap<Reverse<u128>> = BinaryHeap::new();
-    let mut mark = |heap: &mut BinaryHeap<Reverse<u128>>, node: NodeId, m: f64| {
-        if m <= minutes[node as usize] && reached.get(&node).is_none_or(|&r| m < r) {
+    let mut mark = |heap: &mut BinaryHeap<Reverse<u128>>, again: &[bool], node: NodeId, m: f64| {
+        let i = node as usize;
+        if (again[i] || m <= minutes[i]) && reached.get(&node).is_none_or(|&r| m < r) {
             reached.insert(node, m);
             heap.push(pack(m, 0, node));
         }
     };
-    for o in added {
-        mark(&mut heap, o.node, o.minutes);
+    for &(node, m) in offered {
+        mark(&mut heap, again, node, m);
     }
+    let mut grown = Vec::new();
     while let Some(item) = heap.pop() {
         let (m, _, node) = unpack(item);
         if !again[node as usize] {
             again[node as usize] = true;
-            any = true;
+            grown.push(node);
         }
-        graph.for_each_incoming(node, |tail, w| mark(&mut heap, tail, m + w));
+        graph.for_each_incoming(node, |tail, w| mark(&mut heap, again, tail, m + w));
     }
-    if !any {
-        return;
+    grown
+}
+
+/// Searches the nodes of `again` again: forgets their times, then searches from the origins
+/// among them and from their neighbours outside, which keep their time, summing and comparing
+/// as the whole search does. Returns the nodes outside to which a node searched offers no more
+/// better time than they have (less, or as little from a lower label), with that time (they
+/// are left as they are).
+fn search_again(
+    graph: &RoutingGraph,
+    minutes: &mut [f64],
+    labels: &mut [u32],
+    again: &[bool],
+    origins: &[Origin],
+) -> Vec<(NodeId, f64)> {
+    for (i, _) in again.iter().enumerate().filter(|(_, &a)| a) {
+        minutes[i] = f64::INFINITY;
+        labels[i] = UNREACHED;
     }
-    for i in 0..n {
-        if again[i] {
-            minutes[i] = f64::INFINITY;
-            labels[i] = UNREACHED;
-        }
-    }
+    let mut heap: BinaryHeap<Reverse<u128>> = BinaryHeap::new();
     let offer = |minutes: &mut [f64],
                  labels: &mut [u32],
                  heap: &mut BinaryHeap<Reverse<u128>>,
@@ -216,15 +307,23 @@ pub fn nearest_origin_update(
             offer(minutes, labels, &mut heap, tail, m + w, l);
         }
     });
+    let mut beaten = Vec::new();
     while let Some(item) = heap.pop() {
         let (m, label, node) = unpack(item);
         if m != minutes[node as usize] || label != labels[node as usize] {
             continue;
         }
         graph.for_each_incoming(node, |tail, w| {
-            offer(minutes, labels, &mut heap, tail, m + w, label);
+            if again[tail as usize] {
+                offer(minutes, labels, &mut heap, tail, m + w, label);
+            } else if m + w < minutes[tail as usize]
+                || (m + w == minutes[tail as usize] && label < labels[tail as usize])
+            {
+                beaten.push((tail, m + w));
+            }
         });
     }
+    beaten
 }
 
 /// The search over the contracted graph, stopping at `limit_min` (infinite for all).
@@ -750,6 +849,74 @@ mod tests {
             nearest_origin_update(&g, &mut m, &mut l, &relabel, &added, &new);
             let (want_m, want_l) = plain_search(n, &arcs, &new);
             let what = format!("case {case}: {arcs:?} {old:?} {new:?}");
+            assert_same((&m, &l), (&want_m, &want_l), &what);
+        }
+    }
+
+    #[test]
+    fn an_update_of_the_graph_equals_the_whole_search_bit_for_bit() {
+        let mut rng = Rng(20261206);
+        let weight = |rng: &mut Rng| match rng.below(4) {
+            0 => 0.1,
+            1 => 1e-17,
+            _ => (1 + rng.below(1000)) as f64 / 7.0,
+        };
+        for case in 0..4000 {
+            let (n_before, before) = random_graph(&mut rng);
+            // Some nodes new to the graph, and arcs dropped, re-weighted and added anywhere.
+            let n = n_before + rng.below(3) as usize;
+            let mut changed: Vec<NodeId> = (n_before as NodeId..n as NodeId).collect();
+            let mut now = Vec::new();
+            for &(a, b, w) in &before {
+                match rng.below(8) {
+                    0 => changed.extend([a, b]),
+                    1 => {
+                        changed.extend([a, b]);
+                        now.push((a, b, weight(&mut rng)));
+                    }
+                    _ => now.push((a, b, w)),
+                }
+            }
+            for _ in 0..rng.below(4) {
+                let (a, b) = (rng.below(n as u64) as NodeId, rng.below(n as u64) as NodeId);
+                if a != b {
+                    changed.extend([a, b]);
+                    now.push((a, b, weight(&mut rng)));
+                }
+            }
+            // Facilities joined at one or two nodes; some joined elsewhere now.
+            let at = |rng: &mut Rng, n: usize| -> Vec<Origin> {
+                (0..1 + rng.below(2))
+                    .map(|_| Origin {
+                        node: rng.below(n as u64) as NodeId,
+                        minutes: [0.0, 0.5, 2.0, 1e-17][rng.below(4) as usize],
+                        label: 0,
+                    })
+                    .collect()
+            };
+            let facilities = rng.below(5) as u32;
+            let mut old = Vec::new();
+            let mut new = Vec::new();
+            for label in 0..facilities {
+                let o = at(&mut rng, n_before);
+                let m = if rng.below(3) == 0 {
+                    at(&mut rng, n)
+                } else {
+                    o.clone()
+                };
+                if o != m {
+                    changed.extend(o.iter().chain(&m).map(|x| x.node));
+                }
+                old.extend(o.into_iter().map(|x| Origin { label, ..x }));
+                new.extend(m.into_iter().map(|x| Origin { label, ..x }));
+            }
+            let (mut m, mut l) = plain_search(n_before, &before, &old);
+            m.resize(n, f64::INFINITY);
+            l.resize(n, UNREACHED);
+            let g = crate::engine::network::graph_tests::round_trip(n, &now);
+            nearest_update(&g, &mut m, &mut l, &changed, &new);
+            let (want_m, want_l) = plain_search(n, &now, &new);
+            let what = format!("case {case}: {before:?} -> {now:?}, {old:?} -> {new:?}");
             assert_same((&m, &l), (&want_m, &want_l), &what);
         }
     }

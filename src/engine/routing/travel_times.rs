@@ -4,7 +4,10 @@
 
 pub use super::attach::Join;
 use super::attach::{attached_nearest, beside_pairs, origins, Attachment, Splits};
-use super::search::{nearest_origin_progress, nearest_origin_update, UNREACHED};
+use super::renumber::{renumber, Side, GONE};
+use super::search::{
+    nearest_origin_progress, nearest_origin_update, nearest_update, Origin, UNREACHED,
+};
 use crate::engine::crs::{LonLat, Projector, UtmZone, Xy};
 use crate::engine::model::{FacilityId, Layers, SettlementId};
 use crate::engine::network::{
@@ -127,7 +130,7 @@ pub fn travel_times_after(
 ) -> Option<Reach> {
     let zone = zone_for(layers)?;
     let projector = Projector::new(zone);
-    let (network, mut kept) = reuse(layers, mode, zone, prior);
+    let (network, mut kept, roads_before) = reuse(layers, mode, zone, prior);
     let settlement_xy: Vec<Xy> = match &mut kept {
         Some(k) => std::mem::take(&mut k.settlement_xy),
         None => layers
@@ -196,9 +199,10 @@ pub fn travel_times_after(
         router,
     };
     progress(Stage::Routing, 0, reach.graph_nodes() as u64);
-    let (minutes, labels) = match before {
-        Some(before) => reach.search_update(before),
-        None => reach.search(&reach.service_points, &mut |done, total| {
+    let (minutes, labels) = match (before, roads_before) {
+        (Some(before), _) => reach.search_update(before),
+        (None, Some(roads_before)) => reach.search_after_roads(roads_before, layers.roads.len()),
+        (None, None) => reach.search(&reach.service_points, &mut |done, total| {
             progress(Stage::Routing, done as u64, total as u64)
         }),
     };
@@ -267,6 +271,23 @@ struct Before {
     service_points: Vec<FacilityId>,
 }
 
+/// An earlier search over other roads, for the same settlements and facilities: what
+/// [`Reach::search_after_roads`] updates.
+struct RoadsBefore {
+    /// The network's segments.
+    segments: Vec<crate::engine::network::Segment>,
+    /// The graph's nodes inside segments.
+    splits: Splits,
+    /// The number of graph nodes.
+    nodes: usize,
+    /// The number of roads, and how many are alike at the start and at the end of the
+    /// lists before and now.
+    roads: usize,
+    head: usize,
+    tail: usize,
+    search: Before,
+}
+
 /// Per facility of `count`, whether it is one of `targets`.
 fn target_flags(targets: &[FacilityId], count: usize) -> Vec<bool> {
     let mut flags = vec![false; count];
@@ -275,17 +296,16 @@ fn target_flags(targets: &[FacilityId], count: usize) -> Vec<bool> {
 }
 
 /// What `prior` leaves to reuse for `layers`: its network when its roads, mode and plane are
-/// the same, and the rest of [`Kept`] when its settlements are the same too.
+/// the same, and the rest of [`Kept`] when its settlements are the same too; its search over
+/// other roads ([`RoadsBefore`]) when only roads differ.
 fn reuse(
     layers: &Layers,
     mode: Mode,
     zone: UtmZone,
     prior: Option<Prior>,
-) -> (Option<RoadNetwork>, Option<Kept>) {
-    let Some(p) = prior
-        .filter(|p| p.reach.mode == mode && p.reach.zone == zone && p.layers.roads == layers.roads)
-    else {
-        return (None, None);
+) -> (Option<RoadNetwork>, Option<Kept>, Option<RoadsBefore>) {
+    let Some(p) = prior.filter(|p| p.reach.mode == mode && p.reach.zone == zone) else {
+        return (None, None, None);
     };
     let same_settlements = p.layers.settlements.len() == layers.settlements.len()
         && p.layers
@@ -302,28 +322,52 @@ fn reuse(
         settlement_xy,
         ..
     } = p.reach;
-    let kept = match router {
-        Router::Network {
-            graph,
-            settlement_joins,
-            facility_joins,
-            splits,
-            ..
-        } if same_settlements => Some(Kept {
+    let Router::Network {
+        graph,
+        settlement_joins,
+        facility_joins,
+        splits,
+        ..
+    } = router
+    else {
+        let same_roads = p.layers.roads == layers.roads;
+        return (same_roads.then_some(network), None, None);
+    };
+    let search = Before {
+        node_minutes,
+        node_labels,
+        facility_joins,
+        service_points,
+    };
+    let (old, new) = (&p.layers.roads, &layers.roads);
+    let max = old.len().min(new.len());
+    let head = (0..max).take_while(|&i| old[i] == new[i]).count();
+    if head == old.len() && head == new.len() {
+        let kept = same_settlements.then_some(Kept {
             settlement_xy,
             graph,
             settlement_joins,
             splits,
-            search: Before {
-                node_minutes,
-                node_labels,
-                facility_joins,
-                service_points,
-            },
-        }),
-        _ => None,
+            search,
+        });
+        return (Some(network), kept, None);
+    }
+    if !same_settlements || p.layers.facilities != layers.facilities {
+        return (None, None, None);
+    }
+    let tail = (0..max - head)
+        .take_while(|&k| old[old.len() - 1 - k] == new[new.len() - 1 - k])
+        .count();
+    let before = RoadsBefore {
+        segments: network.segments,
+        splits,
+        nodes: graph.node_count(),
+        roads: old.len(),
+        head,
+        tail,
+        search,
     };
-    (Some(network), kept)
+    (None, None, Some(before))
 }
 
 /// How travel times are computed: over the road network, or in straight lines when a mode has
@@ -501,6 +545,78 @@ impl Reach {
         (minutes, labels)
     }
 
+    /// The search of [`Reach::search`] for this reach's service points, from `before`'s over
+    /// other roads (`roads` of them now): the graph's nodes before are matched with its nodes
+    /// now ([`renumber`]), and the search is updated around the roads that changed, the
+    /// settlements joined elsewhere and the facilities attached elsewhere ([`nearest_update`]).
+    /// The whole search when the networks do not match.
+    fn search_after_roads(&self, before: RoadsBefore, roads: usize) -> (Vec<f64>, Vec<u32>) {
+        let Router::Network {
+            graph,
+            facility_joins,
+            splits,
+            ..
+        } = &self.router
+        else {
+            return (Vec::new(), Vec::new());
+        };
+        let sides = (
+            Side {
+                segments: &before.segments,
+                splits: &before.splits,
+                nodes: before.nodes,
+                roads: before.roads,
+            },
+            Side {
+                segments: &self.network.segments,
+                splits,
+                nodes: graph.node_count(),
+                roads,
+            },
+        );
+        let renumbered = renumber(&sides.0, &sides.1, before.head, before.tail);
+        let (Some(renumbered), true) = (
+            renumbered,
+            before.search.service_points == self.service_points,
+        ) else {
+            return self.search(&self.service_points, &mut |_, _| {});
+        };
+        let mut minutes = vec![f64::INFINITY; graph.node_count()];
+        let mut labels = vec![UNREACHED; graph.node_count()];
+        for (u, &v) in renumbered
+            .now
+            .iter()
+            .enumerate()
+            .filter(|(_, &v)| v != GONE)
+        {
+            minutes[v as usize] = before.search.node_minutes[u];
+            labels[v as usize] = before.search.node_labels[u];
+        }
+        let mut changed = renumbered.changed;
+        for &f in &self.service_points {
+            let label = f.index() as u32;
+            let was: Vec<Origin> = before.search.facility_joins[f.index()]
+                .origins(label)
+                .map(|o| Origin {
+                    node: renumbered.now[o.node as usize],
+                    ..o
+                })
+                .collect();
+            let is: Vec<Origin> = facility_joins[f.index()].origins(label).collect();
+            if was != is {
+                changed.extend(was.iter().chain(&is).map(|o| o.node).filter(|&v| v != GONE));
+            }
+        }
+        nearest_update(
+            graph,
+            &mut minutes,
+            &mut labels,
+            &changed,
+            &origins(facility_joins, &self.service_points),
+        );
+        (minutes, labels)
+    }
+
     /// For every settlement and facility, its nearest of `targets` from every graph node's
     /// `minutes` and `labels` (of a search from them); straight lines without roads.
     fn nearest_from(&self, minutes: &[f64], labels: &[u32], targets: &[FacilityId]) -> Nearest {
@@ -621,5 +737,104 @@ mod tests {
                 assert_eq!(reach.nearest_among(&all), fresh.nearest_among(&all));
             }
         }
+    }
+
+    #[test]
+    fn road_edits_updating_the_search_before_give_the_fresh_result_bit_for_bit() {
+        let base = crate::devtools::synthetic::generate(3_000, 9);
+        let speeds = SpeedTable::default();
+        for mode in [Mode::Walk, Mode::Drive] {
+            let mut rng = Rng(mode as u64 + 70);
+            let mut layers = base.clone();
+            let mut reach = travel_times(&layers, mode, &speeds).unwrap();
+            let mut closed = Vec::new();
+            for step in 0..100 {
+                let before = layers.clone();
+                let n = layers.roads.len() as u64;
+                // Often a road where a settlement or a facility joins.
+                let pick = match rng.below(3) {
+                    0 => {
+                        let f = rng.below(layers.facilities.len() as u64) as usize;
+                        let seg = reach.network.snap(reach.facility_xy[f]).map(|s| s.segment);
+                        seg.map_or(0, |k| reach.network.segments[k as usize].road as usize)
+                    }
+                    1 => {
+                        let s = rng.below(layers.settlements.len() as u64) as usize;
+                        let seg = reach
+                            .network
+                            .snap(reach.settlement_xy[s])
+                            .map(|s| s.segment);
+                        seg.map_or(0, |k| reach.network.segments[k as usize].road as usize)
+                    }
+                    _ => rng.below(n) as usize,
+                };
+                match rng.below(6) {
+                    // Closed, and now and then opened again where it was.
+                    0 | 1 => closed.push((pick, layers.roads.remove(pick))),
+                    2 if !closed.is_empty() => {
+                        let (at, road) = closed.pop().unwrap();
+                        layers.roads.insert(at.min(layers.roads.len()), road);
+                    }
+                    2 | 3 => {
+                        let r = &mut layers.roads[pick];
+                        r.speed_kmh = Some([5.0, 30.0, 80.0, 7.3][rng.below(4) as usize]);
+                    }
+                    _ => {
+                        let classes = ["footway", "residential", "primary", "steps", "track"];
+                        layers.roads[pick].class = classes[rng.below(5) as usize].to_string();
+                    }
+                }
+                let (segments, splits, nodes) = graph_of(&reach);
+                let prior = Prior {
+                    layers: &before,
+                    reach,
+                };
+                reach = travel_times_after(&layers, mode, &speeds, &mut |_, _, _| {}, Some(prior))
+                    .unwrap();
+                let fresh = travel_times(&layers, mode, &speeds).unwrap();
+                assert!(bits(&reach) == bits(&fresh), "{mode:?} step {step}");
+                // The update, not the whole search, gave it: the nodes match, and few changed.
+                let (now_segments, now_splits, now_nodes) = graph_of(&reach);
+                let (old, new) = (&before.roads, &layers.roads);
+                let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+                let max = old.len().min(new.len()) - head;
+                let tail = (0..max)
+                    .take_while(|&k| old[old.len() - 1 - k] == new[new.len() - 1 - k])
+                    .count();
+                let side = |segments, splits, nodes, roads| Side {
+                    segments,
+                    splits,
+                    nodes,
+                    roads,
+                };
+                let renumbered = renumber(
+                    &side(&segments, &splits, nodes, old.len()),
+                    &side(&now_segments, &now_splits, now_nodes, new.len()),
+                    head,
+                    tail,
+                )
+                .expect("the graphs match");
+                let mut changed = renumbered.changed;
+                changed.sort_unstable();
+                changed.dedup();
+                assert!(
+                    changed.len() < now_nodes / 20,
+                    "{mode:?} step {step}: {} of {now_nodes} nodes changed",
+                    changed.len()
+                );
+            }
+        }
+    }
+
+    /// The network's segments, the graph's nodes inside them and its number of nodes.
+    fn graph_of(r: &Reach) -> (Vec<crate::engine::network::Segment>, Splits, usize) {
+        let Router::Network { splits, graph, .. } = &r.router else {
+            panic!("the synthetic county has roads");
+        };
+        (
+            r.network.segments.clone(),
+            splits.clone(),
+            graph.node_count(),
+        )
     }
 }
