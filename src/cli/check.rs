@@ -22,15 +22,23 @@ pub fn run(args: &[String]) -> Result<String, String> {
         eprintln!("warning: {w}");
     }
     // With a plan (`--plan`), the report is the plan's, and `comparison` sets it against the
-    // loaded data without the plan's edits.
-    let mut json = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-    if let (Some(c), Some(obj)) = (comparison, json.as_object_mut()) {
-        obj.insert(
-            "comparison".into(),
-            serde_json::to_value(c).map_err(|e| e.to_string())?,
-        );
-    }
-    serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
+    // loaded data without the plan's edits. Written straight from the report: going through a
+    // `serde_json::Value` built, printed and freed a tree of maps, a fifth of the command's
+    // time on a city.
+    let out = CheckOutput {
+        report: &report,
+        comparison: comparison.as_ref(),
+    };
+    serde_json::to_string_pretty(&out).map_err(|e| e.to_string())
+}
+
+/// What `check` prints: the report's members, and `comparison` with a plan.
+#[derive(serde::Serialize)]
+struct CheckOutput<'a> {
+    #[serde(flatten)]
+    report: &'a crate::engine::report::Report,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison: Option<&'a crate::app::compare::Comparison>,
 }
 
 /// The language a `--lang` value names: `zh` or `en`.
