@@ -130,15 +130,19 @@ pub fn travel_times_after(
 ) -> Option<Reach> {
     let zone = zone_for(layers)?;
     let projector = Projector::new(zone);
-    let (network, mut kept, roads_before) = reuse(layers, mode, zone, prior);
-    let settlement_xy: Vec<Xy> = match &mut kept {
-        Some(k) => std::mem::take(&mut k.settlement_xy),
-        None => layers
+    let Reused {
+        network,
+        kept,
+        roads_before,
+        settlement_xy,
+    } = reuse(layers, mode, zone, prior);
+    let settlement_xy: Vec<Xy> = settlement_xy.unwrap_or_else(|| {
+        layers
             .settlements
             .iter()
             .map(|s| projector.project(s.at))
-            .collect(),
-    };
+            .collect()
+    });
     let facility_xy: Vec<Xy> = layers
         .facilities
         .iter()
@@ -255,8 +259,6 @@ fn settlement_graph(
 /// What an earlier computation over the same roads and settlements leaves: its graph, the
 /// settlements' joins, and its search with the facilities it was made for.
 struct Kept {
-    /// The settlements' positions in the plane.
-    settlement_xy: Vec<Xy>,
     graph: RoutingGraph,
     settlement_joins: Vec<Join>,
     splits: Splits,
@@ -295,17 +297,23 @@ fn target_flags(targets: &[FacilityId], count: usize) -> Vec<bool> {
     flags
 }
 
-/// What `prior` leaves to reuse for `layers`: its network when its roads, mode and plane are
-/// the same, and the rest of [`Kept`] when its settlements are the same too; its search over
-/// other roads ([`RoadsBefore`]) when only roads differ.
-fn reuse(
-    layers: &Layers,
-    mode: Mode,
-    zone: UtmZone,
-    prior: Option<Prior>,
-) -> (Option<RoadNetwork>, Option<Kept>, Option<RoadsBefore>) {
+/// What an earlier computation leaves to reuse ([`reuse`]).
+#[derive(Default)]
+struct Reused {
+    /// Its network, when its roads are the same.
+    network: Option<RoadNetwork>,
+    /// Its graph, joins and search, when its roads and settlements are the same.
+    kept: Option<Kept>,
+    /// Its search over other roads, when only roads differ.
+    roads_before: Option<RoadsBefore>,
+    /// The settlements' positions in the plane, when they are the same settlements.
+    settlement_xy: Option<Vec<Xy>>,
+}
+
+/// What `prior` leaves to reuse for `layers` in `mode` and `zone` ([`Reused`]).
+fn reuse(layers: &Layers, mode: Mode, zone: UtmZone, prior: Option<Prior>) -> Reused {
     let Some(p) = prior.filter(|p| p.reach.mode == mode && p.reach.zone == zone) else {
-        return (None, None, None);
+        return Reused::default();
     };
     let same_settlements = p.layers.settlements.len() == layers.settlements.len()
         && p.layers
@@ -322,6 +330,7 @@ fn reuse(
         settlement_xy,
         ..
     } = p.reach;
+    let settlement_xy = same_settlements.then_some(settlement_xy);
     let Router::Network {
         graph,
         settlement_joins,
@@ -331,7 +340,11 @@ fn reuse(
     } = router
     else {
         let same_roads = p.layers.roads == layers.roads;
-        return (same_roads.then_some(network), None, None);
+        return Reused {
+            network: same_roads.then_some(network),
+            settlement_xy,
+            ..Reused::default()
+        };
     };
     let search = Before {
         node_minutes,
@@ -344,16 +357,23 @@ fn reuse(
     let head = (0..max).take_while(|&i| old[i] == new[i]).count();
     if head == old.len() && head == new.len() {
         let kept = same_settlements.then_some(Kept {
-            settlement_xy,
             graph,
             settlement_joins,
             splits,
             search,
         });
-        return (Some(network), kept, None);
+        return Reused {
+            network: Some(network),
+            kept,
+            settlement_xy,
+            ..Reused::default()
+        };
     }
     if !same_settlements || p.layers.facilities != layers.facilities {
-        return (None, None, None);
+        return Reused {
+            settlement_xy,
+            ..Reused::default()
+        };
     }
     let tail = (0..max - head)
         .take_while(|&k| old[old.len() - 1 - k] == new[new.len() - 1 - k])
@@ -367,7 +387,11 @@ fn reuse(
         tail,
         search,
     };
-    (None, None, Some(before))
+    Reused {
+        roads_before: Some(before),
+        settlement_xy,
+        ..Reused::default()
+    }
 }
 
 /// How travel times are computed: over the road network, or in straight lines when a mode has
