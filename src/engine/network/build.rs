@@ -67,7 +67,7 @@ pub struct RoadNetwork {
 
 /// The position of `(x, y)` (each below 2¹⁶) along the Hilbert curve that fills the square of
 /// side 2¹⁶.
-fn hilbert_index(mut x: u32, mut y: u32) -> u32 {
+pub(super) fn hilbert_index(mut x: u32, mut y: u32) -> u32 {
     const N: u32 = 1 << 16;
     let mut d = 0u32;
     let mut s = N / 2;

@@ -234,13 +234,12 @@ fn settlement_graph(
     offroad_m_per_min: f64,
     progress: Progress,
 ) -> (RoutingGraph, Vec<Join>) {
-    let snaps: Vec<Snap> = settlement_xy
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            tick(progress, Stage::Joining, i, settlement_xy.len());
-            network.snap(*p).expect("network is not empty")
+    let snaps: Vec<Snap> = network
+        .snap_many(settlement_xy, &mut |i| {
+            tick(progress, Stage::Joining, i, settlement_xy.len())
         })
+        .into_iter()
+        .map(|s| s.expect("network is not empty"))
         .collect();
     let (graph, snap_nodes) = network.routing_graph(&snaps);
     let joins = snaps
