@@ -18,4 +18,5 @@ pub mod saved;
 pub mod scene;
 pub mod session;
 pub mod text;
+pub mod wire;
 pub mod xlsx;

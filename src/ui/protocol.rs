@@ -1,7 +1,7 @@
 //! Messages between the page and its web worker. Each message is a JS object
-//! `{ json, buffers }`: `json` is the message below as JSON, `buffers` holds its bulk bytes as
-//! `ArrayBuffer`s (files going in, the encoded map coming out), so that nothing large goes
-//! through JSON or a structured clone of nested arrays.
+//! `{ body, buffers }`: `body` is the message below written by [`crate::app::wire`]
+//! (MessagePack), `buffers` holds its bulk bytes as `ArrayBuffer`s (files going in, the encoded
+//! map coming out), so that nothing large goes through a structured clone of nested arrays.
 
 use crate::app::jobs::Demo;
 use crate::app::options::AnalysisError;
@@ -174,26 +174,26 @@ pub enum FromWorker {
     },
 }
 
-/// Builds the `{ json, buffers }` object. The JSON travels as UTF-8 bytes in an `ArrayBuffer`
-/// (a report can be tens of megabytes: as a JavaScript string it would be converted to UTF-16
-/// and back); [`transfer_list`] lists it with the buffers, to move them without a copy.
+/// Builds the `{ body, buffers }` object. The body travels as bytes in an `ArrayBuffer` (a
+/// report can be megabytes); [`transfer_list`] lists it with the buffers, to move them without
+/// a copy.
 pub fn envelope<T: Serialize>(message: &T, buffers: &[js_sys::ArrayBuffer]) -> JsValue {
-    let json = serde_json::to_vec(message).expect("messages serialise");
+    let body = crate::app::wire::encode(message);
     let obj = js_sys::Object::new();
     let array = js_sys::Array::new();
     for b in buffers {
         array.push(b);
     }
-    let _ = js_sys::Reflect::set(&obj, &"json".into(), &to_buffer(&json));
+    let _ = js_sys::Reflect::set(&obj, &"body".into(), &to_buffer(&body));
     let _ = js_sys::Reflect::set(&obj, &"buffers".into(), &array);
     obj.into()
 }
 
-/// The buffers of an [`envelope`] (its JSON and the buffers it carries), to transfer.
+/// The buffers of an [`envelope`] (its body and the buffers it carries), to transfer.
 pub fn transfer_list(envelope: &JsValue) -> js_sys::Array {
     let list = js_sys::Array::new();
-    if let Ok(json) = js_sys::Reflect::get(envelope, &"json".into()) {
-        list.push(&json);
+    if let Ok(body) = js_sys::Reflect::get(envelope, &"body".into()) {
+        list.push(&body);
     }
     if let Some(buffers) = js_sys::Reflect::get(envelope, &"buffers".into())
         .ok()
@@ -206,15 +206,15 @@ pub fn transfer_list(envelope: &JsValue) -> js_sys::Array {
     list
 }
 
-/// Reads a `{ json, buffers }` object.
+/// Reads a `{ body, buffers }` object.
 pub fn open<T: for<'de> Deserialize<'de>>(
     data: &JsValue,
 ) -> Result<(T, Vec<js_sys::ArrayBuffer>), String> {
-    let json = js_sys::Reflect::get(data, &"json".into())
+    let body = js_sys::Reflect::get(data, &"body".into())
         .ok()
         .and_then(|j| j.dyn_into::<js_sys::ArrayBuffer>().ok())
-        .ok_or("message without json")?;
-    let message = serde_json::from_slice(&from_buffer(&json)).map_err(|e| e.to_string())?;
+        .ok_or("message without a body")?;
+    let message = crate::app::wire::decode(&from_buffer(&body))?;
     let buffers = js_sys::Reflect::get(data, &"buffers".into())
         .ok()
         .and_then(|b| b.dyn_into::<js_sys::Array>().ok())
