@@ -711,43 +711,34 @@ mod tests {
         )
     }
 
-    #[test]
-    fn facility_edits_reusing_the_search_before_give_the_fresh_result_bit_for_bit() {
-        let base = crate::devtools::synthetic::generate(20_000, 5);
+    /// What an edit of the property tests below leaves to check: the layers before and now,
+    /// the graph before (its segments, inner nodes and node count) and the reach now.
+    struct Edited<'a> {
+        before: &'a Layers,
+        layers: &'a Layers,
+        graph_before: (Vec<crate::engine::network::Segment>, Splits, usize),
+        reach: &'a Reach,
+    }
+
+    /// Makes `steps` edits of `base` with `edit` by car and on foot, each computed from the
+    /// one before ([`travel_times_after`]), and checks that each gives what a fresh
+    /// computation gives, bit for bit; then `more` checks what else it should.
+    fn edits_give_the_fresh_result(
+        base: &Layers,
+        seed: u64,
+        steps: usize,
+        edit: &mut dyn FnMut(&mut Layers, &Reach, &mut Rng),
+        more: &mut dyn FnMut(&Edited, &Reach),
+    ) {
         let speeds = SpeedTable::default();
         for mode in [Mode::Walk, Mode::Drive] {
-            let mut rng = Rng(mode as u64 + 40);
+            let mut rng = Rng(mode as u64 + seed);
             let mut layers = base.clone();
             let mut reach = travel_times(&layers, mode, &speeds).unwrap();
-            for step in 0..24 {
+            for step in 0..steps {
                 let before = layers.clone();
-                let n = layers.facilities.len() as u64;
-                assert!(n > 0, "the synthetic layers have facilities");
-                let pick = rng.below(n) as usize;
-                match if n < 3 { 0 } else { rng.below(5) } {
-                    // A facility added where a settlement is, or next to another facility.
-                    0 | 1 => {
-                        let mut f = layers.facilities[pick].clone();
-                        if rng.below(2) == 0 {
-                            let s = rng.below(layers.settlements.len() as u64) as usize;
-                            f.at = layers.settlements[s].at;
-                        }
-                        f.primary_care = rng.below(4) != 0;
-                        let at = rng.below(n + 1) as usize;
-                        layers.facilities.insert(at, f);
-                    }
-                    2 => {
-                        layers.facilities.remove(pick);
-                    }
-                    3 => {
-                        let s = rng.below(layers.settlements.len() as u64) as usize;
-                        layers.facilities[pick].at = layers.settlements[s].at;
-                    }
-                    _ => {
-                        let f = &mut layers.facilities[pick];
-                        f.primary_care = !f.primary_care;
-                    }
-                }
+                edit(&mut layers, &reach, &mut rng);
+                let graph_before = graph_of(&reach);
                 let prior = Prior {
                     layers: &before,
                     reach,
@@ -756,97 +747,121 @@ mod tests {
                     .unwrap();
                 let fresh = travel_times(&layers, mode, &speeds).unwrap();
                 assert!(bits(&reach) == bits(&fresh), "{mode:?} step {step}");
-                let all: Vec<FacilityId> = layers.facility_ids().collect();
-                assert_eq!(reach.nearest_among(&all), fresh.nearest_among(&all));
+                let edited = Edited {
+                    before: &before,
+                    layers: &layers,
+                    graph_before,
+                    reach: &reach,
+                };
+                more(&edited, &fresh);
             }
         }
     }
 
     #[test]
+    fn facility_edits_reusing_the_search_before_give_the_fresh_result_bit_for_bit() {
+        let base = crate::devtools::synthetic::generate(20_000, 5);
+        let mut edit = |layers: &mut Layers, _: &Reach, rng: &mut Rng| {
+            let n = layers.facilities.len() as u64;
+            assert!(n > 0, "the synthetic layers have facilities");
+            let pick = rng.below(n) as usize;
+            match if n < 3 { 0 } else { rng.below(5) } {
+                // A facility added where a settlement is, or next to another facility.
+                0 | 1 => {
+                    let mut f = layers.facilities[pick].clone();
+                    if rng.below(2) == 0 {
+                        let s = rng.below(layers.settlements.len() as u64) as usize;
+                        f.at = layers.settlements[s].at;
+                    }
+                    f.primary_care = rng.below(4) != 0;
+                    let at = rng.below(n + 1) as usize;
+                    layers.facilities.insert(at, f);
+                }
+                2 => {
+                    layers.facilities.remove(pick);
+                }
+                3 => {
+                    let s = rng.below(layers.settlements.len() as u64) as usize;
+                    layers.facilities[pick].at = layers.settlements[s].at;
+                }
+                _ => {
+                    let f = &mut layers.facilities[pick];
+                    f.primary_care = !f.primary_care;
+                }
+            }
+        };
+        edits_give_the_fresh_result(&base, 40, 24, &mut edit, &mut |e, fresh| {
+            let all: Vec<FacilityId> = e.layers.facility_ids().collect();
+            assert_eq!(e.reach.nearest_among(&all), fresh.nearest_among(&all));
+        });
+    }
+
+    #[test]
     fn road_edits_updating_the_search_before_give_the_fresh_result_bit_for_bit() {
         let base = crate::devtools::synthetic::generate(3_000, 9);
-        let speeds = SpeedTable::default();
-        for mode in [Mode::Walk, Mode::Drive] {
-            let mut rng = Rng(mode as u64 + 70);
-            let mut layers = base.clone();
-            let mut reach = travel_times(&layers, mode, &speeds).unwrap();
-            let mut closed = Vec::new();
-            for step in 0..100 {
-                let before = layers.clone();
-                let n = layers.roads.len() as u64;
-                // Often a road where a settlement or a facility joins.
-                let pick = match rng.below(3) {
-                    0 => {
-                        let f = rng.below(layers.facilities.len() as u64) as usize;
-                        let seg = reach.network.snap(reach.facility_xy[f]).map(|s| s.segment);
-                        seg.map_or(0, |k| reach.network.segments[k as usize].road as usize)
-                    }
-                    1 => {
-                        let s = rng.below(layers.settlements.len() as u64) as usize;
-                        let seg = reach
-                            .network
-                            .snap(reach.settlement_xy[s])
-                            .map(|s| s.segment);
-                        seg.map_or(0, |k| reach.network.segments[k as usize].road as usize)
-                    }
-                    _ => rng.below(n) as usize,
-                };
-                match rng.below(6) {
-                    // Closed, and now and then opened again where it was.
-                    0 | 1 => closed.push((pick, layers.roads.remove(pick))),
-                    2 if !closed.is_empty() => {
-                        let (at, road) = closed.pop().unwrap();
-                        layers.roads.insert(at.min(layers.roads.len()), road);
-                    }
-                    2 | 3 => {
-                        let r = &mut layers.roads[pick];
-                        r.speed_kmh = Some([5.0, 30.0, 80.0, 7.3][rng.below(4) as usize]);
-                    }
-                    _ => {
-                        let classes = ["footway", "residential", "primary", "steps", "track"];
-                        layers.roads[pick].class = classes[rng.below(5) as usize].to_string();
-                    }
+        let mut closed = Vec::new();
+        let mut edit = |layers: &mut Layers, reach: &Reach, rng: &mut Rng| {
+            let road_at = |p: Xy| {
+                let seg = reach.network.snap(p).map(|s| s.segment);
+                seg.map_or(0, |k| reach.network.segments[k as usize].road as usize)
+            };
+            // Often a road where a settlement or a facility joins.
+            let pick = match rng.below(3) {
+                0 => road_at(reach.facility_xy[rng.below(layers.facilities.len() as u64) as usize]),
+                1 => road_at(
+                    reach.settlement_xy[rng.below(layers.settlements.len() as u64) as usize],
+                ),
+                _ => rng.below(layers.roads.len() as u64) as usize,
+            };
+            match rng.below(6) {
+                // Closed, and now and then opened again where it was.
+                0 | 1 => closed.push((pick, layers.roads.remove(pick))),
+                2 if !closed.is_empty() => {
+                    let (at, road) = closed.pop().unwrap();
+                    layers.roads.insert(at.min(layers.roads.len()), road);
                 }
-                let (segments, splits, nodes) = graph_of(&reach);
-                let prior = Prior {
-                    layers: &before,
-                    reach,
-                };
-                reach = travel_times_after(&layers, mode, &speeds, &mut |_, _, _| {}, Some(prior))
-                    .unwrap();
-                let fresh = travel_times(&layers, mode, &speeds).unwrap();
-                assert!(bits(&reach) == bits(&fresh), "{mode:?} step {step}");
-                // The update, not the whole search, gave it: the nodes match, and few changed.
-                let (now_segments, now_splits, now_nodes) = graph_of(&reach);
-                let (old, new) = (&before.roads, &layers.roads);
-                let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-                let max = old.len().min(new.len()) - head;
-                let tail = (0..max)
-                    .take_while(|&k| old[old.len() - 1 - k] == new[new.len() - 1 - k])
-                    .count();
-                let side = |segments, splits, nodes, roads| Side {
-                    segments,
-                    splits,
-                    nodes,
-                    roads,
-                };
-                let renumbered = renumber(
-                    &side(&segments, &splits, nodes, old.len()),
-                    &side(&now_segments, &now_splits, now_nodes, new.len()),
-                    head,
-                    tail,
-                )
-                .expect("the graphs match");
-                let mut changed = renumbered.changed;
-                changed.sort_unstable();
-                changed.dedup();
-                assert!(
-                    changed.len() < now_nodes / 20,
-                    "{mode:?} step {step}: {} of {now_nodes} nodes changed",
-                    changed.len()
-                );
+                2 | 3 => {
+                    let r = &mut layers.roads[pick];
+                    r.speed_kmh = Some([5.0, 30.0, 80.0, 7.3][rng.below(4) as usize]);
+                }
+                _ => {
+                    let classes = ["footway", "residential", "primary", "steps", "track"];
+                    layers.roads[pick].class = classes[rng.below(5) as usize].to_string();
+                }
             }
-        }
+        };
+        // The update, not the whole search, gave it: the nodes match, and few changed.
+        edits_give_the_fresh_result(&base, 70, 100, &mut edit, &mut |e, _| {
+            let (now_segments, now_splits, now_nodes) = graph_of(e.reach);
+            let (old, new) = (&e.before.roads, &e.layers.roads);
+            let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+            let max = old.len().min(new.len()) - head;
+            let tail = (0..max)
+                .take_while(|&k| old[old.len() - 1 - k] == new[new.len() - 1 - k])
+                .count();
+            let (segments, splits, nodes) = &e.graph_before;
+            let side = |segments, splits, nodes, roads| Side {
+                segments,
+                splits,
+                nodes,
+                roads,
+            };
+            let renumbered = renumber(
+                &side(segments, splits, *nodes, old.len()),
+                &side(&now_segments, &now_splits, now_nodes, new.len()),
+                head,
+                tail,
+            )
+            .expect("the graphs match");
+            let mut changed = renumbered.changed;
+            changed.sort_unstable();
+            changed.dedup();
+            assert!(
+                changed.len() < now_nodes / 20,
+                "{} of {now_nodes} nodes changed",
+                changed.len()
+            );
+        });
     }
 
     /// The network's segments, the graph's nodes inside them and its number of nodes.
