@@ -825,7 +825,10 @@ impl MapView {
         });
     }
 
-    /// Anything visible changed: redraw.
+    /// Anything visible changed: redraw, once, at the next animation frame. A report with a
+    /// new map changes the report, the paths and the view in turn (each a redraw when drawn at
+    /// once, each reading the canvas's size and so laying out the panels the report just
+    /// filled); panning changes the view many times a frame.
     fn redraw_on_change(
         self,
         paths: StoredValue<Option<Paths>, LocalStorage>,
@@ -834,36 +837,48 @@ impl MapView {
         built: RwSignal<u32>,
     ) {
         let s = self.s;
+        let asked = StoredValue::new_local(false);
         Effect::new(move |_| {
-            let v = self.view.get();
+            self.view.track();
             // The paths and the surface's image are built by effects of their own, in no set
             // order with this one: each build asks for a redraw.
             built.track();
             s.report.track();
             s.surface.track();
             s.plan.track();
-            let _ = (
-                s.selected.get(),
-                s.focus.get(),
-                resized.get(),
-                s.show_changes.get(),
-            );
+            s.selected.track();
+            s.focus.track();
+            resized.track();
+            s.show_changes.track();
             s.comparison.track();
             s.access.track();
             s.show_access.track();
-            let _ = (s.show_surface.get(), s.surface_opacity.get(), s.limit.get());
-            let Some(canvas) = self.canvas.get() else {
+            s.show_surface.track();
+            s.surface_opacity.track();
+            s.limit.track();
+            let _ = self.canvas.get();
+            if asked.get_value() {
                 return;
-            };
-            paths.with_value(|p| match p {
-                Some(p) => coverage.with_value(|c| draw(&canvas, p, c.as_ref(), v, &s)),
-                None => {
-                    if let Some(ctx) = context(&canvas) {
-                        let (w, h, _) = fit_backing_store(&canvas);
-                        ctx.clear_rect(0.0, 0.0, w, h);
-                    }
-                    let _ = canvas.set_attribute("data-drawn", "false");
+            }
+            asked.set_value(true);
+            request_animation_frame(move || {
+                if asked.try_set_value(false).is_some() {
+                    return;
                 }
+                let Some(canvas) = self.canvas.get_untracked() else {
+                    return;
+                };
+                let v = self.view.get_untracked();
+                paths.with_value(|p| match p {
+                    Some(p) => coverage.with_value(|c| draw(&canvas, p, c.as_ref(), v, &s)),
+                    None => {
+                        if let Some(ctx) = context(&canvas) {
+                            let (w, h, _) = fit_backing_store(&canvas);
+                            ctx.clear_rect(0.0, 0.0, w, h);
+                        }
+                        let _ = canvas.set_attribute("data-drawn", "false");
+                    }
+                });
             });
         });
     }

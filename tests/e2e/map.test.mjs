@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { TEST_TIMEOUT_MS, launchBrowser, tid, withApp } from './helpers.mjs';
+import { LOAD_TIMEOUT_MS, TEST_TIMEOUT_MS, launchBrowser, tid, withApp } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -24,13 +24,19 @@ const PRINT = (sel) => {
 
 const canvasPrint = (page) => page.evaluate(PRINT, tid('map-canvas'));
 
-/** Waits until the map is drawn differently from the fingerprint `prev`; returns the new one. */
+/**
+ * Waits until the map is drawn differently from the fingerprint `prev` (it redraws at the next
+ * animation frame); returns the new one. Polled from here: the page's policy forbids building
+ * the fingerprint function from text inside it.
+ */
 async function waitForRedraw(page, prev) {
-  await page.waitForFunction(
-    ([src, sel, p]) => new Function(`return (${src})`)()(sel) !== p,
-    [PRINT.toString(), tid('map-canvas'), prev],
-  );
-  return canvasPrint(page);
+  const deadline = Date.now() + LOAD_TIMEOUT_MS;
+  for (;;) {
+    const now = await canvasPrint(page);
+    if (now !== prev) return now;
+    assert.ok(Date.now() < deadline, 'the map was not redrawn');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 test('(g) list row, map click, popup, zoom and fit', { timeout: TEST_TIMEOUT_MS }, async (t) => {
