@@ -1,9 +1,9 @@
 //! The canvas map: roads coloured by travel-time band, admin boundaries, facilities, and
 //! settlements sized by population and marked within or beyond the limit. Road paths are built
 //! once per analysis per band in scene metres, in runs of [`SEGMENTS_PER_PATH`] segments, so a
-//! redraw while panning or zooming is a few hundred `stroke` calls. Past [`RASTER_ABOVE_SEGMENTS`] segments the
-//! browser's stroker takes seconds per redraw, so the roads are drawn by the engine's own
-//! rasteriser ([`rasterise_roads`]) into an image instead.
+//! redraw while panning or zooming is a few hundred `stroke` calls. Past
+//! [`RASTER_ABOVE_SEGMENTS`] segments the browser's stroker takes seconds per redraw, so the
+//! roads are drawn by the engine's own rasteriser ([`rasterise_roads`]) into an image instead.
 
 use super::state::{AppState, EditTool, Shared, SurfaceLayer};
 use crate::app::coverage_map;

@@ -65,6 +65,16 @@ pub struct RoadNetwork {
     pub(super) index: RTree<SegmentRun>,
 }
 
+/// The cell of `v` among the 2¹⁶ cells from `lo` to `hi` (0 when they are equal): a coordinate
+/// for [`hilbert_index`].
+pub(super) fn curve_cell(v: f64, lo: f64, hi: f64) -> u32 {
+    if hi > lo {
+        (((v - lo) / (hi - lo)) * 65_535.0).clamp(0.0, 65_535.0) as u32
+    } else {
+        0
+    }
+}
+
 /// The position of `(x, y)` (each below 2¹⁶) along the Hilbert curve that fills the square of
 /// side 2¹⁶.
 pub(super) fn hilbert_index(mut x: u32, mut y: u32) -> u32 {
@@ -161,18 +171,14 @@ fn number_vertices(
         vertex_count < u32::MAX as usize,
         "more than 4 billion road vertices"
     );
-    let cell = |v: f64, lo: f64, hi: f64| {
-        if hi > lo {
-            (((v - lo) / (hi - lo)) * 65_535.0).clamp(0.0, 65_535.0) as u32
-        } else {
-            0
-        }
-    };
     // (curve position, longitude bits, latitude bits, vertex number).
     let mut order: Vec<(u32, u64, u64, u32)> = Vec::with_capacity(vertex_count);
     for (i, p) in vertices().enumerate() {
         order.push((
-            hilbert_index(cell(p.lon, west, east), cell(p.lat, south, north)),
+            hilbert_index(
+                curve_cell(p.lon, west, east),
+                curve_cell(p.lat, south, north),
+            ),
             p.lon.to_bits(),
             p.lat.to_bits(),
             i as u32,

@@ -1,7 +1,7 @@
 //! Joining points to the network: the nearest point of the nearest usable segment, and the
 //! routing graph with a node at every join.
 
-use super::build::{hilbert_index, RoadNetwork};
+use super::build::{curve_cell, hilbert_index, RoadNetwork};
 use super::graph::{NodeId, RoutingGraph};
 use crate::engine::crs::Xy;
 use serde::{Deserialize, Serialize};
@@ -72,18 +72,11 @@ impl RoadNetwork {
             lo = [lo[0].min(p.x), lo[1].min(p.y)];
             hi = [hi[0].max(p.x), hi[1].max(p.y)];
         }
-        let cell = |v: f64, lo: f64, hi: f64| {
-            if hi > lo {
-                (((v - lo) / (hi - lo)) * 65_535.0).clamp(0.0, 65_535.0) as u32
-            } else {
-                0
-            }
-        };
         let mut order: Vec<u64> = points
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let d = hilbert_index(cell(p.x, lo[0], hi[0]), cell(p.y, lo[1], hi[1]));
+                let d = hilbert_index(curve_cell(p.x, lo[0], hi[0]), curve_cell(p.y, lo[1], hi[1]));
                 (u64::from(d) << 32) | i as u64
             })
             .collect();

@@ -269,7 +269,7 @@ fn reach_without_loss(
 
 /// Searches the nodes of `again` again: forgets their times, then searches from the origins
 /// among them and from their neighbours outside, which keep their time, summing and comparing
-/// as the whole search does. Returns the nodes outside to which a node searched offers no more
+/// as the whole search does. Returns the nodes outside to which a node searched offers a
 /// better time than they have (less, or as little from a lower label), with that time (they
 /// are left as they are).
 fn search_again(
@@ -699,6 +699,15 @@ mod tests {
 
     use crate::devtools::random::SplitMix64 as Rng;
 
+    /// An arc time that makes sums round: a tenth, next to nothing, or sevenths.
+    fn awkward_weight(rng: &mut Rng) -> f64 {
+        match rng.below(4) {
+            0 => 0.1,
+            1 => 1e-17,
+            _ => (1 + rng.below(1000)) as f64 / 7.0,
+        }
+    }
+
     /// A random road-like graph: paths of several nodes (mostly two-way, some one-way, some
     /// closing on themselves) between random junctions, with awkward weights.
     fn random_graph(rng: &mut Rng) -> (usize, Vec<(NodeId, NodeId, f64)>) {
@@ -722,16 +731,11 @@ mod tests {
                 if w[0] == w[1] {
                     continue;
                 }
-                let mut weight = || match rng.below(4) {
-                    0 => 0.1,
-                    1 => 1e-17,
-                    _ => (1 + rng.below(1000)) as f64 / 7.0,
-                };
                 if kind != 1 {
-                    arcs.push((w[0], w[1], weight()));
+                    arcs.push((w[0], w[1], awkward_weight(rng)));
                 }
                 if kind != 2 {
-                    arcs.push((w[1], w[0], weight()));
+                    arcs.push((w[1], w[0], awkward_weight(rng)));
                 }
             }
         }
@@ -856,11 +860,6 @@ mod tests {
     #[test]
     fn an_update_of_the_graph_equals_the_whole_search_bit_for_bit() {
         let mut rng = Rng(20261206);
-        let weight = |rng: &mut Rng| match rng.below(4) {
-            0 => 0.1,
-            1 => 1e-17,
-            _ => (1 + rng.below(1000)) as f64 / 7.0,
-        };
         for case in 0..4000 {
             let (n_before, before) = random_graph(&mut rng);
             // Some nodes new to the graph, and arcs dropped, re-weighted and added anywhere.
@@ -872,7 +871,7 @@ mod tests {
                     0 => changed.extend([a, b]),
                     1 => {
                         changed.extend([a, b]);
-                        now.push((a, b, weight(&mut rng)));
+                        now.push((a, b, awkward_weight(&mut rng)));
                     }
                     _ => now.push((a, b, w)),
                 }
@@ -881,7 +880,7 @@ mod tests {
                 let (a, b) = (rng.below(n as u64) as NodeId, rng.below(n as u64) as NodeId);
                 if a != b {
                     changed.extend([a, b]);
-                    now.push((a, b, weight(&mut rng)));
+                    now.push((a, b, awkward_weight(&mut rng)));
                 }
             }
             // Facilities joined at one or two nodes; some joined elsewhere now.

@@ -597,11 +597,8 @@ impl Reach {
                 roads,
             },
         );
-        let renumbered = renumber(&sides.0, &sides.1, before.head, before.tail);
-        let (Some(renumbered), true) = (
-            renumbered,
-            before.search.service_points == self.service_points,
-        ) else {
+        // The facilities are the same ([`reuse`]), so the service points and labels are too.
+        let Some(renumbered) = renumber(&sides.0, &sides.1, before.head, before.tail) else {
             return self.search(&self.service_points, &mut |_, _| {});
         };
         let mut minutes = vec![f64::INFINITY; graph.node_count()];
