@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod options;
 pub mod planning;
 pub mod print;
+pub mod road_lines;
 pub mod saved;
 pub mod scene;
 pub mod session;

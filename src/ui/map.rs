@@ -1,17 +1,19 @@
 //! The canvas map: roads coloured by travel-time band, admin boundaries, facilities, and
 //! settlements sized by population and marked within or beyond the limit. Road paths are built
-//! once per analysis per band in scene metres, in runs of [`SEGMENTS_PER_PATH`] segments, so a
-//! redraw while panning or zooming is a few hundred `stroke` calls. Past
+//! per band in scene metres, in runs of [`POINTS_PER_PATH`] points, joined into lines and
+//! thinned for the scale they are drawn at ([`road_lines`]), so a redraw while panning is a few
+//! hundred `stroke` calls and only zooming in or out by a factor of 1.5 or 4 builds them
+//! again. Past
 //! [`RASTER_ABOVE_SEGMENTS`] segments the browser's stroker takes seconds per redraw, so the
 //! roads are drawn by the engine's own rasteriser ([`rasterise_roads`]) into an image instead.
 
 use super::state::{AppState, EditTool, Shared, SurfaceLayer};
-use crate::app::coverage_map;
 use crate::app::scene::{
     pick_settlement, rasterise_roads, settlement_radius_px, FacilityClass, Focus, Scene, Viewport,
     BAND_COLOURS, BAND_LIMITS_MIN, RASTER_ABOVE_SEGMENTS,
 };
 use crate::app::text::Key;
+use crate::app::{coverage_map, road_lines};
 use crate::engine::crs::Xy;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -20,64 +22,107 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, Path2d};
 
 struct Paths {
     scene: Shared<Scene>,
-    /// Per band and for the unusable roads, in runs ([`SEGMENTS_PER_PATH`]); `None` when the
-    /// roads are rasterised.
-    roads: Option<(Vec<Vec<Path2d>>, Vec<Path2d>)>,
+    /// The roads as paths thinned for the scale they were last drawn at; `None` before the
+    /// first drawing and when the roads are rasterised.
+    roads: Option<RoadPaths>,
+    /// Whether the roads are drawn by the engine's rasteriser instead.
+    raster: bool,
     admin: Path2d,
 }
 
-/// Segments in one `Path2D`. A software canvas fills a stroked path scanline by scanline over
+/// The roads of a scene as canvas paths, per band and for the unusable roads, in runs
+/// ([`POINTS_PER_PATH`]), thinned with `tolerance` scene metres ([`road_lines::Lines`]).
+struct RoadPaths {
+    tolerance: f64,
+    bands: Vec<Vec<Path2d>>,
+    unusable: Vec<Path2d>,
+}
+
+/// Points in one `Path2D`. A software canvas fills a stroked path scanline by scanline over
 /// all its edges at once; one path of a band's 100,000 segments spans the whole map, so every
-/// scanline carries thousands of edges. Runs of consecutive segments (they follow their roads,
+/// scanline carries thousands of edges. Runs of consecutive lines (they follow their roads,
 /// so a run covers a small area) stroke in about half the time (Porto walking, 354,803
 /// segments: 0.42 s as one path per band, 0.22 s in runs of 1,000, in Chromium's software
 /// canvas; runs of 250 to 5,000 are within 5 % of that). The colours are opaque, so runs of one
 /// colour look as one path does.
-const SEGMENTS_PER_PATH: usize = 1000;
+const POINTS_PER_PATH: usize = 1000;
 
-/// `segs` as paths of at most [`SEGMENTS_PER_PATH`] segments each.
-fn segments_paths(segs: &[[f64; 4]]) -> Option<Vec<Path2d>> {
-    segs.chunks(SEGMENTS_PER_PATH)
-        .map(|run| {
-            let p = Path2d::new().ok()?;
-            for [x1, y1, x2, y2] in run {
-                p.move_to(*x1, *y1);
-                p.line_to(*x2, *y2);
-            }
-            Some(p)
-        })
-        .collect()
+/// `segs` joined and thinned with `tolerance` ([`road_lines::Lines`]), as paths of whole lines, a new
+/// path begun once one holds [`POINTS_PER_PATH`] points.
+fn lines_paths(segs: &[[f64; 4]], tolerance: f64) -> Option<Vec<Path2d>> {
+    let lines = road_lines::Lines::of(segs, tolerance);
+    let mut paths = Vec::new();
+    let mut path: Option<(Path2d, usize)> = None;
+    for line in lines.iter() {
+        let (p, n) = match path.take() {
+            Some(run) => run,
+            None => (Path2d::new().ok()?, 0),
+        };
+        let (first, rest) = line.split_first()?;
+        p.move_to(first.x, first.y);
+        for q in rest {
+            p.line_to(q.x, q.y);
+        }
+        if n + line.len() >= POINTS_PER_PATH {
+            paths.push(p);
+        } else {
+            path = Some((p, n + line.len()));
+        }
+    }
+    paths.extend(path.map(|(p, _)| p));
+    Some(paths)
 }
 
-fn build_paths(scene: &Shared<Scene>, raster: Option<bool>) -> Option<Paths> {
-    let big = scene.0.segment_count() + scene.0.unusable.len() > RASTER_ABOVE_SEGMENTS;
-    let roads = if raster.unwrap_or(big) {
-        None
-    } else {
+impl Paths {
+    fn new(scene: &Shared<Scene>, raster: Option<bool>) -> Option<Paths> {
+        let big = scene.0.segment_count() + scene.0.unusable.len() > RASTER_ABOVE_SEGMENTS;
+        let admin = Path2d::new().ok()?;
+        for ring in &scene.0.admin_rings {
+            for (i, q) in ring.iter().enumerate() {
+                if i == 0 {
+                    admin.move_to(q.x, q.y);
+                } else {
+                    admin.line_to(q.x, q.y);
+                }
+            }
+            admin.close_path();
+        }
+        Some(Paths {
+            scene: scene.clone(),
+            roads: None,
+            raster: raster.unwrap_or(big),
+            admin,
+        })
+    }
+
+    /// Builds the road paths again unless those there suit `device_px_per_m`
+    /// ([`road_lines::fits`]).
+    fn fit_roads(&mut self, device_px_per_m: f64) {
+        if self.raster || !device_px_per_m.is_finite() || device_px_per_m <= 0.0 {
+            return;
+        }
+        let wanted = road_lines::tolerance_at(device_px_per_m);
+        if self
+            .roads
+            .as_ref()
+            .is_some_and(|r| road_lines::fits(r.tolerance, wanted))
+        {
+            return;
+        }
+        let scene = &self.scene.0;
         let bands = scene
-            .0
             .bands
             .iter()
-            .map(|segs| segments_paths(segs))
-            .collect::<Option<Vec<_>>>()?;
-        Some((bands, segments_paths(&scene.0.unusable)?))
-    };
-    let admin = Path2d::new().ok()?;
-    for ring in &scene.0.admin_rings {
-        for (i, q) in ring.iter().enumerate() {
-            if i == 0 {
-                admin.move_to(q.x, q.y);
-            } else {
-                admin.line_to(q.x, q.y);
-            }
-        }
-        admin.close_path();
+            .map(|segs| lines_paths(segs, wanted))
+            .collect::<Option<Vec<_>>>();
+        self.roads = bands
+            .zip(lines_paths(&scene.unusable, wanted))
+            .map(|(bands, unusable)| RoadPaths {
+                tolerance: wanted,
+                bands,
+                unusable,
+            });
     }
-    Some(Paths {
-        scene: scene.clone(),
-        roads,
-        admin,
-    })
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
@@ -110,7 +155,7 @@ fn now_ms() -> f64 {
 /// the canvas what it drew (`data-render`, `data-focus`, `data-view`, `data-segments`).
 fn draw(
     canvas: &HtmlCanvasElement,
-    paths: &Paths,
+    paths: &mut Paths,
     coverage: Option<&CoverageDraw>,
     view: Viewport,
     state: &AppState,
@@ -118,6 +163,8 @@ fn draw(
     let Some(ctx) = context(canvas) else { return };
     let started = now_ms();
     let (w, h, dpr) = fit_backing_store(canvas);
+    paths.fit_roads(view.scale * dpr);
+    let paths = &*paths;
     let scene = &paths.scene.0;
     let shown = coverage.filter(|_| state.show_surface.get_untracked());
     let under = |ctx: &CanvasRenderingContext2d| {
@@ -206,13 +253,18 @@ fn draw_roads(
         ctx.set_line_join("round");
     };
     match &paths.roads {
-        Some((bands, unusable)) => {
+        Some(RoadPaths {
+            bands, unusable, ..
+        }) => {
             ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
             ctx.set_fill_style_str(crate::app::scene::BACKGROUND);
             ctx.fill_rect(0.0, 0.0, w, h);
             under(ctx);
             to_pixels(ctx);
             admin(ctx);
+            // Bevelled joins: at these widths no one tells them from round ones, which cost
+            // the stroker a tenth more.
+            ctx.set_line_join("bevel");
             ctx.set_stroke_style_str(crate::app::scene::UNUSABLE_COLOUR);
             ctx.set_line_width(1.0 / k);
             for path in unusable {
@@ -229,6 +281,7 @@ fn draw_roads(
                     ctx.stroke_with_path(path);
                 }
             }
+            ctx.set_line_join("round");
             "paths"
         }
         None => {
@@ -795,7 +848,7 @@ impl MapView {
             paths.set_value(
                 scene
                     .as_ref()
-                    .and_then(|sc| build_paths(sc, s.render_raster)),
+                    .and_then(|sc| Paths::new(sc, s.render_raster)),
             );
             // The map of edited data keeps the view the edit was made in.
             if s.keep_view.get_untracked() && scene.is_some() {
@@ -869,7 +922,7 @@ impl MapView {
                     return;
                 };
                 let v = self.view.get_untracked();
-                paths.with_value(|p| match p {
+                paths.update_value(|p| match p {
                     Some(p) => coverage.with_value(|c| draw(&canvas, p, c.as_ref(), v, &s)),
                     None => {
                         if let Some(ctx) = context(&canvas) {
