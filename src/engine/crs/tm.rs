@@ -68,14 +68,36 @@ impl TransverseMercator {
     }
 
     /// Projects `p` to metres.
+    ///
+    /// Karney's (2011) forward formulas with the functions of the angles they need found by
+    /// algebra and short series instead of library calls (five transcendental calls a point
+    /// where the formulas as written take eleven; projecting every road vertex is a good part
+    /// of building a network): τ′ = τ √(1 + σ²) − σ √(1 + τ²) with τ = tan φ and
+    /// σ = sinh(e atanh(e sin φ)), that sinh and atanh by their series (|e sin φ| < 0.082);
+    /// sinh 2η′ and cosh 2η′ from exp(2η′) = (1 + u) / (1 − u) for η′ = atanh(u); and sin 2ξ′
+    /// and cos 2ξ′ from
+    /// tan ξ′ = τ′ / cos λ. Every output is within a few nanometres of the formulas as written
+    /// (a few units in the last place of the coordinates).
     pub fn project(&self, p: LonLat) -> Xy {
         let phi = p.lat.to_radians();
         let lam = p.lon.to_radians() - self.lon0_rad;
-        let sin_phi = phi.sin();
-        let t = (sin_phi.atanh() - self.e * (self.e * sin_phi).atanh()).sinh();
-        let xi_p = t.atan2(lam.cos());
-        let eta_p = (lam.sin() / (1.0 + t * t).sqrt()).atanh();
-        let (d_xi, d_eta) = series(&self.alpha, xi_p, eta_p);
+        let tau = phi.tan();
+        let s1 = (1.0 + tau * tau).sqrt();
+        let sigma = sinh_small(self.e * atanh_small(self.e * tau / s1));
+        let t = tau * (1.0 + sigma * sigma).sqrt() - sigma * s1;
+        let (sin_lam, cos_lam) = (lam.sin(), lam.cos());
+        let xi_p = t.atan2(cos_lam);
+        let u = sin_lam / (1.0 + t * t).sqrt();
+        let eta_p = u.atanh();
+        let e2 = (1.0 + u) / (1.0 - u);
+        let r2 = t * t + cos_lam * cos_lam;
+        let doubled_xi = if r2.is_finite() {
+            (2.0 * t * cos_lam / r2, (cos_lam * cos_lam - t * t) / r2)
+        } else {
+            (2.0 * xi_p).sin_cos() // at a pole
+        };
+        let doubled_eta = (0.5 * (e2 - 1.0 / e2), 0.5 * (e2 + 1.0 / e2));
+        let (d_xi, d_eta) = series_of(&self.alpha, doubled_xi, doubled_eta);
         let (xi, eta) = (xi_p + d_xi, eta_p + d_eta);
         Xy {
             x: self.false_easting + self.k0_a * eta,
@@ -144,10 +166,14 @@ impl TransverseMercator {
 
 /// `(Σ c_j sin(2jξ) cosh(2jη), Σ c_j cos(2jξ) sinh(2jη))` for j = 1…6: the multiple angles by
 /// the addition formulas from one sine, cosine, sinh and cosh (four library calls where the
-/// terms one by one take twenty-four; the projection is most of the cost of reading a file).
+/// terms one by one take twenty-four).
 fn series(c: &[f64; 6], xi: f64, eta: f64) -> (f64, f64) {
-    let (s1, c1) = (2.0 * xi).sin_cos();
-    let (sh1, ch1) = ((2.0 * eta).sinh(), (2.0 * eta).cosh());
+    let doubled_eta = ((2.0 * eta).sinh(), (2.0 * eta).cosh());
+    series_of(c, (2.0 * xi).sin_cos(), doubled_eta)
+}
+
+/// [`series`] from `(sin 2ξ, cos 2ξ)` and `(sinh 2η, cosh 2η)`.
+fn series_of(c: &[f64; 6], (s1, c1): (f64, f64), (sh1, ch1): (f64, f64)) -> (f64, f64) {
     let (mut s, mut co, mut sh, mut ch) = (s1, c1, sh1, ch1);
     let (mut a, mut b) = (0.0, 0.0);
     for (j, cj) in c.iter().enumerate() {
@@ -159,4 +185,82 @@ fn series(c: &[f64; 6], xi: f64, eta: f64) -> (f64, f64) {
         b += cj * co * sh;
     }
     (a, b)
+}
+
+/// sinh(x) for |x| < 0.01 by its series x + x³/3! + x⁵/5! + …, to the last bit in five terms.
+fn sinh_small(x: f64) -> f64 {
+    let x2 = x * x;
+    x * (1.0 + x2 / 6.0 * (1.0 + x2 / 20.0 * (1.0 + x2 / 42.0 * (1.0 + x2 / 72.0))))
+}
+
+/// atanh(x) for |x| < 0.1 by its series x + x³/3 + x⁵/5 + …, to the last bit in nine terms.
+fn atanh_small(x: f64) -> f64 {
+    let x2 = x * x;
+    let mut sum = 0.0;
+    for k in (0..9).rev() {
+        sum = sum * x2 + 1.0 / (2 * k + 1) as f64;
+    }
+    x * sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Karney's forward formulas (2011, eqs. 7-10) as written, one library call per function.
+    fn project_as_written(tm: &TransverseMercator, p: LonLat) -> Xy {
+        let (phi, lam) = (p.lat.to_radians(), p.lon.to_radians() - tm.lon0_rad);
+        let tau = phi.tan();
+        let sigma = (tm.e * (tm.e * tau / tau.hypot(1.0)).atanh()).sinh();
+        let t = tau * sigma.hypot(1.0) - sigma * tau.hypot(1.0);
+        let xi_p = t.atan2(lam.cos());
+        let eta_p = (lam.sin() / t.hypot(lam.cos())).asinh();
+        let (d_xi, d_eta) = series(&tm.alpha, xi_p, eta_p);
+        Xy {
+            x: tm.false_easting + tm.k0_a * (eta_p + d_eta),
+            y: tm.false_northing + tm.k0_a * (xi_p + d_xi),
+        }
+    }
+
+    #[test]
+    fn the_algebraic_forward_projection_equals_the_formulas_as_written() {
+        // UTM on WGS84 and a Gauss-Krüger zone on Krassovsky, over and beyond a zone, from the
+        // equator to the poles.
+        let grids = [
+            TransverseMercator::new(6_378_137.0, 1.0 / 298.257_223_563, 117.0, 0.9996, 5e5, 0.0),
+            TransverseMercator::new(6_378_245.0, 1.0 / 298.3, 111.0, 1.0, 37_500_000.0, 0.0),
+        ];
+        for tm in &grids {
+            let lon0 = tm.lon0_rad.to_degrees();
+            for i in -40..=40 {
+                for j in -90..=90 {
+                    let p = LonLat {
+                        lon: lon0 + f64::from(i) * 0.2 + 0.013,
+                        lat: f64::from(j) * 0.999 + 0.0007,
+                    };
+                    let (a, b) = (tm.project(p), project_as_written(tm, p));
+                    // Within 2 nm, or a couple of units in the last place of false eastings
+                    // of tens of thousands of kilometres.
+                    let close =
+                        |a: f64, b: f64| (a - b).abs() <= 2e-9 + 4.0 * f64::EPSILON * b.abs();
+                    assert!(
+                        close(a.x, b.x) && close(a.y, b.y),
+                        "{p:?}: {a:?} against {b:?}"
+                    );
+                }
+            }
+            let pole = tm.project(LonLat {
+                lon: lon0 + 1.0,
+                lat: 90.0,
+            });
+            assert!(pole.x.is_finite() && pole.y.is_finite(), "{pole:?}");
+        }
+        assert_eq!(atanh_small(0.0), 0.0);
+        for x in [1e-9, 0.01, -0.05, 0.0818] {
+            assert!((atanh_small(x) - x.atanh()).abs() <= 1e-17, "{x}");
+        }
+        for x in [1e-9, 0.001, -0.004, 0.0068] {
+            assert!((sinh_small(x) - x.sinh()).abs() <= 1e-18, "{x}");
+        }
+    }
 }

@@ -203,7 +203,7 @@ mod tests {
                     let r = p.unproject(xy);
                     assert!((r.lon - q.lon).abs() < 1e-9 && (r.lat - q.lat).abs() < 1e-9);
                     let back = p.project(p.unproject(xy));
-                    assert!(back.distance_m(xy) < 1e-9, "{q:?}");
+                    assert!(back.distance_m(xy) < 1e-9, "{q:?} {}", back.distance_m(xy));
                 }
             }
         }
