@@ -7,7 +7,7 @@
 //! are less than a pixel apart, and a browser's canvas fills every one of them: thinning each
 //! line to the vertices at least `tolerance` from the last one kept (in x or y) leaves a line
 //! that no pixel can tell from the original (every vertex dropped is within `tolerance` of one
-//! kept, in each axis), while Chromium's software canvas strokes Porto's roads in 40 %
+//! kept, in each axis), while Chromium's software canvas strokes Porto's roads in 40 % of
 //! the time. The map rebuilds the lines when the view zooms far enough for the tolerance to
 //! show or to be needlessly fine ([`fits`]).
 

@@ -3,7 +3,7 @@
 
 use super::graph::NodeId;
 use super::speeds::{road_speeds, Mode, SpeedTable};
-use crate::engine::crs::{Projector, Xy};
+use crate::engine::crs::{LonLat, Projector, Xy};
 use crate::engine::model::Road;
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use serde::{Deserialize, Serialize};
@@ -97,6 +97,38 @@ pub(super) fn hilbert_index(mut x: u32, mut y: u32) -> u32 {
     d
 }
 
+/// `items` in the order of `key`, items of equal keys in the order they came: a
+/// least-significant-digit radix sort in three passes of 11 bits (skipping a pass where every
+/// key has the same digit). On Porto's 327,000 road vertices it takes a few milliseconds where
+/// a comparison sort took tens, in WebAssembly too.
+pub(super) fn sort_by_key_u32<T: Copy + Default>(items: Vec<T>, key: impl Fn(&T) -> u32) -> Vec<T> {
+    const BITS: u32 = 11;
+    const MASK: u32 = (1 << BITS) - 1;
+    let mut from = items;
+    let mut to = vec![T::default(); from.len()];
+    for shift in [0, BITS, 2 * BITS] {
+        let digit = |t: &T| ((key(t) >> shift) & MASK) as usize;
+        let mut start = vec![0usize; 1 << BITS];
+        for t in &from {
+            start[digit(t)] += 1;
+        }
+        if start.contains(&from.len()) {
+            continue;
+        }
+        let mut sum = 0;
+        for c in &mut start {
+            (*c, sum) = (sum, sum + *c);
+        }
+        for t in &from {
+            let d = digit(t);
+            to[start[d]] = *t;
+            start[d] += 1;
+        }
+        std::mem::swap(&mut from, &mut to);
+    }
+    from
+}
+
 impl RoadNetwork {
     /// Builds the network of `mode` from `roads`, projecting with `projector`.
     ///
@@ -158,47 +190,57 @@ fn number_vertices(
             .filter(|(_, s)| s.is_some())
             .flat_map(|(r, _)| r.lines.iter().flatten())
     };
-    let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    let mut vertex_count = 0usize;
-    for p in vertices() {
-        west = west.min(p.lon);
-        east = east.max(p.lon);
-        south = south.min(p.lat);
-        north = north.max(p.lat);
-        vertex_count += 1;
-    }
+    let coords: Vec<LonLat> = vertices().copied().collect();
+    let vertex_count = coords.len();
     assert!(
         vertex_count < u32::MAX as usize,
         "more than 4 billion road vertices"
     );
-    // (curve position, longitude bits, latitude bits, vertex number).
-    let mut order: Vec<(u32, u64, u64, u32)> = Vec::with_capacity(vertex_count);
-    for (i, p) in vertices().enumerate() {
-        order.push((
-            hilbert_index(
+    let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for p in &coords {
+        west = west.min(p.lon);
+        east = east.max(p.lon);
+        south = south.min(p.lat);
+        north = north.max(p.lat);
+    }
+    // (curve position, vertex number) in curve order, then equal positions by their exact
+    // bits: the order of sorting (position, longitude bits, latitude bits, vertex number), in
+    // a fraction of its time.
+    let keyed: Vec<(u32, u32)> = coords
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (x, y) = (
                 curve_cell(p.lon, west, east),
                 curve_cell(p.lat, south, north),
-            ),
-            p.lon.to_bits(),
-            p.lat.to_bits(),
-            i as u32,
-        ));
+            );
+            (hilbert_index(x, y), i as u32)
+        })
+        .collect();
+    let mut order = sort_by_key_u32(keyed, |&(d, _)| d);
+    let bits = |i: u32| {
+        let p = coords[i as usize];
+        (p.lon.to_bits(), p.lat.to_bits(), i)
+    };
+    for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_unstable_by_key(|&(_, i)| bits(i));
+        }
     }
-    order.sort_unstable();
     let mut vertex_node = vec![0 as NodeId; vertex_count];
     let mut nodes: Vec<Xy> = Vec::new();
     let mut last: Option<(u64, u64)> = None;
-    for &(_, lon, lat, i) in &order {
-        if last != Some((lon, lat)) {
-            nodes.push(projector.project(crate::engine::crs::LonLat {
-                lon: f64::from_bits(lon),
-                lat: f64::from_bits(lat),
-            }));
-            last = Some((lon, lat));
+    for &(_, i) in &order {
+        let p = coords[i as usize];
+        let exact = Some((p.lon.to_bits(), p.lat.to_bits()));
+        if last != exact {
+            nodes.push(projector.project(p));
+            last = exact;
         }
         vertex_node[i as usize] = (nodes.len() - 1) as NodeId;
     }
     drop(order);
+    drop(coords);
     nodes.shrink_to_fit();
     (nodes, vertex_node)
 }
@@ -274,6 +316,25 @@ fn segment_runs(nodes: &[Xy], segments: &[Segment]) -> Vec<SegmentRun> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn the_radix_sort_orders_by_key_and_keeps_the_order_of_equal_keys() {
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as u32
+        };
+        for (n, spread) in [(0, 1), (1, 1), (5000, u32::MAX), (5000, 1 << 12), (300, 3)] {
+            let items: Vec<(u32, u32)> = (0..n).map(|i| (next() % spread, i)).collect();
+            let mut expected = items.clone();
+            expected.sort_by_key(|&(k, _)| k);
+            assert_eq!(
+                sort_by_key_u32(items, |&(k, _)| k),
+                expected,
+                "{n} keys below {spread}"
+            );
+        }
+    }
+
     #[test]
     fn hilbert_index_visits_neighbouring_cells_in_turn() {
         // Along the curve, consecutive positions are cells side by side.
