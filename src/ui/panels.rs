@@ -292,32 +292,33 @@ pub fn AdminTable() -> impl IntoView {
 pub fn BeyondList() -> impl IntoView {
     let s = state();
     let t = move |k: Key| k.text(s.lang.get());
-    // Computed once per report, without copying the report itself.
+    const SHOWN: usize = 300;
+    // Computed once per report: how many are beyond, and the first SHOWN of them, copied out
+    // of the report (a city has tens of thousands).
     let beyond = Memo::new(move |_| {
         s.report.with(|r| {
             r.as_ref()
                 .map(|r| {
-                    let mut v: Vec<(usize, crate::engine::report::SettlementRow)> = r
-                        .settlements
-                        .iter()
-                        .cloned()
-                        .enumerate()
-                        .filter(|(_, row)| !row.within_limit)
-                        .collect();
+                    let rows = &r.settlements;
+                    let mut order: Vec<usize> =
+                        (0..rows.len()).filter(|&i| !rows[i].within_limit).collect();
                     // Special-area villages first, then the most populous.
-                    v.sort_by(|a, b| {
-                        b.1.special_area
-                            .cmp(&a.1.special_area)
-                            .then(b.1.population.total_cmp(&a.1.population))
-                            .then(a.0.cmp(&b.0))
+                    order.sort_by(|&a, &b| {
+                        (rows[b].special_area.cmp(&rows[a].special_area))
+                            .then(rows[b].population.total_cmp(&rows[a].population))
+                            .then(a.cmp(&b))
                     });
-                    v
+                    let shown: Vec<(usize, crate::engine::report::SettlementRow)> = order
+                        .iter()
+                        .take(SHOWN)
+                        .map(|&i| (i, rows[i].clone()))
+                        .collect();
+                    (order.len(), shown)
                 })
                 .unwrap_or_default()
         })
     });
-    let count = move || beyond.with(Vec::len);
-    const SHOWN: usize = 300;
+    let count = move || beyond.with(|(n, _)| *n);
     view! {
         <section class="card">
             <h3>{move || t(Key::SettlementsBeyond)} " (" {count} ")"</h3>
@@ -329,7 +330,7 @@ pub fn BeyondList() -> impl IntoView {
                     <th>{move || t(Key::NearestFacility)}</th>
                 </tr></thead>
                 <tbody>
-                    {move || beyond.with(|v| v.iter().take(SHOWN).cloned().collect::<Vec<_>>()).into_iter().map(|(i, r)| {
+                    {move || beyond.with(|(_, shown)| shown.clone()).into_iter().map(|(i, r)| {
                         let name = r.name.clone().unwrap_or_else(|| format!("#{}", r.index));
                         let nearest = facility_label(s.lang.get(), r.nearest_facility_name.as_deref(), r.nearest_facility_kind, r.nearest_facility);
                         view! {
@@ -348,7 +349,7 @@ pub fn BeyondList() -> impl IntoView {
                 </tbody>
             </table>
             <Show when=move || { count() > SHOWN }>
-                <p class="note">{move || format!("… {} more", count() - SHOWN)}</p>
+                <p class="note">{move || format!("{SHOWN} / {} {}", count(), t(Key::Shown))}</p>
             </Show>
         </section>
     }
