@@ -224,9 +224,11 @@ pub fn load_file_list(state: &AppState, list: web_sys::FileList) {
         let mut names = Vec::with_capacity(files.len());
         let mut buffers = Vec::with_capacity(files.len());
         let mut errors = Vec::new();
-        for file in files {
-            let name = file.name();
-            match JsFuture::from(file.array_buffer()).await {
+        // Every file's reading begun at once, so the browser reads them side by side.
+        let reading: Vec<(String, js_sys::Promise)> =
+            files.iter().map(|f| (f.name(), f.array_buffer())).collect();
+        for (name, read) in reading {
+            match JsFuture::from(read).await {
                 Ok(b) => {
                     names.push(name);
                     buffers.push(b.unchecked_into::<js_sys::ArrayBuffer>());
