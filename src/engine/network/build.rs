@@ -218,24 +218,24 @@ fn number_vertices(
         })
         .collect();
     let mut order = sort_by_key_u32(keyed, |&(d, _)| d);
-    let bits = |i: u32| {
+    let exact = |i: u32| {
         let p = coords[i as usize];
-        (p.lon.to_bits(), p.lat.to_bits(), i)
+        (p.lon.to_bits(), p.lat.to_bits())
     };
     for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
-        if run.len() > 1 {
-            run.sort_unstable_by_key(|&(_, i)| bits(i));
+        // Mostly one vertex, or one junction's vertices: already in vertex order.
+        let first = exact(run[0].1);
+        if run.iter().any(|&(_, i)| exact(i) != first) {
+            run.sort_unstable_by_key(|&(_, i)| (exact(i), i));
         }
     }
     let mut vertex_node = vec![0 as NodeId; vertex_count];
     let mut nodes: Vec<Xy> = Vec::new();
     let mut last: Option<(u64, u64)> = None;
     for &(_, i) in &order {
-        let p = coords[i as usize];
-        let exact = Some((p.lon.to_bits(), p.lat.to_bits()));
-        if last != exact {
-            nodes.push(projector.project(p));
-            last = exact;
+        if last != Some(exact(i)) {
+            nodes.push(projector.project(coords[i as usize]));
+            last = Some(exact(i));
         }
         vertex_node[i as usize] = (nodes.len() - 1) as NodeId;
     }
