@@ -1,11 +1,11 @@
 //! The canvas map: roads coloured by travel-time band, admin boundaries, facilities, and
 //! settlements sized by population and marked within or beyond the limit. Road paths are built
-//! per band in scene metres, in runs of [`POINTS_PER_PATH`] points, joined into lines and
-//! thinned for the scale they are drawn at ([`road_lines`]), so a redraw while panning is a few
-//! hundred `stroke` calls and only zooming in or out by a factor of 1.5 or 4 builds them
-//! again. Past
-//! [`RASTER_ABOVE_SEGMENTS`] segments the browser's stroker takes seconds per redraw, so the
-//! roads are drawn by the engine's own rasteriser ([`rasterise_roads`]) into an image instead.
+//! per band in scene metres, joined into lines and thinned for the scale they are drawn at
+//! ([`road_lines`]), in runs of [`POINTS_PER_PATH`] points: a redraw while panning is a few
+//! hundred `stroke` calls, and only zooming in 1.5 times or out 4 times from the scale they
+//! were built for builds them again. Past [`RASTER_ABOVE_SEGMENTS`] segments the browser's
+//! stroker takes seconds per redraw, so the roads are drawn by the engine's own rasteriser
+//! ([`rasterise_roads`]) into an image instead.
 
 use super::state::{AppState, EditTool, Shared, SurfaceLayer};
 use crate::app::scene::{
@@ -47,8 +47,8 @@ struct RoadPaths {
 /// colour look as one path does.
 const POINTS_PER_PATH: usize = 1000;
 
-/// `segs` joined and thinned with `tolerance` ([`road_lines::Lines`]), as paths of whole lines, a new
-/// path begun once one holds [`POINTS_PER_PATH`] points.
+/// `segs` joined and thinned with `tolerance` ([`road_lines::Lines`]), as paths of whole
+/// lines, a new path begun once one holds [`POINTS_PER_PATH`] points.
 fn lines_paths(segs: &[[f64; 4]], tolerance: f64) -> Option<Vec<Path2d>> {
     let lines = road_lines::Lines::of(segs, tolerance);
     let mut paths = Vec::new();
