@@ -224,11 +224,14 @@ pub fn load_file_list(state: &AppState, list: web_sys::FileList) {
         let mut names = Vec::with_capacity(files.len());
         let mut buffers = Vec::with_capacity(files.len());
         let mut errors = Vec::new();
-        // Every file's reading begun at once, so the browser reads them side by side.
-        let reading: Vec<(String, js_sys::Promise)> =
-            files.iter().map(|f| (f.name(), f.array_buffer())).collect();
+        // Every file's reading begun at once, so the browser reads them side by side (each
+        // awaited from the start, so a file that fails early is not an unhandled rejection).
+        let reading: Vec<(String, JsFuture)> = files
+            .iter()
+            .map(|f| (f.name(), JsFuture::from(f.array_buffer())))
+            .collect();
         for (name, read) in reading {
-            match JsFuture::from(read).await {
+            match read.await {
                 Ok(b) => {
                     names.push(name);
                     buffers.push(b.unchecked_into::<js_sys::ArrayBuffer>());

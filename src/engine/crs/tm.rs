@@ -75,9 +75,8 @@ impl TransverseMercator {
     /// of building a network): τ′ = τ √(1 + σ²) − σ √(1 + τ²) with τ = tan φ and
     /// σ = sinh(e atanh(e sin φ)), that sinh and atanh by their series (|e sin φ| < 0.082);
     /// sinh 2η′ and cosh 2η′ from exp(2η′) = (1 + u) / (1 − u) for η′ = atanh(u); and sin 2ξ′
-    /// and cos 2ξ′ from
-    /// tan ξ′ = τ′ / cos λ. Every output is within a few nanometres of the formulas as written
-    /// (a few units in the last place of the coordinates).
+    /// and cos 2ξ′ from tan ξ′ = τ′ / cos λ. Every output is within a few nanometres of the
+    /// formulas as written (a few units in the last place of the coordinates).
     pub fn project(&self, p: LonLat) -> Xy {
         let phi = p.lat.to_radians();
         let lam = p.lon.to_radians() - self.lon0_rad;
