@@ -67,7 +67,7 @@ pub struct RoadNetwork {
 
 /// The cell of `v` among the 2¹⁶ cells from `lo` to `hi` (0 when they are equal): a coordinate
 /// for [`hilbert_index`].
-pub(super) fn curve_cell(v: f64, lo: f64, hi: f64) -> u32 {
+fn curve_cell(v: f64, lo: f64, hi: f64) -> u32 {
     if hi > lo {
         (((v - lo) / (hi - lo)) * 65_535.0).clamp(0.0, 65_535.0) as u32
     } else {
@@ -77,7 +77,7 @@ pub(super) fn curve_cell(v: f64, lo: f64, hi: f64) -> u32 {
 
 /// The position of `(x, y)` (each below 2¹⁶) along the Hilbert curve that fills the square of
 /// side 2¹⁶.
-pub(super) fn hilbert_index(mut x: u32, mut y: u32) -> u32 {
+fn hilbert_index(mut x: u32, mut y: u32) -> u32 {
     const N: u32 = 1 << 16;
     let mut d = 0u32;
     let mut s = N / 2;
@@ -97,11 +97,31 @@ pub(super) fn hilbert_index(mut x: u32, mut y: u32) -> u32 {
     d
 }
 
+/// For each point, in the order of a Hilbert curve over their bounding box: (its position
+/// along the curve, its number), points at equal positions in their own order. Both the road
+/// vertices (numbered into nodes) and the points joined to the network go in this order, so
+/// that neighbours on the ground are neighbours in memory.
+pub(super) fn curve_order(points: impl Iterator<Item = [f64; 2]> + Clone) -> Vec<(u32, u32)> {
+    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for [x, y] in points.clone() {
+        lo = [lo[0].min(x), lo[1].min(y)];
+        hi = [hi[0].max(x), hi[1].max(y)];
+    }
+    let keyed: Vec<(u32, u32)> = points
+        .enumerate()
+        .map(|(i, [x, y])| {
+            let cell = (curve_cell(x, lo[0], hi[0]), curve_cell(y, lo[1], hi[1]));
+            (hilbert_index(cell.0, cell.1), i as u32)
+        })
+        .collect();
+    sort_by_key_u32(keyed, |&(d, _)| d)
+}
+
 /// `items` in the order of `key`, items of equal keys in the order they came: a
 /// least-significant-digit radix sort in three passes of 11 bits (skipping a pass where every
 /// key has the same digit). On Porto's 327,000 road vertices it takes a few milliseconds where
 /// a comparison sort took tens, in WebAssembly too.
-pub(super) fn sort_by_key_u32<T: Copy + Default>(items: Vec<T>, key: impl Fn(&T) -> u32) -> Vec<T> {
+fn sort_by_key_u32<T: Copy + Default>(items: Vec<T>, key: impl Fn(&T) -> u32) -> Vec<T> {
     const BITS: u32 = 11;
     const MASK: u32 = (1 << BITS) - 1;
     let mut from = items;
@@ -196,28 +216,10 @@ fn number_vertices(
         vertex_count < u32::MAX as usize,
         "more than 4 billion road vertices"
     );
-    let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for p in &coords {
-        west = west.min(p.lon);
-        east = east.max(p.lon);
-        south = south.min(p.lat);
-        north = north.max(p.lat);
-    }
     // (curve position, vertex number) in curve order, then equal positions by their exact
     // bits: the order of sorting (position, longitude bits, latitude bits, vertex number), in
     // a fraction of its time.
-    let keyed: Vec<(u32, u32)> = coords
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let (x, y) = (
-                curve_cell(p.lon, west, east),
-                curve_cell(p.lat, south, north),
-            );
-            (hilbert_index(x, y), i as u32)
-        })
-        .collect();
-    let mut order = sort_by_key_u32(keyed, |&(d, _)| d);
+    let mut order = curve_order(coords.iter().map(|p| [p.lon, p.lat]));
     let exact = |i: u32| {
         let p = coords[i as usize];
         (p.lon.to_bits(), p.lat.to_bits())

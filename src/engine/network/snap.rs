@@ -1,7 +1,7 @@
 //! Joining points to the network: the nearest point of the nearest usable segment, and the
 //! routing graph with a node at every join.
 
-use super::build::{curve_cell, hilbert_index, RoadNetwork};
+use super::build::{curve_order, RoadNetwork};
 use super::graph::{NodeId, RoutingGraph};
 use crate::engine::crs::Xy;
 use serde::{Deserialize, Serialize};
@@ -67,25 +67,13 @@ impl RoadNetwork {
     /// their bounding box, so that one point's search runs through the part of the spatial
     /// index the one before left in the cache (a third less time on a city's settlements).
     pub fn snap_many(&self, points: &[Xy], tick: &mut dyn FnMut(usize)) -> Vec<Option<Snap>> {
-        let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-        for p in points {
-            lo = [lo[0].min(p.x), lo[1].min(p.y)];
-            hi = [hi[0].max(p.x), hi[1].max(p.y)];
-        }
-        let mut order: Vec<u64> = points
+        let mut snaps = vec![None; points.len()];
+        for (k, &(_, i)) in curve_order(points.iter().map(|p| [p.x, p.y]))
             .iter()
             .enumerate()
-            .map(|(i, p)| {
-                let d = hilbert_index(curve_cell(p.x, lo[0], hi[0]), curve_cell(p.y, lo[1], hi[1]));
-                (u64::from(d) << 32) | i as u64
-            })
-            .collect();
-        order.sort_unstable();
-        let mut snaps = vec![None; points.len()];
-        for (k, key) in order.iter().enumerate() {
+        {
             tick(k);
-            let i = (key & 0xffff_ffff) as usize;
-            snaps[i] = self.snap(points[i]);
+            snaps[i as usize] = self.snap(points[i as usize]);
         }
         snaps
     }
