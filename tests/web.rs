@@ -65,13 +65,8 @@ fn session_reuses_travel_times_in_wasm() {
             "settlements.geojson",
             include_str!("../demo/county/settlements.geojson"),
         ),
-    ]
-    .iter()
-    .map(|(name, text)| InputFile {
-        name: name.to_string(),
-        bytes: text.as_bytes().to_vec(),
-    })
-    .collect();
+    ];
+    let files = InputFile::texts(&files);
     let mut session = Session::new();
     assert!(session.load(files, true, &mut |_, _, _| {}).is_empty());
     let rules = RuleParams::default();

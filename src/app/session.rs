@@ -37,6 +37,19 @@ pub struct InputFile {
     pub bytes: Vec<u8>,
 }
 
+impl InputFile {
+    /// Files given as (name, text) pairs, as a demo's are.
+    pub fn texts(files: &[(&str, &str)]) -> Vec<InputFile> {
+        files
+            .iter()
+            .map(|(name, text)| InputFile {
+                name: name.to_string(),
+                bytes: text.as_bytes().to_vec(),
+            })
+            .collect()
+    }
+}
+
 /// What is loaded, as the page shows it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DataSummary {
@@ -1012,14 +1025,8 @@ mod tests {
     use crate::engine::io::table::TableChoice;
 
     fn demo_files() -> Vec<InputFile> {
-        crate::devtools::demo_county::generate(crate::devtools::demo_county::SEED)
-            .files()
-            .iter()
-            .map(|(name, text)| InputFile {
-                name: name.to_string(),
-                bytes: text.as_bytes().to_vec(),
-            })
-            .collect()
+        let county = crate::devtools::demo_county::generate(crate::devtools::demo_county::SEED);
+        InputFile::texts(&county.files())
     }
 
     fn quiet() -> impl FnMut(Stage, u64, u64) {

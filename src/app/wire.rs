@@ -34,14 +34,8 @@ mod tests {
 
     #[test]
     fn what_the_page_and_the_worker_send_reads_back_the_same() {
-        let files = crate::devtools::demo_county::generate(crate::devtools::demo_county::SEED)
-            .files()
-            .iter()
-            .map(|(name, text)| InputFile {
-                name: name.to_string(),
-                bytes: text.as_bytes().to_vec(),
-            })
-            .collect();
+        let county = crate::devtools::demo_county::generate(crate::devtools::demo_county::SEED);
+        let files = InputFile::texts(&county.files());
         let mut s = Session::new();
         assert!(s.load(files, true, &mut |_, _, _| {}).is_empty());
         let rules = RuleParams::default();

@@ -317,13 +317,7 @@ fn f32_buffer(values: &[f32]) -> js_sys::ArrayBuffer {
 }
 
 fn demo_files(demo: Demo) -> Vec<InputFile> {
-    demo.files()
-        .iter()
-        .map(|(name, text)| InputFile {
-            name: name.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        })
-        .collect()
+    InputFile::texts(&demo.files())
 }
 
 fn load(files: Vec<InputFile>, replace: bool) {
