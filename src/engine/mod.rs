@@ -12,7 +12,8 @@
 //! 6. [`admin`]: the administrative hierarchy, the one answer to "what is in this unit".
 //! 7. [`rules`]: the policy rules and their findings, as data; [`report`]: the figures.
 //!
-//! [`progress`] names the stages a long run reports. The engine never words anything: findings
+//! [`progress`] names the stages a long run reports; [`parallel`] splits work over the cores
+//! natively (one part in the browser). The engine never words anything: findings
 //! and errors are data, put into Chinese or English by [`crate::app::text`].
 
 pub mod admin;
@@ -22,6 +23,7 @@ pub mod edits;
 pub mod io;
 pub mod model;
 pub mod network;
+pub mod parallel;
 pub mod planning;
 pub mod progress;
 pub mod referral;

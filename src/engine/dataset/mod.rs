@@ -206,14 +206,48 @@ impl Dataset {
         bytes: &[u8],
         options: &crate::engine::io::ReadOptions,
     ) -> Result<&LoadedFile, crate::engine::io::ReadError> {
-        use crate::engine::io::{read, Import};
+        let import = crate::engine::io::read(name, bytes, self.file_id(name), options)?;
+        Ok(self.put_import(name, import, &options.osm))
+    }
+
+    /// The file index the file `name` takes when added: its own if already loaded, else the
+    /// next. Readers stamp it on every feature's [`Source`].
+    pub fn file_id(&self, name: &str) -> u32 {
+        self.file_ids(&[name])[0]
+    }
+
+    /// [`Dataset::file_id`] for files added one after the other: a name given twice takes
+    /// the same index (the second file replaces the first).
+    pub fn file_ids(&self, names: &[&str]) -> Vec<u32> {
+        let mut known: Vec<&str> = self.files.iter().map(|f| f.name.as_str()).collect();
+        names
+            .iter()
+            .map(|&name| {
+                let slot = known.iter().position(|&n| n == name).unwrap_or_else(|| {
+                    known.push(name);
+                    known.len() - 1
+                });
+                slot as u32
+            })
+            .collect()
+    }
+
+    /// Adds a file already read (for the index [`Dataset::file_id`] gives `name`, as
+    /// [`Dataset::load_file`] does; the command line reads its files side by side) under
+    /// `name`, replacing a file of the same name.
+    pub fn put_import(
+        &mut self,
+        name: &str,
+        import: crate::engine::io::Import,
+        osm: &crate::engine::io::osm::OsmOptions,
+    ) -> &LoadedFile {
+        use crate::engine::io::Import;
         let slot = self.files.iter().position(|f| f.name == name);
-        let file_id = slot.unwrap_or(self.files.len()) as u32;
-        let loaded = match read(name, bytes, file_id, options)? {
+        let loaded = match import {
             Import::Layers(layers) => LoadedFile::plain(name, layers),
-            Import::Extract(import) => LoadedFile::extract(name, import, &options.osm),
+            Import::Extract(import) => LoadedFile::extract(name, import, osm),
         };
-        Ok(self.put(loaded, slot))
+        self.put(loaded, slot)
     }
 
     /// Reads a shapefile given as its parts (`.shp`, `.dbf`, `.prj`, `.cpg`, … by name) and adds
@@ -224,14 +258,13 @@ impl Dataset {
         parts: Vec<(String, Vec<u8>)>,
         options: &crate::engine::io::ReadOptions,
     ) -> Result<&LoadedFile, crate::engine::io::ReadError> {
-        use crate::engine::io::{read_shapefile_parts, Import};
-        let slot = self.files.iter().position(|f| f.name == name);
-        let file_id = slot.unwrap_or(self.files.len()) as u32;
-        let loaded = match read_shapefile_parts(name, parts, file_id, options.crs.as_ref())? {
-            Import::Layers(layers) => LoadedFile::plain(name, layers),
-            Import::Extract(import) => LoadedFile::extract(name, import, &options.osm),
-        };
-        Ok(self.put(loaded, slot))
+        let import = crate::engine::io::read_shapefile_parts(
+            name,
+            parts,
+            self.file_id(name),
+            options.crs.as_ref(),
+        )?;
+        Ok(self.put_import(name, import, &options.osm))
     }
 
     /// Reads `text` as GeoJSON and adds it under `name`, replacing a file of the same name.

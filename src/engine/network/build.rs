@@ -232,18 +232,22 @@ fn number_vertices(
         }
     }
     let mut vertex_node = vec![0 as NodeId; vertex_count];
-    let mut nodes: Vec<Xy> = Vec::new();
+    // Each node's first vertex, then the nodes projected (over the cores, natively).
+    let mut firsts: Vec<u32> = Vec::new();
     let mut last: Option<(u64, u64)> = None;
     for &(_, i) in &order {
         if last != Some(exact(i)) {
-            nodes.push(projector.project(coords[i as usize]));
+            firsts.push(i);
             last = Some(exact(i));
         }
-        vertex_node[i as usize] = (nodes.len() - 1) as NodeId;
+        vertex_node[i as usize] = (firsts.len() - 1) as NodeId;
     }
     drop(order);
-    drop(coords);
-    nodes.shrink_to_fit();
+    let nodes = crate::engine::parallel::map_parts(&firsts, |_, part| {
+        part.iter()
+            .map(|&i| projector.project(coords[i as usize]))
+            .collect()
+    });
     (nodes, vertex_node)
 }
 

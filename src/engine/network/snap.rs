@@ -66,15 +66,30 @@ impl RoadNetwork {
     /// before the `i`th one joined. The points are joined in the order of a Hilbert curve over
     /// their bounding box, so that one point's search runs through the part of the spatial
     /// index the one before left in the cache (a third less time on a city's settlements).
+    ///
+    /// Natively, with several cores, the curve is cut into one stretch per core
+    /// ([`crate::engine::parallel`]), joined side by side, and `tick` hears only of the first
+    /// and the last point.
     pub fn snap_many(&self, points: &[Xy], tick: &mut dyn FnMut(usize)) -> Vec<Option<Snap>> {
         let mut snaps = vec![None; points.len()];
-        for (k, &(_, i)) in curve_order(points.iter().map(|p| [p.x, p.y]))
-            .iter()
-            .enumerate()
-        {
-            tick(k);
-            snaps[i as usize] = self.snap(points[i as usize]);
+        let order = curve_order(points.iter().map(|p| [p.x, p.y]));
+        if crate::engine::parallel::parts_for(order.len()) == 1 {
+            for (k, &(_, i)) in order.iter().enumerate() {
+                tick(k);
+                snaps[i as usize] = self.snap(points[i as usize]);
+            }
+            return snaps;
         }
+        tick(0);
+        let joined = crate::engine::parallel::map_parts(&order, |_, part| {
+            part.iter()
+                .map(|&(_, i)| self.snap(points[i as usize]))
+                .collect()
+        });
+        for (&(_, i), snap) in order.iter().zip(joined) {
+            snaps[i as usize] = snap;
+        }
+        tick(points.len() - 1);
         snaps
     }
 
@@ -314,5 +329,39 @@ mod tests {
         for p in queries {
             assert_eq!(net.snap(p).unwrap().segment, brute(p));
         }
+    }
+
+    #[test]
+    fn many_points_join_as_one_by_one_whether_split_over_cores_or_not() {
+        let layers = crate::devtools::synthetic::generate(8_000, 11);
+        let projector = Projector::new(crate::engine::crs::UtmZone::containing(
+            crate::devtools::synthetic::CENTRE,
+        ));
+        let net = RoadNetwork::build(
+            &layers.roads,
+            Mode::Walk,
+            &SpeedTable::default(),
+            &projector,
+        );
+        // Enough points to be cut into parts natively: the nodes and the midpoints of segments.
+        let mut points: Vec<Xy> = net.nodes.clone();
+        points.extend(net.segments.iter().map(|s| {
+            let (a, b) = (net.nodes[s.a as usize], net.nodes[s.b as usize]);
+            Xy {
+                x: (a.x + b.x) / 2.0 + 3.0,
+                y: (a.y + b.y) / 2.0 - 2.0,
+            }
+        }));
+        if cfg!(not(target_arch = "wasm32"))
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+        {
+            assert!(crate::engine::parallel::parts_for(points.len()) > 1);
+        }
+        let mut ticks = Vec::new();
+        let many = net.snap_many(&points, &mut |i| ticks.push(i));
+        let one_by_one: Vec<Option<Snap>> = points.iter().map(|&p| net.snap(p)).collect();
+        assert_eq!(many, one_by_one);
+        assert_eq!(ticks.first(), Some(&0));
+        assert_eq!(ticks.last(), Some(&(points.len() - 1)));
     }
 }
