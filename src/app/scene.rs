@@ -654,11 +654,12 @@ pub fn pick_settlement(
 }
 
 /// Above this many road segments the page draws roads with [`rasterise_roads`] instead of
-/// stroking canvas paths. Measured in headless Chromium (software canvas), a zoom redraw of
-/// Porto's 354,803 segments strokes in under 100 ms either way, so a city keeps its smooth
-/// lines; but the synthetic network's 1.4 million segments took 1.4–2 s a redraw with paths
-/// and 0.16–0.19 s rasterised, and 2.8 million 2.7–4.2 s against 0.06 s of main-thread work.
-pub const RASTER_ABOVE_SEGMENTS: usize = 400_000;
+/// stroking canvas paths. Both are anti-aliased and as wide; in headless Chromium (a software
+/// canvas) the stroker filled Porto's 354,803 segments in about 0.15 s at every redraw, the
+/// rasteriser draws them in a few tens of milliseconds, and a network of millions of segments,
+/// which took the stroker seconds, in a fraction of a second. Smaller networks keep the
+/// browser's strokes (on a graphics card, cheaper still).
+pub const RASTER_ABOVE_SEGMENTS: usize = 100_000;
 
 /// `#rrggbb` as RGBA bytes (opaque); grey for anything else.
 fn rgba(hex: &str) -> [u8; 4] {
@@ -670,16 +671,68 @@ fn rgba(hex: &str) -> [u8; 4] {
     [c(1), c(3), c(5), 255]
 }
 
+/// A CSS colour as the page writes them, `#rrggbb` or `rgba(r,g,b,a)`, as RGBA bytes (not
+/// premultiplied); grey for anything else.
+pub fn css_rgba(colour: &str) -> [u8; 4] {
+    let Some(inner) = colour
+        .strip_prefix("rgba(")
+        .and_then(|c| c.strip_suffix(')'))
+    else {
+        return rgba(colour);
+    };
+    let parts: Vec<f64> = inner
+        .split(',')
+        .filter_map(|p| p.trim().parse().ok())
+        .collect();
+    match parts[..] {
+        [r, g, b, a] => [r, g, b, a * 255.0].map(|v| v.round().clamp(0.0, 255.0) as u8),
+        _ => rgba(""),
+    }
+}
+
+/// A disc: its centre's x and y and its radius.
+pub type Disc = (f64, f64, f64);
+
+/// Discs (centre x, y and radius in CSS pixels), one group per colour (RGBA, not
+/// premultiplied: its alpha is the group's opacity), as an RGBA image of `width` × `height`
+/// device pixels (`dpr` per CSS pixel), transparent elsewhere: each group's discs anti-aliased
+/// and filled as one shape (where they overlap, once, as a canvas fills one path), laid over
+/// the groups before it. For the settlements when they are too many to outline: the page's
+/// canvas took tens of milliseconds to fill 20,000 circles, this a few.
+pub fn rasterise_discs(
+    groups: &[(&[Disc], [u8; 4])],
+    width: usize,
+    height: usize,
+    dpr: f64,
+) -> Vec<u8> {
+    if width == 0 || height == 0 {
+        return Vec::new();
+    }
+    let mut image = vec![0u8; width * height * 4];
+    let mut cover = Coverage::new(width, height);
+    for &(discs, colour) in groups {
+        for &(x, y, r) in discs {
+            cover.disc(x * dpr, y * dpr, r * dpr);
+        }
+        cover.lay_over(&mut image, colour);
+    }
+    image
+}
+
 /// Background of the map.
 pub const BACKGROUND: &str = "#f7f7f4";
 /// Colour of roads not usable in the mode.
 pub const UNUSABLE_COLOUR: &str = "#c9c9c9";
 
-/// The roads of `scene` as seen through `view`, drawn into an RGBA image of `width` × `height`
-/// device pixels (`dpr` device pixels per CSS pixel) on the map's background: unusable roads,
-/// then the bands from the slowest to the fastest, each segment a line one device pixel wide
-/// (two for the bands within reach), clipped to the image. Work is proportional to the
-/// segments plus the pixels they cover, so a redraw of millions of segments stays fast.
+/// The roads of `scene` as seen through `view`, drawn into an RGBA image (not premultiplied,
+/// as `ImageData` holds it; transparent where there is no road) of `width` × `height` device
+/// pixels, `dpr` device pixels per CSS pixel: unusable roads, then the bands from the slowest
+/// to the fastest, each road as wide as the page strokes it ([`ROAD_WIDTHS_PX`]) and
+/// anti-aliased, clipped to the image. Each layer's coverage is summed over its segments (so
+/// the two segments meeting at a vertex cover it once between them, as one stroked line
+/// does), then laid over the layers below. Work is proportional to the segments plus the
+/// pixels they cover: a city's roads in a few tens of milliseconds, millions of segments
+/// without the browser's stroker.
 pub fn rasterise_roads(
     scene: &Scene,
     view: &Viewport,
@@ -687,87 +740,276 @@ pub fn rasterise_roads(
     height: usize,
     dpr: f64,
 ) -> Vec<u8> {
-    let pixel = |hex: &str| u32::from_le_bytes(rgba(hex));
-    let mut image = vec![pixel(BACKGROUND); width * height];
     if width == 0 || height == 0 {
         return Vec::new();
     }
+    let mut image = vec![0u8; width * height * 4];
+    let mut cover = Coverage::new(width, height);
     let (k, tx, ty) = (view.scale * dpr, view.tx * dpr, view.ty * dpr);
-    let (w, h) = (width as f64, height as f64);
-    let inside = |x: f64, y: f64| x >= 0.0 && y >= 0.0 && x < w && y < h;
-    let mut draw = |segs: &[[f64; 4]], colour: u32, thick: bool| {
-        let mut put = |x: f64, y: f64| {
-            // In the image by construction (clipped), but a rounding never writes outside.
-            let (xi, yi) = (x as usize, y as usize);
-            if xi < width && yi < height {
-                let at = yi * width + xi;
-                image[at] = colour;
-                if thick {
-                    if xi + 1 < width {
-                        image[at + 1] = colour;
-                    }
-                    if yi + 1 < height {
-                        image[at + width] = colour;
-                    }
-                }
-            }
-        };
+    let layers = std::iter::once((&scene.unusable, UNUSABLE_COLOUR, ROAD_WIDTHS_PX.unusable))
+        .chain(scene.bands.iter().enumerate().rev().map(|(band, segs)| {
+            let px = if band + 1 < BAND_COLOURS.len() {
+                ROAD_WIDTHS_PX.band
+            } else {
+                ROAD_WIDTHS_PX.slowest_band
+            };
+            (segs, BAND_COLOURS[band], px)
+        }));
+    for (segs, colour, width_px) in layers {
+        let half = width_px * dpr / 2.0;
         for &[x1, y1, x2, y2] in segs {
-            let (mut ax, mut ay) = (x1 * k + tx, -y1 * k + ty);
-            let (mut bx, mut by) = (x2 * k + tx, -y2 * k + ty);
-            let (dx, dy) = (bx - ax, by - ay);
-            if !(inside(ax, ay) && inside(bx, by)) {
-                // Liang–Barsky clipping to [0, w) × [0, h).
-                let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
-                let mut visible = dx.is_finite() && dy.is_finite();
-                for (p, q) in [
-                    (-dx, ax),
-                    (dx, w - 1e-9 - ax),
-                    (-dy, ay),
-                    (dy, h - 1e-9 - ay),
-                ] {
-                    if !visible {
-                        break;
-                    }
-                    if p == 0.0 {
-                        visible = q >= 0.0;
-                    } else {
-                        let r = q / p;
-                        if p < 0.0 {
-                            t0 = t0.max(r);
-                        } else {
-                            t1 = t1.min(r);
-                        }
-                        visible = t0 <= t1;
-                    }
-                }
-                if !visible {
-                    continue;
-                }
-                (ax, ay, bx, by) = (ax + t0 * dx, ay + t0 * dy, ax + t1 * dx, ay + t1 * dy);
-            }
-            let steps = (bx - ax).abs().max((by - ay).abs()).ceil();
-            if steps < 1.0 {
-                put(ax, ay);
-                put(bx, by);
-                continue;
-            }
-            let (sx, sy) = ((bx - ax) / steps, (by - ay) / steps);
-            for i in 0..=steps as usize {
-                let f = i as f64;
-                put(ax + sx * f, ay + sy * f);
+            cover.segment(
+                [x1 * k + tx, -y1 * k + ty],
+                [x2 * k + tx, -y2 * k + ty],
+                half,
+            );
+        }
+        cover.lay_over(&mut image, rgba(colour));
+    }
+    image
+}
+
+/// How wide the page draws roads, in CSS pixels.
+pub struct RoadWidths {
+    /// Roads not usable in the mode.
+    pub unusable: f64,
+    /// The bands within reach.
+    pub band: f64,
+    /// The slowest band (beyond every limit of the legend).
+    pub slowest_band: f64,
+}
+
+/// The widths of [`RoadWidths`] the page strokes and [`rasterise_roads`] draws.
+pub const ROAD_WIDTHS_PX: RoadWidths = RoadWidths {
+    unusable: 1.0,
+    band: 1.6,
+    slowest_band: 0.8,
+};
+
+/// One layer's coverage of each pixel, 0 (none) to 255 (all), and the rows touched.
+struct Coverage {
+    cells: Vec<u8>,
+    width: usize,
+    height: usize,
+    /// The first and last row touched (first > last when none).
+    rows: (usize, usize),
+}
+
+/// `x` (at least 0) times 255, rounded, as a coverage (saturated at 255).
+#[inline]
+fn coverage_of(x: f64) -> u8 {
+    // `as` saturates; adding a half and truncating rounds without a call (`f64::round` is
+    // one in WebAssembly).
+    (x * 255.0 + 0.5) as u8
+}
+
+impl Coverage {
+    fn new(width: usize, height: usize) -> Coverage {
+        Coverage {
+            cells: vec![0; width * height],
+            width,
+            height,
+            rows: (usize::MAX, 0),
+        }
+    }
+
+    fn touch_rows(&mut self, first: usize, last: usize) {
+        self.rows = (self.rows.0.min(first), self.rows.1.max(last));
+    }
+
+    /// Adds the disc of radius `r` round (`cx`, `cy`) (device pixels), anti-aliased over
+    /// about a pixel at its edge, as a union: each pixel keeps the larger coverage.
+    fn disc(&mut self, cx: f64, cy: f64, r: f64) {
+        let (w, h) = (self.width as f64, self.height as f64);
+        if !(cx.is_finite() && cy.is_finite() && r > 0.0)
+            || cx + r + 1.0 < 0.0
+            || cy + r + 1.0 < 0.0
+            || cx - r - 1.0 >= w
+            || cy - r - 1.0 >= h
+        {
+            return;
+        }
+        let span = |c: f64, cells: usize| {
+            let first = (c - r - 1.0).floor().max(0.0) as usize;
+            let last = ((c + r + 1.0).floor().max(0.0) as usize).min(cells - 1);
+            (first, last)
+        };
+        let (y0, y1) = span(cy, self.height);
+        let (x0, x1) = span(cx, self.width);
+        self.touch_rows(y0, y1);
+        for y in y0..=y1 {
+            let dy = y as f64 + 0.5 - cy;
+            let row = &mut self.cells[y * self.width..(y + 1) * self.width];
+            for (x, cell) in row.iter_mut().enumerate().take(x1 + 1).skip(x0) {
+                let dx = x as f64 + 0.5 - cx;
+                let c = (r + 0.5 - (dx * dx + dy * dy).sqrt()).clamp(0.0, 1.0);
+                *cell = (*cell).max(coverage_of(c));
             }
         }
-    };
-    draw(&scene.unusable, pixel(UNUSABLE_COLOUR), false);
-    for (band, segs) in scene.bands.iter().enumerate().rev() {
-        draw(
-            segs,
-            pixel(BAND_COLOURS[band]),
-            band + 1 < BAND_COLOURS.len(),
-        );
     }
-    image.into_iter().flat_map(u32::to_le_bytes).collect()
+
+    /// Adds the line from `a` to `b` (device pixels), `half` pixels either side of it, with
+    /// butt ends: in each pixel column (row, for a steep line) it crosses, the part of the
+    /// column the segment spans times the part of each pixel the line's vertical (horizontal)
+    /// extent overlaps.
+    fn segment(&mut self, a: [f64; 2], b: [f64; 2], half: f64) {
+        let (w, h) = (self.width as f64, self.height as f64);
+        let margin = 2.0 + half;
+        let inside = |p: [f64; 2]| {
+            p[0] >= -margin && p[1] >= -margin && p[0] <= w + margin && p[1] <= h + margin
+        };
+        let (a, b) = if inside(a) && inside(b) {
+            (a, b)
+        } else {
+            match clip(a, b, [-margin, -margin, w + margin, h + margin]) {
+                Some(ab) => ab,
+                None => return,
+            }
+        };
+        // Along the major axis `u`, across it `v`.
+        let steep = (b[1] - a[1]).abs() > (b[0] - a[0]).abs();
+        let (ua, va, ub, vb) = if steep {
+            (a[1], a[0], b[1], b[0])
+        } else {
+            (a[0], a[1], b[0], b[1])
+        };
+        let ((u0, v0), (u1, v1)) = if ua <= ub {
+            ((ua, va), (ub, vb))
+        } else {
+            ((ub, vb), (ua, va))
+        };
+        if u1 <= u0 || u1 < 0.0 {
+            return;
+        }
+        let slope = (v1 - v0) / (u1 - u0);
+        let reach = half * (1.0 + slope * slope).sqrt();
+        let (u_cells, v_cells) = if steep {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        };
+        let first = u0.max(0.0) as usize;
+        let last = (u1 as usize).min(u_cells - 1);
+        if first > last {
+            return;
+        }
+        let (v_low, v_high) = (v0.min(v1) - reach, v0.max(v1) + reach);
+        if v_high < 0.0 {
+            return;
+        }
+        let v_span = (v_low.max(0.0) as usize, (v_high as usize).min(v_cells - 1));
+        if steep {
+            self.touch_rows(first, last);
+        } else {
+            self.touch_rows(v_span.0, v_span.1);
+        }
+        let (stride_u, stride_v) = if steep {
+            (self.width, 1)
+        } else {
+            (1, self.width)
+        };
+        for u in first..=last {
+            let (lo, hi) = ((u as f64).max(u0), ((u + 1) as f64).min(u1));
+            let span = hi - lo;
+            if span <= 0.0 {
+                continue;
+            }
+            let v = v0 + ((lo + hi) / 2.0 - u0) * slope;
+            let (top, bottom) = (v - reach, v + reach);
+            if bottom <= 0.0 {
+                continue;
+            }
+            let v_first = top.max(0.0) as usize;
+            let v_last = (bottom as usize).min(v_cells - 1);
+            for c in v_first..=v_last {
+                let overlap = bottom.min((c + 1) as f64) - top.max(c as f64);
+                if overlap > 0.0 {
+                    let cell = &mut self.cells[u * stride_u + c * stride_v];
+                    *cell = cell.saturating_add(coverage_of(overlap * span));
+                }
+            }
+        }
+    }
+
+    /// Lays `colour` (its alpha times each pixel's coverage) over `image`, and clears the
+    /// coverage.
+    fn lay_over(&mut self, image: &mut [u8], colour: [u8; 4]) {
+        let (first, last) = self.rows;
+        if first > last {
+            return;
+        }
+        let (lo, hi) = (first * self.width, (last + 1) * self.width);
+        let cells = &mut self.cells[lo..hi];
+        let pixels = &mut image[lo * 4..hi * 4];
+        // Eight cells at a time: most of a layer's rows are empty between its roads.
+        for (k, chunk) in cells.chunks_mut(8).enumerate() {
+            if chunk.iter().all(|&c| c == 0) {
+                continue;
+            }
+            for (j, cell) in chunk.iter_mut().enumerate() {
+                if *cell == 0 {
+                    continue;
+                }
+                let at = (k * 8 + j) * 4;
+                blend(&mut pixels[at..at + 4], colour, *cell);
+                *cell = 0;
+            }
+        }
+        self.rows = (usize::MAX, 0);
+    }
+}
+
+/// Lays `colour` (RGBA, not premultiplied) at `coverage` / 255 of its alpha over the pixel
+/// `px` (the same), in place.
+fn blend(px: &mut [u8], colour: [u8; 4], coverage: u8) {
+    let a = coverage as f32 * colour[3] as f32 / (255.0 * 255.0);
+    if px[3] == 0 {
+        // Nothing below: most pixels, a road's colour at its coverage.
+        px.copy_from_slice(&[colour[0], colour[1], colour[2], (a * 255.0 + 0.5) as u8]);
+        return;
+    }
+    let below = px[3] as f32 / 255.0 * (1.0 - a);
+    let alpha = a + below;
+    for i in 0..3 {
+        px[i] = ((colour[i] as f32 * a + px[i] as f32 * below) / alpha + 0.5) as u8;
+    }
+    px[3] = (alpha * 255.0 + 0.5) as u8;
+}
+
+/// The part of the segment from `a` to `b` inside the box `[x0, y0, x1, y1]` (Liang–Barsky);
+/// `None` when none of it is, or when it is not finite.
+fn clip(a: [f64; 2], b: [f64; 2], [x0, y0, x1, y1]: [f64; 4]) -> Option<([f64; 2], [f64; 2])> {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    if !(a[0].is_finite() && a[1].is_finite() && dx.is_finite() && dy.is_finite()) {
+        return None;
+    }
+    let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+    for (p, q) in [
+        (-dx, a[0] - x0),
+        (dx, x1 - a[0]),
+        (-dy, a[1] - y0),
+        (dy, y1 - a[1]),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+            if t0 > t1 {
+                return None;
+            }
+        }
+    }
+    Some((
+        [a[0] + t0 * dx, a[1] + t0 * dy],
+        [a[0] + t1 * dx, a[1] + t1 * dy],
+    ))
 }
 
 #[cfg(test)]
@@ -976,11 +1218,12 @@ mod tests {
             ..Scene::default()
         };
         // A horizontal road in band 0 across the view, a vertical one in the slowest band, one
-        // far off screen, and an unusable one.
-        scene.bands[0].push([-50.0, 0.0, 50.0, 0.0]);
-        scene.bands[BAND_COUNT - 1].push([0.0, -50.0, 0.0, 50.0]);
+        // far off screen, one not finite, and an unusable one; each along pixel centres.
+        scene.bands[0].push([-50.0, -0.5, 50.0, -0.5]);
+        scene.bands[BAND_COUNT - 1].push([0.5, -50.0, 0.5, 50.0]);
         scene.bands[1].push([1.0e6, 1.0e6, 1.0e6 + 5.0, 1.0e6]);
-        scene.unusable.push([-10.0, 10.0, 10.0, 10.0]);
+        scene.bands[1].push([f64::NAN, 0.0, 3.0, 3.0]);
+        scene.unusable.push([-10.0, 9.5, 10.0, 9.5]);
         // 1 px per metre, origin at the centre of a 40 x 30 image.
         let view = Viewport {
             scale: 1.0,
@@ -995,23 +1238,112 @@ mod tests {
             image[i..i + 4].try_into().unwrap()
         };
         let (fast, slow) = (rgba(BAND_COLOURS[0]), rgba(BAND_COLOURS[BAND_COUNT - 1]));
-        // The fast road runs the whole width along row 15 (drawn last, so on top).
+        // The fast road (1.6 px wide, drawn last, so on top) fills row 15 across the whole
+        // width and covers 0.3 of the rows either side.
         assert!((0..w).all(|x| at(x, 15) == fast));
-        // The slow one runs the whole height along column 20, except where the fast one crosses.
-        assert!((0..h)
-            .filter(|&y| y != 15 && y != 16)
-            .all(|y| at(20, y) == slow));
-        // The unusable road at y = 10 m is screen row 5.
+        for x in [0, 7, 39] {
+            assert_eq!(at(x, 14)[..3], fast[..3]);
+            assert_eq!(at(x, 14)[3], 77, "0.3 of 255");
+            assert_eq!(at(x, 16)[3], 77);
+            assert_eq!(at(x, 13)[3], 0);
+        }
+        // The slow one (0.8 px) runs down column 20 at 0.8 coverage, under the fast one and
+        // over the unusable one.
+        for y in (0..h).filter(|&y| !(14..=16).contains(&y) && y != 5) {
+            assert_eq!(at(20, y)[..3], slow[..3], "row {y}");
+            assert_eq!(at(20, y)[3], 204, "row {y}");
+            assert_eq!(at(19, y)[3] + at(21, y)[3], 0);
+        }
+        // The unusable road at y = 9.5 m is screen row 5, 1 px wide: exactly that row.
         assert_eq!(at(12, 5), rgba(UNUSABLE_COLOUR));
-        // Elsewhere, the background.
-        assert_eq!(at(3, 3), rgba(BACKGROUND));
-        let drawn = image.chunks(4).filter(|p| *p != rgba(BACKGROUND)).count();
-        assert!(drawn < w * 3 + h * 2 + 25, "{drawn} pixels drawn");
+        assert_eq!(at(12, 4)[3] + at(12, 6)[3], 0);
+        // Elsewhere, nothing: the surface and the background show through.
+        assert_eq!(at(3, 3), [0, 0, 0, 0]);
+        let drawn = image.chunks(4).filter(|p| p[3] != 0).count();
+        assert_eq!(drawn, 3 * w + (h - 3) + 19);
         // A device pixel ratio of 2 doubles every side.
         assert_eq!(
             rasterise_roads(&scene, &view, 80, 60, 2.0).len(),
             80 * 60 * 4
         );
         assert!(rasterise_roads(&scene, &view, 0, 0, 1.0).is_empty());
+    }
+
+    #[test]
+    fn discs_are_filled_once_where_they_overlap_and_laid_in_order() {
+        let green = css_rgba("rgba(26,152,80,0.55)");
+        assert_eq!(green, [26, 152, 80, 140]);
+        assert_eq!(css_rgba("#ff0000"), [255, 0, 0, 255]);
+        assert_eq!(css_rgba("rgba(1,2)"), rgba(""));
+        let red = css_rgba("rgba(215,25,28,0.6)");
+        // Two overlapping green discs, a red one over them, one off the image and one not
+        // finite; at a device pixel ratio of 2.
+        let greens = [(10.0, 10.0, 4.0), (13.0, 10.0, 4.0), (-30.0, 5.0, 4.0)];
+        let reds = [(30.0, 20.0, 3.0), (f64::NAN, 1.0, 3.0)];
+        let (w, h) = (80, 60);
+        let image = rasterise_discs(&[(&greens, green), (&reds, red)], w, h, 2.0);
+        let at = |x: usize, y: usize| -> [u8; 4] {
+            let i = 4 * (y * w + x);
+            image[i..i + 4].try_into().unwrap()
+        };
+        // Inside both green discs, green at its own opacity, not twice it.
+        assert_eq!(at(23, 20), green);
+        assert_eq!(at(20, 20), green);
+        assert_eq!(at(60, 40), red);
+        assert_eq!(at(2, 2), [0, 0, 0, 0]);
+        // The red disc's area at 2 device pixels per CSS pixel: pi (2 x 3)^2, edge included.
+        let red_area: f64 = image
+            .chunks(4)
+            .filter(|p| p[..3] == red[..3])
+            .map(|p| p[3] as f64 / red[3] as f64)
+            .sum();
+        assert!(
+            (red_area - std::f64::consts::PI * 36.0).abs() < 2.0,
+            "{red_area}"
+        );
+        assert!(rasterise_discs(&[], 0, 5, 1.0).is_empty());
+    }
+
+    #[test]
+    fn a_road_cut_into_segments_rasterises_as_one_stroke() {
+        let mut whole = Scene {
+            bands: vec![Vec::new(); BAND_COUNT],
+            ..Scene::default()
+        };
+        let mut cut = whole.clone();
+        // Shallow and steep, cut at awkward places, going both ways.
+        for (a, b) in [([-17.3, -4.1], [16.9, 7.7]), ([3.3, 13.2], [-2.6, -12.9])] {
+            whole.bands[0].push([a[0], a[1], b[0], b[1]]);
+            let mut last = a;
+            for t in [0.137, 0.5, 0.51, 0.903, 1.0] {
+                let p = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+                cut.bands[0].push([last[0], last[1], p[0], p[1]]);
+                last = p;
+            }
+        }
+        let view = Viewport {
+            scale: 1.0,
+            tx: 20.0,
+            ty: 15.0,
+        };
+        let one = rasterise_roads(&whole, &view, 40, 30, 1.0);
+        let many = rasterise_roads(&cut, &view, 40, 30, 1.0);
+        let worst = one
+            .iter()
+            .zip(&many)
+            .map(|(a, b)| a.abs_diff(*b))
+            .max()
+            .unwrap();
+        // Rounding each piece's coverage to 1/255 apart, the same image.
+        assert!(worst <= 3, "differs by {worst}");
+        // A line's coverage across it adds up to its width, whatever its direction.
+        let alpha: u32 = one.chunks(4).map(|p| p[3] as u32).sum();
+        let length = 34.2_f64.hypot(11.8) + 5.9_f64.hypot(26.1);
+        let expected = length * ROAD_WIDTHS_PX.band * 255.0;
+        // Less where the two roads cross (covered once, not twice).
+        assert!(
+            (alpha as f64) < expected && (alpha as f64) > expected * 0.9,
+            "{alpha} against {expected}"
+        );
     }
 }

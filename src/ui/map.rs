@@ -3,14 +3,17 @@
 //! per band in scene metres, joined into lines and thinned for the scale they are drawn at
 //! ([`road_lines`]), in runs of [`POINTS_PER_PATH`] points: a redraw while panning is a few
 //! hundred `stroke` calls, and only zooming in 1.5 times or out 4 times from the scale they
-//! were built for builds them again. Past [`RASTER_ABOVE_SEGMENTS`] segments the browser's
-//! stroker takes seconds per redraw, so the roads are drawn by the engine's own rasteriser
-//! ([`rasterise_roads`]) into an image instead.
+//! were built for builds them again. Past [`RASTER_ABOVE_SEGMENTS`] segments (a city) the
+//! browser's software stroker takes a tenth of a second to seconds per redraw, so the roads
+//! are drawn, anti-aliased and as wide, by the app's own rasteriser ([`rasterise_roads`]) into
+//! an image instead; so are the settlements when more than [`OUTLINE_AT_MOST`] are in view
+//! ([`rasterise_discs`]).
 
 use super::state::{AppState, EditTool, Shared, SurfaceLayer};
 use crate::app::scene::{
-    pick_settlement, rasterise_roads, settlement_radius_px, FacilityClass, Focus, Scene, Viewport,
-    BAND_COLOURS, BAND_LIMITS_MIN, RASTER_ABOVE_SEGMENTS,
+    css_rgba, pick_settlement, rasterise_discs, rasterise_roads, settlement_radius_px, Disc,
+    FacilityClass, Focus, Scene, Viewport, BAND_COLOURS, BAND_LIMITS_MIN, RASTER_ABOVE_SEGMENTS,
+    ROAD_WIDTHS_PX,
 };
 use crate::app::text::Key;
 use crate::app::{coverage_map, road_lines};
@@ -184,7 +187,7 @@ fn draw(
     );
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
     draw_facilities(&ctx, scene, view, false);
-    draw_settlements(&ctx, scene, view, state, (w, h));
+    draw_settlements(&ctx, scene, view, state, (w, h, dpr));
     // Planned and suggested sites over the settlements they often stand on.
     draw_facilities(&ctx, scene, view, true);
     let suggested = draw_suggested(&ctx, scene, view, state);
@@ -266,16 +269,16 @@ fn draw_roads(
             // the stroker a tenth more.
             ctx.set_line_join("bevel");
             ctx.set_stroke_style_str(crate::app::scene::UNUSABLE_COLOUR);
-            ctx.set_line_width(1.0 / k);
+            ctx.set_line_width(ROAD_WIDTHS_PX.unusable / k);
             for path in unusable {
                 ctx.stroke_with_path(path);
             }
             for (band, runs) in bands.iter().enumerate().rev() {
                 ctx.set_stroke_style_str(BAND_COLOURS[band]);
                 ctx.set_line_width(if band == BAND_COLOURS.len() - 1 {
-                    0.8 / k
+                    ROAD_WIDTHS_PX.slowest_band / k
                 } else {
-                    1.6 / k
+                    ROAD_WIDTHS_PX.band / k
                 });
                 for path in runs {
                     ctx.stroke_with_path(path);
@@ -286,43 +289,41 @@ fn draw_roads(
         }
         None => {
             let (bw, bh) = (canvas.width(), canvas.height());
-            let mut pixels = rasterise_roads(&paths.scene.0, &view, bw as usize, bh as usize, dpr);
+            let pixels = rasterise_roads(&paths.scene.0, &view, bw as usize, bh as usize, dpr);
             ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
             ctx.set_fill_style_str(crate::app::scene::BACKGROUND);
             ctx.fill_rect(0.0, 0.0, bw as f64, bh as f64);
             under(ctx);
-            // The roads' image over the surface: its background made transparent, drawn
-            // through a canvas of its own (putting pixels would not blend).
-            let background = crate::app::coverage_map::rgba_of(crate::app::scene::BACKGROUND);
-            for px in pixels.chunks_exact_mut(4) {
-                if px == background {
-                    px[3] = 0;
-                }
-            }
-            let layer: Option<HtmlCanvasElement> = document()
-                .create_element("canvas")
-                .ok()
-                .and_then(|c| c.dyn_into().ok());
-            if let (Some(layer), Ok(image)) = (
-                layer,
-                web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-                    wasm_bindgen::Clamped(&pixels),
-                    bw,
-                    bh,
-                ),
-            ) {
-                layer.set_width(bw);
-                layer.set_height(bh);
-                if let Some(lctx) = context(&layer) {
-                    lctx.put_image_data(&image, 0.0, 0.0).ok();
-                    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
-                    ctx.draw_image_with_html_canvas_element(&layer, 0.0, 0.0)
-                        .ok();
-                }
-            }
+            // The roads' image (transparent between roads) over the surface.
+            draw_pixels(ctx, &pixels, bw, bh);
             to_pixels(ctx);
             admin(ctx);
             "raster"
+        }
+    }
+}
+
+/// Lays an RGBA image (not premultiplied) of the canvas's `width` × `height` device pixels
+/// over what `ctx` holds, through a canvas of its own (putting pixels would not blend); leaves
+/// the transform at identity.
+fn draw_pixels(ctx: &CanvasRenderingContext2d, pixels: &[u8], width: u32, height: u32) {
+    let layer: Option<HtmlCanvasElement> = document()
+        .create_element("canvas")
+        .ok()
+        .and_then(|c| c.dyn_into().ok());
+    let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(pixels),
+        width,
+        height,
+    );
+    if let (Some(layer), Ok(image)) = (layer, image) {
+        layer.set_width(width);
+        layer.set_height(height);
+        if let Some(lctx) = context(&layer) {
+            lctx.put_image_data(&image, 0.0, 0.0).ok();
+            ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+            ctx.draw_image_with_html_canvas_element(&layer, 0.0, 0.0)
+                .ok();
         }
     }
 }
@@ -540,7 +541,7 @@ fn draw_settlements(
     scene: &Scene,
     view: Viewport,
     state: &AppState,
-    (w, h): (f64, f64),
+    (w, h, dpr): (f64, f64, f64),
 ) {
     let selected = state.selected.get_untracked();
     // One path per colour, each filled and outlined once: tens of thousands of settlements
@@ -586,6 +587,25 @@ fn draw_settlements(
             }
         }
     });
+    if groups.iter().map(Vec::len).sum::<usize>() > OUTLINE_AT_MOST {
+        // Too many to outline: drawn as an image, a few milliseconds where the canvas took
+        // tens to fill them.
+        // The backing store's size, as `fit_backing_store` set it.
+        let (bw, bh) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+        let coloured: Vec<(&[Disc], [u8; 4])> = groups
+            .iter()
+            .zip(fills)
+            .map(|(g, f)| (g.as_slice(), css_rgba(f)))
+            .collect();
+        draw_pixels(
+            ctx,
+            &rasterise_discs(&coloured, bw as usize, bh as usize, dpr),
+            bw,
+            bh,
+        );
+        ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
+        groups.iter_mut().for_each(Vec::clear);
+    }
     for (circles, &fill) in groups.iter().zip(fills) {
         if circles.is_empty() {
             continue;
@@ -597,13 +617,11 @@ fn draw_settlements(
         }
         ctx.set_fill_style_str(fill);
         ctx.fill();
-        // The white outline keeps a few circles apart; on tens of thousands it would only cost
-        // (a software canvas outlines 20,000 circles in about 0.13 s).
-        if circles.len() <= OUTLINE_AT_MOST {
-            ctx.set_stroke_style_str("#ffffff");
-            ctx.set_line_width(1.0);
-            ctx.stroke();
-        }
+        // The white outline keeps a few circles apart (on tens of thousands, drawn as an
+        // image above, it would only cost: a software canvas outlines 20,000 in 0.13 s).
+        ctx.set_stroke_style_str("#ffffff");
+        ctx.set_line_width(1.0);
+        ctx.stroke();
     }
     if let Some((x, y, r)) = chosen {
         ctx.begin_path();
@@ -701,7 +719,7 @@ pub const ACCESS_FILLS: [&str; 5] = [
     "rgba(26,150,65,0.8)",
 ];
 
-/// Circles of one colour outlined in white at most (more are only filled).
+/// Settlements in view outlined in white at most: more are only filled, as an image.
 const OUTLINE_AT_MOST: usize = 5_000;
 
 /// The focused unit outlined and the focused point ringed, in orange.
