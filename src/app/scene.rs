@@ -795,6 +795,27 @@ struct Coverage {
     rows: (usize, usize),
 }
 
+/// The lesser of two numbers known not to be NaN: a comparison, where `f64::min` is a call in
+/// WebAssembly (its NaN rule is not the instruction's).
+#[inline]
+fn least(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The greater of two numbers known not to be NaN (see [`least`]).
+#[inline]
+fn most(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
 /// `x` (at least 0) times 255, rounded, as a coverage (saturated at 255).
 #[inline]
 fn coverage_of(x: f64) -> u8 {
@@ -888,16 +909,17 @@ impl Coverage {
         } else {
             (self.width, self.height)
         };
-        let first = u0.max(0.0) as usize;
+        // `as` saturates: a negative position is cell 0.
+        let first = u0 as usize;
         let last = (u1 as usize).min(u_cells - 1);
         if first > last {
             return;
         }
-        let (v_low, v_high) = (v0.min(v1) - reach, v0.max(v1) + reach);
+        let (v_low, v_high) = (least(v0, v1) - reach, most(v0, v1) + reach);
         if v_high < 0.0 {
             return;
         }
-        let v_span = (v_low.max(0.0) as usize, (v_high as usize).min(v_cells - 1));
+        let v_span = (v_low as usize, (v_high as usize).min(v_cells - 1));
         if steep {
             self.touch_rows(first, last);
         } else {
@@ -909,7 +931,7 @@ impl Coverage {
             (1, self.width)
         };
         for u in first..=last {
-            let (lo, hi) = ((u as f64).max(u0), ((u + 1) as f64).min(u1));
+            let (lo, hi) = (most(u as f64, u0), least((u + 1) as f64, u1));
             let span = hi - lo;
             if span <= 0.0 {
                 continue;
@@ -919,10 +941,10 @@ impl Coverage {
             if bottom <= 0.0 {
                 continue;
             }
-            let v_first = top.max(0.0) as usize;
+            let v_first = top as usize;
             let v_last = (bottom as usize).min(v_cells - 1);
             for c in v_first..=v_last {
-                let overlap = bottom.min((c + 1) as f64) - top.max(c as f64);
+                let overlap = least(bottom, (c + 1) as f64) - most(top, c as f64);
                 if overlap > 0.0 {
                     let cell = &mut self.cells[u * stride_u + c * stride_v];
                     *cell = cell.saturating_add(coverage_of(overlap * span));

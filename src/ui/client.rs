@@ -608,6 +608,12 @@ fn show_answer(s: AppState, command: Command<js_sys::ArrayBuffer>, answer: &mut 
                 s.comparison.set(comparison.map(|c| *c));
                 if scene {
                     show_scene(s, buffers.first());
+                    // The lists once the new map is on screen: the map's redraw is asked
+                    // for after this, in the same frame; a task after that frame shows them.
+                    s.lists_shown.set(false);
+                    request_animation_frame(move || {
+                        set_timeout(move || s.lists_shown.set(true), std::time::Duration::ZERO)
+                    });
                 }
                 if let Some(key) = key {
                     s.shown.set(Some(key));

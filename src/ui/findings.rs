@@ -119,9 +119,11 @@ fn FindingGroups(filter: RwSignal<Filter>, by: RwSignal<GroupBy>) -> impl IntoVi
     let s = expect_context::<AppState>();
     move || {
         let by = by.get();
+        let shown = s.lists_shown.get();
         let groups = filter.with(|filter| {
             s.report.with(|r| {
                 r.as_ref()
+                    .filter(|_| shown)
                     .map(|r| {
                         findings_view::groups(r, filter, by)
                             .into_iter()

@@ -295,13 +295,18 @@ pub fn BeyondList() -> impl IntoView {
     const SHOWN: usize = 300;
     // Computed once per report: how many are beyond, and the first SHOWN of them, copied out
     // of the report (a city has tens of thousands).
+    // The rows wait for `lists_shown` (the map first); the count does not.
     let beyond = Memo::new(move |_| {
+        let listed = s.lists_shown.get();
         s.report.with(|r| {
             r.as_ref()
                 .map(|r| {
                     let rows = &r.settlements;
                     let mut order: Vec<usize> =
                         (0..rows.len()).filter(|&i| !rows[i].within_limit).collect();
+                    if !listed {
+                        return (order.len(), Vec::new());
+                    }
                     // Special-area villages first, then the most populous.
                     order.sort_by(|&a, &b| {
                         (rows[b].special_area.cmp(&rows[a].special_area))

@@ -99,6 +99,11 @@ pub struct AppState {
     pub analysis_error: RwSignal<Option<AnalysisError>>,
     /// The report shown.
     pub report: RwSignal<Option<Report>>,
+    /// Whether the long lists (the findings, the settlements beyond the limit) show the report
+    /// yet: a report with a new map clears it and sets it again once the map's frame is
+    /// drawn, so that the map and the figures come first (a city's lists are hundreds of rows
+    /// to lay out).
+    pub lists_shown: RwSignal<bool>,
     /// What the map draws.
     pub scene: RwSignal<Option<Shared<Scene>>>,
     /// The settings of the report shown.
@@ -219,6 +224,7 @@ impl AppState {
             focus: RwSignal::new(None),
             analysis_error: RwSignal::new(None),
             report: RwSignal::new(None),
+            lists_shown: RwSignal::new(true),
             scene: RwSignal::new(None),
             shown: RwSignal::new(None),
             requested: RwSignal::new(None),
