@@ -705,15 +705,29 @@ pub fn rasterise_discs(
     height: usize,
     dpr: f64,
 ) -> Vec<u8> {
+    let colours: Vec<[u8; 4]> = groups.iter().map(|&(_, c)| c).collect();
+    layered_image(width, height, &colours, |layer, cover| {
+        for &(x, y, r) in groups[layer].0 {
+            cover.disc(x * dpr, y * dpr, r * dpr);
+        }
+    })
+}
+
+/// A transparent RGBA image of `width` × `height` pixels (empty when either is 0) with layer
+/// `i`, the coverage `draw(i, …)` makes, laid over the layers before it in `colours[i]`.
+fn layered_image(
+    width: usize,
+    height: usize,
+    colours: &[[u8; 4]],
+    mut draw: impl FnMut(usize, &mut Coverage),
+) -> Vec<u8> {
     if width == 0 || height == 0 {
         return Vec::new();
     }
     let mut image = vec![0u8; width * height * 4];
     let mut cover = Coverage::new(width, height);
-    for &(discs, colour) in groups {
-        for &(x, y, r) in discs {
-            cover.disc(x * dpr, y * dpr, r * dpr);
-        }
+    for (layer, &colour) in colours.iter().enumerate() {
+        draw(layer, &mut cover);
         cover.lay_over(&mut image, colour);
     }
     image
@@ -740,22 +754,22 @@ pub fn rasterise_roads(
     height: usize,
     dpr: f64,
 ) -> Vec<u8> {
-    if width == 0 || height == 0 {
-        return Vec::new();
-    }
-    let mut image = vec![0u8; width * height * 4];
-    let mut cover = Coverage::new(width, height);
     let (k, tx, ty) = (view.scale * dpr, view.tx * dpr, view.ty * dpr);
-    let layers = std::iter::once((&scene.unusable, UNUSABLE_COLOUR, ROAD_WIDTHS_PX.unusable))
-        .chain(scene.bands.iter().enumerate().rev().map(|(band, segs)| {
-            let px = if band + 1 < BAND_COLOURS.len() {
-                ROAD_WIDTHS_PX.band
-            } else {
-                ROAD_WIDTHS_PX.slowest_band
-            };
-            (segs, BAND_COLOURS[band], px)
-        }));
-    for (segs, colour, width_px) in layers {
+    // The unusable roads, then the bands from the slowest to the fastest.
+    let layers: Vec<(&Vec<[f64; 4]>, &str, f64)> =
+        std::iter::once((&scene.unusable, UNUSABLE_COLOUR, ROAD_WIDTHS_PX.unusable))
+            .chain(scene.bands.iter().enumerate().rev().map(|(band, segs)| {
+                let px = if band + 1 < BAND_COLOURS.len() {
+                    ROAD_WIDTHS_PX.band
+                } else {
+                    ROAD_WIDTHS_PX.slowest_band
+                };
+                (segs, BAND_COLOURS[band], px)
+            }))
+            .collect();
+    let colours: Vec<[u8; 4]> = layers.iter().map(|&(_, c, _)| rgba(c)).collect();
+    layered_image(width, height, &colours, |layer, cover| {
+        let (segs, _, width_px) = layers[layer];
         let half = width_px * dpr / 2.0;
         for &[x1, y1, x2, y2] in segs {
             cover.segment(
@@ -764,9 +778,7 @@ pub fn rasterise_roads(
                 half,
             );
         }
-        cover.lay_over(&mut image, rgba(colour));
-    }
-    image
+    })
 }
 
 /// How wide the page draws roads, in CSS pixels.

@@ -284,18 +284,24 @@ mod tests {
         }
     }
 
-    #[test]
-    fn snapping_finds_the_nearest_segment_and_the_lowest_at_ties() {
-        let layers = crate::devtools::synthetic::generate(3_000, 7);
+    /// A synthetic network of about `junctions` junctions (seed `seed`) in `mode`, with its
+    /// layers and projector.
+    fn synthetic(
+        junctions: usize,
+        seed: u64,
+        mode: Mode,
+    ) -> (crate::engine::model::Layers, Projector, RoadNetwork) {
+        let layers = crate::devtools::synthetic::generate(junctions, seed);
         let projector = Projector::new(crate::engine::crs::UtmZone::containing(
             crate::devtools::synthetic::CENTRE,
         ));
-        let net = RoadNetwork::build(
-            &layers.roads,
-            Mode::Drive,
-            &SpeedTable::default(),
-            &projector,
-        );
+        let net = RoadNetwork::build(&layers.roads, mode, &SpeedTable::default(), &projector);
+        (layers, projector, net)
+    }
+
+    #[test]
+    fn snapping_finds_the_nearest_segment_and_the_lowest_at_ties() {
+        let (layers, projector, net) = synthetic(3_000, 7, Mode::Drive);
         // Every distinct coordinate is one node.
         let distinct: std::collections::HashSet<(u64, u64)> = layers
             .roads
@@ -333,16 +339,7 @@ mod tests {
 
     #[test]
     fn many_points_join_as_one_by_one_whether_split_over_cores_or_not() {
-        let layers = crate::devtools::synthetic::generate(8_000, 11);
-        let projector = Projector::new(crate::engine::crs::UtmZone::containing(
-            crate::devtools::synthetic::CENTRE,
-        ));
-        let net = RoadNetwork::build(
-            &layers.roads,
-            Mode::Walk,
-            &SpeedTable::default(),
-            &projector,
-        );
+        let (_, _, net) = synthetic(8_000, 11, Mode::Walk);
         // Enough points to be cut into parts natively: the nodes and the midpoints of segments.
         let mut points: Vec<Xy> = net.nodes.clone();
         points.extend(net.segments.iter().map(|s| {
