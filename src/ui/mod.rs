@@ -109,8 +109,10 @@ pub fn App() -> impl IntoView {
                     class="side"
                     class:stale=move || !state.report_is_current()
                     data-testid="side"
-                    data-stale=move || (!state.report_is_current()).to_string()
-                    aria-busy=move || (!state.report_is_current()).to_string()
+                    // Up to date once the report is the current one and its long lists,
+                    // which follow the map by a frame, are filled.
+                    data-stale=move || (!(state.report_is_current() && state.lists_shown.get())).to_string()
+                    aria-busy=move || (!(state.report_is_current() && state.lists_shown.get())).to_string()
                 >
                     <Show when=move || state.timing_view>
                         <panels::TimingPanel />

@@ -78,6 +78,7 @@ test('(z2) names that are script and markup are shown as text, and nothing runs'
     await loadFiles(page, files);
     await waitForCount(page, 'settlements', 496);
     await page.locator(tid('demo-banner')).waitFor({ state: 'hidden' });
+    await page.waitForSelector(`${tid('side')}[data-stale="false"]`);
     // The payloads are on the page as text: in the list of settlements beyond the limit.
     const beyond = await page.locator(tid('beyond-row')).allTextContents();
     assert.ok(beyond.some((r) => PAYLOADS.some((p) => r.includes(p))), 'a payload shown as text');
