@@ -2,31 +2,18 @@
 //! pixels, the isochrone outlines as the cell edges where a band ends (the same edges the
 //! exported polygons follow), the cell under the pointer, and the scale bar's length.
 
-use super::scene::{band_of, BAND_COLOURS, BAND_LIMITS_MIN};
-
-/// `#rrggbb` as bytes.
-fn rgb(hex: &str) -> [u8; 3] {
-    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0);
-    [(v >> 16) as u8, (v >> 8) as u8, v as u8]
-}
-
-/// `#rrggbb` as opaque RGBA bytes.
-pub fn rgba_of(hex: &str) -> [u8; 4] {
-    let [r, g, b] = rgb(hex);
-    [r, g, b, 255]
-}
+use super::scene::{band_of, css_rgba, BAND_COLOURS, BAND_LIMITS_MIN};
 
 /// The cells as RGBA pixels, row by row from the north: each in its band's colour, cells
 /// outside the units transparent.
 pub fn surface_rgba(minutes: &[f32]) -> Vec<u8> {
-    let colours: Vec<[u8; 3]> = BAND_COLOURS.iter().map(|c| rgb(c)).collect();
+    let colours: Vec<[u8; 4]> = BAND_COLOURS.iter().map(|c| css_rgba(c)).collect();
     let mut out = Vec::with_capacity(minutes.len() * 4);
     for &m in minutes {
         if m.is_nan() {
             out.extend_from_slice(&[0, 0, 0, 0]);
         } else {
-            let [r, g, b] = colours[band_of(f64::from(m))];
-            out.extend_from_slice(&[r, g, b, 255]);
+            out.extend_from_slice(&colours[band_of(f64::from(m))]);
         }
     }
     out
